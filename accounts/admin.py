@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms import ModelForm
+
+from accounts.models import Membership, Organisation, User
+from accounts.permissions import role_allowed
+from config.admin import admin_site
+
+
+class MembershipForm(ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, role = cleaned.get("organisation"), cleaned.get("role")
+        if organisation and role and not role_allowed(kind=organisation.kind, role=role):
+            raise ValidationError(
+                f"A {organisation.get_kind_display().lower()} cannot give this role."
+            )
+        return cleaned
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipForm
+    extra = 0
+
+
+@admin.register(User, site=admin_site)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "email", "is_active"]
+    search_fields = ["full_name", "email"]
+    fields = ["email", "full_name", "job_title", "is_active", "last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [MembershipInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # People leave by being made inactive: their history must stay attributable.
+        return False
+
+
+@admin.register(Organisation, site=admin_site)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "urn", "ukprn", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "urn", "ukprn"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

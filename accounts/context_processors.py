@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.permissions import AREA_LABELS, areas_of, can_use_admin, can_view_model
+
+
+def service(request) -> dict:
+    """The header and the service navigation, which depend on the user's roles."""
+    user = request.user
+    nav = []
+    if user.is_authenticated:
+        for area in areas_of(user):
+            nav.append((AREA_LABELS[area], reverse(f"accounts:{area}")))
+        if can_view_model(user):
+            nav.append(("Model of support", reverse("programmes:model")))
+        if can_use_admin(user):
+            nav.append(("Manage", reverse("admin:index")))
+    path = request.path
+    return {
+        "authority_name": settings.CAP_AUTHORITY_NAME,
+        "demo_mode": settings.CAP_DEMO_MODE,
+        "service_name": settings.CAP_SERVICE_NAME,
+        "service_nav": [
+            {"label": label, "url": url, "active": path.startswith(url)} for label, url in nav
+        ],
+    }

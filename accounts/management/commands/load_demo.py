@@ -1,0 +1,206 @@
+"""Demo data for a local CAP: the Coventry secondary schools, agencies, one demo user per
+role and synthetic students. Safe to run again. Refuses unless demo mode is on."""
+
+import datetime as dt
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from stdnum.gb import upn
+
+from accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
+from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts.services import membership_create
+from lib.dates import academic_year_start
+from programmes.models import AcademicYear, Subscription
+from students.models import Student
+
+K = OrganisationKind
+
+# Coventry state-funded secondary schools (shared/reference/statutory.md §6.2).
+SCHOOLS = [
+    ("135335", "Grace Academy Coventry", "Wigston Road", "CV2 2RH"),
+    ("136126", "Sidney Stringer Academy", "2 Primrose Hill Street", "CV1 5LY"),
+    ("136963", "Finham Park School", "Green Lane", "CV3 6EA"),
+    ("137209", "West Coventry Academy", "Tile Hill Lane", "CV4 9PW"),
+    ("137225", "The Westwood Academy", "Mitchell Avenue, Canley", "CV4 8DY"),
+    ("137272", "Blue Coat Church of England School and Music College", "Terry Road", "CV1 2BA"),
+    ("138023", "Coundon Court", "Northbrook Road", "CV6 2AJ"),
+    ("139292", "Caludon Castle School", "Axholme Road, Wyken", "CV2 5BD"),
+    ("140248", "President Kennedy School Academy", "Rookery Lane", "CV6 4GL"),
+    ("140366", "Ernesford Grange Community Academy", "Princethorpe Way", "CV3 2QD"),
+    ("141992", "Cardinal Wiseman Catholic School", "Potters Green Road", "CV2 2AJ"),
+    ("142339", "Barr's Hill School", "Radford Road", "CV1 4BU"),
+    ("142960", "Lyng Hall School", "Blackberry Lane", "CV2 3JS"),
+    ("145179", "Stoke Park School", "Dane Road", "CV2 4JW"),
+    ("146436", "Foxford Community School", "Grange Road, Longford", "CV6 6BB"),
+    ("147345", "Bishop Ullathorne Catholic School", "Leasowes Avenue", "CV3 6BH"),
+    ("147346", "Cardinal Newman Catholic School", "Sandpits Lane, Keresley", "CV6 2FR"),
+    ("148429", "Meadow Park School", "Abbey Road, Whitley", "CV3 4BD"),
+]
+# Schools in the demo that have not taken out the service level agreement.
+UNSUBSCRIBED = {"142960", "145179"}
+
+AGENCIES = ["Early Help", "Coventry Youth Justice Service", "Coventry Virtual School"]
+
+SCHOOL_A, SCHOOL_B = "136963", "139292"  # Finham Park, Caludon Castle
+PROVIDER_UKPRN = "19990001"  # a demo provider from the model file
+
+# (e-mail name, full name, job title, organisation, role)
+DEMO_USERS = [
+    ("coordinator", "Priya Shah", "CAP coordinator", SCHOOL_A, Role.REFERRER),
+    ("coordinator.b", "Tom Hughes", "SENCo", SCHOOL_B, Role.REFERRER),
+    ("headteacher", "Dr Helen Okafor", "Headteacher", SCHOOL_A, Role.HEADTEACHER),
+    ("school.dsl", "Mark Evans", "Designated safeguarding lead", SCHOOL_A, Role.DSL),
+    ("officer", "Aisha Begum", "CAP officer", "la", Role.CAP_OFFICER),
+    (
+        "monitoring",
+        "Gareth Jones",
+        "Personalised Learning and Outreach Officer",
+        "la",
+        Role.MONITORING_OFFICER,
+    ),
+    ("manager", "Rachel Turner", "CAP manager", "la", Role.CAP_MANAGER),
+    ("safeguarding", "Joanne Price", "CAP safeguarding lead", "la", Role.DSL),
+    ("panel.chair", "David Clarke", "LA officer, panel chair", "la", Role.PANEL_MEMBER),
+    ("provider", "Kelly Morgan", "Course leader", "provider", Role.PROVIDER_STAFF),
+    ("academy", "Imran Hussain", "Refocus lead", "academy", Role.PROVIDER_STAFF),
+    ("early.help", "Sophie Wright", "Early Help worker", "agency", Role.AGENCY_PROFESSIONAL),
+]
+
+FIRST_NAMES = [
+    "Alex",
+    "Jordan",
+    "Casey",
+    "Riley",
+    "Morgan",
+    "Taylor",
+    "Jamie",
+    "Charlie",
+    "Reece",
+    "Kai",
+    "Leah",
+    "Maya",
+    "Ibrahim",
+    "Zara",
+    "Tyler",
+    "Amelia",
+    "Noah",
+    "Ruby",
+    "Harvey",
+    "Aleena",
+]
+LAST_NAMES = [
+    "Demo-Adams",
+    "Demo-Brown",
+    "Demo-Carter",
+    "Demo-Davies",
+    "Demo-Edwards",
+    "Demo-Fisher",
+    "Demo-Green",
+    "Demo-Hall",
+    "Demo-Iqbal",
+    "Demo-Khan",
+]
+
+
+def synthetic_upn(school_index: int, serial: int) -> str:
+    """A UPN that passes the check-letter rule but is plainly synthetic: establishment
+    numbers 99xx are not used by Coventry's secondary schools."""
+    body = f"331{99:02d}{school_index:02d}25{serial:03d}"
+    return upn.calc_check_digit(body) + body
+
+
+class Command(BaseCommand):
+    help = "Load demo organisations, users and students (demo mode only)."
+
+    def handle(self, *args, **options):
+        if not settings.CAP_DEMO_MODE:
+            raise CommandError("Demo data is only for demo mode (CAP_DEMO_MODE=1).")
+        with transaction.atomic():
+            counts = self._load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {counts['schools']} schools, {counts['users']} demo users, "
+                f"{counts['students']} students."
+            )
+        )
+
+    def _load(self) -> dict:
+        la, _ = Organisation.objects.get_or_create(
+            kind=K.LOCAL_AUTHORITY,
+            name=settings.CAP_AUTHORITY_NAME,
+            defaults={
+                "address": "One Friargate, Coventry",
+                "postcode": "CV1 2GN",
+                "telephone": "024 7697 2062",
+            },
+        )
+        schools = {}
+        for urn, name, address, postcode in SCHOOLS:
+            schools[urn], _ = Organisation.objects.get_or_create(
+                urn=urn,
+                defaults={"kind": K.SCHOOL, "name": name, "address": address, "postcode": postcode},
+            )
+        agencies = [
+            Organisation.objects.get_or_create(kind=K.AGENCY, name=name)[0] for name in AGENCIES
+        ]
+        provider = Organisation.objects.filter(ukprn=PROVIDER_UKPRN).first()
+        academy = Organisation.objects.filter(kind=K.AP_ACADEMY).first()
+        if provider is None or academy is None:
+            raise CommandError("Load the model of support first (manage.py load_model).")
+        organisations = {
+            "la": la,
+            "provider": provider,
+            "academy": academy,
+            "agency": agencies[0],
+            **schools,
+        }
+
+        for email_name, full_name, job_title, org_key, role in DEMO_USERS:
+            user = User.objects.filter(email=f"{email_name}@{DEMO_EMAIL_DOMAIN}").first()
+            if user is None:
+                user = User.objects.create_user(
+                    f"{email_name}@{DEMO_EMAIL_DOMAIN}",
+                    DEMO_PASSWORD,
+                    full_name=full_name,
+                    job_title=job_title,
+                )
+            membership_create(user=user, organisation=organisations[org_key], role=role, by=None)
+
+        for year in AcademicYear.objects.all():
+            for urn, school in schools.items():
+                if urn not in UNSUBSCRIBED:
+                    Subscription.objects.get_or_create(
+                        year=year,
+                        school=school,
+                        defaults={"tier1_placements": year.sla_tier1_placements},
+                    )
+
+        rng = random.Random(2025)  # noqa: S311 - synthetic names, not security
+        this_year = academic_year_start(timezone.localdate())
+        for index, school in enumerate(schools.values(), start=1):
+            for serial in range(1, 7):
+                year_group = 7 + (serial % 5)
+                # Born in the academic year (September to August) that puts them in
+                # `year_group` now.
+                born_in = this_year - year_group - 5
+                month = rng.choice([9, 11, 1, 3, 6])
+                Student.objects.get_or_create(
+                    upn=synthetic_upn(index, serial),
+                    defaults={
+                        "legal_first_name": rng.choice(FIRST_NAMES),
+                        "legal_last_name": rng.choice(LAST_NAMES),
+                        "date_of_birth": dt.date(
+                            born_in if month >= 9 else born_in + 1, month, rng.randint(1, 28)
+                        ),
+                        "home_school": school,
+                    },
+                )
+        return {
+            "schools": len(schools),
+            "users": len(DEMO_USERS),
+            "students": Student.objects.count(),
+        }

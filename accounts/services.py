@@ -1,0 +1,45 @@
+from django.db import transaction
+
+from accounts.models import Membership, Organisation, User
+from accounts.permissions import role_allowed
+from audit.services import event_record
+
+
+class RoleNotAllowed(ValueError):
+    pass
+
+
+@transaction.atomic
+def membership_create(
+    *, user: User, organisation: Organisation, role: str, by: User | None
+) -> Membership:
+    if not role_allowed(kind=organisation.kind, role=role):
+        raise RoleNotAllowed(
+            f"A {organisation.get_kind_display().lower()} cannot give the role {role}."
+        )
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
+    if created:
+        event_record(
+            actor=by,
+            action="membership.created",
+            obj=user,
+            detail={"organisation": str(organisation.uuid), "role": role},
+        )
+    return membership
+
+
+def sign_in_record(*, user: User) -> None:
+    event_record(actor=user, action="sign_in.succeeded", obj=user)
+
+
+def sign_in_failure_record(*, email: str, locked_out: bool) -> None:
+    """Record a failed sign-in without the address typed: it may be anyone's. Where the
+    address belongs to an account, the event names the account (by UUID) for its owner's
+    security history."""
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    event_record(
+        action="sign_in.locked_out" if locked_out else "sign_in.failed",
+        obj=user,
+    )

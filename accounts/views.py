@@ -1,0 +1,242 @@
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import services
+from accounts.demo import DEMO_PASSWORD, is_demo_email
+from accounts.forms import SignInForm
+from accounts.models import Role, User
+from accounts.permissions import (
+    AREA_LABELS,
+    Area,
+    areas_of,
+    can_enter_area,
+    memberships_of,
+    organisations_in_area,
+)
+from programmes import selectors as programme_selectors
+
+
+def area_required(area: str):
+    """The base of every view in an audience's area: the role is checked before any view
+    code runs (STYLE.md rule 11)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not can_enter_area(request.user, area):
+                raise PermissionDenied(
+                    f"This part of CAP is for {AREA_LABELS[area].lower()} users."
+                )
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def _demo_users() -> list[User]:
+    if not settings.CAP_DEMO_MODE:
+        return []
+    users = User.objects.filter(
+        is_active=True, email__endswith="demo.cap.invalid"
+    ).prefetch_related("memberships__organisation")
+    return [u for u in users if is_demo_email(u.email)]
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect("accounts:home")
+    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            auth_login(request, user)
+            services.sign_in_record(user=user)
+            return redirect(_safe_next(request) or "accounts:home")
+        if not getattr(request, "axes_locked_out", False):
+            services.sign_in_failure_record(
+                email=request.POST.get("username", ""), locked_out=False
+            )
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {
+            "form": form,
+            "next": _safe_next(request) or "",
+            "demo_users": _demo_users(),
+            "demo_password": DEMO_PASSWORD,
+        },
+    )
+
+
+def locked_out(request, credentials, *args, **kwargs):
+    """Called by django-axes instead of the view once an address is locked. It says the
+    same thing whether or not an account exists."""
+    email = (credentials or {}).get("username", "") if isinstance(credentials, dict) else ""
+    services.sign_in_failure_record(email=email, locked_out=True)
+    form = SignInForm(request)
+    form.is_bound = False
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {
+            "form": form,
+            "locked_out": True,
+            "cooloff_minutes": round(settings.AXES_COOLOFF_TIME * 60),
+            "demo_users": _demo_users(),
+            "demo_password": DEMO_PASSWORD,
+        },
+        status=429,
+    )
+
+
+@require_POST
+def demo_sign_in(request, user_uuid):
+    """One-click sign-in for the demo accounts. Exists only in demo mode."""
+    if not settings.CAP_DEMO_MODE:
+        raise Http404
+    user = get_object_or_404(User, uuid=user_uuid, is_active=True)
+    if not is_demo_email(user.email):
+        raise Http404
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    services.sign_in_record(user=user)
+    return redirect("accounts:home")
+
+
+@require_POST
+def sign_out(request):
+    auth_logout(request)
+    return redirect("accounts:signed_out")
+
+
+@require_GET
+def signed_out(request):
+    return render(request, "accounts/signed_out.html")
+
+
+@login_required
+@require_GET
+def home(request):
+    """Send people to the home page of their area; offer a choice when they have several."""
+    areas = areas_of(request.user)
+    if len(areas) == 1:
+        return redirect(f"accounts:{areas[0]}")
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "areas": [(a, AREA_LABELS[a]) for a in areas],
+            "memberships": memberships_of(request.user),
+        },
+    )
+
+
+def _area_context(request, area: str) -> dict:
+    year = programme_selectors.year_current()
+    return {
+        "year": year,
+        "organisations": organisations_in_area(request.user, area),
+        "memberships": memberships_of(request.user),
+        "meetings": programme_selectors.meetings_upcoming(year=year) if year else [],
+    }
+
+
+@area_required(Area.SCHOOLS)
+@require_GET
+def schools_home(request):
+    context = _area_context(request, Area.SCHOOLS)
+    year = context["year"]
+    context["schools"] = [
+        {
+            "school": school,
+            "subscription": year and programme_selectors.subscription_for(school=school, year=year),
+            "student_count": school.students.count(),
+        }
+        for school in context["organisations"]
+    ]
+    return render(request, "accounts/home_schools.html", context)
+
+
+@area_required(Area.CASEWORK)
+@require_GET
+def casework_home(request):
+    context = _area_context(request, Area.CASEWORK)
+    roles = {m.role for m in context["memberships"]}
+    context["is_manager"] = Role.CAP_MANAGER in roles
+    context["draft_years"] = [y for y in programme_selectors.years_all() if y.status == "draft"]
+    return render(request, "accounts/home_casework.html", context)
+
+
+@area_required(Area.PROVIDERS)
+@require_GET
+def providers_home(request):
+    context = _area_context(request, Area.PROVIDERS)
+    year = context["year"]
+    context["providers"] = [
+        {
+            "provider": provider,
+            "courses": programme_selectors.courses_of_provider(provider=provider, year=year)
+            if year
+            else [],
+        }
+        for provider in context["organisations"]
+    ]
+    return render(request, "accounts/home_providers.html", context)
+
+
+@area_required(Area.PANELS)
+@require_GET
+def panels_home(request):
+    return render(request, "accounts/home_panels.html", _area_context(request, Area.PANELS))
+
+
+@area_required(Area.AGENCIES)
+@require_GET
+def agencies_home(request):
+    return render(request, "accounts/home_agencies.html", _area_context(request, Area.AGENCIES))
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No request context: the failure may be in the context processors or the database.
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(
+        template.render(
+            {
+                "authority_name": settings.CAP_AUTHORITY_NAME,
+                "service_name": settings.CAP_SERVICE_NAME,
+            }
+        )
+    )

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from config.admin import admin_site
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("model/", include("programmes.urls")),
+    path("admin/", admin_site.urls),
+]
+
+handler403 = "accounts.views.permission_denied"
+handler404 = "accounts.views.page_not_found"
+handler500 = "accounts.views.server_error"

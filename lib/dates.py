@@ -1,0 +1,105 @@
+"""Dates in the English school calendar: working days, year groups, written dates.
+No domain knowledge here."""
+
+import datetime as dt
+import re
+from functools import cache
+
+from govuk_bank_holidays.bank_holidays import BankHolidays
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_WRITTEN = re.compile(
+    r"^\s*(?:(?P<weekday>[A-Za-z]+)\s+)?(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\s+(?P<year>\d{4})\s*$"
+)
+
+
+@cache
+def _bank_holidays() -> BankHolidays:
+    # The package carries its data; using it offline keeps start-up free of network calls.
+    return BankHolidays(use_cached_holidays=True)
+
+
+def bank_holiday_name(day: dt.date) -> str | None:
+    for holiday in _bank_holidays().get_holidays(
+        division=BankHolidays.ENGLAND_AND_WALES, year=day.year
+    ):
+        if holiday["date"] == day:
+            return holiday["title"]
+    return None
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and bank_holiday_name(day) is None
+
+
+def add_working_days(day: dt.date, count: int) -> dt.date:
+    """The date `count` working days after `day` (England and Wales)."""
+    while count > 0:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def long_date(day: dt.date, *, weekday: bool = True) -> str:
+    text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+
+
+class WrittenDate:
+    """A date as a person wrote it, such as "Wednesday 17 September 2025".
+
+    It keeps the weekday the writer gave, so a reader can check it against the date."""
+
+    def __init__(self, text: str):
+        match = _WRITTEN.match(text)
+        if not match:
+            raise ValueError(f"{text!r} is not a date written like Wednesday 17 September 2025")
+        month_name = match["month"].capitalize()
+        if month_name not in MONTHS:
+            raise ValueError(f"{match['month']!r} is not a month")
+        try:
+            self.date = dt.date(int(match["year"]), MONTHS.index(month_name) + 1, int(match["day"]))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a real date") from None
+        self.weekday = match["weekday"].capitalize() if match["weekday"] else None
+        if self.weekday is not None and self.weekday not in WEEKDAYS:
+            raise ValueError(f"{match['weekday']!r} is not a day of the week")
+        self.text = text.strip()
+
+    @property
+    def weekday_matches(self) -> bool:
+        return self.weekday is None or WEEKDAYS[self.date.weekday()] == self.weekday
+
+
+def academic_year_start(day: dt.date) -> int:
+    """The calendar year in which the academic year holding `day` began (1 September)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def year_group(date_of_birth: dt.date, academic_year_starting: int) -> int:
+    """National curriculum year group in the academic year that starts on 1 September of
+    `academic_year_starting`. Children born from September to August share a year; Year 1
+    is the year in which they turn six."""
+    return academic_year_starting - academic_year_start(date_of_birth) - 5
+
+
+def monday_nearest(day: dt.date) -> dt.date:
+    """The Monday of the week holding `day`, or the next Monday for a weekend."""
+    if day.weekday() >= 5:
+        return day + dt.timedelta(days=7 - day.weekday())
+    return day - dt.timedelta(days=day.weekday())

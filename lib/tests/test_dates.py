@@ -1,0 +1,57 @@
+import datetime as dt
+
+import pytest
+
+from lib.dates import (
+    WrittenDate,
+    add_working_days,
+    bank_holiday_name,
+    is_working_day,
+    monday_nearest,
+    year_group,
+)
+
+
+def test_a_written_date_keeps_the_weekday_it_was_given():
+    written = WrittenDate("Tuesday 22 October 2025")
+    assert written.date == dt.date(2025, 10, 22)
+    assert written.weekday == "Tuesday"
+    assert not written.weekday_matches
+    assert WrittenDate("Wednesday 22 October 2025").weekday_matches
+    assert WrittenDate("22 October 2025").weekday_matches
+
+
+@pytest.mark.parametrize(
+    "text", ["22/10/2025", "Someday 1 May 2026", "31 September 2025", "1 Smarch 2026"]
+)
+def test_a_date_that_cannot_be_read_is_refused(text):
+    with pytest.raises(ValueError):
+        WrittenDate(text)
+
+
+def test_working_days_skip_weekends_and_england_and_wales_bank_holidays():
+    # Christmas Day is a Friday; Boxing Day's substitute is Monday 28 December 2026.
+    assert add_working_days(dt.date(2026, 12, 24), 1) == dt.date(2026, 12, 29)
+    assert add_working_days(dt.date(2026, 11, 27), 3) == dt.date(2026, 12, 2)
+    assert bank_holiday_name(dt.date(2026, 4, 3)) == "Good Friday"
+    assert not is_working_day(dt.date(2026, 5, 25))
+    assert is_working_day(dt.date(2026, 11, 30))
+
+
+@pytest.mark.parametrize(
+    ("born", "year_starting", "group"),
+    [
+        (dt.date(2010, 9, 1), 2025, 10),  # the oldest of their year
+        (dt.date(2011, 8, 31), 2025, 10),  # the youngest of the same year
+        (dt.date(2011, 9, 1), 2025, 9),
+        (dt.date(2011, 8, 31), 2026, 11),
+        (dt.date(2015, 1, 15), 2025, 6),
+    ],
+)
+def test_year_group_follows_the_september_to_august_school_year(born, year_starting, group):
+    assert year_group(born, year_starting) == group
+
+
+def test_monday_nearest_keeps_a_weekday_in_its_week_and_moves_a_weekend_forward():
+    assert monday_nearest(dt.date(2026, 9, 1)) == dt.date(2026, 8, 31)
+    assert monday_nearest(dt.date(2029, 9, 1)) == dt.date(2029, 9, 3)

@@ -1,0 +1,31 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from lib.env import env_bool, env_int, env_list, env_str
+
+
+def test_a_required_value_that_is_missing_stops_the_service(monkeypatch):
+    monkeypatch.delenv("CAP_TEST_VALUE", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="Set the environment variable CAP_TEST_VALUE"):
+        env_str("CAP_TEST_VALUE")
+    assert env_str("CAP_TEST_VALUE", "fallback") == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("yes", True), ("off", False), ("", False)]
+)
+def test_booleans_are_read_plainly(monkeypatch, raw, value):
+    monkeypatch.setenv("CAP_TEST_VALUE", raw)
+    assert env_bool("CAP_TEST_VALUE", default=not value) is value
+
+
+@pytest.mark.parametrize(("reader", "raw"), [(env_bool, "maybe"), (env_int, "ten")])
+def test_a_value_that_cannot_be_read_stops_the_service(monkeypatch, reader, raw):
+    monkeypatch.setenv("CAP_TEST_VALUE", raw)
+    with pytest.raises(ImproperlyConfigured, match="CAP_TEST_VALUE"):
+        reader("CAP_TEST_VALUE", 0)
+
+
+def test_lists_are_comma_separated(monkeypatch):
+    monkeypatch.setenv("CAP_TEST_VALUE", "a.example, b.example,")
+    assert env_list("CAP_TEST_VALUE", []) == ["a.example", "b.example"]

@@ -1,0 +1,862 @@
+"""Reading a model-of-support file (programmes/data/*.yaml) into unsaved model rows.
+
+The reader checks the file's shape and every rule in programmes.checks, and reports each
+problem with its line. A problem about one row (a date that does not match its weekday, a
+deadline after its meeting) can be loaded as a flag on that row when asked; a problem with
+the file's shape (an unknown key, an unreadable date) always stops the load.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from accounts.models import Organisation, OrganisationKind, ukprn_validator, urn_validator
+from lib.dates import WEEKDAYS, WrittenDate, long_date
+from programmes import checks
+from programmes.models import (
+    ROUTE_PANEL_STEPS,
+    AcademicYear,
+    AwayCode,
+    CapacityRule,
+    ChecklistItem,
+    ChecklistWhen,
+    Cohort,
+    Course,
+    Meeting,
+    Panel,
+    PanelSeat,
+    PanelStep,
+    Programme,
+    ProgrammePanel,
+    Question,
+    Registration,
+    Route,
+    SeatPosition,
+    Term,
+    Tier,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    where: str
+    message: str
+    fatal: bool
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.where}: {self.message}"
+
+
+class LineDict(dict):
+    line: int = 0
+    key_lines: dict
+
+
+class LineList(list):
+    line: int = 0
+    item_lines: list
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, keeping the line of every mapping, list and value."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = LineDict(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {
+            self.construct_object(k, deep=True): v.start_mark.line + 1 for k, v in node.value
+        }
+        return mapping
+
+    def construct_sequence(self, node, deep=False):
+        items = LineList(super().construct_sequence(node, deep=True))
+        items.line = node.start_mark.line + 1
+        items.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return items
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _Loader.construct_sequence)
+
+
+@dataclass
+class Plan:
+    """Unsaved rows, in the order they are saved, and the links between them."""
+
+    year: AcademicYear
+    terms: list[Term] = field(default_factory=list)
+    tiers: dict[int, Tier] = field(default_factory=dict)
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    panels: dict[str, Panel] = field(default_factory=dict)
+    seats: list[PanelSeat] = field(default_factory=list)
+    programmes: dict[str, Programme] = field(default_factory=dict)
+    programme_panels: list[ProgrammePanel] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    checklist: list[tuple[ChecklistItem, list[int]]] = field(default_factory=list)
+    meetings: list[tuple[Meeting, list[str]]] = field(default_factory=list)
+    cohorts: list[Cohort] = field(default_factory=list)
+    courses: list[Course] = field(default_factory=list)
+
+
+class ModelFileError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problems")
+
+
+def _flag(row, message: str) -> None:
+    if message not in row.flags:
+        row.flags.append(message)
+
+
+class Reader:
+    def __init__(self, text: str):
+        self.text = text
+        self.problems: list[Problem] = []
+        self.year: AcademicYear | None = None
+
+    # --- reporting ------------------------------------------------------------------------
+
+    def fatal(self, line: int, where: str, message: str) -> None:
+        self.problems.append(Problem(line, where, message, fatal=True))
+
+    def flag(self, row, line: int, where: str, message: str) -> None:
+        """A problem with one row: reported, and kept on the row if it is loaded flagged."""
+        self.problems.append(Problem(line, where, message, fatal=False))
+        _flag(row, message)
+
+    # --- typed field readers --------------------------------------------------------------
+
+    def fields(self, node: Any, where: str, required: set[str], optional: set[str] = frozenset()):
+        if not isinstance(node, LineDict):
+            self.fatal(getattr(node, "line", 0) or 0, where, "should be a set of named fields.")
+            return None
+        for key in node:
+            if key not in required and key not in optional:
+                self.fatal(node.key_lines[key], f"{where}, {key}", "is not a field this file has.")
+        for key in sorted(required - set(node)):
+            self.fatal(node.line, where, f"has no {key}.")
+        return node
+
+    def line(self, node: LineDict, key: str) -> int:
+        return node.key_lines.get(key, node.line)
+
+    def text_of(self, node, key, where, default: str | None = None) -> str:
+        value = node.get(key, default)
+        if value is None or isinstance(value, (dict, list)):
+            if key in node or default is None:
+                self.fatal(self.line(node, key), f"{where}, {key}", "should be text.")
+            return ""
+        return str(value).strip()
+
+    def number(self, node, key, where, *, minimum=0, default=None, decimal=False):
+        value = node.get(key, default)
+        if value is None:
+            return None
+        try:
+            number = Decimal(str(value)) if decimal else int(value)
+            if isinstance(value, bool) or number < minimum:
+                raise ValueError
+        except (ValueError, TypeError, InvalidOperation):
+            self.fatal(
+                self.line(node, key),
+                f"{where}, {key}",
+                f"should be a number of at least {minimum}, not {value!r}.",
+            )
+            return None
+        return number
+
+    def boolean(self, node, key, where) -> bool:
+        value = node.get(key, False)
+        if not isinstance(value, bool):
+            self.fatal(
+                self.line(node, key), f"{where}, {key}", f"should be yes or no, not {value!r}."
+            )
+            return False
+        return value
+
+    def choice(self, node, key, where, choices, default=None) -> str:
+        value = node.get(key, default)
+        if value not in choices:
+            self.fatal(
+                self.line(node, key),
+                f"{where}, {key}",
+                f"{value!r} is not one of: {', '.join(map(str, choices))}.",
+            )
+            return default or ""
+        return value
+
+    def int_list(self, node, key, where) -> list[int]:
+        value = node.get(key, [])
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            self.fatal(
+                self.line(node, key), f"{where}, {key}", "should be a list of whole numbers."
+            )
+            return []
+        return list(value)
+
+    def text_list(self, node, key, where) -> list[str]:
+        value = node.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fatal(self.line(node, key), f"{where}, {key}", "should be a list of text.")
+            return []
+        return list(value)
+
+    def date(self, node, key, where, row=None, *, optional=False) -> dt.date | None:
+        """A date written like "Wednesday 17 September 2025". A weekday that does not match
+        is flagged on `row`; a date that cannot be read is fatal."""
+        value = node.get(key)
+        line = self.line(node, key)
+        if value is None and optional:
+            return None
+        if optional and str(value).strip().upper() in {"NA", "N/A", "NONE", ""}:
+            return None
+        try:
+            written = WrittenDate(str(value))
+        except ValueError as error:
+            self.fatal(line, f"{where}, {key}", str(error))
+            return None
+        if not written.weekday_matches:
+            message = (
+                f"{written.text!r} does not match its weekday: "
+                f"{long_date(written.date, weekday=False)} is a {WEEKDAYS[written.date.weekday()]}."
+            )
+            hint = _weekday_hint(written, self.year)
+            if row is not None:
+                self.flag(row, line, f"{where}, {key}", message + hint)
+            else:
+                self.fatal(line, f"{where}, {key}", message + hint)
+        return written.date
+
+    def sequence(self, root, key, where=None) -> list[tuple[str, int, Any]]:
+        """Each item of a list with a readable name for it ("calendar row 5") and its line."""
+        if key not in root:
+            return []
+        value = root[key]
+        if not isinstance(value, LineList):
+            self.fatal(self.line(root, key), f"{where or 'file'}, {key}", "should be a list.")
+            return []
+        return [
+            (f"{where or key} row {number}", line, item)
+            for number, (line, item) in enumerate(zip(value.item_lines, value, strict=True), 1)
+        ]
+
+
+def _weekday_hint(written: WrittenDate, year: AcademicYear | None) -> str:
+    """Suggest what was probably meant: the same day and month in another year when that
+    has the weekday given and falls in the academic year, or else the nearest day with
+    that weekday."""
+    wanted = WEEKDAYS.index(written.weekday)
+    day = written.date
+    if year is not None and not year.contains(day):
+        for other_year in (day.year + 1, day.year - 1):
+            try:
+                candidate = day.replace(year=other_year)
+            except ValueError:  # 29 February
+                continue
+            if candidate.weekday() == wanted and year.contains(candidate):
+                return f" Did you mean {long_date(candidate)}?"
+    nearest = sorted(
+        (day + dt.timedelta(days=offset) for offset in range(-3, 4) if offset),
+        key=lambda candidate: (abs((candidate - day).days), candidate),
+    )
+    for candidate in nearest:
+        if candidate.weekday() == wanted:
+            return f" Did you mean {long_date(candidate)}?"
+    return ""
+
+
+KIND_KEYS = {OrganisationKind.TRAINING_PROVIDER.value, OrganisationKind.AP_ACADEMY.value}
+
+
+def read_model(text: str) -> tuple[Plan | None, list[Problem]]:
+    """Read a model file into a plan of unsaved rows and the problems found."""
+    reader = Reader(text)
+    try:
+        root = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        reader.fatal(mark.line + 1 if mark else 0, "file", f"is not valid YAML: {error}")
+        return None, reader.problems
+    root = reader.fields(
+        root,
+        "file",
+        required={"year", "tiers", "panels", "programmes", "calendar"},
+        optional={
+            "terms",
+            "settings",
+            "question_sets",
+            "checklist",
+            "cohorts",
+            "providers",
+            "courses",
+        },
+    )
+    if root is None or any(p.fatal for p in reader.problems):
+        return None, reader.problems
+
+    plan = _read_year(reader, root)
+    if plan is None:
+        return None, reader.problems
+    _read_terms(reader, root, plan)
+    _read_tiers(reader, root, plan)
+    _read_organisations(reader, root, plan)
+    _read_panels(reader, root, plan)
+    question_sets = _read_question_sets(reader, root, plan)
+    steps, question_panels, programme_lines = _read_programmes(reader, root, plan, question_sets)
+    _read_checklist(reader, root, plan)
+    rounds = _read_calendar(reader, root, plan)
+    _read_cohorts(reader, root, plan, rounds)
+    _read_courses(reader, root, plan)
+    _check_programmes(reader, plan, steps, question_panels, programme_lines)
+    return plan, reader.problems
+
+
+def _read_year(reader: Reader, root) -> Plan | None:
+    node = reader.fields(
+        root["year"],
+        "year",
+        {"name", "starts", "ends"},
+        {"source", "subscription_tier1_placements"},
+    )
+    if node is None:
+        return None
+    year = AcademicYear(
+        name=reader.text_of(node, "name", "year"),
+        source=reader.text_of(node, "source", "year", default=""),
+        sla_tier1_placements=reader.number(
+            node, "subscription_tier1_placements", "year", default=15
+        )
+        or 0,
+    )
+    year.flags = []
+    starts = reader.date(node, "starts", "year")
+    ends = reader.date(node, "ends", "year")
+    if starts is None or ends is None:
+        return None
+    year.starts_on, year.ends_on = starts, ends
+    for message in checks.check_year(year):
+        reader.fatal(node.line, "year", message)
+    reader.year = year
+    return Plan(year=year)
+
+
+def _read_terms(reader: Reader, root, plan: Plan) -> None:
+    nodes = []
+    for where, line, node in reader.sequence(root, "terms"):
+        if reader.fields(node, where, {"name", "starts", "ends"}, {"half_term"}) is None:
+            continue
+        term = Term(year=plan.year, name=reader.text_of(node, "name", where), flags=[])
+        term.starts_on = reader.date(node, "starts", where, term)
+        term.ends_on = reader.date(node, "ends", where, term)
+        half = node.get("half_term")
+        if half is not None:
+            if isinstance(half, LineList) and len(half) == 2:
+                pair = LineDict(starts=half[0], ends=half[1])
+                pair.line, pair.key_lines = half.line, {"starts": half.line, "ends": half.line}
+                term.half_term_starts_on = reader.date(pair, "starts", f"{where}, half_term", term)
+                term.half_term_ends_on = reader.date(pair, "ends", f"{where}, half_term", term)
+            else:
+                reader.fatal(
+                    reader.line(node, "half_term"),
+                    f"{where}, half_term",
+                    "should be a list of two dates: the first and last day.",
+                )
+        if term.starts_on and term.ends_on:
+            plan.terms.append(term)
+            nodes.append((line, term))
+    for line, term in nodes:
+        for message in checks.check_term(term, plan.year, plan.terms):
+            reader.flag(term, line, f"terms, {term.name}", message)
+
+
+def _read_tiers(reader: Reader, root, plan: Plan) -> None:
+    for where, line, node in reader.sequence(root, "tiers"):
+        if reader.fields(node, where, {"number", "name"}, {"description", "early_help"}) is None:
+            continue
+        number = reader.number(node, "number", where, minimum=1)
+        if number in plan.tiers:
+            reader.fatal(line, where, f"Tier {number} is given twice.")
+            continue
+        plan.tiers[number] = Tier(
+            year=plan.year,
+            number=number or 0,
+            name=reader.text_of(node, "name", where),
+            description=reader.text_of(node, "description", where, default=""),
+            early_help=reader.text_of(node, "early_help", where, default=""),
+        )
+
+
+def _organisation(reader: Reader, node, where: str, kinds: set[str]) -> Organisation | None:
+    kind = reader.choice(node, "kind", where, sorted(kinds))
+    org = Organisation(
+        name=reader.text_of(node, "name", where),
+        kind=kind,
+        ukprn=reader.text_of(node, "ukprn", where, default=""),
+        urn=reader.text_of(node, "urn", where, default=""),
+        address=reader.text_of(node, "address", where, default=""),
+        postcode=reader.text_of(node, "postcode", where, default=""),
+    )
+    for value, validator, key in (
+        (org.ukprn, ukprn_validator, "ukprn"),
+        (org.urn, urn_validator, "urn"),
+    ):
+        if value:
+            try:
+                validator(value)
+            except Exception as error:
+                reader.fatal(reader.line(node, key), f"{where}, {key}", " ".join(error.messages))
+    return org
+
+
+def _read_organisations(reader: Reader, root, plan: Plan) -> None:
+    for section in ("settings", "providers"):
+        for where, line, node in reader.sequence(root, section):
+            if (
+                reader.fields(
+                    node, where, {"key", "name", "kind"}, {"ukprn", "urn", "address", "postcode"}
+                )
+                is None
+            ):
+                continue
+            key = reader.text_of(node, "key", where)
+            if key in plan.organisations:
+                reader.fatal(line, where, f"the key {key!r} is used twice.")
+                continue
+            plan.organisations[key] = _organisation(reader, node, where, KIND_KEYS)
+
+
+def _read_panels(reader: Reader, root, plan: Plan) -> None:
+    for where, line, node in reader.sequence(root, "panels"):
+        if reader.fields(node, where, {"key", "name"}, {"purpose", "seats"}) is None:
+            continue
+        key = reader.text_of(node, "key", where)
+        if key in plan.panels:
+            reader.fatal(line, where, f"the key {key!r} is used twice.")
+            continue
+        panel = Panel(
+            year=plan.year,
+            key=key,
+            name=reader.text_of(node, "name", where),
+            purpose=reader.text_of(node, "purpose", where, default=""),
+        )
+        plan.panels[key] = panel
+        for order, (seat_where, _, seat) in enumerate(reader.sequence(node, "seats", where)):
+            if reader.fields(seat, seat_where, {"title"}, {"position"}) is None:
+                continue
+            plan.seats.append(
+                PanelSeat(
+                    panel=panel,
+                    title=reader.text_of(seat, "title", seat_where),
+                    order=order,
+                    position=reader.choice(
+                        seat,
+                        "position",
+                        seat_where,
+                        SeatPosition.values,
+                        default=SeatPosition.MEMBER,
+                    ),
+                )
+            )
+
+
+def _read_question_sets(reader: Reader, root, plan: Plan) -> dict[str, tuple[str | None, list]]:
+    sets: dict[str, tuple[str | None, list]] = {}
+    node = root.get("question_sets", LineDict())
+    if not isinstance(node, LineDict):
+        reader.fatal(reader.line(root, "question_sets"), "question_sets", "should be named sets.")
+        return sets
+    for name, body in node.items():
+        where = f"question_sets.{name}"
+        if reader.fields(body, where, {"considered_by", "questions"}) is None:
+            continue
+        panel = reader.text_of(body, "considered_by", where)
+        if panel != "none" and panel not in plan.panels:
+            reader.fatal(
+                reader.line(body, "considered_by"),
+                where,
+                f"considered_by names {panel!r}, which is not a panel in this file.",
+            )
+        questions = []
+        seen = set()
+        for q_where, line, question in reader.sequence(body, "questions", where):
+            if reader.fields(question, q_where, {"key", "text"}) is None:
+                continue
+            key = reader.text_of(question, "key", q_where)
+            if key in seen:
+                reader.fatal(line, q_where, f"the key {key!r} is used twice.")
+            seen.add(key)
+            questions.append((key, reader.text_of(question, "text", q_where)))
+        sets[name] = (None if panel == "none" else panel, questions)
+    return sets
+
+
+def _read_programmes(reader: Reader, root, plan: Plan, question_sets):
+    steps_of: dict[str, dict[str, str]] = {}
+    question_panels: dict[str, set[str]] = {}
+    lines: dict[str, int] = {}
+    for order, (where, line, node) in enumerate(reader.sequence(root, "programmes")):
+        if (
+            reader.fields(
+                node,
+                where,
+                {
+                    "key",
+                    "name",
+                    "tier",
+                    "route",
+                    "weeks",
+                    "year_groups",
+                    "registration",
+                    "away_code",
+                },
+                {
+                    "summary",
+                    "pathways",
+                    "panels",
+                    "days_per_week",
+                    "offers_courses",
+                    "delivered_by",
+                    "subscription_required",
+                    "subscriber_priority",
+                    "counts_against_allowance",
+                    "capacity",
+                    "questions",
+                },
+            )
+            is None
+        ):
+            continue
+        key = reader.text_of(node, "key", where)
+        where = f"programme {key}"
+        if key in plan.programmes:
+            reader.fatal(line, where, "the key is used twice.")
+            continue
+        tier = plan.tiers.get(node.get("tier"))
+        if tier is None:
+            reader.fatal(
+                reader.line(node, "tier"),
+                f"{where}, tier",
+                f"there is no Tier {node.get('tier')!r} in this file.",
+            )
+        weeks = node.get("weeks")
+        if not (
+            isinstance(weeks, list)
+            and len(weeks) == 2
+            and all(isinstance(w, int) and w > 0 for w in weeks)
+        ):
+            reader.fatal(
+                reader.line(node, "weeks"),
+                f"{where}, weeks",
+                "should be the shortest and longest length in weeks, like [6, 12].",
+            )
+            weeks = [1, 1]
+        programme = Programme(
+            year=plan.year,
+            tier=tier,
+            key=key,
+            order=order,
+            flags=[],
+            name=reader.text_of(node, "name", where),
+            summary=reader.text_of(node, "summary", where, default=""),
+            pathways=reader.text_list(node, "pathways", where),
+            route=reader.choice(node, "route", where, Route.values),
+            min_weeks=weeks[0],
+            max_weeks=weeks[1],
+            days_per_week=reader.number(node, "days_per_week", where, decimal=True),
+            year_groups=reader.int_list(node, "year_groups", where),
+            offers_courses=reader.boolean(node, "offers_courses", where),
+            subscription_required=reader.boolean(node, "subscription_required", where),
+            subscriber_priority=reader.boolean(node, "subscriber_priority", where),
+            counts_against_allowance=reader.boolean(node, "counts_against_allowance", where),
+            registration=reader.choice(node, "registration", where, Registration.values),
+            away_code=reader.choice(node, "away_code", where, AwayCode.values),
+        )
+        if "delivered_by" in node:
+            org_key = node["delivered_by"]
+            programme.delivered_by = plan.organisations.get(org_key)
+            if programme.delivered_by is None:
+                reader.fatal(
+                    reader.line(node, "delivered_by"),
+                    f"{where}, delivered_by",
+                    f"{org_key!r} is not a setting in this file.",
+                )
+        capacity = node.get("capacity")
+        if capacity is not None:
+            cap_where = f"{where}, capacity"
+            if reader.fields(capacity, cap_where, {"rule"}, {"per_year"}) is not None:
+                programme.capacity_rule = reader.choice(
+                    capacity, "rule", cap_where, CapacityRule.values
+                )
+                programme.yearly_capacity = reader.number(capacity, "per_year", cap_where)
+        steps: dict[str, str] = {}
+        panels = node.get("panels", LineDict())
+        if not isinstance(panels, dict):
+            reader.fatal(
+                reader.line(node, "panels"),
+                f"{where}, panels",
+                "should name a panel for each step, like {review: panel-key}.",
+            )
+            panels = {}
+        for step, panel_key in panels.items():
+            if step not in PanelStep.values:
+                reader.fatal(
+                    reader.line(node, "panels"),
+                    f"{where}, panels",
+                    f"{step!r} is not a panel step ({', '.join(PanelStep.values)}).",
+                )
+            elif panel_key not in plan.panels:
+                reader.fatal(
+                    reader.line(node, "panels"),
+                    f"{where}, panels",
+                    f"{panel_key!r} is not a panel in this file.",
+                )
+            else:
+                steps[step] = panel_key
+                plan.programme_panels.append(
+                    ProgrammePanel(programme=programme, step=step, panel=plan.panels[panel_key])
+                )
+        question_panels[key] = set()
+        set_name = node.get("questions")
+        if set_name is not None:
+            if set_name not in question_sets:
+                reader.fatal(
+                    reader.line(node, "questions"),
+                    f"{where}, questions",
+                    f"{set_name!r} is not a question set in this file.",
+                )
+            else:
+                panel_key, questions = question_sets[set_name]
+                if panel_key:
+                    question_panels[key].add(panel_key)
+                for q_order, (q_key, text) in enumerate(questions):
+                    plan.questions.append(
+                        Question(
+                            programme=programme,
+                            key=q_key,
+                            text=text,
+                            order=q_order,
+                            considered_by=plan.panels.get(panel_key) if panel_key else None,
+                        )
+                    )
+        plan.programmes[key] = programme
+        steps_of[key] = steps
+        lines[key] = line
+    return steps_of, question_panels, lines
+
+
+def _read_checklist(reader: Reader, root, plan: Plan) -> None:
+    for order, (where, _, node) in enumerate(reader.sequence(root, "checklist")):
+        if reader.fields(node, where, {"key", "name", "tiers"}, {"when"}) is None:
+            continue
+        tiers = reader.int_list(node, "tiers", where)
+        for number in tiers:
+            if number not in plan.tiers:
+                reader.fatal(
+                    reader.line(node, "tiers"),
+                    f"{where}, tiers",
+                    f"there is no Tier {number} in this file.",
+                )
+        item = ChecklistItem(
+            year=plan.year,
+            key=reader.text_of(node, "key", where),
+            order=order,
+            name=reader.text_of(node, "name", where),
+            when=reader.choice(
+                node, "when", where, ChecklistWhen.values, default=ChecklistWhen.ALWAYS
+            ),
+        )
+        plan.checklist.append((item, tiers))
+
+
+def _read_calendar(reader: Reader, root, plan: Plan) -> dict[dt.date, dict[str, Meeting]]:
+    """Each row becomes one meeting for every panel that hears one of the programmes it
+    considers. Returns the meetings by panel date and panel key, for cohorts to refer to."""
+    rounds: dict[dt.date, dict[str, Meeting]] = {}
+    for where, line, node in reader.sequence(root, "calendar"):
+        if (
+            reader.fields(node, where, {"referral_deadline", "panel_date", "considers"}, {"note"})
+            is None
+        ):
+            continue
+        considers = reader.text_list(node, "considers", where)
+        note = reader.text_of(node, "note", where, default="")
+        # Dates are read once per row; their flags go on every meeting the row makes.
+        row_flags = type("Row", (), {"flags": []})()
+        deadline = reader.date(node, "referral_deadline", where, row_flags)
+        date = reader.date(node, "panel_date", where, row_flags, optional=True)
+        if deadline is None:
+            continue
+        panels: dict[str, list[str]] = {}
+        for key in considers:
+            programme = plan.programmes.get(key)
+            if programme is None:
+                reader.fatal(
+                    reader.line(node, "considers"),
+                    f"{where}, considers",
+                    f"{key!r} is not a programme in this file.",
+                )
+                continue
+            steps = [pp for pp in plan.programme_panels if pp.programme is programme]
+            if not steps:
+                reader.fatal(
+                    reader.line(node, "considers"),
+                    f"{where}, considers",
+                    f"{programme.name} goes to no panel, so no meeting considers it.",
+                )
+            for pp in steps:
+                panels.setdefault(pp.panel.key, []).append(key)
+        for panel_key, programme_keys in panels.items():
+            meeting = Meeting(
+                panel=plan.panels[panel_key],
+                date=date,
+                referral_deadline=deadline,
+                note=note,
+                flags=list(row_flags.flags),
+            )
+            for message in checks.check_meeting(meeting, plan.year):
+                _flag(meeting, message)
+            plan.meetings.append((meeting, programme_keys))
+            if date is not None:
+                rounds.setdefault(date, {})[panel_key] = meeting
+        # Report each row's problems once, however many meetings it makes.
+        made = [m for m, _ in plan.meetings[-len(panels) :]] if panels else []
+        if made:
+            for message in checks.check_meeting(made[0], plan.year):
+                reader.problems.append(Problem(line, where, message, fatal=False))
+    return rounds
+
+
+def _read_cohorts(reader: Reader, root, plan: Plan, rounds) -> None:
+    for where, line, node in reader.sequence(root, "cohorts"):
+        if (
+            reader.fields(
+                node,
+                where,
+                {"programme", "name", "starts"},
+                {"ends", "weeks", "capacity", "decided_at", "note"},
+            )
+            is None
+        ):
+            continue
+        programme = plan.programmes.get(node.get("programme"))
+        if programme is None:
+            reader.fatal(
+                reader.line(node, "programme"),
+                f"{where}, programme",
+                f"{node.get('programme')!r} is not a programme in this file.",
+            )
+            continue
+        cohort = Cohort(
+            programme=programme,
+            name=reader.text_of(node, "name", where),
+            flags=[],
+            weeks=reader.number(node, "weeks", where, minimum=1),
+            capacity=reader.number(node, "capacity", where, minimum=1),
+            note=reader.text_of(node, "note", where, default=""),
+        )
+        where = f"{where} ({programme.key} {cohort.name})"
+        cohort.starts_on = reader.date(node, "starts", where, cohort)
+        cohort.ends_on = reader.date(node, "ends", where, cohort, optional=True)
+        if "decided_at" in node:
+            decided = reader.date(node, "decided_at", where, cohort)
+            deciding_steps = [pp for pp in plan.programme_panels if pp.programme is programme]
+            panel_key = deciding_steps[-1].panel.key if deciding_steps else None
+            cohort.decided_at = rounds.get(decided, {}).get(panel_key)
+            if decided is not None and cohort.decided_at is None:
+                reader.fatal(
+                    reader.line(node, "decided_at"),
+                    f"{where}, decided_at",
+                    f"no meeting in the calendar on {long_date(decided)} decides {programme.name}.",
+                )
+        if cohort.starts_on is None:
+            continue
+        for message in checks.check_cohort(cohort, plan.year, plan.terms, programme):
+            reader.flag(cohort, line, where, message)
+        plan.cohorts.append(cohort)
+
+
+def _read_courses(reader: Reader, root, plan: Plan) -> None:
+    for where, _, node in reader.sequence(root, "courses"):
+        if (
+            reader.fields(
+                node,
+                where,
+                {"programme", "provider", "title", "weeks", "days_per_week"},
+                {"qualification", "level", "year_groups", "fee", "venue"},
+            )
+            is None
+        ):
+            continue
+        programme = plan.programmes.get(node.get("programme"))
+        provider = plan.organisations.get(node.get("provider"))
+        if programme is None or not programme.offers_courses:
+            reader.fatal(
+                reader.line(node, "programme"),
+                f"{where}, programme",
+                f"{node.get('programme')!r} is not a programme with courses.",
+            )
+            continue
+        if provider is None:
+            reader.fatal(
+                reader.line(node, "provider"),
+                f"{where}, provider",
+                f"{node.get('provider')!r} is not a provider in this file.",
+            )
+            continue
+        course = Course(
+            programme=programme,
+            provider=provider,
+            title=reader.text_of(node, "title", where),
+            qualification=reader.text_of(node, "qualification", where, default=""),
+            level=reader.text_of(node, "level", where, default=""),
+            weeks=reader.number(node, "weeks", where, minimum=1) or 1,
+            days_per_week=reader.number(node, "days_per_week", where, decimal=True) or 0,
+            year_groups=reader.int_list(node, "year_groups", where) or programme.year_groups,
+            fee=reader.number(node, "fee", where, decimal=True),
+            venue=reader.text_of(node, "venue", where, default=""),
+        )
+        if not programme.min_weeks <= course.weeks <= programme.max_weeks:
+            reader.fatal(
+                reader.line(node, "weeks"),
+                f"{where}, weeks",
+                f"{course.weeks} weeks is outside {programme.name}'s "
+                f"{programme.min_weeks} to {programme.max_weeks} weeks.",
+            )
+        if not set(course.year_groups) <= set(programme.year_groups):
+            reader.fatal(
+                reader.line(node, "year_groups"),
+                f"{where}, year_groups",
+                f"{programme.name} is only for Years {', '.join(map(str, programme.year_groups))}.",
+            )
+        plan.courses.append(course)
+
+
+def _check_programmes(reader: Reader, plan: Plan, steps_of, question_panels, lines) -> None:
+    heard: dict[str, set[str]] = {key: set() for key in plan.programmes}
+    for meeting, programme_keys in plan.meetings:
+        for key in programme_keys:
+            heard[key].add(meeting.panel.key)
+    for key, programme in plan.programmes.items():
+        if programme.route not in ROUTE_PANEL_STEPS:
+            continue
+        cohorts = [c for c in plan.cohorts if c.programme is programme]
+        for message in checks.check_programme(
+            programme,
+            steps=steps_of[key],
+            question_panels=question_panels[key],
+            heard_by=heard[key],
+            cohorts=cohorts,
+        ):
+            reader.flag(programme, lines[key], f"programme {key}", message)
+
+
+def read_model_file(path: Path) -> tuple[Plan | None, list[Problem]]:
+    return read_model(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,380 @@
+"""The graduated model of support as data: everything an authority could change between
+years lives here and is loaded from a readable file (programmes/data/), never hard-coded.
+"""
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from accounts.models import Organisation
+
+
+class YearStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CONFIRMED = "confirmed", "Confirmed"
+
+
+class AcademicYear(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=7, unique=True, help_text="For example 2025-26.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    status = models.CharField(max_length=10, choices=YearStatus.choices, default=YearStatus.DRAFT)
+    rolled_over_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=200, blank=True, help_text="Where the data came from.")
+    sla_tier1_placements = models.PositiveSmallIntegerField(
+        "Paid-for Tier 1 placements in a subscription",
+        default=15,
+        help_text="Quality-assured Tier 1 placements a subscribing school may use in the year.",
+    )
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="year_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class Term(models.Model):
+    year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(max_length=40)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    half_term_starts_on = models.DateField(null=True, blank=True)
+    half_term_ends_on = models.DateField(null=True, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"
+
+
+class Tier(models.Model):
+    """A tier in the authority's own numbering (Coventry's Tier 3 is "time-limited")."""
+
+    year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="tiers")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    early_help = models.TextField("Early Help expectation", blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="tier_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Tier {self.number}: {self.name}"
+
+
+class Route(models.TextChoices):
+    """The referral pathways. Each is a state table in code (applications.workflow);
+    a programme chooses one by name and names the panels it uses."""
+
+    PROVIDER = "provider", "Provider route"
+    PANEL_THEN_PROVIDER = "panel_then_provider", "Panel then provider"
+    PANEL_THEN_HEADTEACHERS = "panel_then_headteachers", "Panel then headteachers' panel"
+    PANEL_THEN_MULTI_AGENCY = "panel_then_multi_agency", "Panel then multi-agency panel"
+
+
+class PanelStep(models.TextChoices):
+    REVIEW = "review", "Review"
+    ALLOCATION = "allocation", "Allocation of a receiving school"
+    DECISION = "decision", "Decision"
+
+
+# The panel steps each route needs, in order.
+ROUTE_PANEL_STEPS: dict[str, tuple[str, ...]] = {
+    Route.PROVIDER: (),
+    Route.PANEL_THEN_PROVIDER: (PanelStep.REVIEW,),
+    Route.PANEL_THEN_HEADTEACHERS: (PanelStep.REVIEW, PanelStep.ALLOCATION),
+    Route.PANEL_THEN_MULTI_AGENCY: (PanelStep.REVIEW, PanelStep.DECISION),
+}
+
+
+class Registration(models.TextChoices):
+    SINGLE = "single", "Single registration at the home school"
+    DUAL = "dual", "Main at the home school, subsidiary at the setting"
+
+
+class AwayCode(models.TextChoices):
+    """The code the home school records for a session the student spends away."""
+
+    B = "B", "B – other approved educational activity"
+    D = "D", "D – dual registered, at the other school"
+    K = "K", "K – provision arranged by the local authority"
+
+
+class CapacityRule(models.TextChoices):
+    NONE = "none", "No capacity limit"
+    COHORT = "cohort", "Places per cohort"
+
+
+class Panel(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="panels")
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=120)
+    purpose = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["year", "name"]
+        constraints = [models.UniqueConstraint(fields=["year", "key"], name="panel_unique_key")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SeatPosition(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    VICE_CHAIR = "vice_chair", "Vice chair"
+    MEMBER = "member", "Member"
+
+
+class PanelSeat(models.Model):
+    """A place on a panel and whom it represents, such as "Early Help"."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="seats")
+    title = models.CharField(max_length=120)
+    position = models.CharField(
+        max_length=12, choices=SeatPosition.choices, default=SeatPosition.MEMBER
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["panel", "order"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Programme(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="programmes")
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="programmes")
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=120)
+    summary = models.TextField(blank=True)
+    pathways = models.JSONField(default=list, blank=True)
+    route = models.CharField(max_length=30, choices=Route.choices)
+    min_weeks = models.PositiveSmallIntegerField()
+    max_weeks = models.PositiveSmallIntegerField()
+    days_per_week = models.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.5), MaxValueValidator(5)],
+        help_text="Empty when the authority has not said.",
+    )
+    year_groups = models.JSONField(default=list, help_text="Eligible national curriculum years.")
+    offers_courses = models.BooleanField(
+        default=False, help_text="The school chooses a provider's course on this programme."
+    )
+    delivered_by = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The setting that runs every placement, such as the AP academy.",
+    )
+    subscription_required = models.BooleanField(default=False)
+    subscriber_priority = models.BooleanField(
+        default=False, help_text="Subscribing schools have priority for places."
+    )
+    counts_against_allowance = models.BooleanField(
+        default=False,
+        help_text="A placement uses one of the subscription's paid-for Tier 1 placements.",
+    )
+    capacity_rule = models.CharField(
+        max_length=10, choices=CapacityRule.choices, default=CapacityRule.NONE
+    )
+    yearly_capacity = models.PositiveSmallIntegerField(null=True, blank=True)
+    registration = models.CharField(max_length=10, choices=Registration.choices)
+    away_code = models.CharField(
+        "Home-school code for sessions away", max_length=1, choices=AwayCode.choices
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    flags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["year", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "key"], name="programme_unique_key"),
+            models.CheckConstraint(
+                condition=models.Q(max_weeks__gte=models.F("min_weeks")),
+                name="programme_weeks_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgrammePanel(models.Model):
+    """Which panel acts at each panel step of the programme's route."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="panel_steps")
+    step = models.CharField(max_length=12, choices=PanelStep.choices)
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="programme_steps")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "step"], name="programme_panel_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.get_step_display()} by {self.panel}"
+
+
+class Question(models.Model):
+    """A referral consideration the form asks for one programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=60)
+    text = models.TextField()
+    considered_by = models.ForeignKey(
+        Panel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The panel that weighs the answer; empty when it is for the school.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="question_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ChecklistWhen(models.TextChoices):
+    ALWAYS = "always", "Always"
+    EHC_PLAN = "ehc_plan", "When the student has an EHC plan"
+
+
+class ChecklistItem(models.Model):
+    """Evidence an application must carry, for the tiers it applies to."""
+
+    year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="checklist")
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    tiers = models.ManyToManyField(Tier, related_name="checklist")
+    when = models.CharField(
+        max_length=10, choices=ChecklistWhen.choices, default=ChecklistWhen.ALWAYS
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["year", "order"]
+        constraints = [models.UniqueConstraint(fields=["year", "key"], name="checklist_unique_key")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Course(models.Model):
+    """A provider's concrete offer under a programme."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="courses")
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="courses")
+    title = models.CharField(max_length=200)
+    qualification = models.CharField(max_length=200, blank=True)
+    level = models.CharField(max_length=40, blank=True)
+    weeks = models.PositiveSmallIntegerField()
+    days_per_week = models.DecimalField(max_digits=2, decimal_places=1)
+    year_groups = models.JSONField(default=list)
+    fee = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["programme", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.provider})"
+
+
+class Meeting(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(null=True, blank=True, help_text="Empty when not yet set.")
+    referral_deadline = models.DateField()
+    programmes = models.ManyToManyField(Programme, related_name="meetings", blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["referral_deadline", "panel"]
+
+    def __str__(self) -> str:
+        when = self.date.strftime("%-d %B %Y") if self.date else "date to be set"
+        return f"{self.panel}, {when}"
+
+
+class Cohort(models.Model):
+    """One run of a programme, with its dates and places."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=80)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    capacity = models.PositiveSmallIntegerField(null=True, blank=True)
+    decided_at = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cohorts",
+        help_text="The meeting that fills the cohort.",
+    )
+    note = models.CharField(max_length=300, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.name}"
+
+
+class Subscription(models.Model):
+    """A school's service level agreement for one academic year."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="subscriptions")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="subscriptions")
+    tier1_placements = models.PositiveSmallIntegerField(
+        "Paid-for Tier 1 placements", help_text="Copied from the year when the school subscribes."
+    )
+
+    class Meta:
+        ordering = ["year", "school__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "school"], name="subscription_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.year}"

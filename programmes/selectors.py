@@ -1,0 +1,110 @@
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.models import Organisation
+from programmes.models import (
+    AcademicYear,
+    ChecklistItem,
+    Cohort,
+    Course,
+    Meeting,
+    Panel,
+    Programme,
+    ProgrammePanel,
+    Subscription,
+    Tier,
+)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def year_current(*, on: dt.date | None = None) -> AcademicYear | None:
+    """The academic year holding the day, or failing that the latest one before it."""
+    on = on or today()
+    return (
+        AcademicYear.objects.filter(starts_on__lte=on).order_by("-starts_on").first()
+        or AcademicYear.objects.order_by("starts_on").first()
+    )
+
+
+def years_all() -> QuerySet[AcademicYear]:
+    return AcademicYear.objects.order_by("-starts_on")
+
+
+def meetings_upcoming(*, year: AcademicYear, on: dt.date | None = None, limit: int = 5):
+    on = on or today()
+    return list(
+        Meeting.objects.filter(panel__year=year, referral_deadline__gte=on)
+        .select_related("panel")
+        .prefetch_related("programmes")
+        .order_by("referral_deadline", "panel__name")[:limit]
+    )
+
+
+def subscription_for(*, school: Organisation, year: AcademicYear) -> Subscription | None:
+    return Subscription.objects.filter(school=school, year=year).first()
+
+
+def courses_of_provider(*, provider: Organisation, year: AcademicYear) -> list[Course]:
+    return list(
+        Course.objects.filter(provider=provider, programme__year=year)
+        .select_related("programme")
+        .order_by("programme__order", "title")
+    )
+
+
+def model_overview(*, year: AcademicYear) -> dict:
+    """Everything the model-of-support page shows for one year, in a fixed number of
+    queries whatever the size of the model."""
+    programmes = Prefetch(
+        "programmes",
+        queryset=Programme.objects.select_related("delivered_by")
+        .prefetch_related(
+            Prefetch("panel_steps", queryset=ProgrammePanel.objects.select_related("panel")),
+            "questions__considered_by",
+        )
+        .order_by("order"),
+    )
+    tiers = list(Tier.objects.filter(year=year).prefetch_related(programmes))
+    panels = list(Panel.objects.filter(year=year).prefetch_related("seats"))
+    meetings = list(
+        Meeting.objects.filter(panel__year=year)
+        .select_related("panel")
+        .prefetch_related("programmes")
+        .order_by("referral_deadline", "panel__name")
+    )
+    cohorts = list(
+        Cohort.objects.filter(programme__year=year)
+        .select_related("programme", "decided_at__panel")
+        .order_by("programme__order", "starts_on")
+    )
+    checklist = list(ChecklistItem.objects.filter(year=year).prefetch_related("tiers"))
+    terms = list(year.terms.all())
+    return {
+        "tiers": tiers,
+        "panels": panels,
+        "meetings": meetings,
+        "cohorts": cohorts,
+        "terms": terms,
+        "checklist": checklist,
+        "course_count": Course.objects.filter(programme__year=year).count(),
+        "subscriber_count": Subscription.objects.filter(year=year).count(),
+        "problems": _problems(tiers, meetings, cohorts, terms),
+    }
+
+
+def _problems(tiers, meetings, cohorts, terms) -> list[tuple[str, list[str]]]:
+    """Every flagged row, labelled for a reader, in page order."""
+    problems = [(f"{p.name}", p.flags) for t in tiers for p in t.programmes.all() if p.flags]
+    problems += [(f"{t.name}", t.flags) for t in terms if t.flags]
+    problems += [
+        (f"{m.panel.name}, referral deadline {m.referral_deadline:%-d %B %Y}", m.flags)
+        for m in meetings
+        if m.flags
+    ]
+    problems += [(f"{c.programme.name} {c.name}", c.flags) for c in cohorts if c.flags]
+    return problems

@@ -1,0 +1,282 @@
+"""The model-file reader: one test for each kind of inconsistency it must catch."""
+
+from pathlib import Path
+
+import pytest
+
+from programmes.modelfile import read_model
+
+SMALL = (Path(__file__).parent / "data" / "small.yaml").read_text()
+REFERENCE = Path(__file__).parents[1] / "data" / "coventry-2025-26.yaml"
+
+
+def problems_after(old: str, new: str) -> list:
+    assert old in SMALL, f"the test's text {old!r} is not in small.yaml"
+    _, problems = read_model(SMALL.replace(old, new, 1))
+    return problems
+
+
+def line_of(text: str) -> int:
+    return SMALL[: SMALL.index(text)].count("\n") + 1
+
+
+def only(problems, *, fatal: bool):
+    assert len(problems) == 1, [str(p) for p in problems]
+    assert problems[0].fatal is fatal
+    return problems[0]
+
+
+def test_the_small_model_is_consistent():
+    plan, problems = read_model(SMALL)
+    assert problems == []
+    assert [p.key for p in plan.programmes.values()] == ["taster", "reset"]
+    # Each calendar row makes a meeting for each panel on the route of what it considers.
+    assert sorted(m.panel.key for m, _ in plan.meetings) == [
+        "decision",
+        "decision",
+        "review",
+        "review",
+    ]
+
+
+def test_it_reports_a_weekday_that_does_not_match_its_date():
+    problem = only(
+        problems_after("Tuesday 30 September 2025", "Monday 30 September 2025"), fatal=False
+    )
+    assert problem.line == line_of("panel_date: Tuesday 30 September 2025")
+    assert "30 September 2025 is a Tuesday" in problem.message
+    assert "Did you mean Monday 29 September 2025?" in problem.message
+
+
+def test_it_suggests_the_right_year_for_a_date_in_the_wrong_year():
+    problems = problems_after("Wednesday 3 December 2025", "Wednesday 3 December 2024")
+    messages = " ".join(p.message for p in problems)
+    assert "3 December 2024 is a Tuesday" in messages
+    assert "Did you mean Wednesday 3 December 2025?" in messages
+    assert "outside the academic year 2025-26" in messages
+    assert all(not p.fatal for p in problems)
+
+
+def test_it_reports_a_date_outside_the_academic_year():
+    problem = only(
+        problems_after("Wednesday 17 September 2025", "Wednesday 27 August 2025"), fatal=False
+    )
+    assert problem.message == (
+        "The referral deadline, Wednesday 27 August 2025, is outside the academic year 2025-26 "
+        "(1 September 2025 to 31 August 2026)."
+    )
+
+
+def test_it_reports_a_deadline_after_its_meeting():
+    problem = only(
+        problems_after("Wednesday 17 September 2025", "Wednesday 1 October 2025"), fatal=False
+    )
+    assert "is not before the meeting on Tuesday 30 September 2025" in problem.message
+
+
+def test_it_reports_a_meeting_on_a_bank_holiday():
+    problems = problems_after(
+        "panel_date: Tuesday 16 December 2025", "panel_date: Friday 26 December 2025"
+    )
+    assert any("is a bank holiday (Boxing Day)" in p.message for p in problems)
+
+
+def test_it_reports_a_deadline_on_a_weekend():
+    problem = only(
+        problems_after("Wednesday 3 December 2025", "Saturday 6 December 2025"), fatal=False
+    )
+    assert "falls on a weekend" in problem.message
+
+
+def test_it_reports_a_meeting_with_no_date():
+    text = SMALL.replace("panel_date: Tuesday 16 December 2025", "panel_date: NA").replace(
+        "    decided_at: Tuesday 16 December 2025\n", ""
+    )
+    _, problems = read_model(text)
+    problem = only(problems, fatal=False)
+    assert problem.message == "No meeting date is given for this referral deadline."
+
+
+def test_it_stops_on_a_cohort_decided_at_a_meeting_that_is_not_in_the_calendar():
+    problems = problems_after("panel_date: Tuesday 16 December 2025", "panel_date: NA")
+    assert any(
+        p.fatal
+        and "no meeting in the calendar on Tuesday 16 December 2025 decides Reset" in p.message
+        for p in problems
+    )
+
+
+def test_it_reports_a_cohort_outside_its_term():
+    problems = problems_after(
+        "    ends: Friday 19 December 2025\n    weeks: 10",
+        "    ends: Friday 9 January 2026\n    weeks: 10",
+    )
+    assert any("is not inside one term" in p.message for p in problems)
+
+
+def test_it_reports_a_cohort_whose_dates_do_not_span_its_weeks():
+    problem = only(
+        problems_after("ends: Friday 20 March 2026", "ends: Friday 27 March 2026"), fatal=False
+    )
+    assert "said to run 10 weeks, but its dates span 11 school weeks" in problem.message
+
+
+def test_it_leaves_half_term_out_of_a_cohort_s_weeks():
+    # Cohort 1 spans 11 calendar weeks with the October half term: 10 school weeks.
+    _, problems = read_model(SMALL)
+    assert problems == []
+
+
+def test_it_reports_a_cohort_starting_before_the_meeting_that_fills_it():
+    problems = problems_after("Monday 6 October 2025", "Monday 29 September 2025")
+    assert any(
+        "starts on Monday 29 September 2025, before the meeting that decides it" in p.message
+        for p in problems
+    )
+
+
+def test_it_reports_cohort_places_that_do_not_add_up_to_the_year():
+    problem = only(problems_after("per_year: 20", "per_year: 75"), fatal=False)
+    assert "Its cohorts offer 20 places, but it has 75 a year" in problem.message
+
+
+def test_it_reports_a_route_that_needs_a_panel_the_programme_does_not_name():
+    problems = problems_after(
+        "panels: {review: review, decision: decision}", "panels: {review: review}"
+    )
+    messages = [p.message for p in problems]
+    assert any("needs a panel for its decision step, but none is named" in m for m in messages)
+
+
+def test_it_reports_a_panel_named_for_a_step_the_route_does_not_have():
+    problems = problems_after(
+        "route: provider\n", "route: provider\n    panels: {review: review}\n"
+    )
+    assert any("has no review step" in p.message for p in problems)
+
+
+def test_it_reports_questions_for_a_panel_not_on_the_route():
+    problem = only(problems_after("considered_by: none", "considered_by: review"), fatal=False)
+    assert "questions are for the panel 'review', which is not on its route" in problem.message
+
+
+def test_it_reports_a_panel_programme_that_no_meeting_considers():
+    text = SMALL.replace("considers: [reset]", "considers: []")
+    for decided in ("Tuesday 30 September 2025", "Tuesday 16 December 2025"):
+        text = text.replace(f"    decided_at: {decided}\n", "")
+    _, problems = read_model(text)
+    messages = sorted(p.message for p in problems if p.where == "programme reset")
+    assert messages == [
+        "No meeting of the panel 'decision' in the calendar considers it.",
+        "No meeting of the panel 'review' in the calendar considers it.",
+    ]
+
+
+def test_it_reports_a_dual_registration_with_the_wrong_home_school_code():
+    problem = only(problems_after("away_code: D", "away_code: B"), fatal=False)
+    assert "coded D at the home school, not B" in problem.message
+
+
+def test_it_reports_year_groups_outside_secondary():
+    problem = only(
+        problems_after("year_groups: [7, 8, 9, 10, 11]", "year_groups: [5, 6, 7]"), fatal=False
+    )
+    assert "Years 7 to 11" in problem.message
+
+
+def test_it_reports_overlapping_terms():
+    problems = problems_after("starts: Monday 5 January 2026", "starts: Monday 15 December 2025")
+    assert any("overlaps" in p.message for p in problems)
+
+
+def test_it_reports_a_half_term_outside_its_term():
+    problems = problems_after(
+        "[Monday 27 October 2025, Friday 31 October 2025]",
+        "[Monday 22 December 2025, Friday 26 December 2025]",
+    )
+    assert any("half term is not inside the term" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "    days_per_week: 4\n",
+            "    days_per_week: 4\n    colour: blue\n",
+            "is not a field this file has",
+        ),
+        ("Monday 6 October 2025", "6th October 2025", "is not a date written like"),
+        ("Monday 6 October 2025", "Monday 31 September 2025", "is not a real date"),
+        ("considers: [reset]", "considers: [refocus]", "'refocus' is not a programme"),
+        ("tier: 3", "tier: 2", "there is no Tier 2"),
+        ("route: provider", "route: by-post", "'by-post' is not one of"),
+        ('ukprn: "19990001"', 'ukprn: "1234"', "Enter a UKPRN of 8 digits"),
+        (
+            "    weeks: 6\n    days_per_week: 1\n    year_groups: [10, 11]",
+            "    weeks: 20\n    days_per_week: 1\n    year_groups: [10, 11]",
+            "20 weeks is outside Taster's 6 to 12 weeks",
+        ),
+        ("considers: [reset]", "considers: [taster]", "Taster goes to no panel"),
+        ("name: 2025-26", "name: 2025-27", "does not name two consecutive years"),
+    ],
+)
+def test_it_stops_on_problems_with_the_file_itself(old, new, expected):
+    problems = problems_after(old, new)
+    assert any(p.fatal and expected in p.message for p in problems), [str(p) for p in problems]
+
+
+def test_it_names_the_line_of_an_unknown_field():
+    text = SMALL.replace("    days_per_week: 4\n", "    days_per_week: 4\n    colour: blue\n")
+    _, problems = read_model(text)
+    (problem,) = problems
+    assert problem.line == text[: text.index("colour: blue")].count("\n") + 1
+    assert problem.where == "programmes row 2, colour"
+
+
+def test_it_reports_yaml_that_cannot_be_read():
+    _, problems = read_model("year: [unclosed\n")
+    assert problems[0].fatal and "not valid YAML" in problems[0].message
+
+
+def test_the_reference_file_has_exactly_its_real_problems():
+    _, problems = read_model(REFERENCE.read_text())
+    found = sorted((p.where, p.message.split(":")[0].split(",")[0]) for p in problems)
+    assert all(not p.fatal for p in problems)
+    assert found == sorted(
+        [
+            # "Tuesday 22 October 2025" is a Wednesday.
+            ("calendar row 2, panel_date", "'Tuesday 22 October 2025' does not match its weekday"),
+            # "Wednesday 14 January 2025": a Tuesday, and a year early.
+            (
+                "calendar row 5, referral_deadline",
+                "'Wednesday 14 January 2025' does not match its weekday",
+            ),
+            ("calendar row 5", "The referral deadline"),
+            # "Wednesday 14 June 2026" is a Sunday, and the row gives no panel date.
+            (
+                "calendar row 10, referral_deadline",
+                "'Wednesday 14 June 2026' does not match its weekday",
+            ),
+            ("calendar row 10", "The referral deadline"),
+            ("calendar row 10", "No meeting date is given for this referral deadline."),
+            # Supported Transfer's questions are said to be the Multi-Agency Panel's.
+            (
+                "programme supported-transfer",
+                "Its referral questions are for the panel 'multi-agency'",
+            ),
+            # Focus 11 is decided by panels, but no calendar row considers it.
+            (
+                "programme focus-11",
+                "No meeting of the panel 'multi-agency' in the calendar considers it.",
+            ),
+            (
+                "programme focus-11",
+                "No meeting of the panel 'review-and-authorisation' in the calendar considers it.",
+            ),
+        ]
+    )
+    messages = " ".join(p.message for p in problems)
+    assert "Did you mean Wednesday 14 January 2026?" in messages
+    assert "Did you mean Tuesday 21 October 2025?" in messages
+    assert "outside the academic year 2025-26" in messages
+    assert "falls on a weekend" in messages
