@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 
+from accounts import services
 from accounts.models import Membership, Organisation, User
 from accounts.permissions import role_allowed
 from config.admin import admin_site
@@ -39,6 +40,25 @@ class UserAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # People leave by being made inactive: their history must stay attributable.
         return False
+
+    def save_formset(self, request, form, formset, change):
+        """Memberships go through the services, so each change is audited."""
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        memberships = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            services.membership_end(membership=membership, by=request.user)
+        for membership in memberships:
+            if membership.pk is None:
+                services.membership_create(
+                    user=form.instance,
+                    organisation=membership.organisation,
+                    role=membership.role,
+                    by=request.user,
+                )
+            else:
+                services.membership_change(membership=membership, by=request.user)
+        return None
 
 
 @admin.register(Organisation, site=admin_site)

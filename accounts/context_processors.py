@@ -19,6 +19,7 @@ def service(request) -> dict:
     return {
         "authority_name": settings.CAP_AUTHORITY_NAME,
         "demo_mode": settings.CAP_DEMO_MODE,
+        "service_address": settings.CAP_SERVICE_ADDRESS,
         "service_name": settings.CAP_SERVICE_NAME,
         "service_nav": [
             {"label": label, "url": url, "active": path.startswith(url)} for label, url in nav

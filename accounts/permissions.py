@@ -143,18 +143,29 @@ can_manage_users = is_cap_manager
 can_view_audit = is_cap_manager
 
 
+def _sees_every_student(user: User) -> bool:
+    """CAP staff and the CAP safeguarding lead (a DSL at the local authority)."""
+    return is_cap_staff(user) or _holds(user, kinds={K.LOCAL_AUTHORITY}, roles={Role.DSL})
+
+
 @rules.predicate
 def can_view_student(user: User, student) -> bool:
-    """CAP staff see every student; school staff see only their own school's students."""
-    if is_cap_staff(user):
+    """CAP staff and the CAP safeguarding lead see every student; school staff see only
+    their own school's students; nobody else sees any."""
+    if _sees_every_student(user):
         return True
     school_ids = {o.pk for o in organisations_in_area(user, Area.SCHOOLS)}
     return student.home_school_id in school_ids
 
 
+def check_can_view_student(user: User, student) -> None:
+    if not can_view_student(user, student):
+        raise PermissionDenied("This student's record is not yours to see.")
+
+
 def students_visible_to(user: User, queryset: QuerySet) -> QuerySet:
     """The same rule as can_view_student, as a queryset filter for lists."""
-    if is_cap_staff(user):
+    if _sees_every_student(user):
         return queryset
     school_ids = [o.pk for o in organisations_in_area(user, Area.SCHOOLS)]
     return queryset.filter(home_school_id__in=school_ids)
@@ -181,7 +192,6 @@ _MODEL_OF_SUPPORT = [
     "programmepanel",
     "question",
     "checklistitem",
-    "coursecategory",
     "course",
     "panel",
     "panelseat",

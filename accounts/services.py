@@ -30,6 +30,32 @@ def membership_create(
     return membership
 
 
+@transaction.atomic
+def membership_change(*, membership: Membership, by: User | None) -> Membership:
+    """Save a membership whose organisation or role the CAP manager has changed."""
+    if not role_allowed(kind=membership.organisation.kind, role=membership.role):
+        raise RoleNotAllowed("That organisation cannot give that role.")
+    membership.save()
+    event_record(
+        actor=by,
+        action="membership.changed",
+        obj=membership.user,
+        detail={"organisation": str(membership.organisation.uuid), "role": membership.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, by: User | None) -> None:
+    event_record(
+        actor=by,
+        action="membership.ended",
+        obj=membership.user,
+        detail={"organisation": str(membership.organisation.uuid), "role": membership.role},
+    )
+    membership.delete()
+
+
 def sign_in_record(*, user: User) -> None:
     event_record(actor=user, action="sign_in.succeeded", obj=user)
 

@@ -237,6 +237,7 @@ def server_error(request):
             {
                 "authority_name": settings.CAP_AUTHORITY_NAME,
                 "service_name": settings.CAP_SERVICE_NAME,
+                "service_address": settings.CAP_SERVICE_ADDRESS,
             }
         )
     )

@@ -22,6 +22,7 @@ if CAP_DEMO_MODE and not DEBUG:
 # The authority this instance serves: shown in the header and used in letters.
 CAP_AUTHORITY_NAME = env_str("CAP_AUTHORITY_NAME", "Coventry City Council")
 CAP_SERVICE_NAME = env_str("CAP_SERVICE_NAME", "Coventry Alternative Provision")
+CAP_SERVICE_ADDRESS = env_str("CAP_SERVICE_ADDRESS", "One Friargate, Coventry CV1 2GN")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,7 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "axes",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
     "django_tasks",
     "django_tasks_db",
     "accounts",

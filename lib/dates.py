@@ -42,6 +42,13 @@ def bank_holiday_name(day: dt.date) -> str | None:
     return None
 
 
+@cache
+def last_known_bank_holiday_year() -> int:
+    """The last year for which the bundled bank holiday data is complete."""
+    holidays = _bank_holidays().get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
+    return max(h["date"] for h in holidays).year
+
+
 def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and bank_holiday_name(day) is None
 
@@ -99,7 +106,8 @@ def year_group(date_of_birth: dt.date, academic_year_starting: int) -> int:
 
 
 def monday_nearest(day: dt.date) -> dt.date:
-    """The Monday of the week holding `day`, or the next Monday for a weekend."""
-    if day.weekday() >= 5:
+    """The Monday nearest `day`: back to its own week's Monday from Monday to Thursday,
+    on to the next Monday from Friday to Sunday."""
+    if day.weekday() >= 4:
         return day + dt.timedelta(days=7 - day.weekday())
     return day - dt.timedelta(days=day.weekday())

@@ -9,11 +9,13 @@ from programmes.services import row_recheck
 
 
 class RecheckedAdmin(admin.ModelAdmin):
+    """Checks a row again once it and its inline rows are saved."""
+
     readonly_fields = ["flags"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        row_recheck(obj)
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        row_recheck(form.instance)
 
 
 class TermInline(admin.TabularInline):
@@ -23,7 +25,7 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(models.AcademicYear, site=admin_site)
-class AcademicYearAdmin(admin.ModelAdmin):
+class AcademicYearAdmin(RecheckedAdmin):
     list_display = ["name", "starts_on", "ends_on", "status"]
     readonly_fields = ["status", "rolled_over_from", "source"]
     inlines = [TermInline]

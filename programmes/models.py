@@ -82,8 +82,8 @@ class Tier(models.Model):
 
 
 class Route(models.TextChoices):
-    """The referral pathways. Each is a state table in code (applications.workflow);
-    a programme chooses one by name and names the panels it uses."""
+    """The referral pathways. Each becomes a state table in code with the applications
+    work; a programme chooses one by name and names the panels it uses."""
 
     PROVIDER = "provider", "Provider route"
     PANEL_THEN_PROVIDER = "panel_then_provider", "Panel then provider"

@@ -188,8 +188,7 @@ def academic_year_rollover(*, source: AcademicYear, by: User | None = None) -> A
             referral_deadline=moved(meeting.referral_deadline),
             flags=[],
         )
-        new.flags = checks.check_meeting(new, year)
-        new.save(update_fields=["flags"])
+        _set_flags(new, checks.check_meeting(new, year) + _carried(meeting.flags, source))
         new.programmes.set([programmes[p.pk] for p in meeting.programmes.all()])
         meetings[meeting.pk] = new
     for cohort in Cohort.objects.filter(programme__year=source):
@@ -202,8 +201,12 @@ def academic_year_rollover(*, source: AcademicYear, by: User | None = None) -> A
             decided_at=meetings.get(cohort.decided_at_id),
             flags=[],
         )
-        new.flags = checks.check_cohort(new, year, terms, new.programme)
-        new.save(update_fields=["flags"])
+        _set_flags(
+            new,
+            checks.check_cohort(new, year, terms, new.programme) + _carried(cohort.flags, source),
+        )
+    for programme in programmes.values():
+        _set_flags(programme, _programme_problems(programme))
     event_record(
         actor=by,
         action="model.rolled_over",
@@ -211,6 +214,12 @@ def academic_year_rollover(*, source: AcademicYear, by: User | None = None) -> A
         detail={"from": source.name, "shift_days": shift.days},
     )
     return year
+
+
+def _carried(flags: list[str], source: AcademicYear) -> list[str]:
+    """A doubt about a source date stays with the date it moved to: the moved date is only
+    as right as the one it came from."""
+    return [f"In {source.name}: {flag}" for flag in flags]
 
 
 def _later(name: str) -> str:
@@ -244,20 +253,35 @@ def academic_year_confirm(*, year: AcademicYear, by: User) -> AcademicYear:
     return year
 
 
-def row_recheck(row: Term | Meeting | Cohort | Programme) -> None:
-    """Recompute a row's flags from its saved values, after the CAP manager edits it."""
-    if isinstance(row, Term):
-        row.flags = checks.check_term(row, row.year, list(row.year.terms.all()))
+def row_recheck(row: AcademicYear | Term | Meeting | Cohort | Programme) -> None:
+    """Recompute flags from saved values after the CAP manager edits a row, for the row and
+    for the rows judged against it (a meeting's cohorts and programmes, a year's terms and
+    cohorts). Doubts about how the source wrote a date go once the row is re-checked."""
+    if isinstance(row, AcademicYear):
+        terms = list(row.terms.all())
+        for term in terms:
+            _set_flags(term, checks.check_term(term, row, terms))
+        for cohort in Cohort.objects.filter(programme__year=row).select_related("programme"):
+            row_recheck(cohort)
+    elif isinstance(row, Term):
+        row_recheck(row.year)
     elif isinstance(row, Meeting):
-        row.flags = checks.check_meeting(row, row.panel.year)
+        _set_flags(row, checks.check_meeting(row, row.panel.year))
+        for cohort in row.cohorts.select_related("programme"):
+            row_recheck(cohort)
+        for programme in row.programmes.all():
+            row_recheck(programme)
     elif isinstance(row, Cohort):
-        programme = row.programme
-        row.flags = checks.check_cohort(
-            row, programme.year, list(programme.year.terms.all()), programme
-        )
+        year = row.programme.year
+        _set_flags(row, checks.check_cohort(row, year, list(year.terms.all()), row.programme))
     elif isinstance(row, Programme):
-        row.flags = _programme_problems(row)
-    row.save(update_fields=["flags"])
+        _set_flags(row, _programme_problems(row))
+
+
+def _set_flags(row, flags: list[str]) -> None:
+    if row.flags != flags:
+        row.flags = flags
+        row.save(update_fields=["flags"])
 
 
 def _programme_problems(programme: Programme) -> list[str]:

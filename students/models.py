@@ -14,6 +14,9 @@ def validate_upn(value: str) -> None:
     error = upn.upn_error(value)
     if error:
         raise ValidationError(error)
+    if value != upn.normalise(value).upper():
+        # Stored one way only, so that the same UPN cannot be held twice.
+        raise ValidationError("Write the UPN in capital letters without spaces")
 
 
 class Student(models.Model):

@@ -146,3 +146,9 @@ def test_a_server_error_answers_with_the_service_s_500_page(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+def test_the_admin_s_own_sign_in_page_sends_people_to_cap_s(client, db):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response.url == "/sign-in/?next=%2Fadmin%2F"

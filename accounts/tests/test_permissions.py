@@ -94,7 +94,7 @@ def test_a_school_sees_only_its_own_students(cast):
     assert list(students_visible_to(cast.bob, Student.objects.all())) == [theirs]
 
 
-@pytest.mark.parametrize("who", ["officer", "monitoring", "manager"])
+@pytest.mark.parametrize("who", ["officer", "monitoring", "manager", "safeguarding"])
 def test_cap_staff_see_every_student(cast, who):
     StudentFactory(home_school=cast.school_a)
     StudentFactory(home_school=cast.school_b)

@@ -52,6 +52,15 @@ def test_year_group_follows_the_september_to_august_school_year(born, year_start
     assert year_group(born, year_starting) == group
 
 
-def test_monday_nearest_keeps_a_weekday_in_its_week_and_moves_a_weekend_forward():
-    assert monday_nearest(dt.date(2026, 9, 1)) == dt.date(2026, 8, 31)
-    assert monday_nearest(dt.date(2029, 9, 1)) == dt.date(2029, 9, 3)
+@pytest.mark.parametrize(
+    ("day", "monday"),
+    [
+        (dt.date(2025, 9, 1), dt.date(2025, 9, 1)),  # a Monday
+        (dt.date(2026, 9, 1), dt.date(2026, 8, 31)),  # a Tuesday
+        (dt.date(2027, 9, 2), dt.date(2027, 8, 30)),  # a Thursday
+        (dt.date(2028, 9, 1), dt.date(2028, 9, 4)),  # a Friday
+        (dt.date(2029, 9, 1), dt.date(2029, 9, 3)),  # a Saturday
+    ],
+)
+def test_monday_nearest_is_never_more_than_three_days_away(day, monday):
+    assert monday_nearest(day) == monday

@@ -113,9 +113,15 @@ def test_rollover_checks_the_moved_dates_again(reference_year):
     # The document's wrong-year deadline is still wrong a year on, and still says so.
     stray = Meeting.objects.filter(panel__year=new, referral_deadline=dt.date(2026, 1, 13)).first()
     assert any("outside the academic year 2026-27" in f for f in stray.flags)
-    # A date that was only wrong in how it was written is fine once moved.
+    # A date that was wrongly written keeps its doubt when it moves.
     moved = Meeting.objects.filter(panel__year=new, date=dt.date(2026, 10, 21)).first()
-    assert moved.flags == []
+    assert moved.flags == [
+        "In 2025-26: 'Tuesday 22 October 2025' does not match its weekday: 22 October 2025 is "
+        "a Wednesday. Did you mean Tuesday 21 October 2025?"
+    ]
+    # Programmes are judged again in the new year.
+    assert Programme.objects.get(year=new, key="focus-11").flags
+    assert Programme.objects.get(year=new, key="refocus").flags == []
 
 
 def test_rollover_refuses_a_year_that_exists(reference_year):

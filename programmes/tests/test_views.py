@@ -58,7 +58,7 @@ def test_the_reference_year_shows_its_flagged_dates(client, cast, years):
     client.force_login(cast.alice)
     page = client.get(reverse("programmes:model_year", args=["2025-26"])).content.decode()
     assert "Model of support 2025-26" in page
-    assert "Check date" in page
+    assert 'govuk-tag--red">Check</strong>' in page
     assert "Did you mean Wednesday 14 January 2026?" in page
     assert "14 June 2026 is a Sunday" in page
     # The dates are shown as the document wrote them, not silently corrected.

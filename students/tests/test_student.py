@@ -22,6 +22,7 @@ def test_a_temporary_upn_is_accepted_and_flagged(db):
         ("Z801200001001", "check letter"),
         ("H80120000100", "13 characters"),
         ("R900400001001", "local authority"),
+        ("h801200001001", "capital letters"),
     ],
 )
 def test_a_bad_upn_is_refused_with_the_reason(db, value, message):
