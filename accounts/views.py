@@ -225,6 +225,16 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without its security token, usually from a page left open too long."""
+    return render(
+        request,
+        "403.html",
+        {"reason": "The form had expired. Go back, reload the page and try again."},
+        status=403,
+    )
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

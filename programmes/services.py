@@ -274,6 +274,8 @@ def row_recheck(row: AcademicYear | Term | Meeting | Cohort | Programme) -> None
     elif isinstance(row, Cohort):
         year = row.programme.year
         _set_flags(row, checks.check_cohort(row, year, list(year.terms.all()), row.programme))
+        # The programme's places are judged against all its cohorts.
+        _set_flags(row.programme, _programme_problems(row.programme))
     elif isinstance(row, Programme):
         _set_flags(row, _programme_problems(row))
 

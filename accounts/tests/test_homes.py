@@ -152,3 +152,60 @@ def test_the_admin_s_own_sign_in_page_sends_people_to_cap_s(client, db):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response.url == "/sign-in/?next=%2Fadmin%2F"
+
+
+def test_a_form_sent_without_its_token_is_explained(cast):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.alice)
+    response = client.post(reverse("accounts:sign_out"))
+    assert response.status_code == 403
+    assert "The form had expired" in response.content.decode()
+    assert "_auth_user_id" in client.session  # nothing happened
+
+
+def test_every_page_carries_a_strict_content_security_policy(client, db):
+    policy = client.get(reverse("accounts:sign_in"))["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.parametrize(
+    ("area", "who"),
+    [
+        ("schools", "alice"),
+        ("providers", "provider_staff"),
+        ("casework", "officer"),
+        ("panels", "chair"),
+    ],
+)
+def test_home_pages_cost_the_same_queries_however_much_data(client, cast, model, area, who):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programmes.models import Course, Programme
+
+    client.force_login(getattr(cast, who))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse(f"accounts:{area}")).status_code == 200
+        return len(context)
+
+    before = queries()
+    programme = Programme.objects.filter(year__name="2026-27", offers_courses=True).first()
+    Course.objects.bulk_create(
+        Course(
+            programme=programme,
+            provider=cast.provider,
+            title=f"Course {n}",
+            weeks=6,
+            days_per_week=1,
+            year_groups=[10],
+        )
+        for n in range(25)
+    )
+    StudentFactory.create_batch(25, home_school=cast.school_a)
+    assert queries() == before

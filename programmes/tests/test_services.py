@@ -161,3 +161,12 @@ def test_a_corrected_date_loses_its_flag(reference_year):
     services.row_recheck(meeting)
     meeting.refresh_from_db()
     assert meeting.flags == []
+
+
+def test_an_edited_cohort_is_checked_with_its_programme_s_places(reference_year):
+    cohort = Cohort.objects.get(programme__year=reference_year, name="Cohort 3")
+    cohort.capacity = 30
+    cohort.save()
+    services.row_recheck(cohort)
+    refocus = Programme.objects.get(year=reference_year, key="refocus")
+    assert refocus.flags == ["Its cohorts offer 80 places, but it has 75 a year."]
