@@ -164,8 +164,8 @@ def check_programme(
     heard_by: set[str],
     cohorts: list[Cohort],
 ) -> list[str]:
-    """`steps` maps each panel step to a panel key; `question_panels` holds the panels named
-    as considering its questions; `heard_by` the panels whose meetings consider it."""
+    """`steps` maps each panel step to a panel's name; `question_panels` names the panels
+    said to consider its questions; `heard_by` the panels whose meetings consider it."""
     problems = []
     needed = ROUTE_PANEL_STEPS[programme.route]
     route_name = programme.get_route_display().lower()
@@ -179,11 +179,9 @@ def check_programme(
             problems.append(f"The {route_name} has no {step} step, but a panel is named for one.")
     on_route = {steps[s] for s in needed if s in steps}
     for panel in sorted(question_panels - on_route):
-        problems.append(
-            f"Its referral questions are for the panel {panel!r}, which is not on its route."
-        )
+        problems.append(f"Its referral questions are for the {panel}, which is not on its route.")
     for panel in sorted(on_route - heard_by):
-        problems.append(f"No meeting of the panel {panel!r} in the calendar considers it.")
+        problems.append(f"No meeting of the {panel} in the calendar considers it.")
     if programme.min_weeks > programme.max_weeks:
         problems.append("Its shortest length is longer than its longest.")
     bad_years = [g for g in programme.year_groups if g not in SECONDARY_YEAR_GROUPS]

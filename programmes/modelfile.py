@@ -642,15 +642,15 @@ def _check_programmes(reader: Reader, plan: Plan, steps_of, question_panels, lin
     heard: dict[str, set[str]] = {key: set() for key in plan.programmes}
     for meeting, programme_keys in plan.meetings:
         for key in programme_keys:
-            heard[key].add(meeting.panel.key)
+            heard[key].add(meeting.panel.name)
     for key, programme in plan.programmes.items():
         if programme.route not in ROUTE_PANEL_STEPS:
             continue
         cohorts = [c for c in plan.cohorts if c.programme is programme]
         for message in checks.check_programme(
             programme,
-            steps=steps_of[key],
-            question_panels=question_panels[key],
+            steps={step: plan.panels[k].name for step, k in steps_of[key].items()},
+            question_panels={plan.panels[k].name for k in question_panels[key]},
             heard_by=heard[key],
             cohorts=cohorts,
         ):

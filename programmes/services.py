@@ -289,14 +289,14 @@ def _set_flags(row, flags: list[str]) -> None:
 def _programme_problems(programme: Programme) -> list[str]:
     return checks.check_programme(
         programme,
-        steps={s.step: s.panel.key for s in programme.panel_steps.select_related("panel")},
+        steps={s.step: s.panel.name for s in programme.panel_steps.select_related("panel")},
         question_panels={
-            q.considered_by.key
+            q.considered_by.name
             for q in programme.questions.select_related("considered_by")
             if q.considered_by
         },
         heard_by=set(
-            Meeting.objects.filter(programmes=programme).values_list("panel__key", flat=True)
+            Meeting.objects.filter(programmes=programme).values_list("panel__name", flat=True)
         ),
         cohorts=list(programme.cohorts.all()),
     )

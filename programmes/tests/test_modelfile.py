@@ -157,7 +157,7 @@ def test_it_reports_a_panel_named_for_a_step_the_route_does_not_have():
 
 def test_it_reports_questions_for_a_panel_not_on_the_route():
     problem = only(problems_after("considered_by: none", "considered_by: review"), fatal=False)
-    assert "questions are for the panel 'review', which is not on its route" in problem.message
+    assert "questions are for the Review Panel, which is not on its route" in problem.message
 
 
 def test_it_reports_a_panel_programme_that_no_meeting_considers():
@@ -167,8 +167,8 @@ def test_it_reports_a_panel_programme_that_no_meeting_considers():
     _, problems = read_model(text)
     messages = sorted(p.message for p in problems if p.where == "programme reset")
     assert messages == [
-        "No meeting of the panel 'decision' in the calendar considers it.",
-        "No meeting of the panel 'review' in the calendar considers it.",
+        "No meeting of the Decision Panel in the calendar considers it.",
+        "No meeting of the Review Panel in the calendar considers it.",
     ]
 
 
@@ -262,16 +262,17 @@ def test_the_reference_file_has_exactly_its_real_problems():
             # Supported Transfer's questions are said to be the Multi-Agency Panel's.
             (
                 "programme supported-transfer",
-                "Its referral questions are for the panel 'multi-agency'",
+                "Its referral questions are for the CAP Multi-Agency Panel",
             ),
             # Focus 11 is decided by panels, but no calendar row considers it.
             (
                 "programme focus-11",
-                "No meeting of the panel 'multi-agency' in the calendar considers it.",
+                "No meeting of the CAP Multi-Agency Panel in the calendar considers it.",
             ),
             (
                 "programme focus-11",
-                "No meeting of the panel 'review-and-authorisation' in the calendar considers it.",
+                "No meeting of the CAP Review and Authorisation Panel in the calendar "
+                "considers it.",
             ),
         ]
     )
