@@ -154,8 +154,7 @@ def can_view_student(user: User, student) -> bool:
     their own school's students; nobody else sees any."""
     if _sees_every_student(user):
         return True
-    school_ids = {o.pk for o in organisations_in_area(user, Area.SCHOOLS)}
-    return student.home_school_id in school_ids
+    return student.home_school_id in _school_ids(user)
 
 
 def check_can_view_student(user: User, student) -> None:
@@ -169,6 +168,71 @@ def students_visible_to(user: User, queryset: QuerySet) -> QuerySet:
         return queryset
     school_ids = [o.pk for o in organisations_in_area(user, Area.SCHOOLS)]
     return queryset.filter(home_school_id__in=school_ids)
+
+
+def _school_ids(user: User) -> set[int]:
+    return {o.pk for o in organisations_in_area(user, Area.SCHOOLS)}
+
+
+@rules.predicate
+def can_edit_student(user: User, student) -> bool:
+    """The student's own school keeps the record."""
+    return student.home_school_id in _school_ids(user)
+
+
+@rules.predicate
+def can_create_student(user: User, school: Organisation) -> bool:
+    return school.pk in _school_ids(user)
+
+
+# --- Applications ---------------------------------------------------------------------
+# A school sees all its own applications, drafts included. CAP staff see applications once
+# submitted: a draft is the school's unfinished work.
+
+
+@rules.predicate
+def can_view_application(user: User, application) -> bool:
+    if application.school_id in _school_ids(user):
+        return True
+    return _sees_every_student(user) and application.status != "draft"
+
+
+def applications_visible_to(user: User, queryset: QuerySet) -> QuerySet:
+    """The same rule as can_view_application, as a queryset filter for lists."""
+    from django.db.models import Q
+
+    mine = Q(school_id__in=_school_ids(user))
+    if _sees_every_student(user):
+        return queryset.filter(mine | ~Q(status="draft"))
+    return queryset.filter(mine)
+
+
+@rules.predicate
+def can_edit_application(user: User, application) -> bool:
+    """Only the referring school changes a draft."""
+    return application.status == "draft" and application.school_id in _school_ids(user)
+
+
+@rules.predicate
+def can_withdraw_application(user: User, application) -> bool:
+    from applications.workflow import allowed
+
+    return allowed("withdraw", application.status) and application.school_id in _school_ids(user)
+
+
+def can_view_document(user: User, document) -> bool:
+    """A document is seen by whoever may see the application it belongs to."""
+    return can_view_application(user, document.application)
+
+
+def check_can_edit_application(user: User, application) -> None:
+    if not can_edit_application(user, application):
+        raise PermissionDenied("Only the referring school can change this draft.")
+
+
+def check_can_withdraw_application(user: User, application) -> None:
+    if not can_withdraw_application(user, application):
+        raise PermissionDenied("This application cannot be withdrawn by you now.")
 
 
 def check_can_edit_model(user: User) -> None:

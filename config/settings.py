@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "audit",
     "programmes",
     "students",
+    "applications",
+    "documents",
 ]
 
 MIDDLEWARE = [

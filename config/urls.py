@@ -4,6 +4,8 @@ from config.admin import admin_site
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("schools/", include("students.urls")),
+    path("schools/", include("applications.urls")),
     path("model/", include("programmes.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -176,20 +176,40 @@ def _read_terms(reader: Reader, root, plan: Plan) -> None:
             reader.flag(term, line, f"terms, {term.name}", message)
 
 
+EARLY_HELP_STEPS = ("offer_made", "consent_gained", "recorded_on_ehm", "assessment_and_plan")
+
+
 def _read_tiers(reader: Reader, root, plan: Plan) -> None:
     for where, line, node in reader.sequence(root, "tiers"):
-        if reader.fields(node, where, {"number", "name"}, {"description", "early_help"}) is None:
+        if (
+            reader.fields(
+                node,
+                where,
+                {"number", "name"},
+                {"description", "early_help", "early_help_requires",
+                 "early_help_requires_without_plan"},
+            )
+            is None
+        ):
             continue
         number = reader.number(node, "number", where, minimum=1)
         if number in plan.tiers:
             reader.fatal(line, where, f"Tier {number} is given twice.")
             continue
+        requires = {}
+        for key in ("early_help_requires", "early_help_requires_without_plan"):
+            requires[key] = reader.text_list(node, key, where)
+            for step in requires[key]:
+                if step not in EARLY_HELP_STEPS:
+                    reader.fatal(reader.line(node, key), f"{where}, {key}",
+                                 f"{step!r} is not one of: {', '.join(EARLY_HELP_STEPS)}.")
         plan.tiers[number] = Tier(
             year=plan.year,
             number=number or 0,
             name=reader.text_of(node, "name", where),
             description=reader.text_of(node, "description", where, default=""),
             early_help=reader.text_of(node, "early_help", where, default=""),
+            **requires,
         )
 
 
@@ -375,6 +395,7 @@ def _read_programmes(reader: Reader, root, plan: Plan, question_sets):
             subscription_required=reader.boolean(node, "subscription_required", where),
             subscriber_priority=reader.boolean(node, "subscriber_priority", where),
             counts_against_allowance=reader.boolean(node, "counts_against_allowance", where),
+            parental_consent_required=reader.boolean(node, "parental_consent", where),
             registration=reader.choice(node, "registration", where, Registration.values),
             away_code=reader.choice(node, "away_code", where, AwayCode.values),
         )

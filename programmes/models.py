@@ -15,6 +15,11 @@ class YearStatus(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
 
 
+class OverAllowance(models.TextChoices):
+    WARN = "warn", "Accept the application and tell the school the placement is not covered"
+    REFUSE = "refuse", "Refuse the application"
+
+
 class AcademicYear(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=7, unique=True, help_text="For example 2025-26.")
@@ -29,6 +34,22 @@ class AcademicYear(models.Model):
         "Paid-for Tier 1 placements in a subscription",
         default=15,
         help_text="Quality-assured Tier 1 placements a subscribing school may use in the year.",
+    )
+    # Settings the CAP manager chooses for the year.
+    over_allowance = models.CharField(
+        "Past a school's paid-for Tier 1 placements",
+        max_length=10,
+        choices=OverAllowance.choices,
+        default=OverAllowance.WARN,
+    )
+    allowance_warning_at = models.PositiveSmallIntegerField(
+        "Warn a school when it has this many Tier 1 placements left", default=3
+    )
+    risk_assessment_valid_days = models.PositiveSmallIntegerField(
+        "Days a risk assessment stays up to date", default=90
+    )
+    draft_reminder_days = models.PositiveSmallIntegerField(
+        "Remind the author of a draft untouched for this many days", default=14
     )
 
     class Meta:
@@ -70,6 +91,17 @@ class Tier(models.Model):
     name = models.CharField(max_length=80)
     description = models.TextField(blank=True)
     early_help = models.TextField("Early Help expectation", blank=True)
+    # What the expectation asks of a school before it applies at this tier
+    # (applications.rules.EARLY_HELP_STEPS names the steps).
+    early_help_requires = models.JSONField(
+        default=list, blank=True,
+        help_text="Any of: offer_made, consent_gained, recorded_on_ehm, assessment_and_plan.",
+    )
+    early_help_requires_without_plan = models.JSONField(
+        default=list, blank=True,
+        help_text="Asked only of a family not already on a child protection or child in need "
+        "plan.",
+    )
 
     class Meta:
         ordering = ["number"]
@@ -200,6 +232,9 @@ class Programme(models.Model):
     counts_against_allowance = models.BooleanField(
         default=False,
         help_text="A placement uses one of the subscription's paid-for Tier 1 placements.",
+    )
+    parental_consent_required = models.BooleanField(
+        default=False, help_text="The school must record parental consent to apply."
     )
     capacity_rule = models.CharField(
         max_length=10, choices=CapacityRule.choices, default=CapacityRule.NONE

@@ -1,0 +1,118 @@
+"""An application: one school's request for one student on one programme.
+
+The form's answers are typed fields, grouped by the page that owns them
+(applications.journey declares the pages). A draft holds whatever has been answered so far;
+nothing is checked as a whole until applications.services.application_submit.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from accounts.models import Organisation
+from applications.workflow import Status
+from programmes.models import Course, Programme
+from students.models import Student
+
+
+class ReferralReason(models.TextChoices):
+    BEHAVIOUR = "behaviour", "Behaviour in school"
+    ATTENDANCE = "attendance", "Attendance"
+    SEMH = "semh", "Social, emotional and mental health"
+    ENGAGEMENT = "engagement", "Engagement with learning"
+    EXCLUSION_RISK = "exclusion_risk", "At risk of permanent exclusion"
+    NEET_RISK = "neet_risk", "At risk of becoming NEET"
+    OTHER = "other", "Something else"
+
+
+class Agency(models.TextChoices):
+    EARLY_HELP = "early_help", "Early Help"
+    SOCIAL_CARE = "social_care", "Children's social care"
+    YOUTH_JUSTICE = "youth_justice", "Youth Justice Service"
+    VIRTUAL_SCHOOL = "virtual_school", "Virtual School"
+    SEND = "send", "SEND team or educational psychology"
+    CAMHS = "camhs", "Mental health services (CAMHS)"
+    ATTENDANCE = "attendance", "Attendance service"
+    POLICE = "police", "Police"
+    OTHER = "other", "Another agency"
+
+
+class Application(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="applications")
+    school = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications",
+        help_text="The referring school: the student's home school when the draft began.",
+    )
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Bumped on every change, so two people acting at once cannot overwrite each other.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    # Reasons for referral
+    referral_reason = models.CharField(
+        max_length=20, choices=ReferralReason.choices, blank=True
+    )
+    reasons_detail = models.TextField(blank=True)
+    # The programme's own questions: question key -> answer
+    question_answers = models.JSONField(default=dict, blank=True)
+    # Needs and risks
+    needs_summary = models.TextField(blank=True)
+    risks_summary = models.TextField(blank=True)
+    # Attendance and behaviour history
+    attendance_percent = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    suspensions_this_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    behaviour_summary = models.TextField(blank=True)
+    # Interventions already tried
+    interventions = models.TextField(blank=True)
+    # Agencies involved
+    agencies = models.JSONField(default=list, blank=True)
+    agencies_detail = models.TextField(blank=True)
+    # The student's voice
+    student_voice = models.TextField(blank=True)
+    # Parents' views and consent
+    parent_views = models.TextField(blank=True)
+    parental_consent = models.BooleanField(null=True, blank=True)
+    parental_consent_date = models.DateField(null=True, blank=True)
+    # The written plan
+    plan_objectives = models.TextField(blank=True)
+    plan_starts_on = models.DateField(null=True, blank=True)
+    plan_ends_on = models.DateField(null=True, blank=True)
+    plan_first_review_on = models.DateField(null=True, blank=True)
+    plan_review_frequency_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    plan_success = models.TextField(blank=True)
+    plan_readiness = models.TextField(blank=True)
+
+    # Why the school withdrew it
+    withdrawn_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["school", "status", "updated_at"]),
+            models.Index(fields=["student", "programme", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Application {str(self.uuid)[:8]}"
+
+    @property
+    def reference(self) -> str:
+        return str(self.uuid)[:8].upper()
