@@ -43,7 +43,9 @@ class Application(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="applications")
     school = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="applications",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="applications",
         help_text="The referring school: the student's home school when the draft began.",
     )
     programme = models.ForeignKey(
@@ -64,9 +66,7 @@ class Application(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     # Reasons for referral
-    referral_reason = models.CharField(
-        max_length=20, choices=ReferralReason.choices, blank=True
-    )
+    referral_reason = models.CharField(max_length=20, choices=ReferralReason.choices, blank=True)
     reasons_detail = models.TextField(blank=True)
     # The programme's own questions: question key -> answer
     question_answers = models.JSONField(default=dict, blank=True)
@@ -75,7 +75,10 @@ class Application(models.Model):
     risks_summary = models.TextField(blank=True)
     # Attendance and behaviour history
     attendance_percent = models.DecimalField(
-        max_digits=4, decimal_places=1, null=True, blank=True,
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     suspensions_this_year = models.PositiveSmallIntegerField(null=True, blank=True)

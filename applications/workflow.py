@@ -38,7 +38,9 @@ TRANSITIONS = {
 }
 
 # Groups derived from the table, never kept by hand.
-FINISHED = frozenset(s for s in Status.values if not any(s in t.sources for t in TRANSITIONS.values()))
+FINISHED = frozenset(
+    s for s in Status.values if not any(s in t.sources for t in TRANSITIONS.values())
+)
 OPEN = frozenset(set(Status.values) - FINISHED - {Status.DRAFT})
 
 

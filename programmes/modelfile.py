@@ -186,8 +186,12 @@ def _read_tiers(reader: Reader, root, plan: Plan) -> None:
                 node,
                 where,
                 {"number", "name"},
-                {"description", "early_help", "early_help_requires",
-                 "early_help_requires_without_plan"},
+                {
+                    "description",
+                    "early_help",
+                    "early_help_requires",
+                    "early_help_requires_without_plan",
+                },
             )
             is None
         ):
@@ -201,8 +205,11 @@ def _read_tiers(reader: Reader, root, plan: Plan) -> None:
             requires[key] = reader.text_list(node, key, where)
             for step in requires[key]:
                 if step not in EARLY_HELP_STEPS:
-                    reader.fatal(reader.line(node, key), f"{where}, {key}",
-                                 f"{step!r} is not one of: {', '.join(EARLY_HELP_STEPS)}.")
+                    reader.fatal(
+                        reader.line(node, key),
+                        f"{where}, {key}",
+                        f"{step!r} is not one of: {', '.join(EARLY_HELP_STEPS)}.",
+                    )
         plan.tiers[number] = Tier(
             year=plan.year,
             number=number or 0,
@@ -346,6 +353,7 @@ def _read_programmes(reader: Reader, root, plan: Plan, question_sets):
                     "subscription_required",
                     "subscriber_priority",
                     "counts_against_allowance",
+                    "parental_consent",
                     "capacity",
                     "questions",
                 },

@@ -94,13 +94,14 @@ class Tier(models.Model):
     # What the expectation asks of a school before it applies at this tier
     # (applications.rules.EARLY_HELP_STEPS names the steps).
     early_help_requires = models.JSONField(
-        default=list, blank=True,
+        default=list,
+        blank=True,
         help_text="Any of: offer_made, consent_gained, recorded_on_ehm, assessment_and_plan.",
     )
     early_help_requires_without_plan = models.JSONField(
-        default=list, blank=True,
-        help_text="Asked only of a family not already on a child protection or child in need "
-        "plan.",
+        default=list,
+        blank=True,
+        help_text="Asked only of a family not already on a child protection or child in need plan.",
     )
 
     class Meta:
