@@ -16,7 +16,7 @@ DEMO_ENV := DEBUG=1 CAP_DEMO_MODE=1 SECRET_KEY=insecure-key-for-the-local-demo-o
 
 MODEL_FILE := programmes/data/coventry-2025-26.yaml
 
-.PHONY: help setup system-packages run test lint check assets demo-data clean
+.PHONY: help setup libmagic chromium run test lint check assets demo-data clean
 
 help:
 	@echo "make run    set up and serve CAP with demo data on http://127.0.0.1:8000"
@@ -46,17 +46,23 @@ build/.built: node_modules/.package-lock.json $(wildcard frontend/*)
 
 assets: build/.built
 
-# Debian's Chromium drives the browser tests; no browser is ever downloaded.
-system-packages:
-	@if ! command -v chromium >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-liberation; \
-	  else \
-	    echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests."; exit 1; \
-	  fi; \
-	fi
+# Debian packages: libmagic checks uploads by their content; Chromium drives the browser
+# tests (no browser is ever downloaded). Installed with apt-get when run as root.
+define apt_install
+if [ "$$(id -u)" = 0 ]; then \
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(1); \
+else \
+  echo "Please install Debian's packages: sudo apt-get install $(1)"; exit 1; \
+fi
+endef
 
-setup: $(VENV)/.synced assets
+libmagic:
+	@ldconfig -p | grep -q libmagic.so.1 || { $(call apt_install,libmagic1); }
+
+chromium:
+	@command -v chromium >/dev/null || { $(call apt_install,chromium fonts-liberation); }
+
+setup: $(VENV)/.synced assets libmagic
 
 demo-data: setup
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
@@ -78,7 +84,7 @@ check: $(VENV)/.synced
 
 # Every test: unit, integration and browser, on the database DATABASE_URL names
 # (SQLite when it is not set).
-test: setup system-packages lint check
+test: setup chromium lint check
 	$(VENV)/bin/pytest -n 2 -q
 
 clean:

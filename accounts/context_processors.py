@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.permissions import AREA_LABELS, areas_of, can_use_admin, can_view_model
+from accounts.permissions import AREA_LABELS, Area, areas_of, can_use_admin, can_view_model
 
 
 def service(request) -> dict:
@@ -11,6 +11,9 @@ def service(request) -> dict:
     if user.is_authenticated:
         for area in areas_of(user):
             nav.append((AREA_LABELS[area], reverse(f"accounts:{area}")))
+            if area == Area.SCHOOLS:
+                nav.append(("Students", reverse("students:list")))
+                nav.append(("Applications", reverse("applications:list")))
         if can_view_model(user):
             nav.append(("Model of support", reverse("programmes:model")))
         if can_use_admin(user):
@@ -22,6 +25,13 @@ def service(request) -> dict:
         "service_address": settings.CAP_SERVICE_ADDRESS,
         "service_name": settings.CAP_SERVICE_NAME,
         "service_nav": [
-            {"label": label, "url": url, "active": path.startswith(url)} for label, url in nav
+            {"label": label, "url": url, "active": _active(path, url, nav)} for label, url in nav
         ],
     }
+
+
+def _active(path: str, url: str, nav: list) -> bool:
+    """The item whose URL is the longest prefix of the path: /schools/students/ is
+    Students, not School."""
+    matches = [u for _, u in nav if path.startswith(u)]
+    return bool(matches) and max(matches, key=len) == url

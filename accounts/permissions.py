@@ -180,9 +180,19 @@ def can_edit_student(user: User, student) -> bool:
     return student.home_school_id in _school_ids(user)
 
 
+def check_can_edit_student(user: User, student) -> None:
+    if not can_edit_student(user, student):
+        raise PermissionDenied("Only the student's own school keeps their record.")
+
+
 @rules.predicate
 def can_create_student(user: User, school: Organisation) -> bool:
     return school.pk in _school_ids(user)
+
+
+def check_can_create_student(user: User, school: Organisation) -> None:
+    if not can_create_student(user, school):
+        raise PermissionDenied("You can add students only to your own school.")
 
 
 # --- Applications ---------------------------------------------------------------------
@@ -223,6 +233,11 @@ def can_withdraw_application(user: User, application) -> bool:
 def can_view_document(user: User, document) -> bool:
     """A document is seen by whoever may see the application it belongs to."""
     return can_view_application(user, document.application)
+
+
+def check_can_view_document(user: User, document) -> None:
+    if not can_view_document(user, document):
+        raise PermissionDenied("This document is not yours to see.")
 
 
 def check_can_edit_application(user: User, application) -> None:

@@ -25,6 +25,8 @@ from accounts.permissions import (
     memberships_of,
     organisations_in_area,
 )
+from applications.models import Application
+from applications.workflow import Status
 from programmes import selectors as programme_selectors
 
 
@@ -171,6 +173,10 @@ def _area_context(request, area: str) -> dict:
 def schools_home(request):
     context = _area_context(request, Area.SCHOOLS)
     year = context["year"]
+    drafts = Application.objects.filter(
+        school__in=context["organisations"], status=Status.DRAFT
+    ).select_related("student", "programme")
+    context["drafts"] = list(drafts.order_by("-updated_at")[:10])
     context["schools"] = [
         {
             "school": school,

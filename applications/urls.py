@@ -6,4 +6,10 @@ app_name = "applications"
 
 urlpatterns = [
     path("students/<uuid:student_uuid>/applications/new/", views.start, name="start"),
+    path("applications/", views.application_list, name="list"),
+    path("applications/<uuid:application_uuid>/", views.detail, name="detail"),
+    path("applications/<uuid:application_uuid>/check/", views.check, name="check"),
+    path("applications/<uuid:application_uuid>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<uuid:application_uuid>/discard/", views.discard, name="discard"),
+    path("applications/<uuid:application_uuid>/<slug:slug>/", views.page, name="page"),
 ]

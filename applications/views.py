@@ -1,11 +1,289 @@
-from django.http import HttpResponse
-from django.views.decorators.http import require_POST
+"""The schools' side of applications: start, the form's pages, check answers and submit,
+the list, an application's page, withdraw and discard."""
 
-from accounts.permissions import Area
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import (
+    Area,
+    can_edit_application,
+    can_view_application,
+    can_view_student,
+    can_withdraw_application,
+)
 from accounts.views import area_required
+from applications import forms, journey, rules, selectors, services
+from applications.models import Application
+from applications.workflow import Status
+from documents.forms import DocumentUploadForm
+from documents.services import document_upload
+from programmes.models import Programme
+from programmes.selectors import year_current
+from students.models import Student
+
+CONFLICT = (
+    "Someone else changed this application while you were working on it. Your answers on "
+    "this page have not been saved: check them and save again."
+)
+
+
+def get_application_for_user(user, application_uuid) -> Application:
+    """The application, or 404 for anyone who may not see it, whether or not it exists."""
+    application = get_object_or_404(
+        Application.objects.select_related(
+            "student", "school", "programme__tier", "programme__year", "course__provider"
+        ),
+        uuid=application_uuid,
+    )
+    if not can_view_application(user, application):
+        raise Http404
+    return application
+
+
+def _editable(request, application_uuid) -> Application | None:
+    application = get_application_for_user(request.user, application_uuid)
+    return application if can_edit_application(request.user, application) else None
 
 
 @area_required(Area.SCHOOLS)
 @require_POST
 def start(request, student_uuid):
-    return HttpResponse(status=501)
+    student = get_object_or_404(Student, uuid=student_uuid)
+    if not can_view_student(request.user, student):
+        raise Http404
+    application = services.application_start(student=student, by=request.user)
+    return redirect("applications:page", application.uuid, "programme")
+
+
+@area_required(Area.SCHOOLS)
+@require_GET
+def application_list(request):
+    applications = list(selectors.applications_for(request.user).order_by("-updated_at"))
+    return render(
+        request,
+        "applications/list.html",
+        {
+            "drafts": [a for a in applications if a.status == Status.DRAFT],
+            "sent": [a for a in applications if a.status != Status.DRAFT],
+        },
+    )
+
+
+def _form_for(page, application, data=None):
+    kwargs = {"application": application, "data": data}
+    if page.slug == "programme":
+        year = year_current()
+        kwargs["programmes"] = Programme.objects.filter(year=year).select_related("tier")
+    form = page.form(initial=page.form.initial_for(application), **kwargs)
+    return form
+
+
+@area_required(Area.SCHOOLS)
+@require_http_methods(["GET", "POST"])
+def page(request, application_uuid, slug):
+    application = _editable(request, application_uuid)
+    if application is None:
+        return redirect("applications:detail", application_uuid)
+    current = journey.BY_SLUG.get(slug)
+    if current is None or current not in journey.pages_for(application):
+        raise Http404
+    if current.form is None:
+        return evidence(request, application)
+    changing = request.GET.get("change") == "1"
+    form = _form_for(current, application, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_save_page(
+                application=application,
+                answers=form.answers(),
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except services.Conflict:
+            messages.error(request, CONFLICT)
+            application.refresh_from_db()
+            form = _form_for(current, application, request.POST.copy())
+            form.data["version"] = application.version
+        else:
+            following = journey.next_page(application, slug)
+            if changing or following is None:
+                return redirect("applications:check", application.uuid)
+            return redirect("applications:page", application.uuid, following.slug)
+    return render(
+        request,
+        "applications/page.html",
+        {
+            "application": application,
+            "page": current,
+            "form": form,
+            "pages": journey.pages_for(application),
+            "changing": changing,
+        },
+    )
+
+
+def evidence(request, application: Application):
+    required = rules.required_evidence(application)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, checklist_items=required)
+    if request.method == "POST" and form.is_valid():
+        document = document_upload(
+            application=application,
+            checklist_item=form.cleaned_data["checklist_item"],
+            file=form.cleaned_data["file"],
+            dated_on=form.cleaned_data.get("dated_on"),
+            by=request.user,
+        )
+        messages.success(request, f"{document.filename} has been uploaded")
+        return redirect("applications:page", application.uuid, "evidence")
+    documents = list(application.documents.select_related("checklist_item"))
+    return render(
+        request,
+        "applications/evidence.html",
+        {
+            "application": application,
+            "page": journey.BY_SLUG["evidence"],
+            "form": form,
+            "items": [
+                (item, [d for d in documents if d.checklist_item_id == item.pk])
+                for item in required
+            ],
+            "pages": journey.pages_for(application),
+        },
+    )
+
+
+@area_required(Area.SCHOOLS)
+@require_http_methods(["GET", "POST"])
+def check(request, application_uuid):
+    application = _editable(request, application_uuid)
+    if application is None:
+        return redirect("applications:detail", application_uuid)
+    form = forms.SubmitForm(request.POST or None, initial={"version": application.version})
+    problems = rules.submit_problems(application, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(
+                application=application,
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except services.SubmitRefused as refused:
+            problems = refused.problems
+        except services.Conflict:
+            messages.error(request, CONFLICT)
+            return redirect("applications:check", application.uuid)
+        else:
+            messages.success(request, f"Application {application.reference} submitted")
+            return redirect("applications:detail", application.uuid)
+    return render(
+        request,
+        "applications/check.html",
+        {
+            "application": application,
+            "sections": _answers(application),
+            "problems": problems,
+            "submitting": request.method == "POST",
+            "allowance": rules.allowance_for(application) if application.programme else None,
+            "form": form,
+        },
+    )
+
+
+def _answers(application: Application) -> list[dict]:
+    """The check-answers rows, page by page, with values as a person reads them."""
+    sections = []
+    for page in journey.pages_for(application):
+        if page.form is None:
+            continue
+        rows = []
+        if page.slug == "questions":
+            answers = application.question_answers or {}
+            rows = [(q.text, answers.get(q.key, "")) for q in application.programme.questions.all()]
+        else:
+            form = page.form
+            for name in form.owns:
+                field = form.base_fields[name]
+                rows.append((field.label, _display(application, name)))
+        sections.append({"page": page, "rows": rows})
+    return sections
+
+
+def _display(application: Application, name: str):
+    value = getattr(application, name)
+    if name == "agencies":
+        from applications.models import Agency
+
+        return ", ".join(Agency(a).label for a in value) or "None"
+    if name == "parental_consent":
+        return "" if value is None else ("Yes" if value else "No")
+    if name == "referral_reason" and value:
+        return application.get_referral_reason_display()
+    if name == "attendance_percent" and value is not None:
+        return f"{value.normalize()}%"
+    if name in ("programme", "course") and value is not None:
+        return str(value)
+    return value
+
+
+@area_required(Area.SCHOOLS)
+@require_GET
+def detail(request, application_uuid):
+    application = get_application_for_user(request.user, application_uuid)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "events": selectors.timeline(application),
+            "documents": list(application.documents.select_related("checklist_item")),
+            "can_edit": can_edit_application(request.user, application),
+            "can_withdraw": can_withdraw_application(request.user, application),
+        },
+    )
+
+
+@area_required(Area.SCHOOLS)
+@require_http_methods(["GET", "POST"])
+def withdraw(request, application_uuid):
+    application = get_application_for_user(request.user, application_uuid)
+    if not can_withdraw_application(request.user, application):
+        messages.info(request, "This application cannot be withdrawn now.")
+        return redirect("applications:detail", application.uuid)
+    form = forms.WithdrawForm(request.POST or None, initial={"version": application.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except (services.Conflict, services.NotAllowed):
+            messages.error(request, "The application changed, so it was not withdrawn.")
+        else:
+            messages.success(request, f"Application {application.reference} withdrawn")
+        return redirect("applications:detail", application.uuid)
+    return render(request, "applications/withdraw.html", {"application": application, "form": form})
+
+
+@area_required(Area.SCHOOLS)
+@require_http_methods(["GET", "POST"])
+def discard(request, application_uuid):
+    application = _editable(request, application_uuid)
+    if application is None:
+        return redirect("applications:detail", application_uuid)
+    form = forms.SubmitForm(request.POST or None, initial={"version": application.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_discard(
+                application=application, version=form.cleaned_data["version"], by=request.user
+            )
+        except services.Conflict:
+            messages.error(request, CONFLICT)
+            return redirect("applications:check", application.uuid)
+        messages.success(request, "The draft has been discarded")
+        return redirect("applications:list")
+    return render(request, "applications/discard.html", {"application": application, "form": form})

@@ -1,5 +1,8 @@
 """CAP settings. Every value that differs between machines comes from the environment."""
 
+import base64
+import binascii
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +25,8 @@ if CAP_DEMO_MODE and not DEBUG:
 # The authority this instance serves: shown in the header and used in letters.
 CAP_AUTHORITY_NAME = env_str("CAP_AUTHORITY_NAME", "Coventry City Council")
 CAP_SERVICE_NAME = env_str("CAP_SERVICE_NAME", "Coventry Alternative Provision")
+# Where people reach CAP, for links in e-mails.
+CAP_BASE_URL = env_str("CAP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CAP_SERVICE_ADDRESS = env_str("CAP_SERVICE_ADDRESS", "One Friargate, Coventry CV1 2GN")
 
 INSTALLED_APPS = [
@@ -127,6 +132,8 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Each request extends the session, so someone filling in a long form is not signed out.
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -185,3 +192,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Documents (the documents app): the secure file store ---------------------------------
+# Uploaded evidence is kept encrypted, outside the web root and the static files. No URL
+# serves it (there is no MEDIA_URL); only documents.views.download reads it, after an
+# access check, and every download is audited.
+CAP_DOCUMENT_ROOT = Path(env_str("CAP_DOCUMENT_ROOT", str(BASE_DIR / "var" / "documents")))
+# Fernet keys, comma-separated, newest first. New files are encrypted with the first; every
+# key decrypts. To rotate: put a new key in front, run `manage.py rotate_document_keys`,
+# then drop the old key.
+CAP_DOCUMENT_KEYS = env_list("CAP_DOCUMENT_KEYS", [])
+if not CAP_DOCUMENT_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set CAP_DOCUMENT_KEYS to one or more Fernet keys, comma-separated, newest first. "
+            "Make one with: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
+        )
+    # DEBUG only: one deterministic demo key derived from SECRET_KEY (base64 of its SHA-256),
+    # so a developer's demo files still open after a restart. Never used in production.
+    CAP_DOCUMENT_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+    ]
+for _key in CAP_DOCUMENT_KEYS:
+    try:
+        _key_ok = len(base64.urlsafe_b64decode(_key)) == 32
+    except (binascii.Error, ValueError):
+        _key_ok = False
+    if not _key_ok:
+        raise ImproperlyConfigured("Each CAP_DOCUMENT_KEYS key must be a Fernet key.")
+# The largest file a user may upload. Django does not limit file sizes itself
+# (DATA_UPLOAD_MAX_MEMORY_SIZE excludes files), so the upload form refuses larger files with
+# a message; in production the proxy should also cap request bodies a little above this.
+CAP_DOCUMENT_MAX_BYTES = env_int("CAP_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Uploads larger than this are streamed to a temporary file instead of held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB, Django's default, made explicit

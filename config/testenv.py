@@ -9,6 +9,8 @@ os.environ.setdefault("CAP_DEMO_MODE", "0")
 os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+# A Fernet key for tests only; production sets its own keys.
+os.environ.setdefault("CAP_DOCUMENT_KEYS", "ySZnSuCxJZTgxR8Anc6xloFTv_s_oJTni8GQy4Iy0uM=")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

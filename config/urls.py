@@ -7,6 +7,7 @@ urlpatterns = [
     path("schools/", include("students.urls")),
     path("schools/", include("applications.urls")),
     path("model/", include("programmes.urls")),
+    path("documents/", include("documents.urls")),
     path("admin/", admin_site.urls),
 ]
 

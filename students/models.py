@@ -1,13 +1,15 @@
-"""The student record. This foundation holds identity and home school; the applications
-work adds needs, family and agency details."""
+"""The student record: identity, home school, needs and circumstances, Early Help, and
+the parents and carers CAP may contact."""
 
+import datetime as dt
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import Organisation
-from lib import upn
+from lib import dates, upn
 
 
 def validate_upn(value: str) -> None:
@@ -19,6 +21,53 @@ def validate_upn(value: str) -> None:
         raise ValidationError("Write the UPN in capital letters without spaces")
 
 
+class Sex(models.TextChoices):
+    """The census codes (statutory.md §3.4)."""
+
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    UNKNOWN = "U", "Unknown"
+
+
+class Ethnicity(models.TextChoices):
+    """The CBDS main ethnicity codes (statutory.md §3.4)."""
+
+    WBRI = "WBRI", "White British"
+    WIRI = "WIRI", "White Irish"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WROM = "WROM", "Gypsy or Roma"
+    WOTH = "WOTH", "Any other White background"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Black Caribbean"
+    BAFR = "BAFR", "Black African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class SenProvision(models.TextChoices):
+    """The census SEN provision codes (statutory.md §3.4)."""
+
+    NONE = "N", "No special educational needs"
+    SEN_SUPPORT = "K", "SEN support"
+    EHC_PLAN = "E", "Education, health and care (EHC) plan"
+
+
+class CarePlan(models.TextChoices):
+    NONE = "none", "No plan"
+    CHILD_IN_NEED = "child_in_need", "Child in need plan"
+    CHILD_PROTECTION = "child_protection", "Child protection plan"
+
+
 class Student(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     upn = models.CharField("UPN", max_length=13, validators=[validate_upn], unique=True)
@@ -26,7 +75,34 @@ class Student(models.Model):
     legal_last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
     home_school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="students")
+
+    # Needs and circumstances
+    sen_provision = models.CharField(
+        "SEN provision", max_length=1, choices=SenProvision.choices, default=SenProvision.NONE
+    )
+    free_school_meals = models.BooleanField("Eligible for free school meals", default=False)
+    looked_after = models.BooleanField("Looked after (known to the Virtual School)", default=False)
+    care_plan = models.CharField(
+        "Child protection or child in need plan",
+        max_length=20,
+        choices=CarePlan.choices,
+        default=CarePlan.NONE,
+    )
+    youth_justice = models.BooleanField("Involved with Youth Justice", default=False)
+
+    # Early Help: the steps a tier may require before a referral (applications.rules).
+    early_help_offer_made = models.BooleanField("Early Help offer made", default=False)
+    early_help_consent_gained = models.BooleanField("Consent gained", default=False)
+    early_help_recorded_on_ehm = models.BooleanField(
+        "Recorded on the Early Help Module (EHM)", default=False
+    )
+    early_help_assessment_and_plan = models.BooleanField(
+        "Early Help assessment and plan in place", default=False
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,5 +117,44 @@ class Student(models.Model):
         return self.preferred_name or self.legal_first_name
 
     @property
+    def legal_name(self) -> str:
+        return f"{self.legal_first_name} {self.legal_last_name}"
+
+    @property
     def upn_is_temporary(self) -> bool:
         return upn.is_temporary(self.upn)
+
+    @property
+    def has_ehc_plan(self) -> bool:
+        return self.sen_provision == SenProvision.EHC_PLAN
+
+    @property
+    def has_care_plan(self) -> bool:
+        return self.care_plan != CarePlan.NONE
+
+    def year_group(self, on: dt.date | None = None) -> int:
+        """The national curriculum year group in the academic year holding `on` (today
+        unless given)."""
+        on = on or timezone.localdate()
+        return dates.year_group(self.date_of_birth, dates.academic_year_start(on))
+
+
+class Carer(models.Model):
+    """A parent or carer of a student."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="carers")
+    name = models.CharField(max_length=150)
+    relationship = models.CharField("Relationship to the student", max_length=100)
+    phone = models.CharField("Telephone number", max_length=30, blank=True)
+    email = models.EmailField("E-mail address", blank=True)
+    has_parental_responsibility = models.BooleanField("Has parental responsibility", default=False)
+    lives_with_student = models.BooleanField("Lives with the student", default=False)
+    consent_to_contact = models.BooleanField("Consents to CAP contacting them", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

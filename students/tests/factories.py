@@ -4,7 +4,7 @@ import factory
 from stdnum.gb import upn
 
 from accounts.tests.factories import SchoolFactory
-from students.models import Student
+from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
 
 def _upn(n: int) -> str:
@@ -20,4 +20,53 @@ class StudentFactory(factory.django.DjangoModelFactory):
     legal_first_name = factory.Sequence(lambda n: f"Student{n}")
     legal_last_name = "Example"
     date_of_birth = dt.date(2012, 3, 4)
+    sex = factory.Iterator([Sex.FEMALE, Sex.MALE])
+    ethnicity = Ethnicity.WBRI
+    sen_provision = SenProvision.NONE
+    care_plan = CarePlan.NONE
     home_school = factory.SubFactory(SchoolFactory)
+
+
+class CarerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Carer
+
+    student = factory.SubFactory(StudentFactory)
+    name = factory.Sequence(lambda n: f"Carer {n}")
+    relationship = "Mother"
+    phone = "01632 960 001"
+    email = factory.Sequence(lambda n: f"carer{n}@example.org")
+    has_parental_responsibility = True
+    lives_with_student = True
+    consent_to_contact = True
+
+
+def student_form_data(**changes) -> dict:
+    """What a person types into the student form, for a valid new student."""
+    return {
+        "upn": "H801200001001",
+        "legal_first_name": "Sam",
+        "legal_last_name": "Smith",
+        "preferred_name": "Sammy",
+        "date_of_birth_day": "4",
+        "date_of_birth_month": "3",
+        "date_of_birth_year": "2012",
+        "sex": "F",
+        "ethnicity": "BCRB",
+        "sen_provision": "K",
+        "care_plan": "child_in_need",
+        "circumstances": ["free_school_meals", "youth_justice"],
+        "early_help": ["early_help_offer_made", "early_help_consent_gained"],
+        **changes,
+    }
+
+
+def carer_form_data(**changes) -> dict:
+    return {
+        "name": "Pat Parent",
+        "relationship": "Father",
+        "phone": "07700 900 982",
+        "email": "pat@example.org",
+        "flags": ["has_parental_responsibility", "consent_to_contact"],
+        **changes,
+    }

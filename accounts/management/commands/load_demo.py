@@ -15,7 +15,7 @@ from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.services import membership_create
 from lib.dates import academic_year_start
 from programmes.models import AcademicYear, Subscription
-from students.models import Student
+from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
 K = OrganisationKind
 
@@ -106,6 +106,29 @@ LAST_NAMES = [
 ]
 
 
+CARER_FIRST_NAMES = {
+    "female": ["Sarah", "Michelle", "Nadia", "Gemma", "Farah", "Lisa", "Agnieszka", "Grace"],
+    "male": ["Daniel", "Mohammed", "Lee", "Paul", "Tomasz", "Wayne", "Emeka", "Gurpreet"],
+}
+MALE_RELATIONSHIPS = {"Father", "Stepfather", "Grandfather"}
+# Coventry-like proportions, roughly: synthetic, not statistics.
+ETHNICITY_WEIGHTS = {
+    Ethnicity.WBRI: 50,
+    Ethnicity.WOTH: 8,
+    Ethnicity.WROM: 2,
+    Ethnicity.MWBC: 5,
+    Ethnicity.MOTH: 3,
+    Ethnicity.AIND: 7,
+    Ethnicity.APKN: 5,
+    Ethnicity.ABAN: 2,
+    Ethnicity.BAFR: 8,
+    Ethnicity.BCRB: 3,
+    Ethnicity.OOTH: 3,
+    Ethnicity.NOBT: 3,
+    Ethnicity.REFU: 1,
+}
+
+
 def synthetic_upn(school_index: int, serial: int) -> str:
     """A UPN that passes the check-letter rule but is plainly synthetic: establishment
     numbers 99xx are not used by Coventry's secondary schools."""
@@ -188,7 +211,7 @@ class Command(BaseCommand):
                 # `year_group` now.
                 born_in = this_year - year_group - 5
                 month = rng.choice([9, 11, 1, 3, 6])
-                Student.objects.get_or_create(
+                student, _ = Student.objects.get_or_create(
                     upn=synthetic_upn(index, serial),
                     defaults={
                         "legal_first_name": rng.choice(FIRST_NAMES),
@@ -197,10 +220,73 @@ class Command(BaseCommand):
                             born_in if month >= 9 else born_in + 1, month, rng.randint(1, 28)
                         ),
                         "home_school": school,
+                        **_needs(rng),
                     },
                 )
+                # Drawn whether or not they are saved, so every run makes the same choices.
+                carers = _carers(rng, student)
+                if not student.carers.exists():
+                    Carer.objects.bulk_create(carers)
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),
             "students": Student.objects.count(),
         }
+
+
+def _needs(rng: random.Random) -> dict:
+    """Plausible needs, circumstances and Early Help steps for one synthetic student."""
+    offer = rng.random() < 0.6
+    consent = offer and rng.random() < 0.7
+    on_ehm = consent and rng.random() < 0.8
+    return {
+        "sex": rng.choices([Sex.MALE, Sex.FEMALE, Sex.UNKNOWN], weights=[60, 38, 2])[0],
+        "ethnicity": rng.choices(list(ETHNICITY_WEIGHTS), weights=ETHNICITY_WEIGHTS.values())[0],
+        "sen_provision": rng.choices(
+            [SenProvision.NONE, SenProvision.SEN_SUPPORT, SenProvision.EHC_PLAN],
+            weights=[45, 40, 15],
+        )[0],
+        "free_school_meals": rng.random() < 0.5,
+        "looked_after": rng.random() < 0.08,
+        "care_plan": rng.choices(
+            [CarePlan.NONE, CarePlan.CHILD_IN_NEED, CarePlan.CHILD_PROTECTION],
+            weights=[75, 17, 8],
+        )[0],
+        "youth_justice": rng.random() < 0.1,
+        "early_help_offer_made": offer,
+        "early_help_consent_gained": consent,
+        "early_help_recorded_on_ehm": on_ehm,
+        "early_help_assessment_and_plan": on_ehm and rng.random() < 0.6,
+    }
+
+
+def _carers(rng: random.Random, student: Student) -> list[Carer]:
+    """One or two invented parents or carers, with numbers from Ofcom's drama range and
+    e-mail addresses at a reserved domain."""
+    if student.looked_after:
+        relationships = ["Foster carer", "Mother"]
+    else:
+        main = rng.choice(["Mother", "Mother", "Father", "Grandmother"])
+        other = rng.choice(
+            [r for r in ("Father", "Stepfather", "Grandfather", "Aunt") if r != main]
+        )
+        relationships = [main, other]
+    carers = []
+    for number, relationship in enumerate(relationships[: rng.choice([1, 1, 2])]):
+        first = rng.choice(
+            CARER_FIRST_NAMES["male" if relationship in MALE_RELATIONSHIPS else "female"]
+        )
+        last = student.legal_last_name if relationship != "Foster carer" else rng.choice(LAST_NAMES)
+        carers.append(
+            Carer(
+                student=student,
+                name=f"{first} {last}",
+                relationship=relationship,
+                phone=f"07700 900{rng.randint(0, 999):03d}",
+                email=f"{first.lower()}.{last.lower()}@example.com",
+                has_parental_responsibility=relationship in {"Mother", "Father"},
+                lives_with_student=number == 0,
+                consent_to_contact=rng.random() < 0.85,
+            )
+        )
+    return carers

@@ -1,0 +1,198 @@
+"""The rules an application must meet before it is submitted. Each problem names the page
+to fix it on, so the check-answers page can link straight there."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from applications import journey
+from applications.models import Application
+from applications.workflow import OPEN
+from programmes.models import ChecklistItem, ChecklistWhen, OverAllowance, Subscription
+
+EARLY_HELP_WORDS = {
+    "offer_made": "an Early Help offer made to the family",
+    "consent_gained": "the family's consent to Early Help",
+    "recorded_on_ehm": "the family's consent recorded on EHM",
+    "assessment_and_plan": "an Early Help assessment and plan",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    page: str  # the slug of the page where it is put right, or "student"
+    message: str
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """A subscribing school's paid-for Tier 1 placements this year."""
+
+    used: int  # including this application
+    total: int
+    warn_at: int
+
+    @property
+    def left(self) -> int:
+        return self.total - self.used
+
+    @property
+    def nearly_gone(self) -> bool:
+        return 0 <= self.left <= self.warn_at
+
+    @property
+    def exceeded(self) -> bool:
+        return self.used > self.total
+
+
+def subscription_of(application: Application) -> Subscription | None:
+    return Subscription.objects.filter(
+        school=application.school, year=application.programme.year
+    ).first()
+
+
+def allowance_for(application: Application) -> Allowance | None:
+    """None when the programme does not use the allowance or the school does not subscribe."""
+    programme = application.programme
+    if programme is None or not programme.counts_against_allowance:
+        return None
+    subscription = subscription_of(application)
+    if subscription is None:
+        return None
+    others = (
+        Application.objects.filter(
+            school=application.school,
+            programme__year=programme.year,
+            programme__counts_against_allowance=True,
+            status__in=OPEN,
+        )
+        .exclude(pk=application.pk)
+        .count()
+    )
+    return Allowance(
+        used=others + 1,
+        total=subscription.tier1_placements,
+        warn_at=programme.year.allowance_warning_at,
+    )
+
+
+def required_evidence(application: Application) -> list[ChecklistItem]:
+    """The checklist items this application needs, from its tier and the student."""
+    programme = application.programme
+    items = ChecklistItem.objects.filter(year=programme.year, tiers=programme.tier).order_by(
+        "order"
+    )
+    return [
+        item
+        for item in items
+        if item.when == ChecklistWhen.ALWAYS
+        or (item.when == ChecklistWhen.EHC_PLAN and application.student.has_ehc_plan)
+    ]
+
+
+def submit_problems(application: Application, *, today: dt.date) -> list[Problem]:
+    """Everything that stops the application being submitted, in page order."""
+    programme = application.programme
+    if programme is None:
+        return [Problem("programme", "Select the programme")]
+    problems = [
+        Problem(page.slug, f"Complete the page “{page.title}”")
+        for page in journey.pages_for(application)
+        if not journey.is_answered(application, page)
+    ]
+    if (
+        programme.offers_courses
+        and application.course
+        and (application.course.programme_id != programme.pk)
+    ):
+        problems.append(Problem("course", "Select a course on the chosen programme"))
+    problems += _eligibility(application, today=today)
+    problems += _evidence(application, today=today)
+    return problems
+
+
+def _eligibility(application: Application, *, today: dt.date) -> list[Problem]:
+    programme, student = application.programme, application.student
+    name = student.known_as
+    problems = []
+    year_group = student.year_group(today)
+    if year_group not in programme.year_groups:
+        groups = ", ".join(f"Year {g}" for g in programme.year_groups)
+        problems.append(
+            Problem(
+                "programme",
+                f"{programme.name} is for students in {groups}; {name} is in Year {year_group}",
+            )
+        )
+    if programme.subscription_required and subscription_of(application) is None:
+        problems.append(
+            Problem(
+                "programme",
+                f"{programme.name} is only for schools with a CAP subscription for "
+                f"{programme.year.name}, and {application.school.name} does not have one",
+            )
+        )
+    allowance = allowance_for(application)
+    if allowance and allowance.exceeded and programme.year.over_allowance == OverAllowance.REFUSE:
+        problems.append(
+            Problem(
+                "programme",
+                f"{application.school.name} has used all {allowance.total} of its paid-for Tier 1 "
+                f"placements for {programme.year.name}",
+            )
+        )
+    tier = programme.tier
+    steps = list(tier.early_help_requires)
+    if not student.has_care_plan:
+        steps += tier.early_help_requires_without_plan
+    missing = [s for s in steps if not getattr(student, f"early_help_{s}")]
+    if missing:
+        problems.append(
+            Problem(
+                "student",
+                f"Tier {tier.number} needs "
+                + _and([EARLY_HELP_WORDS[s] for s in missing])
+                + f": record them on {name}'s details",
+            )
+        )
+    if programme.parental_consent_required and not application.parental_consent:
+        problems.append(
+            Problem("parents", f"{programme.name} needs the parents' or carers' consent to apply")
+        )
+    active = (
+        Application.objects.filter(student=student, programme=programme, status__in=OPEN)
+        .exclude(pk=application.pk)
+        .first()
+    )
+    if active:
+        problems.append(
+            Problem(
+                "programme",
+                f"{name} already has an open application for {programme.name} "
+                f"(reference {active.reference})",
+            )
+        )
+    return problems
+
+
+def _evidence(application: Application, *, today: dt.date) -> list[Problem]:
+    documents = list(application.documents.select_related("checklist_item"))
+    problems = []
+    max_age = application.programme.year.risk_assessment_valid_days
+    for item in required_evidence(application):
+        uploaded = [d for d in documents if d.checklist_item_id == item.pk]
+        if not uploaded:
+            problems.append(Problem("evidence", f"Upload the document for “{item.name}”"))
+        elif item.key == "risk-assessment" and not any(
+            d.dated_on and (today - d.dated_on).days <= max_age for d in uploaded
+        ):
+            problems.append(
+                Problem(
+                    "evidence",
+                    f"Upload a risk assessment dated in the last {max_age} days",
+                )
+            )
+    return problems
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("<uuid:document_uuid>/", views.download, name="download"),
+    path("<uuid:document_uuid>/remove/", views.remove, name="remove"),
+]
