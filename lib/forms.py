@@ -5,20 +5,29 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
+from lib.dates import MONTHS
+
+
+def is_number(text: str) -> bool:
+    """Digits 0 to 9 only: str.isdigit() also accepts characters such as "²"."""
+    return text.isascii() and text.isdigit()
+
 
 class DateInput(forms.MultiWidget):
-    """The GOV.UK date input: three boxes for day, month and year."""
+    """The GOV.UK date input: day, month and year boxes in one fieldset.
+
+    Only the boxes at fault are marked as errors when the field knows which they are."""
 
     template_name = "django/forms/widgets/govuk_date.html"
-    use_fieldset = True
-    parts = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+    PARTS = (
+        ("day", "Day", "govuk-input--width-2"),
+        ("month", "Month", "govuk-input--width-2"),
+        ("year", "Year", "govuk-input--width-4"),
+    )
 
     def __init__(self, attrs=None):
-        widgets = {
-            name: forms.TextInput(attrs={"inputmode": "numeric", "data-width": width})
-            for name, _, width in self.parts
-        }
-        super().__init__(widgets, attrs)
+        super().__init__({name: forms.TextInput for name, _, _ in self.PARTS}, attrs)
+        self.invalid_parts: set[str] = set()
 
     def decompress(self, value):
         if isinstance(value, dt.date):
@@ -27,57 +36,57 @@ class DateInput(forms.MultiWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        for subwidget, (_, label, width) in zip(
-            context["widget"]["subwidgets"], self.parts, strict=True
+        has_error = "aria-invalid" in context["widget"]["attrs"]
+        for subwidget, (part, label, width) in zip(
+            context["widget"]["subwidgets"], self.PARTS, strict=True
         ):
-            subwidget["part_label"] = label
+            subwidget["attrs"].pop("aria-invalid", None)
+            subwidget["label"] = label
             subwidget["width"] = width
+            subwidget["invalid"] = has_error and (
+                not self.invalid_parts or part in self.invalid_parts
+            )
         return context
 
 
-class DateField(forms.MultiValueField):
-    """A date typed as day, month and year, with GOV.UK error messages that say which part
-    is wrong."""
+class DateField(forms.Field):
+    """A date typed as day, month and year. Its errors name the part that is wrong."""
 
     widget = DateInput
 
     def __init__(self, *, label: str, **kwargs):
-        self.what = label
-        fields = (
-            forms.CharField(required=False),
-            forms.CharField(required=False),
-            forms.CharField(required=False),
+        kwargs.setdefault("error_messages", {}).setdefault("required", f"Enter the {label.lower()}")
+        super().__init__(label=label, **kwargs)
+
+    def to_python(self, value):
+        self.widget.invalid_parts = set()
+        if isinstance(value, dt.date) or value in self.empty_values:
+            return value or None
+        parts = dict(
+            zip(("day", "month", "year"), (str(v or "").strip() for v in value), strict=False)
         )
-        super().__init__(fields, require_all_fields=False, label=label, **kwargs)
-
-    def clean(self, value):
-        # Validate the parts ourselves so each message names the part that is wrong.
-        parts = [str(v).strip() if v is not None else "" for v in (value or ["", "", ""])]
-        if not any(parts):
-            if self.required:
-                raise ValidationError(f"Enter the {self.what.lower()}", code="required")
+        if not any(parts.values()):
             return None
-        missing = [
-            name for (name, _, _), part in zip(DateInput.parts, parts, strict=True) if not part
-        ]
+        label = self.label
+        missing = [part for part, text in parts.items() if not text]
         if missing:
-            raise ValidationError(
-                f"The {self.what.lower()} must include a {' and a '.join(missing)}",
-                code="incomplete",
-            )
-        if not all(part.isdigit() for part in parts):
-            raise ValidationError(f"The {self.what.lower()} must be a real date", code="invalid")
-        day, month, year = (int(p) for p in parts)
-        if len(parts[2]) != 4:
-            raise ValidationError(
-                f"The year of the {self.what.lower()} must include 4 numbers", code="year"
-            )
+            self.widget.invalid_parts = set(missing)
+            raise ValidationError(f"{label} must include a {' and a '.join(missing)}")
+        day, month, year = parts["day"], parts["month"], parts["year"]
+        for part, text, low, high in (("day", day, 1, 31), ("month", month, 1, 12)):
+            if not is_number(text) or not low <= int(text) <= high:
+                self.widget.invalid_parts = {part}
+                raise ValidationError(
+                    f"{label} must be a real date: the {part} must be a number from {low} to {high}"
+                )
+        if not (is_number(year) and len(year) == 4):
+            self.widget.invalid_parts = {"year"}
+            raise ValidationError(f"{label} must be a real date: the year must have 4 numbers")
         try:
-            return dt.date(year, month, day)
+            return dt.date(int(year), int(month), int(day))
         except ValueError:
+            self.widget.invalid_parts = {"day"}
             raise ValidationError(
-                f"The {self.what.lower()} must be a real date", code="invalid"
+                f"{label} must be a real date: {MONTHS[int(month) - 1]} {year} does not have "
+                f"{int(day)} days"
             ) from None
-
-    def compress(self, data_list):  # clean() does the work
-        return data_list

@@ -10,18 +10,14 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from lib import upn
-from lib.dates import MONTHS, long_date
+from lib.dates import long_date
+from lib.forms import DateField, is_number
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
 # The characters a UPN may end with (python-stdnum's alphabet: no I, O or S).
 _UPN_LAST = "ABCDEFGHJKLMNPQRTUVWXYZ0123456789"
 # The oldest student CAP expects: an EHC plan can run to the age of 25.
 OLDEST_AGE = 25
-
-
-def _is_number(text: str) -> bool:
-    """Digits 0 to 9 only: str.isdigit() also accepts characters such as "²"."""
-    return text.isascii() and text.isdigit()
 
 
 def upn_problem(value: str) -> str | None:
@@ -36,7 +32,7 @@ def upn_problem(value: str) -> str | None:
         if not value[0].isalpha():
             return "A UPN starts with its check letter, like the H in H801200001001"
         for position, char in enumerate(value[1:12], start=2):
-            if not _is_number(char):
+            if not is_number(char):
                 return (
                     f"Character {position} of the UPN must be a number: characters 2 to 12 "
                     "are all numbers"
@@ -49,84 +45,6 @@ def upn_problem(value: str) -> str | None:
     elif error.startswith("A UPN has 13 characters"):
         return f"{error}: you entered {len(value)}"
     return error
-
-
-# --- Date input -------------------------------------------------------------------------
-
-
-class DateInput(forms.MultiWidget):
-    """The GOV.UK date input: day, month and year boxes in one fieldset.
-
-    Only the boxes at fault are marked as errors when the field knows which they are."""
-
-    template_name = "students/widgets/date_input.html"
-    PARTS = (
-        ("day", "Day", "govuk-input--width-2"),
-        ("month", "Month", "govuk-input--width-2"),
-        ("year", "Year", "govuk-input--width-4"),
-    )
-
-    def __init__(self, attrs=None):
-        super().__init__({name: forms.TextInput for name, _, _ in self.PARTS}, attrs)
-        self.invalid_parts: set[str] = set()
-
-    def decompress(self, value):
-        if isinstance(value, dt.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        has_error = "aria-invalid" in context["widget"]["attrs"]
-        for subwidget, (part, label, width) in zip(
-            context["widget"]["subwidgets"], self.PARTS, strict=True
-        ):
-            subwidget["attrs"].pop("aria-invalid", None)
-            subwidget["label"] = label
-            subwidget["width"] = width
-            subwidget["invalid"] = has_error and (
-                not self.invalid_parts or part in self.invalid_parts
-            )
-        return context
-
-
-class DateField(forms.Field):
-    """A date typed as day, month and year. Its errors name the part that is wrong."""
-
-    widget = DateInput
-
-    def to_python(self, value):
-        self.widget.invalid_parts = set()
-        if isinstance(value, dt.date) or value in self.empty_values:
-            return value or None
-        parts = dict(
-            zip(("day", "month", "year"), (str(v or "").strip() for v in value), strict=False)
-        )
-        if not any(parts.values()):
-            return None
-        label = self.label
-        missing = [part for part, text in parts.items() if not text]
-        if missing:
-            self.widget.invalid_parts = set(missing)
-            raise ValidationError(f"{label} must include a {' and a '.join(missing)}")
-        day, month, year = parts["day"], parts["month"], parts["year"]
-        for part, text, low, high in (("day", day, 1, 31), ("month", month, 1, 12)):
-            if not _is_number(text) or not low <= int(text) <= high:
-                self.widget.invalid_parts = {part}
-                raise ValidationError(
-                    f"{label} must be a real date: the {part} must be a number from {low} to {high}"
-                )
-        if not (_is_number(year) and len(year) == 4):
-            self.widget.invalid_parts = {"year"}
-            raise ValidationError(f"{label} must be a real date: the year must have 4 numbers")
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError:
-            self.widget.invalid_parts = {"day"}
-            raise ValidationError(
-                f"{label} must be a real date: {MONTHS[int(month) - 1]} {year} does not have "
-                f"{int(day)} days"
-            ) from None
 
 
 # --- Student ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from accounts.permissions import (
     organisations_in_area,
 )
 from accounts.views import area_required
+from applications.selectors import applications_for
 from students import selectors, services
 from students.forms import CarerForm, SearchForm, StudentForm
 
@@ -92,6 +93,7 @@ def student_detail(request, student_uuid):
         {
             "student": student,
             "carers": selectors.carers_of(student),
+            "applications": applications_for(request.user).filter(student=student),
             "can_edit": can_edit_student(request.user, student),
         },
     )

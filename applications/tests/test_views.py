@@ -185,8 +185,8 @@ def test_a_date_error_says_which_part_is_wrong(client, cast, programmes, student
     data["plan_first_review_on_day"] = "31"
     data["plan_first_review_on_month"] = "2"
     page = client.post(url("page", application, "plan"), data).content.decode()
-    assert "The planned end date must include a month" in page
-    assert "The date of the first review must be a real date" in page
+    assert "Planned end date must include a month" in page
+    assert "Date of the first review must be a real date: February" in page
 
 
 def test_a_draft_survives_signing_out(client, cast, programmes, student):
@@ -366,3 +366,10 @@ def test_the_list_costs_the_same_queries_however_many_applications(client, cast,
     before = queries()
     add(20)
     assert queries() == before
+
+
+def test_the_student_s_page_lists_their_applications(client, cast, programmes, student):
+    draft = complete_application(student=student, by=cast.alice, programme=programmes["insight"])
+    client.force_login(cast.alice)
+    page = client.get(reverse("students:detail", args=[student.uuid])).content.decode()
+    assert url("check", draft) in page and "Insight" in page

@@ -95,7 +95,9 @@ def test_a_risk_assessment_with_its_date_is_accepted(items):
 
 def test_an_impossible_date_is_refused(items):
     form = form_for(items, item=items[1], file=upload(), dated_on=("31", "2", "2026"))
-    assert form.errors["dated_on"] == ["The date of the risk assessment must be a real date"]
+    assert form.errors["dated_on"] == [
+        "Date of the risk assessment must be a real date: February 2026 does not have 31 days"
+    ]
 
 
 @pytest.mark.parametrize("value", ["", "not-a-number", "999999", "1 OR 1=1"])

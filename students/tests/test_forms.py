@@ -95,7 +95,7 @@ def test_a_date_typed_in_three_parts_is_read():
 
 
 def test_an_empty_date_is_asked_for():
-    assert date_error("", "", "") == "This field is required."
+    assert date_error("", "", "") == "Enter the date of birth"
 
 
 @pytest.mark.parametrize(
