@@ -196,15 +196,15 @@ def check_can_create_student(user: User, school: Organisation) -> None:
 
 
 # --- Applications ---------------------------------------------------------------------
-# A school sees all its own applications, drafts included. CAP staff see applications once
-# submitted: a draft is the school's unfinished work.
+# A school sees all its own applications, drafts included. CAP staff see an application
+# once it has been submitted: a draft, even a discarded one, is the school's own work.
 
 
 @rules.predicate
 def can_view_application(user: User, application) -> bool:
     if application.school_id in _school_ids(user):
         return True
-    return _sees_every_student(user) and application.status != "draft"
+    return _sees_every_student(user) and application.submitted_at is not None
 
 
 def applications_visible_to(user: User, queryset: QuerySet) -> QuerySet:
@@ -213,7 +213,7 @@ def applications_visible_to(user: User, queryset: QuerySet) -> QuerySet:
 
     mine = Q(school_id__in=_school_ids(user))
     if _sees_every_student(user):
-        return queryset.filter(mine | ~Q(status="draft"))
+        return queryset.filter(mine | Q(submitted_at__isnull=False))
     return queryset.filter(mine)
 
 

@@ -12,7 +12,13 @@ class VersionedForm(forms.Form):
     """Every page carries the version it was shown at, so a save cannot overwrite a change
     someone else made in between."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This page is out of date: reload it and try again",
+            "invalid": "This page is out of date: reload it and try again",
+        },
+    )
 
 
 class PageForm(VersionedForm):
@@ -41,7 +47,10 @@ def _text(label: str, hint: str = "", *, required: bool = True, rows: int = 5) -
         required=required,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": f"Enter {label[0].lower()}{label[1:]}"},
+        error_messages={
+            "required": f"Enter {label[0].lower()}{label[1:]}",
+            "max_length": f"{label} must be 5,000 characters or fewer",
+        },
     )
 
 
@@ -96,7 +105,10 @@ class ReasonsForm(PageForm):
         choices=Application._meta.get_field("referral_reason").choices,
         widget=forms.RadioSelect,
         label="What is the main reason for this application?",
-        error_messages={"required": "Select the main reason for this application"},
+        error_messages={
+            "required": "Select the main reason for this application",
+            "invalid_choice": "Select the main reason for this application",
+        },
     )
     reasons_detail = _text(
         "Why you are applying",
@@ -192,6 +204,7 @@ class AgenciesForm(PageForm):
         required=False,
         label="Which agencies are involved with the student or family?",
         help_text="Select all that apply.",
+        error_messages={"invalid_choice": "Select the agencies from the list"},
     )
     agencies_detail = _text(
         "What each agency is doing",
@@ -223,7 +236,10 @@ class ParentsForm(PageForm):
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Select yes if the parents or carers have given consent"},
+        error_messages={
+            "required": "Select yes if the parents or carers have given consent",
+            "invalid_choice": "Select yes if the parents or carers have given consent",
+        },
     )
     parental_consent_date = DateField(
         label="Date consent was given", required=False, help_text="For example, 27 3 2026"
@@ -303,5 +319,8 @@ class WithdrawForm(VersionedForm):
         label="Why are you withdrawing this application?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter why you are withdrawing this application"},
+        error_messages={
+            "required": "Enter why you are withdrawing this application",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
     )

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from applications import journey
 from applications.models import Application
 from applications.workflow import OPEN
-from programmes.models import ChecklistItem, ChecklistWhen, OverAllowance, Subscription
-
-EARLY_HELP_WORDS = {
-    "offer_made": "an Early Help offer made to the family",
-    "consent_gained": "the family's consent to Early Help",
-    "recorded_on_ehm": "the family's consent recorded on EHM",
-    "assessment_and_plan": "an Early Help assessment and plan",
-}
+from documents.selectors import documents_for
+from documents.validation import RISK_ASSESSMENT_KEY
+from programmes.models import (
+    ChecklistItem,
+    ChecklistWhen,
+    EarlyHelpStep,
+    OverAllowance,
+    Subscription,
+)
+from programmes.selectors import year_current
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,15 @@ def submit_problems(application: Application, *, today: dt.date) -> list[Problem
         and (application.course.programme_id != programme.pk)
     ):
         problems.append(Problem("course", "Select a course on the chosen programme"))
+    current = year_current(on=today)
+    if current is not None and programme.year_id != current.pk:
+        problems.append(
+            Problem(
+                "programme",
+                f"{programme.name} for {programme.year.name} is no longer open: choose the "
+                f"programme again for {current.name}",
+            )
+        )
     problems += _eligibility(application, today=today)
     problems += _evidence(application, today=today)
     return problems
@@ -114,7 +125,8 @@ def _eligibility(application: Application, *, today: dt.date) -> list[Problem]:
     programme, student = application.programme, application.student
     name = student.known_as
     problems = []
-    year_group = student.year_group(today)
+    # The year group the student will be in when the placement starts.
+    year_group = student.year_group(application.plan_starts_on or today)
     if year_group not in programme.year_groups:
         groups = ", ".join(f"Year {g}" for g in programme.year_groups)
         problems.append(
@@ -144,13 +156,13 @@ def _eligibility(application: Application, *, today: dt.date) -> list[Problem]:
     steps = list(tier.early_help_requires)
     if not student.has_care_plan:
         steps += tier.early_help_requires_without_plan
-    missing = [s for s in steps if not getattr(student, f"early_help_{s}")]
+    missing = [s for s in steps if not getattr(student, f"early_help_{s}", False)]
     if missing:
         problems.append(
             Problem(
                 "student",
                 f"Tier {tier.number} needs "
-                + _and([EARLY_HELP_WORDS[s] for s in missing])
+                + _and([EarlyHelpStep(s).label for s in missing])
                 + f": record them on {name}'s details",
             )
         )
@@ -163,7 +175,7 @@ def _eligibility(application: Application, *, today: dt.date) -> list[Problem]:
         .exclude(pk=application.pk)
         .first()
     )
-    if active:
+    if active and active.school_id == application.school_id:
         problems.append(
             Problem(
                 "programme",
@@ -171,24 +183,45 @@ def _eligibility(application: Application, *, today: dt.date) -> list[Problem]:
                 f"(reference {active.reference})",
             )
         )
+    elif active:
+        # Another school's application: say nothing about it beyond its existence.
+        problems.append(
+            Problem(
+                "programme",
+                f"{name} already has an open application for {programme.name}: contact the "
+                "CAP team",
+            )
+        )
     return problems
 
 
 def _evidence(application: Application, *, today: dt.date) -> list[Problem]:
-    documents = list(application.documents.select_related("checklist_item"))
+    documents = list(documents_for(application))
+    required = required_evidence(application)
     problems = []
     max_age = application.programme.year.risk_assessment_valid_days
-    for item in required_evidence(application):
+    for item in required:
         uploaded = [d for d in documents if d.checklist_item_id == item.pk]
         if not uploaded:
             problems.append(Problem("evidence", f"Upload the document for “{item.name}”"))
-        elif item.key == "risk-assessment" and not any(
-            d.dated_on and (today - d.dated_on).days <= max_age for d in uploaded
+        elif item.key == RISK_ASSESSMENT_KEY and not any(
+            d.dated_on and 0 <= (today - d.dated_on).days <= max_age for d in uploaded
         ):
             problems.append(
                 Problem(
                     "evidence",
                     f"Upload a risk assessment dated in the last {max_age} days",
+                )
+            )
+    # Only what the programme needs goes to CAP: a document left from an earlier choice
+    # of programme, or from an EHC plan the student no longer has, must be removed.
+    required_ids = {item.pk for item in required}
+    for document in documents:
+        if document.checklist_item_id not in required_ids:
+            problems.append(
+                Problem(
+                    "evidence",
+                    f"Remove “{document.filename}”: {application.programme.name} does not need it",
                 )
             )
     return problems

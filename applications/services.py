@@ -14,6 +14,7 @@ from accounts.permissions import (
 from applications import rules, workflow
 from applications.models import Application
 from audit.services import event_record
+from programmes.models import Subscription
 from students.models import Student
 
 
@@ -39,6 +40,7 @@ def _transition(application: Application, name: str, *, version: int, by: User, 
         raise NotAllowed(
             f"A {application.get_status_display().lower()} application cannot be {name}ed."
         )
+    source = application.status
     application = _move(
         application,
         version=version,
@@ -46,7 +48,12 @@ def _transition(application: Application, name: str, *, version: int, by: User, 
         status_guard=transition.sources,
         **changes,
     )
-    event_record(actor=by, action=transition.event, obj=application)
+    event_record(
+        actor=by,
+        action=transition.event,
+        obj=application,
+        detail={"from": source, "to": transition.target},
+    )
     return application
 
 
@@ -93,6 +100,13 @@ def application_save_page(
 @transaction.atomic
 def application_submit(*, application: Application, version: int, by: User) -> Application:
     check_can_edit_application(by, application)
+    # Two submissions at once must not both pass the one-open-application and allowance
+    # rules: take the student's and the subscription's rows first.
+    Student.objects.select_for_update().filter(pk=application.student_id).first()
+    if application.programme_id:
+        Subscription.objects.select_for_update().filter(
+            school=application.school, year=application.programme.year_id
+        ).first()
     problems = rules.submit_problems(application, today=timezone.localdate())
     if problems:
         raise SubmitRefused(problems)

@@ -2,6 +2,7 @@
 the list, an application's page, withdraw and discard."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,20 +14,26 @@ from accounts.permissions import (
     can_view_application,
     can_view_student,
     can_withdraw_application,
+    organisations_in_area,
 )
 from accounts.views import area_required
 from applications import forms, journey, rules, selectors, services
 from applications.models import Application
 from applications.workflow import Status
 from documents.forms import DocumentUploadForm
+from documents.selectors import documents_for
 from documents.services import document_upload
 from programmes.models import Programme
 from programmes.selectors import year_current
 from students.models import Student
 
+PAGE_SIZE = 50
 CONFLICT = (
     "Someone else changed this application while you were working on it. Your answers on "
     "this page have not been saved: check them and save again."
+)
+CHANGED = (
+    "Someone else changed this application while you were looking at it. Check it and try again."
 )
 
 
@@ -61,13 +68,19 @@ def start(request, student_uuid):
 @area_required(Area.SCHOOLS)
 @require_GET
 def application_list(request):
-    applications = list(selectors.applications_for(request.user).order_by("-updated_at"))
+    # Only the user's own schools' applications, even for someone who also works for CAP.
+    applications = selectors.applications_for(request.user).filter(
+        school__in=organisations_in_area(request.user, Area.SCHOOLS)
+    )
+    sent = Paginator(
+        applications.exclude(status=Status.DRAFT).order_by("-submitted_at", "-id"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "applications/list.html",
         {
-            "drafts": [a for a in applications if a.status == Status.DRAFT],
-            "sent": [a for a in applications if a.status != Status.DRAFT],
+            "drafts": applications.filter(status=Status.DRAFT).order_by("-updated_at"),
+            "sent": sent,
         },
     )
 
@@ -119,7 +132,6 @@ def page(request, application_uuid, slug):
             "application": application,
             "page": current,
             "form": form,
-            "pages": journey.pages_for(application),
             "changing": changing,
         },
     )
@@ -150,7 +162,6 @@ def evidence(request, application: Application):
                 (item, [d for d in documents if d.checklist_item_id == item.pk])
                 for item in required
             ],
-            "pages": journey.pages_for(application),
         },
     )
 
@@ -173,7 +184,7 @@ def check(request, application_uuid):
         except services.SubmitRefused as refused:
             problems = refused.problems
         except services.Conflict:
-            messages.error(request, CONFLICT)
+            messages.error(request, CHANGED)
             return redirect("applications:check", application.uuid)
         else:
             messages.success(request, f"Application {application.reference} submitted")
@@ -238,7 +249,7 @@ def detail(request, application_uuid):
         {
             "application": application,
             "events": selectors.timeline(application),
-            "documents": list(application.documents.select_related("checklist_item")),
+            "documents": documents_for(application),
             "can_edit": can_edit_application(request.user, application),
             "can_withdraw": can_withdraw_application(request.user, application),
         },
@@ -262,10 +273,16 @@ def withdraw(request, application_uuid):
                 by=request.user,
             )
         except (services.Conflict, services.NotAllowed):
-            messages.error(request, "The application changed, so it was not withdrawn.")
+            # Keep what was typed, with the version now current, and say what happened.
+            messages.error(request, CHANGED)
+            application.refresh_from_db()
+            form = forms.WithdrawForm(
+                {**request.POST.dict(), "version": application.version},
+                initial={"version": application.version},
+            )
         else:
             messages.success(request, f"Application {application.reference} withdrawn")
-        return redirect("applications:detail", application.uuid)
+            return redirect("applications:detail", application.uuid)
     return render(request, "applications/withdraw.html", {"application": application, "form": form})
 
 
@@ -282,7 +299,7 @@ def discard(request, application_uuid):
                 application=application, version=form.cleaned_data["version"], by=request.user
             )
         except services.Conflict:
-            messages.error(request, CONFLICT)
+            messages.error(request, CHANGED)
             return redirect("applications:check", application.uuid)
         messages.success(request, "The draft has been discarded")
         return redirect("applications:list")

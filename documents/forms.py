@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Case, QuerySet, Value, When
+from django.utils import timezone
 
 from documents import validation
 from lib.forms import DateField
@@ -57,6 +58,12 @@ class DocumentUploadForm(forms.Form):
         # Checked here for the message; document_upload checks again before storing.
         self.checked = validation.check_upload(file)
         return file
+
+    def clean_dated_on(self):
+        dated_on = self.cleaned_data.get("dated_on")
+        if dated_on and dated_on > timezone.localdate():
+            raise forms.ValidationError("The date of the document must be today or in the past")
+        return dated_on
 
     def clean(self):
         cleaned = super().clean()

@@ -32,7 +32,9 @@ from programmes.models import (
     ChecklistWhen,
     Cohort,
     Course,
+    EarlyHelpStep,
     Meeting,
+    OverAllowance,
     Panel,
     PanelSeat,
     PanelStep,
@@ -118,12 +120,20 @@ def read_model(text: str) -> tuple[Plan | None, list[Problem]]:
     return plan, reader.problems
 
 
+# Settings the CAP manager chooses for a year, as the file names them.
+YEAR_NUMBERS = {
+    "allowance_warning_at": "allowance_warning_at",
+    "risk_assessment_valid_days": "risk_assessment_valid_days",
+    "draft_reminder_days": "draft_reminder_days",
+}
+
+
 def _read_year(reader: Reader, root) -> Plan | None:
     node = reader.fields(
         root["year"],
         "year",
         {"name", "starts", "ends"},
-        {"source", "subscription_tier1_placements"},
+        {"source", "subscription_tier1_placements", *YEAR_NUMBERS, "over_allowance"},
     )
     if node is None:
         return None
@@ -135,6 +145,11 @@ def _read_year(reader: Reader, root) -> Plan | None:
         )
         or 0,
     )
+    for key, field_name in YEAR_NUMBERS.items():
+        if key in node:
+            setattr(year, field_name, reader.number(node, key, "year", minimum=0) or 0)
+    if "over_allowance" in node:
+        year.over_allowance = reader.choice(node, "over_allowance", "year", OverAllowance.values)
     year.flags = []
     starts = reader.date(node, "starts", "year")
     ends = reader.date(node, "ends", "year")
@@ -176,9 +191,6 @@ def _read_terms(reader: Reader, root, plan: Plan) -> None:
             reader.flag(term, line, f"terms, {term.name}", message)
 
 
-EARLY_HELP_STEPS = ("offer_made", "consent_gained", "recorded_on_ehm", "assessment_and_plan")
-
-
 def _read_tiers(reader: Reader, root, plan: Plan) -> None:
     for where, line, node in reader.sequence(root, "tiers"):
         if (
@@ -204,11 +216,11 @@ def _read_tiers(reader: Reader, root, plan: Plan) -> None:
         for key in ("early_help_requires", "early_help_requires_without_plan"):
             requires[key] = reader.text_list(node, key, where)
             for step in requires[key]:
-                if step not in EARLY_HELP_STEPS:
+                if step not in EarlyHelpStep.values:
                     reader.fatal(
                         reader.line(node, key),
                         f"{where}, {key}",
-                        f"{step!r} is not one of: {', '.join(EARLY_HELP_STEPS)}.",
+                        f"{step!r} is not one of: {', '.join(EarlyHelpStep.values)}.",
                     )
         plan.tiers[number] = Tier(
             year=plan.year,

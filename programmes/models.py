@@ -4,6 +4,7 @@ years lives here and is loaded from a readable file (programmes/data/), never ha
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -83,6 +84,30 @@ class Term(models.Model):
         return f"{self.name} {self.year}"
 
 
+class EarlyHelpStep(models.TextChoices):
+    """The Early Help steps a tier may ask of a school. The student record holds one yes or
+    no for each, named early_help_<step>; the label finishes "Tier 2 needs ..."."""
+
+    OFFER_MADE = "offer_made", "an Early Help offer made to the family"
+    CONSENT_GAINED = "consent_gained", "the family's consent to Early Help"
+    RECORDED_ON_EHM = "recorded_on_ehm", "the family's consent recorded on EHM"
+    ASSESSMENT_AND_PLAN = "assessment_and_plan", "an Early Help assessment and plan"
+
+
+def validate_early_help_steps(value) -> None:
+    if not isinstance(value, list) or any(step not in EarlyHelpStep.values for step in value):
+        raise ValidationError(
+            f"Give a list of Early Help steps from: {', '.join(EarlyHelpStep.values)}"
+        )
+
+
+def validate_year_groups(value) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 13 for g in value
+    ):
+        raise ValidationError("Give a list of year groups, like [10, 11]")
+
+
 class Tier(models.Model):
     """A tier in the authority's own numbering (Coventry's Tier 3 is "time-limited")."""
 
@@ -96,11 +121,13 @@ class Tier(models.Model):
     early_help_requires = models.JSONField(
         default=list,
         blank=True,
+        validators=[validate_early_help_steps],
         help_text="Any of: offer_made, consent_gained, recorded_on_ehm, assessment_and_plan.",
     )
     early_help_requires_without_plan = models.JSONField(
         default=list,
         blank=True,
+        validators=[validate_early_help_steps],
         help_text="Asked only of a family not already on a child protection or child in need plan.",
     )
 
@@ -214,7 +241,11 @@ class Programme(models.Model):
         validators=[MinValueValidator(0.5), MaxValueValidator(5)],
         help_text="Empty when the authority has not said.",
     )
-    year_groups = models.JSONField(default=list, help_text="Eligible national curriculum years.")
+    year_groups = models.JSONField(
+        default=list,
+        validators=[validate_year_groups],
+        help_text="Eligible national curriculum years.",
+    )
     offers_courses = models.BooleanField(
         default=False, help_text="The school chooses a provider's course on this programme."
     )
@@ -340,7 +371,7 @@ class Course(models.Model):
     level = models.CharField(max_length=40, blank=True)
     weeks = models.PositiveSmallIntegerField()
     days_per_week = models.DecimalField(max_digits=2, decimal_places=1)
-    year_groups = models.JSONField(default=list)
+    year_groups = models.JSONField(default=list, validators=[validate_year_groups])
     fee = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
 

@@ -111,6 +111,16 @@ def model_load(*, path: Path, flagged: bool = False, by: User | None = None) -> 
     return LoadResult(year=year, problems=problems)
 
 
+# The year-level settings the CAP manager chooses, carried from year to year.
+YEAR_SETTINGS = (
+    "sla_tier1_placements",
+    "over_allowance",
+    "allowance_warning_at",
+    "risk_assessment_valid_days",
+    "draft_reminder_days",
+)
+
+
 def next_year_name(name: str) -> str:
     first = int(name[:4]) + 1
     return f"{first}-{(first + 1) % 100:02d}"
@@ -134,7 +144,7 @@ def academic_year_rollover(*, source: AcademicYear, by: User | None = None) -> A
         status=YearStatus.DRAFT,
         rolled_over_from=source,
         source=f"Rolled over from {source.name}",
-        sla_tier1_placements=source.sla_tier1_placements,
+        **{name: getattr(source, name) for name in YEAR_SETTINGS},
     )
 
     def moved(day: dt.date | None) -> dt.date | None:

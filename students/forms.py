@@ -12,6 +12,7 @@ from accounts.models import Organisation
 from lib import upn
 from lib.dates import long_date
 from lib.forms import DateField, is_number
+from programmes.models import EarlyHelpStep
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
 # The characters a UPN may end with (python-stdnum's alphabet: no I, O or S).
@@ -56,12 +57,7 @@ def _label(name: str) -> str:
 
 # Yes-or-no facts asked as checkbox groups: an unticked box means no.
 CIRCUMSTANCES = ["free_school_meals", "looked_after", "youth_justice"]
-EARLY_HELP = [
-    "early_help_offer_made",
-    "early_help_consent_gained",
-    "early_help_recorded_on_ehm",
-    "early_help_assessment_and_plan",
-]
+EARLY_HELP = [f"early_help_{step}" for step in EarlyHelpStep.values]
 ETHNICITY_GROUPS = [
     ("White", ["WBRI", "WIRI", "WIRT", "WROM", "WOTH"]),
     ("Mixed or multiple ethnic groups", ["MWBC", "MWBA", "MWAS", "MOTH"]),

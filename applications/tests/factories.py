@@ -10,7 +10,7 @@ from applications import journey, rules, services
 from applications.models import Application
 from documents.services import document_upload
 from programmes import services as programme_services
-from programmes.models import AcademicYear, Programme, Subscription
+from programmes.models import AcademicYear, EarlyHelpStep, Programme, Subscription
 
 REFERENCE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-26.yaml"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -29,7 +29,7 @@ def subscribe(school, year: AcademicYear) -> Subscription:
 
 
 def early_help_done(student) -> None:
-    for step in rules.EARLY_HELP_WORDS:
+    for step in EarlyHelpStep.values:
         setattr(student, f"early_help_{step}", True)
     student.save()
 

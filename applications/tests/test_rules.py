@@ -10,6 +10,7 @@ from applications.models import Application
 from applications.tests.factories import complete_application
 from applications.workflow import Status
 from documents.models import Document
+from programmes.models import EarlyHelpStep
 
 TODAY = timezone.localdate
 
@@ -173,7 +174,7 @@ def test_tier_3_waives_the_early_help_offer_for_a_family_on_a_plan(
 
 
 def test_tier_1_asks_nothing_of_early_help(cast, programmes, student):
-    for step in rules.EARLY_HELP_WORDS:
+    for step in EarlyHelpStep.values:
         setattr(student, f"early_help_{step}", False)
     student.save()
     application = complete_application(
@@ -235,3 +236,67 @@ def test_an_old_risk_assessment_is_not_enough(cast, programmes, student, year):
         dated_on=TODAY() - dt.timedelta(days=year.risk_assessment_valid_days + 1)
     )
     assert problems(application) == ["Upload a risk assessment dated in the last 90 days"]
+
+
+def test_another_school_s_open_application_is_not_described(cast, programmes, student):
+    first = complete_application(student=student, by=cast.alice, programme=programmes["insight"])
+    Application.objects.filter(pk=first.pk).update(status=Status.SUBMITTED)
+    student.home_school = cast.school_b
+    student.save()
+    second = complete_application(student=student, by=cast.bob, programme=programmes["insight"])
+    assert problems(second) == [
+        f"{student.known_as} already has an open application for Insight: contact the CAP team"
+    ]
+
+
+def test_a_programme_from_a_year_that_has_ended_must_be_chosen_again(cast, year, student):
+    from programmes.models import Programme
+
+    old = Programme.objects.get(year__name="2025-26", key="insight")
+    application = complete_application(student=student, by=cast.alice, programme=old)
+    assert (
+        "Insight for 2025-26 is no longer open: choose the programme again for 2026-27"
+        in problems(application)
+    )
+
+
+def test_the_year_group_is_the_one_at_the_planned_start(cast, programmes, subscribed, student):
+    # Year 10 now; Year 11 from next September, when this Focus 11 placement would start.
+    application = complete_application(
+        student=student, by=cast.alice, programme=programmes["focus-11"]
+    )
+    assert any("is for students in Year 11" in m for m in problems(application))
+    Application.objects.filter(pk=application.pk).update(
+        plan_starts_on=application.programme.year.ends_on + dt.timedelta(days=7)
+    )
+    application.refresh_from_db()
+    assert not any("Year 11" in m for m in problems(application))
+
+
+def test_a_risk_assessment_dated_in_the_future_is_not_up_to_date(cast, programmes, student):
+    application = complete_application(
+        student=student, by=cast.alice, programme=programmes["curriculum-support"]
+    )
+    Document.objects.filter(application=application, checklist_item__key="risk-assessment").update(
+        dated_on=TODAY() + dt.timedelta(days=400)
+    )
+    assert problems(application) == ["Upload a risk assessment dated in the last 90 days"]
+
+
+def test_a_document_the_programme_does_not_need_must_be_removed(
+    cast, programmes, subscribed, student
+):
+    from applications import services
+
+    application = complete_application(
+        student=student, by=cast.alice, programme=programmes["refocus"]
+    )
+    application = services.application_save_page(
+        application=application,
+        answers={"programme": programmes["insight"]},
+        version=application.version,
+        by=cast.alice,
+    )
+    messages = problems(application)
+    assert "Remove “headteacher-statement.pdf”: Insight does not need it" in messages
+    assert "Remove “early-help-outcome.pdf”: Insight does not need it" not in messages

@@ -149,3 +149,23 @@ def test_a_school_discards_its_own_draft_and_it_is_kept(cast, student):
     application.refresh_from_db()
     assert application.status == Status.DISCARDED
     assert events(application) == ["application.started", "application.discarded"]
+
+
+def test_a_transition_records_where_it_came_from_and_went(cast, student, programmes):
+    application = complete_application(
+        student=student, by=cast.alice, programme=programmes["insight"]
+    )
+    services.application_submit(application=application, version=application.version, by=cast.alice)
+    event = Event.objects.get(action="application.submitted")
+    assert event.detail == {"from": "draft", "to": "submitted"}
+
+
+def test_cap_staff_never_see_a_draft_even_once_discarded(cast, student):
+    from accounts.permissions import applications_visible_to, can_view_application
+
+    application = services.application_start(student=student, by=cast.alice)
+    services.application_discard(application=application, version=1, by=cast.alice)
+    application.refresh_from_db()
+    assert not can_view_application(cast.officer, application)
+    assert not applications_visible_to(cast.officer, Application.objects.all()).exists()
+    assert can_view_application(cast.alice, application)

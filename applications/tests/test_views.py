@@ -373,3 +373,37 @@ def test_the_student_s_page_lists_their_applications(client, cast, programmes, s
     client.force_login(cast.alice)
     page = client.get(reverse("students:detail", args=[student.uuid])).content.decode()
     assert url("check", draft) in page and "Insight" in page
+
+
+def test_a_withdrawal_that_meets_a_change_keeps_the_reason(client, cast, programmes, student):
+    application = complete_application(
+        student=student, by=cast.alice, programme=programmes["insight"]
+    )
+    application = services.application_submit(
+        application=application, version=application.version, by=cast.alice
+    )
+    client.force_login(cast.alice)
+    response = client.post(
+        url("withdraw", application),
+        {"version": application.version - 1, "reason": "Typed reason."},
+    )
+    page = response.content.decode()
+    assert "Someone else changed this application" in page
+    assert "Typed reason." in page
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+
+
+def test_a_forged_version_is_explained_not_an_error(client, cast, programmes, student):
+    application = complete_application(
+        student=student, by=cast.alice, programme=programmes["insight"]
+    )
+    client.force_login(cast.alice)
+    response = client.post(url("check", application), {"version": "abc"})
+    assert response.status_code == 200
+    assert "This page is out of date" in response.content.decode()
+    response = client.post(
+        url("page", application, "voice"), {"version": "abc", "student_voice": "Kept."}
+    )
+    assert "This page is out of date" in response.content.decode()
+    assert "Kept." in response.content.decode()

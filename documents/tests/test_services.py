@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from audit.models import Event
 from documents.models import Document
@@ -129,6 +130,7 @@ def test_a_document_of_a_submitted_application_cannot_be_removed(cast):
     application = draft_application(cast)
     document = uploaded_document(application, by=cast.alice)
     application.status = "submitted"
+    application.submitted_at = timezone.now()
     application.save()
     with pytest.raises(PermissionDenied):
         document_remove(document=document, by=cast.alice)

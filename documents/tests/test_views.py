@@ -3,6 +3,7 @@ import uuid
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from documents.models import Document
@@ -33,6 +34,7 @@ def downloads():
 
 def submit(application):
     application.status = "submitted"
+    application.submitted_at = timezone.now()
     application.save()
 
 

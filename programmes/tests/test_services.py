@@ -170,3 +170,36 @@ def test_an_edited_cohort_is_checked_with_its_programme_s_places(reference_year)
     services.row_recheck(cohort)
     refocus = Programme.objects.get(year=reference_year, key="refocus")
     assert refocus.flags == ["Its cohorts offer 80 places, but it has 75 a year."]
+
+
+def test_rollover_keeps_the_manager_s_settings(reference_year):
+    reference_year.over_allowance = "refuse"
+    reference_year.allowance_warning_at = 5
+    reference_year.risk_assessment_valid_days = 30
+    reference_year.draft_reminder_days = 7
+    reference_year.save()
+    new = services.academic_year_rollover(source=reference_year)
+    assert (
+        new.over_allowance,
+        new.allowance_warning_at,
+        new.risk_assessment_valid_days,
+        new.draft_reminder_days,
+    ) == ("refuse", 5, 30, 7)
+
+
+def test_the_file_sets_the_year_s_settings(reference_year):
+    assert reference_year.over_allowance == "warn"
+    assert reference_year.risk_assessment_valid_days == 90
+
+
+def test_a_tier_s_early_help_steps_and_a_programme_s_year_groups_are_validated(reference_year):
+    from django.core.exceptions import ValidationError
+
+    tier = reference_year.tiers.get(number=2)
+    tier.early_help_requires = ["offer"]
+    with pytest.raises(ValidationError):
+        tier.full_clean()
+    programme = Programme.objects.get(year=reference_year, key="insight")
+    programme.year_groups = "11"
+    with pytest.raises(ValidationError):
+        programme.full_clean()
