@@ -14,6 +14,7 @@ from accounts.permissions import (
 from applications import rules, workflow
 from applications.models import Application
 from audit.services import event_record
+from documents.services import document_remove
 from programmes.models import Subscription
 from students.models import Student
 
@@ -125,6 +126,10 @@ def application_withdraw(
 def application_discard(*, application: Application, version: int, by: User) -> Application:
     """A school may throw away its own draft; CAP never deletes one for it."""
     check_can_edit_application(by, application)
+    # A discarded draft keeps its answers for the school, but not the documents: nothing
+    # will use them, so they are not kept.
+    for document in list(application.documents.all()):
+        document_remove(document=document, by=by)
     return _transition(application, "discard", version=version, by=by)
 
 

@@ -150,7 +150,8 @@ def evidence(request, application: Application):
         )
         messages.success(request, f"{document.filename} has been uploaded")
         return redirect("applications:page", application.uuid, "evidence")
-    documents = list(application.documents.select_related("checklist_item"))
+    documents = list(documents_for(application))
+    required_ids = {item.pk for item in required}
     return render(
         request,
         "applications/evidence.html",
@@ -162,6 +163,8 @@ def evidence(request, application: Application):
                 (item, [d for d in documents if d.checklist_item_id == item.pk])
                 for item in required
             ],
+            # Left from an earlier choice of programme: listed so they can be removed.
+            "others": [d for d in documents if d.checklist_item_id not in required_ids],
         },
     )
 

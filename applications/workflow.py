@@ -49,7 +49,7 @@ def allowed(name: str, status: str) -> bool:
 
 
 def mermaid() -> str:
-    """The state diagram, for docs/applications-states.md."""
+    """The state diagram, for docs/states/applications.md."""
     lines = ["stateDiagram-v2", f"    [*] --> {Status.DRAFT}"]
     for t in TRANSITIONS.values():
         for source in t.sources:

@@ -117,7 +117,7 @@ class Tier(models.Model):
     description = models.TextField(blank=True)
     early_help = models.TextField("Early Help expectation", blank=True)
     # What the expectation asks of a school before it applies at this tier
-    # (applications.rules.EARLY_HELP_STEPS names the steps).
+    # (EarlyHelpStep names the steps).
     early_help_requires = models.JSONField(
         default=list,
         blank=True,
@@ -338,6 +338,7 @@ class Question(models.Model):
 class ChecklistWhen(models.TextChoices):
     ALWAYS = "always", "Always"
     EHC_PLAN = "ehc_plan", "When the student has an EHC plan"
+    FORM = "form", "Met by completing CAP's application form"
 
 
 class ChecklistItem(models.Model):

@@ -209,7 +209,6 @@ def test_submit_lists_exactly_the_missing_evidence(cast, programmes, subscribed,
         student=student, by=cast.alice, programme=programmes["refocus"], upload=False
     )
     assert problems(application) == [
-        "Upload the document for “Fully completed and detailed application form”",
         "Upload the document for “Up-to-date risk assessment”",
         "Upload the document for “Early Help outcome”",
         "Upload the document for “Headteacher's statement”",

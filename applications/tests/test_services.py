@@ -169,3 +169,17 @@ def test_cap_staff_never_see_a_draft_even_once_discarded(cast, student):
     assert not can_view_application(cast.officer, application)
     assert not applications_visible_to(cast.officer, Application.objects.all()).exists()
     assert can_view_application(cast.alice, application)
+
+
+def test_discarding_a_draft_removes_its_documents(cast, student, programmes):
+    from documents.models import Document
+
+    application = complete_application(
+        student=student, by=cast.alice, programme=programmes["insight"]
+    )
+    assert application.documents.exists()
+    services.application_discard(
+        application=application, version=application.version, by=cast.alice
+    )
+    assert not Document.objects.filter(application=application).exists()
+    assert "document.removed" in Event.objects.values_list("action", flat=True)

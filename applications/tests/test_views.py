@@ -407,3 +407,31 @@ def test_a_forged_version_is_explained_not_an_error(client, cast, programmes, st
     )
     assert "This page is out of date" in response.content.decode()
     assert "Kept." in response.content.decode()
+
+
+def test_documents_a_new_programme_does_not_need_are_listed_for_removal(
+    client, cast, programmes, subscribed, student
+):
+    application = complete_application(
+        student=student, by=cast.alice, programme=programmes["refocus"]
+    )
+    application = services.application_save_page(
+        application=application,
+        answers={"programme": programmes["insight"]},
+        version=application.version,
+        by=cast.alice,
+    )
+    client.force_login(cast.alice)
+    page = client.get(url("page", application, "evidence")).content.decode()
+    assert "Documents this programme does not need" in page
+    statement = application.documents.get(checklist_item__key="headteacher-statement")
+    assert reverse("documents:remove", args=[statement.uuid]) in page
+    client.post(
+        reverse("documents:remove", args=[statement.uuid]),
+        {"next": url("page", application, "evidence")},
+    )
+    assert not application.documents.filter(pk=statement.pk).exists()
+    assert (
+        "Documents this programme does not need"
+        not in client.get(url("page", application, "evidence")).content.decode()
+    )

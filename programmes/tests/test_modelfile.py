@@ -281,3 +281,11 @@ def test_the_reference_file_has_exactly_its_real_problems():
     assert "Did you mean Tuesday 21 October 2025?" in messages
     assert "outside the academic year 2025-26" in messages
     assert "falls on a weekend" in messages
+
+
+def test_the_problems_quoted_in_the_docs_are_the_loader_s_own():
+    docs = (Path(__file__).parents[2] / "docs" / "model-of-support.md").read_text()
+    _, problems = read_model(REFERENCE.read_text())
+    for p in problems:
+        line = f"programmes/data/coventry-2025-26.yaml:{p.line}: problem: {p.where}: {p.message}"
+        assert line in docs, "docs/model-of-support.md is stale: paste `load_model --check`"
