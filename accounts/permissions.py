@@ -225,14 +225,68 @@ def can_edit_application(user: User, application) -> bool:
 
 @rules.predicate
 def can_withdraw_application(user: User, application) -> bool:
-    from applications.workflow import allowed
+    return can_act_on_application(user, application, "withdraw")
 
-    return allowed("withdraw", application.status) and application.school_id in _school_ids(user)
+
+def _provider_ids(user: User) -> set[int]:
+    return {o.pk for o in organisations_in_area(user, Area.PROVIDERS)}
+
+
+def _is_cap_officer(user: User) -> bool:
+    """Who acts for CAP on an application: CAP officers and the CAP manager."""
+    return _holds(user, kinds={K.LOCAL_AUTHORITY}, roles={Role.CAP_OFFICER, Role.CAP_MANAGER})
+
+
+@rules.predicate
+def can_view_pack(user: User, application) -> bool:
+    """Provider staff see the pack CAP sent to their organisation, once sent, and nothing
+    else of the application."""
+    from applications.workflow import PROVIDER_CAN_SEE
+
+    return (
+        application.status in PROVIDER_CAN_SEE
+        and application.course_id is not None
+        and application.course.provider_id in _provider_ids(user)
+    )
+
+
+def packs_visible_to(user: User, queryset: QuerySet) -> QuerySet:
+    """The same rule as can_view_pack, as a queryset filter."""
+    from applications.workflow import PROVIDER_CAN_SEE
+
+    return queryset.filter(status__in=PROVIDER_CAN_SEE, course__provider_id__in=_provider_ids(user))
+
+
+def can_act_on_application(user: User, application, transition: str) -> bool:
+    """Whether the user may take this step now: the workflow table says who acts."""
+    from applications.workflow import TRANSITIONS, allowed
+
+    if not allowed(transition, application.status):
+        return False
+    actors = TRANSITIONS[transition].actors
+    return (
+        ("school" in actors and application.school_id in _school_ids(user))
+        or ("cap" in actors and _is_cap_officer(user))
+        or ("provider" in actors and can_view_pack(user, application))
+    )
+
+
+def check_can_act_on_application(user: User, application, transition: str) -> None:
+    if not can_act_on_application(user, application, transition):
+        raise PermissionDenied("You cannot take this step on this application now.")
+
+
+def can_assign_application(user: User, application) -> bool:
+    return _is_cap_officer(user) and application.submitted_at is not None
 
 
 def can_view_document(user: User, document) -> bool:
-    """A document is seen by whoever may see the application it belongs to."""
-    return can_view_application(user, document.application)
+    """A document is seen by whoever may see its application, and by the provider once CAP
+    has shared it in the pack."""
+    application = document.application
+    return can_view_application(user, application) or (
+        document.shared_with_provider and can_view_pack(user, application)
+    )
 
 
 def check_can_view_document(user: User, document) -> None:

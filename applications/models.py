@@ -39,6 +39,13 @@ class Agency(models.TextChoices):
     OTHER = "other", "Another agency"
 
 
+class ProviderDeclineReason(models.TextChoices):
+    NEED = "need", "The course cannot meet the student's needs"
+    RISK = "risk", "The risk cannot be managed"
+    CAPACITY = "capacity", "No place is free"
+    OTHER = "other", "Another reason"
+
+
 class Application(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="applications")
@@ -102,6 +109,33 @@ class Application(models.Model):
     plan_review_frequency_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
     plan_success = models.TextField(blank=True)
     plan_readiness = models.TextField(blank=True)
+
+    # The provider route, after submission (applications.workflow)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_applications",
+        help_text="The CAP officer handling it.",
+    )
+    cap_question = models.TextField(blank=True)
+    school_answer = models.TextField(blank=True)
+    decision_reason = models.TextField(blank=True)
+    shared_sections = models.JSONField(
+        default=list, blank=True, help_text="The form's pages the CAP team shared in the pack."
+    )
+    pack_note = models.TextField(blank=True)
+    interview_on = models.DateField(null=True, blank=True)
+    interview_details = models.CharField(max_length=300, blank=True)
+    proposed_start_on = models.DateField(null=True, blank=True)
+    provider_decline_reason = models.CharField(
+        max_length=10, choices=ProviderDeclineReason.choices, blank=True
+    )
+    provider_decline_detail = models.TextField(blank=True)
+    start_on = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
 
     # Why the school withdrew it
     withdrawn_reason = models.TextField(blank=True)

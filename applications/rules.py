@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from applications import journey
 from applications.models import Application
-from applications.workflow import OPEN
+from applications.workflow import ACTIVE
 from documents.selectors import documents_for
 from documents.validation import RISK_ASSESSMENT_KEY
 from programmes.models import (
@@ -65,7 +65,7 @@ def allowance_for(application: Application) -> Allowance | None:
             school=application.school,
             programme__year=programme.year,
             programme__counts_against_allowance=True,
-            status__in=OPEN,
+            status__in=ACTIVE,
         )
         .exclude(pk=application.pk)
         .count()
@@ -171,7 +171,7 @@ def _eligibility(application: Application, *, today: dt.date) -> list[Problem]:
             Problem("parents", f"{programme.name} needs the parents' or carers' consent to apply")
         )
     active = (
-        Application.objects.filter(student=student, programme=programme, status__in=OPEN)
+        Application.objects.filter(student=student, programme=programme, status__in=ACTIVE)
         .exclude(pk=application.pk)
         .first()
     )

@@ -1,21 +1,29 @@
 """Every write to an application. Only these functions change its status, and only along
 the transitions applications.workflow allows."""
 
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import (
+    can_assign_application,
+    check_can_act_on_application,
     check_can_edit_application,
     check_can_edit_student,
     check_can_withdraw_application,
 )
 from applications import rules, workflow
 from applications.models import Application
+from applications.tasks import send_transition_emails
 from audit.services import event_record
 from documents.services import document_remove
-from programmes.models import Subscription
+from lib.dates import is_working_day, long_date
+from placements.models import Placement
+from programmes.models import Subscription, Term
 from students.models import Student
 
 
@@ -34,19 +42,23 @@ class NotAllowed(Exception):
 
 
 def _transition(application: Application, name: str, *, version: int, by: User, **changes):
-    """Move an application along one transition of the workflow table, if it is still at
-    `version`, and record the event."""
+    """Move an application along one transition of the workflow table, if the user may take
+    it and the application is still at `version`; record the event and, after commit,
+    queue the e-mails the table names."""
     transition = workflow.TRANSITIONS[name]
     if not workflow.allowed(name, application.status):
         raise NotAllowed(
-            f"A {application.get_status_display().lower()} application cannot be {name}ed."
+            f"This application is “{application.get_status_display().lower()}”, so it cannot "
+            f"be moved on by “{transition.label.lower()}”."
         )
+    check_can_act_on_application(by, application, name)
     source = application.status
     application = _move(
         application,
         version=version,
         status=transition.target,
         status_guard=transition.sources,
+        status_changed_at=timezone.now(),
         **changes,
     )
     event_record(
@@ -55,6 +67,8 @@ def _transition(application: Application, name: str, *, version: int, by: User, 
         obj=application,
         detail={"from": source, "to": transition.target},
     )
+    if transition.notify:
+        transaction.on_commit(lambda: send_transition_emails.enqueue(application.pk, name))
     return application
 
 
@@ -135,3 +149,177 @@ def application_discard(*, application: Application, version: int, by: User) -> 
 
 def application_mark_reminded(*, application: Application) -> None:
     Application.objects.filter(pk=application.pk).update(reminded_at=timezone.now())
+
+
+# --- The provider route --------------------------------------------------------------
+
+
+class DateRefused(ValueError):
+    """A start or interview date the service cannot accept; the message says why."""
+
+
+def start_date_problem(application: Application, day, *, today) -> str | None:
+    """Why a proposed start date cannot be used, or None."""
+    if day < today:
+        return "The start date must be today or later"
+    if application.interview_on and day < application.interview_on:
+        return "The start date must be on or after the interview"
+    if not is_working_day(day):
+        return f"{long_date(day)} is not a school day: it is a weekend or bank holiday"
+    terms = Term.objects.filter(starts_on__lte=day, ends_on__gte=day)
+    if not terms.exists():
+        return f"{long_date(day)} is in the school holidays"
+    if any(
+        t.half_term_starts_on and t.half_term_starts_on <= day <= t.half_term_ends_on for t in terms
+    ):
+        return f"{long_date(day)} is in half term"
+    return None
+
+
+def _check_start(application: Application, day) -> None:
+    problem = start_date_problem(application, day, today=timezone.localdate())
+    if problem:
+        raise DateRefused(problem)
+
+
+@transaction.atomic
+def application_return(*, application: Application, question: str, version: int, by: User):
+    return _transition(
+        application,
+        "return_to_school",
+        version=version,
+        by=by,
+        cap_question=question,
+        school_answer="",
+    )
+
+
+@transaction.atomic
+def application_resubmit(*, application: Application, answer: str, version: int, by: User):
+    return _transition(application, "resubmit", version=version, by=by, school_answer=answer)
+
+
+@transaction.atomic
+def application_accept(*, application: Application, version: int, by: User):
+    return _transition(application, "accept", version=version, by=by)
+
+
+@transaction.atomic
+def application_decline(*, application: Application, reason: str, version: int, by: User):
+    return _transition(application, "decline", version=version, by=by, decision_reason=reason)
+
+
+@transaction.atomic
+def application_send_pack(
+    *,
+    application: Application,
+    sections: list[str],
+    documents: list,
+    note: str,
+    version: int,
+    by: User,
+):
+    """Send the provider what CAP chooses to share: some of the form's pages and some of
+    the documents."""
+    if application.course_id is None:
+        raise NotAllowed("The application has no course, so there is no provider to send to.")
+    application = _transition(
+        application, "send_pack", version=version, by=by, shared_sections=sections, pack_note=note
+    )
+    application.documents.filter(pk__in=[d.pk for d in documents]).update(shared_with_provider=True)
+    return application
+
+
+@transaction.atomic
+def application_arrange_interview(
+    *, application: Application, on, details: str, version: int, by: User
+):
+    if on < timezone.localdate():
+        raise DateRefused("The interview date must be today or later")
+    return _transition(
+        application,
+        "arrange_interview",
+        version=version,
+        by=by,
+        interview_on=on,
+        interview_details=details,
+    )
+
+
+@transaction.atomic
+def application_hold_interview(*, application: Application, version: int, by: User):
+    return _transition(application, "hold_interview", version=version, by=by)
+
+
+@transaction.atomic
+def application_provider_accept(*, application: Application, start_on, version: int, by: User):
+    _check_start(application, start_on)
+    return _transition(
+        application, "provider_accept", version=version, by=by, proposed_start_on=start_on
+    )
+
+
+@transaction.atomic
+def application_provider_decline(
+    *, application: Application, reason: str, detail: str, version: int, by: User
+):
+    return _transition(
+        application,
+        "provider_decline",
+        version=version,
+        by=by,
+        provider_decline_reason=reason,
+        provider_decline_detail=detail,
+    )
+
+
+@transaction.atomic
+def application_confirm_start(*, application: Application, start_on, version: int, by: User):
+    _check_start(application, start_on)
+    return _transition(application, "confirm_start", version=version, by=by, start_on=start_on)
+
+
+@transaction.atomic
+def application_set_up_placement(*, application: Application, version: int, by: User):
+    """The record the placement work builds on: who, what, where, from when, how often."""
+    application = _transition(application, "set_up_placement", version=version, by=by)
+    course = application.course
+    Placement.objects.create(
+        application=application,
+        student=application.student,
+        programme=application.programme,
+        course=course,
+        provider=course.provider,
+        home_school=application.school,
+        starts_on=application.start_on,
+        # The Friday of the course's last week.
+        planned_end_on=application.start_on
+        + dt.timedelta(weeks=course.weeks, days=-application.start_on.weekday() - 3),
+        days_per_week=course.days_per_week,
+        created_by=by,
+    )
+    return application
+
+
+@transaction.atomic
+def application_close(*, application: Application, reason: str, version: int, by: User):
+    return _transition(application, "close", version=version, by=by, closed_reason=reason)
+
+
+@transaction.atomic
+def application_assign(*, application: Application, officer: User | None, by: User):
+    if not can_assign_application(by, application) or (
+        officer is not None and not can_assign_application(officer, application)
+    ):
+        raise PermissionDenied("Applications are assigned by and to CAP officers.")
+    Application.objects.filter(pk=application.pk).update(
+        assigned_to=officer, version=F("version") + 1
+    )
+    event_record(
+        actor=by,
+        action="application.assigned",
+        obj=application,
+        detail={"officer": str(officer.uuid) if officer else ""},
+    )
+    application.refresh_from_db()
+    return application

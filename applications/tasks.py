@@ -27,3 +27,52 @@ def send_draft_reminder(application_id: int) -> None:
         from_email=None,
         recipient_list=[application.created_by.email],
     )
+
+
+@task()
+def send_transition_emails(application_id: int, transition_name: str) -> None:
+    """Tell the people the workflow table names that an application moved on. The e-mail
+    gives the reference, what happened and a link; never the student's name or details,
+    which each person reads in CAP, where their access is checked."""
+    from accounts.models import Membership, Role
+    from applications.workflow import TRANSITIONS
+
+    application = Application.objects.select_related(
+        "created_by", "assigned_to", "course__provider", "school"
+    ).get(pk=application_id)
+    transition = TRANSITIONS[transition_name]
+    for audience in transition.notify:
+        if audience == "school":
+            recipients = [application.created_by.email] if application.created_by.is_active else []
+            url = reverse("applications:detail", args=[application.uuid])
+        elif audience == "cap":
+            officer = application.assigned_to
+            recipients = [
+                officer.email if officer and officer.is_active else settings.CAP_TEAM_EMAIL
+            ]
+            url = reverse("casework:application", args=[application.uuid])
+        else:
+            if application.course is None:
+                continue
+            recipients = list(
+                Membership.objects.filter(
+                    organisation=application.course.provider_id,
+                    role=Role.PROVIDER_STAFF,
+                    user__is_active=True,
+                ).values_list("user__email", flat=True)
+            )
+            url = reverse("providers:pack", args=[application.uuid])
+        if not recipients:
+            continue
+        context = {
+            "application": application,
+            "done": transition.done,
+            "url": settings.CAP_BASE_URL + url,
+            "service_name": settings.CAP_SERVICE_NAME,
+        }
+        send_mail(
+            subject=f"CAP application {application.reference}: {transition.done.lower()}",
+            message=render_to_string("applications/email/transition.txt", context),
+            from_email=None,
+            recipient_list=sorted(set(recipients)),
+        )

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "students",
     "applications",
     "documents",
+    "placements",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cap@example.invalid")
+# The CAP team's shared inbox, e-mailed when an application needs CAP and no officer is
+# assigned to it.
+CAP_TEAM_EMAIL = env_str("CAP_TEAM_EMAIL", "cap-team@example.invalid")
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("schools/", include("students.urls")),
     path("schools/", include("applications.urls")),
+    path("casework/", include("applications.urls_casework")),
+    path("providers/", include("applications.urls_providers")),
     path("model/", include("programmes.urls")),
     path("documents/", include("documents.urls")),
     path("admin/", admin_site.urls),

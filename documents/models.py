@@ -38,6 +38,8 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Set when the CAP team puts the document in the pack it sends to the provider.
+    shared_with_provider = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -68,7 +68,7 @@ def test_submit_moves_a_complete_draft_to_submitted(cast, student, programmes):
         application=application, version=application.version, by=cast.alice
     )
     assert submitted.status == Status.SUBMITTED and submitted.submitted_at
-    assert events(submitted)[-1] == "application.submitted"
+    assert events(submitted)[-1] == "application.submit"
 
 
 def test_submit_refuses_an_incomplete_draft_and_changes_nothing(cast, student, programmes):
@@ -82,7 +82,7 @@ def test_submit_refuses_an_incomplete_draft_and_changes_nothing(cast, student, p
     assert refused.value.problems
     application.refresh_from_db()
     assert application.status == Status.DRAFT
-    assert "application.submitted" not in events(application)
+    assert "application.submit" not in events(application)
 
 
 def test_a_double_submit_acts_once(cast, student, programmes):
@@ -95,7 +95,7 @@ def test_a_double_submit_acts_once(cast, student, programmes):
     stale.status, stale.version = Status.DRAFT, version  # as the second click saw it
     with pytest.raises(services.Conflict):
         services.application_submit(application=stale, version=version, by=cast.alice)
-    assert events(application).count("application.submitted") == 1
+    assert events(application).count("application.submit") == 1
 
 
 @pytest.mark.parametrize("who", ["bob", "officer", "provider_staff", "outsider"])
@@ -124,7 +124,7 @@ def test_a_submitted_application_is_withdrawn_with_a_reason(cast, student, progr
     )
     assert withdrawn.status == Status.WITHDRAWN
     assert withdrawn.withdrawn_reason == "Family moved away."
-    assert events(withdrawn)[-1] == "application.withdrawn"
+    assert events(withdrawn)[-1] == "application.withdraw"
 
 
 def test_a_draft_cannot_be_withdrawn_and_a_withdrawn_one_cannot_be_submitted(
@@ -148,7 +148,7 @@ def test_a_school_discards_its_own_draft_and_it_is_kept(cast, student):
     services.application_discard(application=application, version=1, by=cast.alice)
     application.refresh_from_db()
     assert application.status == Status.DISCARDED
-    assert events(application) == ["application.started", "application.discarded"]
+    assert events(application) == ["application.started", "application.discard"]
 
 
 def test_a_transition_records_where_it_came_from_and_went(cast, student, programmes):
@@ -156,7 +156,7 @@ def test_a_transition_records_where_it_came_from_and_went(cast, student, program
         student=student, by=cast.alice, programme=programmes["insight"]
     )
     services.application_submit(application=application, version=application.version, by=cast.alice)
-    event = Event.objects.get(action="application.submitted")
+    event = Event.objects.get(action="application.submit")
     assert event.detail == {"from": "draft", "to": "submitted"}
 
 

@@ -1,11 +1,12 @@
 from applications import workflow
 from applications.management.commands.write_state_diagrams import TARGET, diagram_document
-from applications.workflow import FINISHED, OPEN, TRANSITIONS, Status, allowed
+from applications.workflow import ACTIVE, FINISHED, OPEN, TRANSITIONS, Status, allowed
 
 
 def test_groups_are_derived_from_the_table():
-    assert {Status.WITHDRAWN, Status.DISCARDED} == FINISHED
-    assert {Status.SUBMITTED} == OPEN
+    assert {Status.PLACED, Status.DECLINED, Status.CLOSED, Status.DISCARDED} == FINISHED
+    assert Status.WITHDRAWN in OPEN  # until CAP closes it
+    assert (OPEN | {Status.PLACED}) - {Status.WITHDRAWN} == ACTIVE
 
 
 def test_each_transition_is_allowed_only_from_its_sources():

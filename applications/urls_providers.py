@@ -1,0 +1,10 @@
+from django.urls import path
+
+from applications import views_providers as views
+
+app_name = "providers"
+
+urlpatterns = [
+    path("packs/", views.packs, name="packs"),
+    path("packs/<uuid:application_uuid>/", views.pack, name="pack"),
+]

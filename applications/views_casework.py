@@ -1,0 +1,14 @@
+from django.http import HttpResponse
+
+from accounts.permissions import Area
+from accounts.views import area_required
+
+
+@area_required(Area.CASEWORK)
+def queue(request):
+    return HttpResponse(status=501)
+
+
+@area_required(Area.CASEWORK)
+def application(request, application_uuid):
+    return HttpResponse(status=501)
