@@ -23,3 +23,18 @@ def timeline(application: Application) -> list[Event]:
         .select_related("actor")
         .order_by("occurred_at", "id")
     )
+
+
+def cap_officers():
+    """Everyone who acts for CAP on applications, for the assignment list."""
+    from accounts.models import OrganisationKind, Role, User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation__kind=OrganisationKind.LOCAL_AUTHORITY,
+            memberships__role__in=[Role.CAP_OFFICER, Role.CAP_MANAGER],
+        )
+        .distinct()
+        .order_by("full_name")
+    )

@@ -1,0 +1,119 @@
+"""One small form for each step of the provider route after submission. Each carries the
+version it was shown at (forms.VersionedForm); the services check dates and permissions."""
+
+from django import forms
+
+from applications.forms import VersionedForm
+from applications.models import ProviderDeclineReason
+from lib.forms import DateField
+
+
+def _text(label: str, required_message: str, *, hint: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": required_message,
+            "max_length": f"{label} must be 2,000 characters or fewer",
+        },
+    )
+
+
+class ConfirmForm(VersionedForm):
+    """A step with nothing to type: accept, interview held, set up the placement."""
+
+
+class QuestionForm(VersionedForm):
+    question = _text(
+        "Your question for the school",
+        "Enter your question for the school",
+        hint="The school sees this and answers it before the application comes back to you.",
+    )
+
+
+class AnswerForm(VersionedForm):
+    answer = _text("Your answer", "Enter your answer to the CAP team's question")
+
+
+class ReasonForm(VersionedForm):
+    reason = _text("Reason", "Enter the reason")
+
+
+class PackForm(VersionedForm):
+    sections = forms.MultipleChoiceField(
+        label="Which parts of the application go in the pack?",
+        help_text="The provider sees only these, and the documents you choose.",
+        widget=forms.CheckboxSelectMultiple,
+        choices=[],
+        error_messages={
+            "required": "Select the parts of the application to send",
+            "invalid_choice": "Select the parts of the application to send",
+        },
+    )
+    documents = forms.ModelMultipleChoiceField(
+        label="Which documents go in the pack?",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Select documents from the list"},
+    )
+    note = forms.CharField(
+        label="Note for the provider (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, sections, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = sections
+        self.fields["documents"].queryset = documents
+        self.fields["documents"].label_from_instance = lambda d: (
+            f"{d.filename} ({d.checklist_item.name if d.checklist_item else 'other'})"
+        )
+
+
+class InterviewForm(VersionedForm):
+    on = DateField(label="Interview date", help_text="For example, 14 1 2027")
+    details = forms.CharField(
+        label="Time, place and who will be there",
+        max_length=300,
+        error_messages={
+            "required": "Enter the time, place and who will be there",
+            "max_length": "Keep the details to 300 characters or fewer",
+        },
+    )
+
+
+class StartDateForm(VersionedForm):
+    start_on = DateField(label="Start date", help_text="For example, 18 1 2027")
+
+
+class ProviderDeclineForm(VersionedForm):
+    reason = forms.ChoiceField(
+        label="Why can you not offer a place?",
+        choices=ProviderDeclineReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select why you cannot offer a place",
+            "invalid_choice": "Select why you cannot offer a place",
+        },
+    )
+    detail = _text("More about the reason", "Say more about the reason")
+
+
+class AssignForm(forms.Form):
+    officer = forms.ModelChoiceField(
+        label="Assign to",
+        queryset=None,
+        required=False,
+        empty_label="Nobody",
+        error_messages={"invalid_choice": "Select a CAP officer from the list"},
+    )
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
