@@ -14,6 +14,10 @@ def service(request) -> dict:
             if area == Area.SCHOOLS:
                 nav.append(("Students", reverse("students:list")))
                 nav.append(("Applications", reverse("applications:list")))
+            elif area == Area.CASEWORK:
+                nav.append(("Applications", reverse("casework:queue")))
+            elif area == Area.PROVIDERS:
+                nav.append(("Packs", reverse("providers:packs")))
         if can_view_model(user):
             nav.append(("Model of support", reverse("programmes:model")))
         if can_use_admin(user):

@@ -20,12 +20,15 @@ from accounts.models import Role, User
 from accounts.permissions import (
     AREA_LABELS,
     Area,
+    applications_visible_to,
     areas_of,
     can_enter_area,
     memberships_of,
     organisations_in_area,
+    packs_visible_to,
 )
 from applications.models import Application
+from applications.selectors import overdue_count, waiting_counts
 from applications.workflow import Status
 from programmes import selectors as programme_selectors
 
@@ -173,9 +176,9 @@ def _area_context(request, area: str) -> dict:
 def schools_home(request):
     context = _area_context(request, Area.SCHOOLS)
     year = context["year"]
-    drafts = Application.objects.filter(
-        school__in=context["organisations"], status=Status.DRAFT
-    ).select_related("student", "programme")
+    mine = Application.objects.filter(school__in=context["organisations"])
+    context["waiting"] = waiting_counts(mine, Area.SCHOOLS)
+    drafts = mine.filter(status=Status.DRAFT).select_related("student", "programme")
     context["drafts"] = list(drafts.order_by("-updated_at")[:10])
     context["schools"] = [
         {
@@ -195,6 +198,11 @@ def casework_home(request):
     roles = {m.role for m in context["memberships"]}
     context["is_manager"] = Role.CAP_MANAGER in roles
     context["draft_years"] = [y for y in programme_selectors.years_all() if y.status == "draft"]
+    context["waiting"] = waiting_counts(
+        applications_visible_to(request.user, Application.objects.all()), Area.CASEWORK
+    )
+    context["overdue"] = overdue_count(request.user)
+
     return render(request, "accounts/home_casework.html", context)
 
 
@@ -202,6 +210,9 @@ def casework_home(request):
 @require_GET
 def providers_home(request):
     context = _area_context(request, Area.PROVIDERS)
+    context["waiting"] = waiting_counts(
+        packs_visible_to(request.user, Application.objects.all()), Area.PROVIDERS
+    )
     year = context["year"]
     context["providers"] = [
         {

@@ -11,5 +11,6 @@ urlpatterns = [
     path("applications/<uuid:application_uuid>/check/", views.check, name="check"),
     path("applications/<uuid:application_uuid>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<uuid:application_uuid>/discard/", views.discard, name="discard"),
+    path("applications/<uuid:application_uuid>/act/<slug:step>/", views.act, name="act"),
     path("applications/<uuid:application_uuid>/<slug:slug>/", views.page, name="page"),
 ]

@@ -2,6 +2,7 @@
 the list, an application's page, withdraw and discard."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import (
     Area,
+    can_act_on_application,
     can_edit_application,
     can_view_application,
     can_view_student,
@@ -17,7 +19,7 @@ from accounts.permissions import (
     organisations_in_area,
 )
 from accounts.views import area_required
-from applications import forms, journey, rules, selectors, services
+from applications import forms, forms_actions, journey, rules, selectors, services, workflow
 from applications.models import Application
 from applications.workflow import Status
 from documents.forms import DocumentUploadForm
@@ -246,17 +248,7 @@ def _display(application: Application, name: str):
 @require_GET
 def detail(request, application_uuid):
     application = get_application_for_user(request.user, application_uuid)
-    return render(
-        request,
-        "applications/detail.html",
-        {
-            "application": application,
-            "events": selectors.timeline(application),
-            "documents": documents_for(application),
-            "can_edit": can_edit_application(request.user, application),
-            "can_withdraw": can_withdraw_application(request.user, application),
-        },
-    )
+    return render(request, "applications/detail.html", _detail_context(request, application))
 
 
 @area_required(Area.SCHOOLS)
@@ -307,3 +299,71 @@ def discard(request, application_uuid):
         messages.success(request, "The draft has been discarded")
         return redirect("applications:list")
     return render(request, "applications/discard.html", {"application": application, "form": form})
+
+
+# The school's steps after submission, and the form for each.
+SCHOOL_STEPS = {
+    "resubmit": (forms_actions.AnswerForm, services.application_resubmit),
+    "arrange_interview": (forms_actions.InterviewForm, services.application_arrange_interview),
+}
+
+
+def _detail_context(request, application, bound=None) -> dict:
+    """The application page, with a form for each step the school can take now; `bound` is
+    a form sent back with errors, shown in place of its blank one."""
+    steps = []
+    for name, (form_class, _) in SCHOOL_STEPS.items():
+        if can_act_on_application(request.user, application, name):
+            form = bound if bound and bound.step == name else None
+            steps.append(
+                (
+                    workflow.TRANSITIONS[name],
+                    form or form_class(initial={"version": application.version}),
+                )
+            )
+    return {
+        "application": application,
+        "events": selectors.timeline(application),
+        "documents": documents_for(application),
+        "can_edit": can_edit_application(request.user, application),
+        "can_withdraw": can_withdraw_application(request.user, application),
+        "steps": steps,
+        "error_form": bound if bound is not None and bound.errors else None,
+    }
+
+
+@area_required(Area.SCHOOLS)
+@require_POST
+def act(request, application_uuid, step):
+    """Answer CAP's question, or record the interview the school arranged."""
+    application = get_application_for_user(request.user, application_uuid)
+    if step not in SCHOOL_STEPS:
+        raise Http404
+    form_class, service = SCHOOL_STEPS[step]
+    form = form_class(request.POST)
+    form.step = step
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            service(
+                application=application,
+                version=form.cleaned_data["version"],
+                by=request.user,
+                **data,
+            )
+        except services.Conflict:
+            messages.error(request, CHANGED)
+        except (services.NotAllowed, PermissionDenied):
+            messages.error(request, "This step is not open now: the application has moved on.")
+            return redirect("applications:detail", application.uuid)
+        except services.DateRefused as refused:
+            form.add_error("on", str(refused))
+        else:
+            messages.success(
+                request,
+                f"Application {application.reference}: {workflow.TRANSITIONS[step].done.lower()}",
+            )
+            return redirect("applications:detail", application.uuid)
+        application.refresh_from_db()
+        form.data = {**form.data.dict(), "version": application.version}
+    return render(request, "applications/detail.html", _detail_context(request, application, form))

@@ -228,3 +228,10 @@ def mermaid() -> str:
             lines.append(f"    {source} --> {t.target}: {t.name} ({', '.join(t.actors)})")
     lines += [f"    {s} --> [*]" for s in sorted(FINISHED)]
     return "\n".join(lines) + "\n"
+
+
+EVENT_WORDS = {
+    "application.started": "Draft started",
+    "application.assigned": "Assigned to a CAP officer",
+    **{t.event: t.done for t in TRANSITIONS.values()},
+}

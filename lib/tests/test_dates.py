@@ -64,3 +64,12 @@ def test_year_group_follows_the_september_to_august_school_year(born, year_start
 )
 def test_monday_nearest_is_never_more_than_three_days_away(day, monday):
     assert monday_nearest(day) == monday
+
+
+def test_working_days_run_across_christmas_and_easter():
+    # Christmas 2026: Friday 25 is Christmas Day, Monday 28 the Boxing Day substitute.
+    assert add_working_days(dt.date(2026, 12, 23), 2) == dt.date(2026, 12, 29)
+    # Easter 2027: Good Friday 26 March, Easter Monday 29 March.
+    assert add_working_days(dt.date(2027, 3, 25), 1) == dt.date(2027, 3, 30)
+    # A withdrawal on a Friday is due five working days later, the next Friday.
+    assert add_working_days(dt.date(2026, 11, 27), 5) == dt.date(2026, 12, 4)
