@@ -15,6 +15,12 @@ from accounts.tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def document_root(settings, tmp_path):
+    """Uploaded documents go to a folder of the test's own, never into the project."""
+    settings.CAP_DOCUMENT_ROOT = tmp_path / "documents"
+
+
 @pytest.fixture
 def transactional_db(transactional_db, django_db_blocker):
     """Browser tests need a flushed database between tests. Django flushes SQLite with

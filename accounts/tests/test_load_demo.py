@@ -68,3 +68,15 @@ def test_demo_students_are_synthetic_valid_and_secondary(model, settings):
         assert student.upn[1:6] == "33199"  # an establishment range no real school uses
         assert student.legal_last_name.startswith("Demo-")
         assert 7 <= year_group(student.date_of_birth, this_year) <= 11
+
+
+def test_the_demo_has_applications_waiting_at_each_step(model, settings):
+    from applications.models import Application
+
+    settings.CAP_DEMO_MODE = True
+    call_command("load_demo")
+    assert sorted(Application.objects.values_list("status", flat=True)) == sorted(
+        ["submitted", "returned", "pack_sent", "interview_held", "provider_accepted"]
+    )
+    call_command("load_demo")
+    assert Application.objects.count() == 5

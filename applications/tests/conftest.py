@@ -5,11 +5,6 @@ from programmes.models import Programme
 from students.tests.factories import StudentFactory
 
 
-@pytest.fixture(autouse=True)
-def document_root(settings, tmp_path):
-    settings.CAP_DOCUMENT_ROOT = tmp_path / "documents"
-
-
 @pytest.fixture
 def year(db):
     return load_model()

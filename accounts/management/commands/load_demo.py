@@ -13,6 +13,7 @@ from stdnum.gb import upn
 from accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.services import membership_create
+from applications.demo import load_demo_applications
 from lib.dates import academic_year_start
 from programmes.models import AcademicYear, Subscription
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
@@ -227,6 +228,7 @@ class Command(BaseCommand):
                 carers = _carers(rng, student)
                 if not student.carers.exists():
                     Carer.objects.bulk_create(carers)
+        load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),
