@@ -72,7 +72,10 @@ def test_demo_students_are_synthetic_valid_and_secondary(model, settings):
 
 def test_the_demo_has_applications_waiting_at_each_step(model, settings):
     from applications.models import Application
+    from programmes.models import AcademicYear
 
+    # As `make run` does: today falls in the rolled-over year, whose terms hold start dates.
+    services.academic_year_rollover(source=AcademicYear.objects.get(name="2025-26"))
     settings.CAP_DEMO_MODE = True
     call_command("load_demo")
     assert sorted(Application.objects.values_list("status", flat=True)) == sorted(
