@@ -239,12 +239,10 @@ def _is_cap_officer(user: User) -> bool:
 
 @rules.predicate
 def can_view_pack(user: User, application) -> bool:
-    """Provider staff see the pack CAP sent to their organisation, once sent, and nothing
-    else of the application."""
-    from applications.workflow import PROVIDER_CAN_SEE
-
+    """Provider staff see the pack CAP sent to their organisation, from when it was sent,
+    and nothing else of the application."""
     return (
-        application.status in PROVIDER_CAN_SEE
+        application.pack_sent_at is not None
         and application.course_id is not None
         and application.course.provider_id in _provider_ids(user)
     )
@@ -252,9 +250,7 @@ def can_view_pack(user: User, application) -> bool:
 
 def packs_visible_to(user: User, queryset: QuerySet) -> QuerySet:
     """The same rule as can_view_pack, as a queryset filter."""
-    from applications.workflow import PROVIDER_CAN_SEE
-
-    return queryset.filter(status__in=PROVIDER_CAN_SEE, course__provider_id__in=_provider_ids(user))
+    return queryset.filter(pack_sent_at__isnull=False, course__provider_id__in=_provider_ids(user))
 
 
 def can_act_on_application(user: User, application, transition: str) -> bool:

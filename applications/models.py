@@ -127,6 +127,8 @@ class Application(models.Model):
         default=list, blank=True, help_text="The form's pages the CAP team shared in the pack."
     )
     pack_note = models.TextField(blank=True)
+    # Set once the pack goes: from then on the provider is part of the application.
+    pack_sent_at = models.DateTimeField(null=True, blank=True)
     interview_on = models.DateField(null=True, blank=True)
     interview_details = models.CharField(max_length=300, blank=True)
     proposed_start_on = models.DateField(null=True, blank=True)

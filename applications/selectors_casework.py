@@ -203,7 +203,9 @@ def timeline_entries(events: list[Event]) -> list[TimelineEntry]:
     for event in reversed(events):
         if event.action == "application.assigned":
             officer = event.detail.get("officer")
-            title = f"Assigned to {names.get(officer, 'a CAP officer')}" if officer else "Unassigned"
+            title = (
+                f"Assigned to {names.get(officer, 'a CAP officer')}" if officer else "Unassigned"
+            )
         else:
             action = event.action.removeprefix("application.").replace("_", " ")
             title = _TITLES.get(event.action, action.capitalize())

@@ -41,17 +41,23 @@ class NotAllowed(Exception):
     """The application is not in a state that allows this."""
 
 
-def _transition(application: Application, name: str, *, version: int, by: User, **changes):
-    """Move an application along one transition of the workflow table, if the user may take
-    it and the application is still at `version`; record the event and, after commit,
-    queue the e-mails the table names."""
-    transition = workflow.TRANSITIONS[name]
+def _check_step(application: Application, name: str, by: User) -> None:
+    """Refuse a step the table does not allow now, or that this user may not take."""
     if not workflow.allowed(name, application.status):
+        transition = workflow.TRANSITIONS[name]
         raise NotAllowed(
             f"This application is “{application.get_status_display().lower()}”, so it cannot "
             f"be moved on by “{transition.label.lower()}”."
         )
     check_can_act_on_application(by, application, name)
+
+
+def _transition(application: Application, name: str, *, version: int, by: User, **changes):
+    """Move an application along one transition of the workflow table, if the user may take
+    it and the application is still at `version`; record the event and, after commit,
+    queue the e-mails the table names."""
+    transition = workflow.TRANSITIONS[name]
+    _check_step(application, name, by)
     source = application.status
     application = _move(
         application,
@@ -224,7 +230,13 @@ def application_send_pack(
     if application.course_id is None:
         raise NotAllowed("The application has no course, so there is no provider to send to.")
     application = _transition(
-        application, "send_pack", version=version, by=by, shared_sections=sections, pack_note=note
+        application,
+        "send_pack",
+        version=version,
+        by=by,
+        shared_sections=sections,
+        pack_note=note,
+        pack_sent_at=timezone.now(),
     )
     application.documents.filter(pk__in=[d.pk for d in documents]).update(shared_with_provider=True)
     return application
@@ -234,6 +246,7 @@ def application_send_pack(
 def application_arrange_interview(
     *, application: Application, on, details: str, version: int, by: User
 ):
+    _check_step(application, "arrange_interview", by)
     if on < timezone.localdate():
         raise DateRefused("The interview date must be today or later")
     return _transition(
@@ -253,6 +266,7 @@ def application_hold_interview(*, application: Application, version: int, by: Us
 
 @transaction.atomic
 def application_provider_accept(*, application: Application, start_on, version: int, by: User):
+    _check_step(application, "provider_accept", by)
     _check_start(application, start_on)
     return _transition(
         application, "provider_accept", version=version, by=by, proposed_start_on=start_on
@@ -275,6 +289,7 @@ def application_provider_decline(
 
 @transaction.atomic
 def application_confirm_start(*, application: Application, start_on, version: int, by: User):
+    _check_step(application, "confirm_start", by)
     _check_start(application, start_on)
     return _transition(application, "confirm_start", version=version, by=by, start_on=start_on)
 

@@ -52,12 +52,13 @@ def send_transition_emails(application_id: int, transition_name: str) -> None:
             ]
             url = reverse("casework:application", args=[application.uuid])
         else:
-            if application.course is None:
+            # Only a provider that has been sent the pack hears about the application.
+            if application.course is None or application.pack_sent_at is None:
                 continue
             recipients = list(
                 Membership.objects.filter(
                     organisation=application.course.provider_id,
-                    role=Role.PROVIDER_STAFF,
+                    role__in=[Role.PROVIDER_STAFF, Role.DSL],
                     user__is_active=True,
                 ).values_list("user__email", flat=True)
             )

@@ -3,7 +3,7 @@ the provider route, and assignment to an officer."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,38 +24,46 @@ from programmes.models import Programme
 PAGE_SIZE = 50
 
 # The steps CAP takes on this page, in the order the workflow table gives them.
-CASEWORK_STEPS = tuple(
-    name for name, t in workflow.TRANSITIONS.items() if Actor.CAP in t.actors
-)
+CASEWORK_STEPS = tuple(name for name, t in workflow.TRANSITIONS.items() if Actor.CAP in t.actors)
 # The pages of the form that never go in a provider's pack: the programme is the pack's
 # subject, and documents are chosen one by one.
 NOT_IN_PACK = {"programme", "evidence"}
 
 
+class UuidChoiceField(forms.ModelChoiceField):
+    """A choice of object by UUID. A value that is not a UUID at all is an invalid choice
+    like any other, not the database field's own message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(to_field_name="uuid", required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters, sent by GET so a filtered queue can be bookmarked."""
 
-    programme = forms.ModelChoiceField(
+    programme = UuidChoiceField(
         label="Programme",
         queryset=Programme.objects.select_related("year").order_by("-year__starts_on", "name"),
-        to_field_name="uuid",
-        required=False,
         empty_label="All programmes",
         error_messages={"invalid_choice": "Select a programme from the list"},
     )
-    school = forms.ModelChoiceField(
+    school = UuidChoiceField(
         label="School",
         queryset=Organisation.objects.filter(kind__in=SCHOOL_KINDS).order_by("name"),
-        to_field_name="uuid",
-        required=False,
         empty_label="All schools",
         error_messages={"invalid_choice": "Select a school from the list"},
     )
-    provider = forms.ModelChoiceField(
+    provider = UuidChoiceField(
         label="Provider",
         queryset=Organisation.objects.filter(kind__in=PROVIDER_KINDS).order_by("name"),
-        to_field_name="uuid",
-        required=False,
         empty_label="All providers",
         error_messages={"invalid_choice": "Select a provider from the list"},
     )
@@ -83,7 +91,10 @@ class QueueFilterForm(forms.Form):
         self.fields["officer"].choices = [
             ("", "Anyone"),
             (casework.UNASSIGNED, "Unassigned"),
-            *[(str(uuid), name) for uuid, name in selectors.cap_officers().values_list("uuid", "full_name")],
+            *[
+                (str(uuid), name)
+                for uuid, name in selectors.cap_officers().values_list("uuid", "full_name")
+            ],
         ]
 
     def filters(self) -> dict:
@@ -180,7 +191,10 @@ def _take_step(name: str, application: Application, form: forms.Form, by) -> App
         return services.application_decline(reason=data["reason"], **common)
     if name == "send_pack":
         return services.application_send_pack(
-            sections=data["sections"], documents=list(data["documents"]), note=data["note"], **common
+            sections=data["sections"],
+            documents=list(data["documents"]),
+            note=data["note"],
+            **common,
         )
     if name == "confirm_start":
         return services.application_confirm_start(start_on=data["start_on"], **common)
@@ -263,9 +277,7 @@ def act(request, application_uuid, step):
     transition = workflow.TRANSITIONS.get(step)
     if transition is None:
         raise Http404
-    if step not in CASEWORK_STEPS or not can_act_on_application(
-        request.user, application, step
-    ):
+    if step not in CASEWORK_STEPS or not can_act_on_application(request.user, application, step):
         messages.error(request, _not_open(request.user, application, transition))
         return redirect("casework:application", application.uuid)
     form = _step_form(step, application, request.POST)

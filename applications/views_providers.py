@@ -37,10 +37,7 @@ WAITING_WORDS = {
 }
 # Derived from the workflow table: the statuses in which the provider can act.
 WAITING = frozenset(
-    status
-    for t in workflow.TRANSITIONS.values()
-    if "provider" in t.actors
-    for status in t.sources
+    status for t in workflow.TRANSITIONS.values() if "provider" in t.actors for status in t.sources
 )
 
 
@@ -160,7 +157,7 @@ def _steps(user, application: Application, *, acting: str | None = None, form=No
     return steps
 
 
-def _render_pack(request, application: Application, *, acting=None, form=None, status=200):
+def _render_pack(request, application: Application, *, acting=None, form=None):
     shared = set(application.shared_sections or [])
     return render(
         request,
@@ -174,7 +171,6 @@ def _render_pack(request, application: Application, *, acting=None, form=None, s
             # The form being acted on, for the error summary and the page title.
             "form": form,
         },
-        status=status,
     )
 
 

@@ -208,8 +208,6 @@ ACTIVE = frozenset((OPEN | {Status.PLACED}) - {Status.WITHDRAWN})
 # A withdrawal is processed (closed) by CAP within 5 working days: the clock runs in the
 # state the withdrawal leads to.
 CLOCKS = {t.target: t.clock_days for t in TRANSITIONS.values() if t.clock_days}
-# Once a pack has gone, the provider is part of the application.
-PROVIDER_CAN_SEE = frozenset({*_WITH_PROVIDER, S.PROVIDER_DECLINED, S.START_CONFIRMED, S.PLACED})
 
 
 def allowed(name: str, status: str) -> bool:

@@ -12,7 +12,7 @@ from accounts.tests.factories import ProviderFactory, member
 from applications import services
 from applications.models import Application
 from applications.tests.factories import complete_application
-from applications.workflow import PROVIDER_CAN_SEE, TRANSITIONS, Status
+from applications.workflow import TRANSITIONS, Status
 from audit.models import Event
 from lib.dates import bank_holiday_name, is_working_day
 from programmes.models import Course, Term
@@ -135,6 +135,12 @@ def test_provider_staff_see_the_packs_sent_to_their_organisation(client, cast, p
     assert page.status_code == 200
 
 
+def test_the_provider_s_safeguarding_lead_sees_the_pack_too(client, cast, pack):
+    client.force_login(member(cast.provider, "dsl"))
+    assert client.get(pack_url(pack)).status_code == 200
+    assert pack.reference in client.get(reverse("providers:packs")).content.decode()
+
+
 @pytest.mark.parametrize("who", ["other_provider", "academy_staff"])
 def test_another_provider_finds_nothing_of_the_pack(client, cast, pack, who):
     if who == "other_provider":
@@ -179,10 +185,16 @@ def test_a_pack_is_not_visible_before_cap_sends_it(client, cast, accepted):
 
 
 @pytest.mark.parametrize("status", [Status.WITHDRAWN, Status.CLOSED])
-def test_a_pack_withdrawn_or_closed_is_no_longer_visible(client, cast, pack, status):
+def test_a_pack_withdrawn_or_closed_stays_visible_so_the_provider_knows_to_stop(
+    client, cast, pack, status
+):
     application = at(pack, status)
     client.force_login(cast.provider_staff)
-    assert client.get(pack_url(application)).status_code == 404
+    response = client.get(pack_url(application))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert application.get_status_display() in page
+    assert "Record the interview arrangements" not in page
 
 
 def test_the_pack_shows_only_what_cap_shared(client, cast, pack, student):
@@ -239,6 +251,20 @@ def test_another_provider_cannot_download_a_shared_document(client, pack):
 # --- The list --------------------------------------------------------------------------
 
 
+# The states an application can be in once its pack has gone.
+PROVIDER_CAN_SEE = [
+    Status.PACK_SENT,
+    Status.INTERVIEW_ARRANGED,
+    Status.INTERVIEW_HELD,
+    Status.PROVIDER_ACCEPTED,
+    Status.PROVIDER_DECLINED,
+    Status.START_CONFIRMED,
+    Status.PLACED,
+    Status.WITHDRAWN,
+    Status.CLOSED,
+]
+
+
 def make_pack(cast, course, status: str) -> Application:
     """A cheap application in a provider's state, for the list."""
     return Application.objects.create(
@@ -250,6 +276,7 @@ def make_pack(cast, course, status: str) -> Application:
         created_by=cast.alice,
         submitted_at=timezone.now(),
         status_changed_at=timezone.now(),
+        pack_sent_at=None if status == Status.ACCEPTED else timezone.now(),
     )
 
 
@@ -263,7 +290,7 @@ def test_the_list_splits_what_is_waiting_from_the_others(client, cast, course):
     hidden = make_pack(cast, course, Status.ACCEPTED)
     client.force_login(cast.provider_staff)
     page = client.get(reverse("providers:packs")).content.decode()
-    waiting_part, others_part = page.split("<h2 class=\"govuk-heading-m\">Others</h2>")
+    waiting_part, others_part = page.split('<h2 class="govuk-heading-m">Others</h2>')
     for status, application in made.items():
         row = application.reference
         if status in waiting:
@@ -325,11 +352,12 @@ def test_the_pack_offers_only_the_steps_the_provider_can_take_now(client, cast, 
 
 
 def test_the_provider_records_the_interview_arrangements(
-    client, cast, pack, django_capture_on_commit_callbacks
+    client, cast, pack, django_capture_on_commit_callbacks, settings, mailoutbox
 ):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client.force_login(cast.provider_staff)
     data = step_data("arrange_interview", pack)
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(act_url(pack, "arrange_interview"), data)
     assert response.status_code == 302 and response.url == pack_url(pack)
     pack.refresh_from_db()
@@ -337,7 +365,10 @@ def test_the_provider_records_the_interview_arrangements(
     assert pack.interview_on == timezone.localdate() + dt.timedelta(days=3)
     assert pack.interview_details == "10am, main site"
     assert events(pack)[-1] == "application.arrange_interview"
-    assert len(callbacks) == 1  # the e-mails, after commit
+    # After commit, the school and the provider are told; the e-mail names no student.
+    recipients = {address for message in mailoutbox for address in message.to}
+    assert {cast.alice.email, cast.provider_staff.email} <= recipients
+    assert all(pack.student.legal_last_name not in m.body for m in mailoutbox)
     page = client.get(response.url).content.decode()
     assert "Interview arranged" in page  # the success message
     assert "10am, main site" in page
@@ -519,7 +550,7 @@ def test_a_start_date_the_service_cannot_use_is_refused_beside_the_field(
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page  # the error summary
-    assert f'id="id_provider_accept_start_on-error"' in page  # beside the field
+    assert 'id="id_provider_accept_start_on-error"' in page  # beside the field
     error = page.split('id="id_provider_accept_start_on-error"')[1].split("</p>")[0]
     assert reason in error
     assert f'value="{day.day}"' in page and f'value="{day.year}"' in page
