@@ -2,7 +2,8 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.permissions import applications_visible_to
-from applications.models import Application
+from applications import journey
+from applications.models import Agency, Application
 from applications.workflow import EVENT_WORDS, Status
 from audit.models import Event
 
@@ -77,29 +78,17 @@ def waiting_counts(queryset: QuerySet[Application], area: str) -> list[tuple[str
     return [(status, words, counts[status]) for status, words in wanted if counts[status]]
 
 
-def working_days_back(day, count: int):
-    """The working day `count` working days before `day`."""
-    import datetime as dt
-
-    from lib.dates import is_working_day
-
-    while count > 0:
-        day -= dt.timedelta(days=1)
-        if is_working_day(day):
-            count -= 1
-    return day
-
-
 def overdue_filter(today):
     """Applications whose status has a clock that ran out before today, as a filter: the
     status began on or before the working day its allowance of working days before today."""
     from django.db.models import Q
 
     from applications.workflow import CLOCKS
+    from lib.dates import working_days_before
 
     condition = Q(pk__in=[])
     for status, days in CLOCKS.items():
-        cutoff = working_days_back(today, days)
+        cutoff = working_days_before(today, days)
         condition |= Q(status=status, status_changed_at__date__lt=cutoff)
     return condition
 
@@ -114,3 +103,37 @@ def overdue_count(user) -> int:
         .filter(overdue_filter(timezone.localdate()))
         .count()
     )
+
+
+def answers_by_page(application: Application) -> list[dict]:
+    """The check-answers rows, page by page, with values as a person reads them."""
+    sections = []
+    for page in journey.pages_for(application):
+        if page.form is None:
+            continue
+        rows = []
+        if page.slug == "questions":
+            answers = application.question_answers or {}
+            rows = [(q.text, answers.get(q.key, "")) for q in application.programme.questions.all()]
+        else:
+            form = page.form
+            for name in form.owns:
+                field = form.base_fields[name]
+                rows.append((field.label, display_answer(application, name)))
+        sections.append({"page": page, "rows": rows})
+    return sections
+
+
+def display_answer(application: Application, name: str):
+    value = getattr(application, name)
+    if name == "agencies":
+        return ", ".join(Agency(a).label for a in value) or "None"
+    if name == "parental_consent":
+        return "" if value is None else ("Yes" if value else "No")
+    if name == "referral_reason" and value:
+        return application.get_referral_reason_display()
+    if name == "attendance_percent" and value is not None:
+        return f"{value.normalize()}%"
+    if name in ("programme", "course") and value is not None:
+        return str(value)
+    return value

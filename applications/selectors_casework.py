@@ -8,7 +8,7 @@ cut-off date in SQL, so neither grows the query count with the number of applica
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from accounts.models import Organisation, User
 from accounts.permissions import applications_visible_to
 from applications import workflow
 from applications.models import Application
+from applications.selectors import overdue_filter
 from applications.workflow import Status
 from audit.models import Event
 from lib.dates import add_working_days, is_working_day
@@ -36,28 +37,6 @@ _STEP_ORDER = Case(
     *[When(status=status, then=Value(index)) for index, status in enumerate(Status.values)],
     output_field=IntegerField(),
 )
-
-
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """The working days after `start`, up to and including `end` (England and Wales)."""
-    count, day = 0, start
-    while day < end:
-        day += ONE_DAY
-        count += is_working_day(day)
-    return count
-
-
-def working_days_before(day: dt.date, count: int) -> dt.date:
-    """The `count`th working day before `day` (not counting `day` itself)."""
-    while count > 0:
-        day -= ONE_DAY
-        if is_working_day(day):
-            count -= 1
-    return day
-
-
-def _local_start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _since(application: Application) -> dt.date | None:
@@ -113,13 +92,7 @@ def queue(
         applications = applications.filter(assigned_to__uuid=officer)
     applications = applications.annotate(since=Coalesce("status_changed_at", "submitted_at"))
     if overdue:
-        # Past its due date is the same as reaching the step before the clock's number of
-        # working days before today: one cut-off date per clocked step.
-        late = Q(pk__in=[])
-        for status, days in workflow.CLOCKS.items():
-            cutoff = working_days_before(today, days)
-            late |= Q(status=status, since__lt=_local_start_of(cutoff))
-        applications = applications.filter(late)
+        applications = applications.filter(overdue_filter(today))
     return applications.select_related(
         "student", "school", "programme__year", "course__provider", "assigned_to"
     ).order_by(*_ordering(sort))
@@ -179,12 +152,6 @@ class TimelineEntry:
     occurred_at: dt.datetime
 
 
-_TITLES = {
-    "application.started": "Draft started",
-    **{t.event: t.done for t in workflow.TRANSITIONS.values()},
-}
-
-
 def timeline_entries(events: list[Event]) -> list[TimelineEntry]:
     """The application's events in words, newest first. An assignment names the officer,
     whose UUID is all the event holds (events hold no names)."""
@@ -208,6 +175,6 @@ def timeline_entries(events: list[Event]) -> list[TimelineEntry]:
             )
         else:
             action = event.action.removeprefix("application.").replace("_", " ")
-            title = _TITLES.get(event.action, action.capitalize())
+            title = workflow.EVENT_WORDS.get(event.action, action.capitalize())
         entries.append(TimelineEntry(title=title, actor=event.actor, occurred_at=event.occurred_at))
     return entries

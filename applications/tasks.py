@@ -72,7 +72,7 @@ def send_transition_emails(application_id: int, transition_name: str) -> None:
             "service_name": settings.CAP_SERVICE_NAME,
         }
         send_mail(
-            subject=f"CAP application {application.reference}: {transition.done.lower()}",
+            subject=f"CAP application {application.reference}: {transition.done}",
             message=render_to_string("applications/email/transition.txt", context),
             from_email=None,
             recipient_list=sorted(set(recipients)),

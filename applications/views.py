@@ -21,6 +21,7 @@ from accounts.permissions import (
 from accounts.views import area_required
 from applications import forms, forms_actions, journey, rules, selectors, services, workflow
 from applications.models import Application
+from applications.selectors import answers_by_page
 from applications.workflow import Status
 from documents.forms import DocumentUploadForm
 from documents.selectors import documents_for
@@ -199,49 +200,13 @@ def check(request, application_uuid):
         "applications/check.html",
         {
             "application": application,
-            "sections": _answers(application),
+            "sections": answers_by_page(application),
             "problems": problems,
             "submitting": request.method == "POST",
             "allowance": rules.allowance_for(application) if application.programme else None,
             "form": form,
         },
     )
-
-
-def _answers(application: Application) -> list[dict]:
-    """The check-answers rows, page by page, with values as a person reads them."""
-    sections = []
-    for page in journey.pages_for(application):
-        if page.form is None:
-            continue
-        rows = []
-        if page.slug == "questions":
-            answers = application.question_answers or {}
-            rows = [(q.text, answers.get(q.key, "")) for q in application.programme.questions.all()]
-        else:
-            form = page.form
-            for name in form.owns:
-                field = form.base_fields[name]
-                rows.append((field.label, _display(application, name)))
-        sections.append({"page": page, "rows": rows})
-    return sections
-
-
-def _display(application: Application, name: str):
-    value = getattr(application, name)
-    if name == "agencies":
-        from applications.models import Agency
-
-        return ", ".join(Agency(a).label for a in value) or "None"
-    if name == "parental_consent":
-        return "" if value is None else ("Yes" if value else "No")
-    if name == "referral_reason" and value:
-        return application.get_referral_reason_display()
-    if name == "attendance_percent" and value is not None:
-        return f"{value.normalize()}%"
-    if name in ("programme", "course") and value is not None:
-        return str(value)
-    return value
 
 
 @area_required(Area.SCHOOLS)
@@ -361,7 +326,7 @@ def act(request, application_uuid, step):
         else:
             messages.success(
                 request,
-                f"Application {application.reference}: {workflow.TRANSITIONS[step].done.lower()}",
+                f"Application {application.reference}: {workflow.TRANSITIONS[step].done}",
             )
             return redirect("applications:detail", application.uuid)
         application.refresh_from_db()

@@ -16,7 +16,8 @@ from accounts.views import area_required
 from applications import forms_actions, journey, selectors, services, workflow
 from applications import selectors_casework as casework
 from applications.models import Application
-from applications.views import CHANGED, _answers, get_application_for_user
+from applications.selectors import answers_by_page
+from applications.views import CHANGED, get_application_for_user
 from applications.workflow import Actor, Status
 from documents.selectors import documents_for
 from programmes.models import Programme
@@ -251,7 +252,7 @@ def _application_page(
         {
             "application": application,
             "due_on": casework.due_on(application),
-            "sections": _answers(application) if application.programme_id else [],
+            "sections": answers_by_page(application) if application.programme_id else [],
             "shared_sections": set(application.shared_sections or []),
             "documents": documents_for(application),
             "timeline": casework.timeline_entries(selectors.timeline(application)),

@@ -21,7 +21,7 @@ from accounts.views import area_required
 from applications import forms_actions, services, workflow
 from applications.forms import VersionedForm
 from applications.models import Application
-from applications.views import _answers
+from applications.selectors import answers_by_page
 from applications.workflow import Status
 from documents.selectors import documents_for
 
@@ -165,7 +165,7 @@ def _render_pack(request, application: Application, *, acting=None, form=None):
         {
             "application": application,
             "student": application.student,
-            "sections": [s for s in _answers(application) if s["page"].slug in shared],
+            "sections": [s for s in answers_by_page(application) if s["page"].slug in shared],
             "documents": documents_for(application).filter(shared_with_provider=True),
             "steps": _steps(request.user, application, acting=acting, form=form),
             # The form being acted on, for the error summary and the page title.

@@ -62,6 +62,24 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
     return day
 
 
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """The working days after `start`, up to and including `end` (England and Wales)."""
+    count, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+def working_days_before(day: dt.date, count: int) -> dt.date:
+    """The `count`th working day before `day`, not counting `day` itself."""
+    while count > 0:
+        day -= dt.timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
 def long_date(day: dt.date, *, weekday: bool = True) -> str:
     text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
     return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text

@@ -38,7 +38,11 @@ def pdf(tmp_path) -> Path:
 
 
 def a_year_10_student_with_early_help() -> Student:
-    student = Student.objects.filter(home_school__urn="136963").order_by("upn").first()
+    student = (
+        Student.objects.filter(home_school__urn="136963", applications__isnull=True)
+        .order_by("upn")
+        .first()
+    )
     student.date_of_birth = dt.date(2011, 3, 1)  # Year 10 in 2026-27
     for step in ("offer_made", "consent_gained", "recorded_on_ehm", "assessment_and_plan"):
         setattr(student, f"early_help_{step}", True)
