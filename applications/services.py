@@ -247,8 +247,11 @@ def application_arrange_interview(
     *, application: Application, on, details: str, version: int, by: User
 ):
     _check_step(application, "arrange_interview", by)
-    if on < timezone.localdate():
+    today = timezone.localdate()
+    if on < today:
         raise DateRefused("The interview date must be today or later")
+    if on > today + dt.timedelta(days=365):
+        raise DateRefused("The interview date must be within the next year")
     return _transition(
         application,
         "arrange_interview",
@@ -297,6 +300,8 @@ def application_confirm_start(*, application: Application, start_on, version: in
 @transaction.atomic
 def application_set_up_placement(*, application: Application, version: int, by: User):
     """The record the placement work builds on: who, what, where, from when, how often."""
+    if application.course is None or application.course.weeks < 1:
+        raise NotAllowed("The course has no length, so the placement's end cannot be worked out.")
     application = _transition(application, "set_up_placement", version=version, by=by)
     course = application.course
     Placement.objects.create(

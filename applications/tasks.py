@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from accounts.permissions import can_assign_application
 from applications.models import Application
 
 
@@ -43,13 +44,16 @@ def send_transition_emails(application_id: int, transition_name: str) -> None:
     transition = TRANSITIONS[transition_name]
     for audience in transition.notify:
         if audience == "school":
-            recipients = [application.created_by.email] if application.created_by.is_active else []
+            recipients = _school_recipients(application)
             url = reverse("applications:detail", args=[application.uuid])
         elif audience == "cap":
             officer = application.assigned_to
-            recipients = [
-                officer.email if officer and officer.is_active else settings.CAP_TEAM_EMAIL
-            ]
+            acts_for_cap = (
+                officer is not None
+                and officer.is_active
+                and can_assign_application(officer, application)
+            )
+            recipients = [officer.email if acts_for_cap else settings.CAP_TEAM_EMAIL]
             url = reverse("casework:application", args=[application.uuid])
         else:
             # Only a provider that has been sent the pack hears about the application.
@@ -60,6 +64,7 @@ def send_transition_emails(application_id: int, transition_name: str) -> None:
                     organisation=application.course.provider_id,
                     role__in=[Role.PROVIDER_STAFF, Role.DSL],
                     user__is_active=True,
+                    organisation__is_active=True,
                 ).values_list("user__email", flat=True)
             )
             url = reverse("providers:pack", args=[application.uuid])
@@ -77,3 +82,20 @@ def send_transition_emails(application_id: int, transition_name: str) -> None:
             from_email=None,
             recipient_list=sorted(set(recipients)),
         )
+
+
+def _school_recipients(application: Application) -> list[str]:
+    """The person who made the application while they still work at the school; otherwise
+    the school's CAP coordinators and headteachers."""
+    from accounts.models import Membership, Role
+
+    people = Membership.objects.filter(
+        organisation=application.school,
+        organisation__is_active=True,
+        user__is_active=True,
+        role__in=[Role.REFERRER, Role.HEADTEACHER],
+    ).values_list("user_id", "user__email")
+    emails = dict(people)
+    if application.created_by_id in emails:
+        return [emails[application.created_by_id]]
+    return sorted(set(emails.values()))

@@ -318,6 +318,9 @@ def act(request, application_uuid, step):
             )
         except services.Conflict:
             messages.error(request, CHANGED)
+            # Keep what was typed, now against the version that is current.
+            application.refresh_from_db()
+            form.data = {**form.data.dict(), "version": application.version}
         except (services.NotAllowed, PermissionDenied):
             messages.error(request, "This step is not open now: the application has moved on.")
             return redirect("applications:detail", application.uuid)
@@ -329,6 +332,4 @@ def act(request, application_uuid, step):
                 f"Application {application.reference}: {workflow.TRANSITIONS[step].done}",
             )
             return redirect("applications:detail", application.uuid)
-        application.refresh_from_db()
-        form.data = {**form.data.dict(), "version": application.version}
     return render(request, "applications/detail.html", _detail_context(request, application, form))

@@ -39,8 +39,8 @@ class Placement(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(planned_end_on__gt=models.F("starts_on")),
-                name="placement_ends_after_start",
+                condition=models.Q(planned_end_on__gte=models.F("starts_on")),
+                name="placement_ends_on_or_after_start",
             )
         ]
 

@@ -370,7 +370,7 @@ class Course(models.Model):
     title = models.CharField(max_length=200)
     qualification = models.CharField(max_length=200, blank=True)
     level = models.CharField(max_length=40, blank=True)
-    weeks = models.PositiveSmallIntegerField()
+    weeks = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     days_per_week = models.DecimalField(max_digits=2, decimal_places=1)
     year_groups = models.JSONField(default=list, validators=[validate_year_groups])
     fee = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)

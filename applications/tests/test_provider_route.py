@@ -238,3 +238,43 @@ def test_a_placement_is_set_up_from_a_confirmed_start(cast, submitted):
     assert placement.provider == cast.provider and placement.starts_on == start
     assert placement.planned_end_on.weekday() == 4
     assert (placement.planned_end_on - start).days < 6 * 7
+
+
+def test_an_interview_more_than_a_year_ahead_is_refused(cast, submitted):
+    application = pack_sent(submitted, cast)
+    with pytest.raises(services.DateRefused, match="within the next year"):
+        services.application_arrange_interview(
+            application=application,
+            on=timezone.localdate() + dt.timedelta(days=400),
+            details="x",
+            version=application.version,
+            by=cast.provider_staff,
+        )
+
+
+def test_a_one_week_course_starting_on_a_friday_ends_that_day(cast, submitted, course):
+    from placements.models import Placement
+
+    course.weeks = 1
+    course.save()
+    friday = timezone.localdate() + dt.timedelta(days=(4 - timezone.localdate().weekday()) % 7)
+    Application.objects.filter(pk=submitted.pk).update(
+        status=Status.START_CONFIRMED, start_on=friday
+    )
+    submitted.refresh_from_db()
+    services.application_set_up_placement(
+        application=submitted, version=submitted.version, by=cast.officer
+    )
+    assert Placement.objects.get(application=submitted).planned_end_on == friday
+
+
+def test_the_school_is_told_even_when_the_person_who_applied_has_left(
+    cast, submitted, django_capture_on_commit_callbacks
+):
+    cast.alice.memberships.all().delete()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_accept(
+            application=submitted, version=submitted.version, by=cast.officer
+        )
+    assert mail.outbox[0].to == [cast.headteacher.email]
