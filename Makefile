@@ -62,7 +62,12 @@ libmagic:
 chromium:
 	@command -v chromium >/dev/null || { $(call apt_install,chromium fonts-liberation); }
 
-setup: $(VENV)/.synced assets libmagic
+# The demo's settings, for running manage.py by hand; the environment overrides them and
+# production has no .env file.
+.env:
+	printf '%s\n' $(DEMO_ENV) > $@
+
+setup: $(VENV)/.synced assets libmagic .env
 
 demo-data: setup
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput

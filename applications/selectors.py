@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import QuerySet
 
 from accounts.models import User
@@ -15,18 +18,50 @@ def applications_for(user: User) -> QuerySet[Application]:
     ).select_related("student", "programme", "course__provider", "school")
 
 
-def timeline(application: Application) -> list[Event]:
-    """The application's events, oldest first, each with the words the timeline shows."""
+@dataclass(frozen=True)
+class TimelineEntry:
+    title: str
+    actor: User | None
+    occurred_at: datetime
+
+
+def timeline(application: Application) -> list[TimelineEntry]:
+    """The application's events in words, newest first. An assignment names the officer,
+    whose UUID is all the event holds (events hold no names)."""
     events = list(
         Event.objects.filter(
             object_type="applications.application", object_id=str(application.uuid)
         )
         .select_related("actor")
-        .order_by("occurred_at", "id")
+        .order_by("-occurred_at", "-id")
     )
+    officer_ids = {
+        e.detail.get("officer")
+        for e in events
+        if e.action == "application.assigned" and e.detail.get("officer")
+    }
+    names = (
+        {
+            str(uuid): name
+            for uuid, name in User.objects.filter(uuid__in=officer_ids).values_list(
+                "uuid", "full_name"
+            )
+        }
+        if officer_ids
+        else {}
+    )
+    entries = []
     for event in events:
-        event.words = EVENT_WORDS.get(event.action, event.action)
-    return events
+        if event.action == "application.assigned":
+            officer = event.detail.get("officer")
+            title = (
+                f"Assigned to {names.get(officer, 'a CAP officer')}" if officer else "Unassigned"
+            )
+        else:
+            action = event.action.removeprefix("application.").replace("_", " ")
+            title = EVENT_WORDS.get(event.action, action.capitalize())
+        entries.append(TimelineEntry(title=title, actor=event.actor, occurred_at=event.occurred_at))
+    return entries
 
 
 def cap_officers():

@@ -18,7 +18,6 @@ from applications import workflow
 from applications.models import Application
 from applications.selectors import overdue_filter
 from applications.workflow import Status
-from audit.models import Event
 from lib.dates import add_working_days, is_working_day
 from programmes.models import Programme
 
@@ -143,38 +142,3 @@ def queue_rows(applications, *, today: dt.date) -> list[QueueRow]:
             )
         )
     return rows
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    title: str
-    actor: User | None
-    occurred_at: dt.datetime
-
-
-def timeline_entries(events: list[Event]) -> list[TimelineEntry]:
-    """The application's events in words, newest first. An assignment names the officer,
-    whose UUID is all the event holds (events hold no names)."""
-    officer_ids = {
-        e.detail.get("officer")
-        for e in events
-        if e.action == "application.assigned" and e.detail.get("officer")
-    }
-    names = (
-        dict(User.objects.filter(uuid__in=officer_ids).values_list("uuid", "full_name"))
-        if officer_ids
-        else {}
-    )
-    names = {str(uuid): name for uuid, name in names.items()}
-    entries = []
-    for event in reversed(events):
-        if event.action == "application.assigned":
-            officer = event.detail.get("officer")
-            title = (
-                f"Assigned to {names.get(officer, 'a CAP officer')}" if officer else "Unassigned"
-            )
-        else:
-            action = event.action.removeprefix("application.").replace("_", " ")
-            title = workflow.EVENT_WORDS.get(event.action, action.capitalize())
-        entries.append(TimelineEntry(title=title, actor=event.actor, occurred_at=event.occurred_at))
-    return entries

@@ -288,7 +288,7 @@ def _detail_context(request, application, bound=None) -> dict:
             )
     return {
         "application": application,
-        "events": selectors.timeline(application),
+        "timeline": selectors.timeline(application),
         "documents": documents_for(application),
         "can_edit": can_edit_application(request.user, application),
         "can_withdraw": can_withdraw_application(request.user, application),

@@ -255,7 +255,7 @@ def _application_page(
             "sections": answers_by_page(application) if application.programme_id else [],
             "shared_sections": set(application.shared_sections or []),
             "documents": documents_for(application),
-            "timeline": casework.timeline_entries(selectors.timeline(application)),
+            "timeline": selectors.timeline(application),
             "actions": actions,
             "assign_form": assign_form,
             # The form that failed, for the error summary and the page title.

@@ -5,12 +5,29 @@ service at start-up instead of surfacing later as strange behaviour.
 """
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 _MISSING = object()
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+def read_env_file(path) -> None:
+    """Take KEY=VALUE lines from a local file (`make` writes .env for the demo) as defaults:
+    a variable already set in the environment always wins. Production sets its environment
+    itself and has no such file."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip())
 
 
 def env_str(name: str, default: str | object = _MISSING) -> str:

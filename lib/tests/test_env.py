@@ -29,3 +29,18 @@ def test_a_value_that_cannot_be_read_stops_the_service(monkeypatch, reader, raw)
 def test_lists_are_comma_separated(monkeypatch):
     monkeypatch.setenv("CAP_TEST_VALUE", "a.example, b.example,")
     assert env_list("CAP_TEST_VALUE", []) == ["a.example", "b.example"]
+
+
+def test_a_local_env_file_gives_defaults_that_the_environment_overrides(monkeypatch, tmp_path):
+    from lib.env import read_env_file
+
+    path = tmp_path / ".env"
+    path.write_text("# the demo's settings\nCAP_TEST_A=from-file\nCAP_TEST_B=from-file\n\n")
+    monkeypatch.delenv("CAP_TEST_A", raising=False)
+    monkeypatch.setenv("CAP_TEST_B", "from-environment")
+    read_env_file(path)
+    assert env_str("CAP_TEST_A") == "from-file"
+    assert env_str("CAP_TEST_B") == "from-environment"
+    monkeypatch.delenv("CAP_TEST_A")
+    read_env_file(tmp_path / "missing")  # no file: nothing happens
+    assert env_str("CAP_TEST_A", "unset") == "unset"
