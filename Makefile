@@ -77,6 +77,9 @@ demo-data: setup
 
 run: demo-data
 	@echo "CAP is on http://127.0.0.1:8000 (demo users are listed on the sign-in page)"
+	@# The background worker sends e-mail (to the console) and renders PDFs; it stops with the server.
+	$(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(VENV)/.synced

@@ -14,8 +14,10 @@ def service(request) -> dict:
             if area == Area.SCHOOLS:
                 nav.append(("Students", reverse("students:list")))
                 nav.append(("Applications", reverse("applications:list")))
+                nav.append(("Panel dates", reverse("school_panels:dates")))
             elif area == Area.CASEWORK:
                 nav.append(("Applications", reverse("casework:queue")))
+                nav.append(("Panels", reverse("casework_meetings:meetings")))
             elif area == Area.PROVIDERS:
                 nav.append(("Packs", reverse("providers:packs")))
         if can_view_model(user):

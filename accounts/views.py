@@ -1,3 +1,4 @@
+import datetime as dt
 from functools import wraps
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -229,7 +231,13 @@ def providers_home(request):
 @area_required(Area.PANELS)
 @require_GET
 def panels_home(request):
-    return render(request, "accounts/home_panels.html", _area_context(request, Area.PANELS))
+    from panels.selectors import meetings_for
+
+    context = _area_context(request, Area.PANELS)
+    context["my_meetings"] = meetings_for(
+        request.user, upcoming_from=timezone.localdate() - dt.timedelta(days=31)
+    )
+    return render(request, "accounts/home_panels.html", context)
 
 
 @area_required(Area.AGENCIES)

@@ -31,6 +31,9 @@ ANSWERS = {
     "plan_review_frequency_weeks": 4,
     "plan_success": "Attends every session and completes the course.",
     "plan_readiness": "Good attendance for four weeks in a row.",
+    "interventions": "A mentor, a reduced timetable and a Tier 1 course last term.",
+    "agencies": ["early_help"],
+    "agencies_detail": "Early Help has worked with the family since September.",
 }
 
 # How far along the route each demo application goes.
@@ -48,35 +51,7 @@ def load_demo_applications(*, school_urn: str, provider_ukprn: str) -> int:
     students = Student.objects.filter(home_school__urn=school_urn).order_by("upn")[: len(STEPS)]
     today = timezone.localdate()
     for step, student in zip(STEPS, students, strict=False):
-        for value in EarlyHelpStep.values:
-            setattr(student, f"early_help_{value}", True)
-        student.save()
-        application = services.application_start(student=student, by=referrer)
-        Application.objects.filter(pk=application.pk).update(
-            programme=course.programme,
-            course=course,
-            **ANSWERS,
-            question_answers={
-                q.key: "Yes: set out in the school's plan."
-                for q in course.programme.questions.all()
-            },
-            parental_consent_date=today - dt.timedelta(days=5),
-            plan_starts_on=today + dt.timedelta(days=21),
-            plan_ends_on=today + dt.timedelta(days=120),
-            plan_first_review_on=today + dt.timedelta(days=49),
-        )
-        application.refresh_from_db()
-        for item in rules.required_evidence(application):
-            document_upload(
-                application=application,
-                checklist_item=item,
-                file=SimpleUploadedFile(f"{item.key}.pdf", PDF, "application/pdf"),
-                dated_on=today - dt.timedelta(days=10),
-                by=referrer,
-            )
-        a = services.application_submit(
-            application=application, version=application.version, by=referrer
-        )
+        a = demo_submit(student=student, programme=course.programme, course=course, by=referrer)
         if step == "returned":
             services.application_return(
                 application=a,
@@ -121,3 +96,42 @@ def load_demo_applications(*, school_urn: str, provider_ukprn: str) -> int:
                 application=a, start_on=start, version=a.version, by=provider
             )
     return len(STEPS)
+
+
+def demo_submit(*, student: Student, programme, course, by: User) -> Application:
+    """Fill in and submit an application as a school would, evidence included. Raises
+    services.SubmitRefused when the student cannot go on the programme."""
+    today = timezone.localdate()
+    for value in EarlyHelpStep.values:
+        setattr(student, f"early_help_{value}", True)
+    student.save()
+    application = services.application_start(student=student, by=by)
+    Application.objects.filter(pk=application.pk).update(
+        programme=programme,
+        course=course,
+        **ANSWERS,
+        question_answers={
+            q.key: "Yes: set out in the school's plan." for q in programme.questions.all()
+        },
+        parental_consent_date=today - dt.timedelta(days=5),
+        plan_starts_on=today + dt.timedelta(days=21),
+        plan_ends_on=today + dt.timedelta(days=120),
+        plan_first_review_on=today + dt.timedelta(days=49),
+    )
+    application.refresh_from_db()
+    for item in rules.required_evidence(application):
+        document_upload(
+            application=application,
+            checklist_item=item,
+            file=SimpleUploadedFile(f"{item.key}.pdf", PDF, "application/pdf"),
+            dated_on=today - dt.timedelta(days=10),
+            by=by,
+        )
+    try:
+        return services.application_submit(
+            application=application, version=application.version, by=by
+        )
+    except services.SubmitRefused:
+        application.refresh_from_db()
+        services.application_discard(application=application, version=application.version, by=by)
+        raise

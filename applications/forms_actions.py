@@ -37,6 +37,10 @@ class AnswerForm(VersionedForm):
     answer = _text("Your answer", "Enter your answer to the CAP team's question")
 
 
+class PanelAnswerForm(VersionedForm):
+    answer = _text("Your answer", "Enter your answer to the panel's question")
+
+
 class ReasonForm(VersionedForm):
     reason = _text("Reason", "Enter the reason")
 
@@ -117,3 +121,51 @@ class AssignForm(forms.Form):
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers
+
+
+class AlternativesForm(VersionedForm):
+    alternatives = _text(
+        "Alternatives explored with the school",
+        "Enter the alternatives explored with the school",
+        hint="What else was considered for the student, and what the school will do next.",
+    )
+
+
+class CohortForm(VersionedForm):
+    cohort = forms.ModelChoiceField(
+        label="Cohort",
+        queryset=None,
+        to_field_name="uuid",
+        empty_label="Choose a cohort",
+        error_messages={
+            "required": "Choose the cohort with a free place",
+            "invalid_choice": "Choose a cohort from the list",
+        },
+    )
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts
+        self.fields["cohort"].label_from_instance = lambda c: (
+            f"{c.name}, from {c.starts_on:%-d %B %Y}"
+        )
+
+
+class PanelStartForm(VersionedForm):
+    start_on = DateField(label="Start date", help_text="For example, 18 1 2027")
+    days_per_week = forms.DecimalField(
+        label="Days a week at the setting",
+        min_value=0.5,
+        max_value=5,
+        max_digits=2,
+        decimal_places=1,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the days a week at the setting",
+            "invalid": "Enter the days a week as a number, like 4 or 2.5",
+            "min_value": "Days a week must be at least 0.5",
+            "max_value": "Days a week must be 5 or fewer",
+            "max_digits": "Enter the days a week as a number, like 4 or 2.5",
+            "max_decimal_places": "Enter the days a week to one decimal place, like 2.5",
+        },
+    )

@@ -13,7 +13,7 @@ from django.db import models
 
 from accounts.models import Organisation
 from applications.workflow import Status
-from programmes.models import Course, Programme
+from programmes.models import Cohort, Course, PanelStep, Programme
 from students.models import Student
 
 
@@ -138,6 +138,34 @@ class Application(models.Model):
     provider_decline_detail = models.TextField(blank=True)
     start_on = models.DateField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
+
+    # The panel routes (panels.services records the decisions)
+    panel_step = models.CharField(
+        max_length=12,
+        choices=PanelStep.choices,
+        blank=True,
+        help_text="The panel step the application is at or last passed.",
+    )
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    receiving_school = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers_received",
+        help_text="Allocated by the Headteachers' panel for a supported transfer.",
+    )
+    alternatives_explored = models.TextField(blank=True)
+    days_per_week = models.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.5), MaxValueValidator(5)],
+        help_text="Days a week of a placement with no course, confirmed with the start date.",
+    )
 
     # Why the school withdrew it
     withdrawn_reason = models.TextField(blank=True)

@@ -23,7 +23,7 @@ from audit.services import event_record
 from documents.services import document_remove
 from lib.dates import is_working_day, long_date
 from placements.models import Placement
-from programmes.models import Subscription, Term
+from programmes.models import ROUTE_PANEL_STEPS, Subscription, Term
 from students.models import Student
 
 
@@ -43,7 +43,7 @@ class NotAllowed(Exception):
 
 def _check_step(application: Application, name: str, by: User) -> None:
     """Refuse a step the table does not allow now, or that this user may not take."""
-    if not workflow.allowed(name, application.status):
+    if not workflow.allowed(name, application.status, workflow.route_of(application)):
         transition = workflow.TRANSITIONS[name]
         raise NotAllowed(
             f"This application is “{application.get_status_display().lower()}”, so it cannot "
@@ -52,7 +52,9 @@ def _check_step(application: Application, name: str, by: User) -> None:
     check_can_act_on_application(by, application, name)
 
 
-def _transition(application: Application, name: str, *, version: int, by: User, **changes):
+def application_transition(
+    application: Application, name: str, *, version: int, by: User, **changes
+):
     """Move an application along one transition of the workflow table, if the user may take
     it and the application is still at `version`; record the event and, after commit,
     queue the e-mails the table names."""
@@ -131,7 +133,9 @@ def application_submit(*, application: Application, version: int, by: User) -> A
     problems = rules.submit_problems(application, today=timezone.localdate())
     if problems:
         raise SubmitRefused(problems)
-    return _transition(application, "submit", version=version, by=by, submitted_at=timezone.now())
+    return application_transition(
+        application, "submit", version=version, by=by, submitted_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -139,7 +143,11 @@ def application_withdraw(
     *, application: Application, reason: str, version: int, by: User
 ) -> Application:
     check_can_withdraw_application(by, application)
-    return _transition(application, "withdraw", version=version, by=by, withdrawn_reason=reason)
+    application = application_transition(
+        application, "withdraw", version=version, by=by, withdrawn_reason=reason
+    )
+    _leave_agenda(application)
+    return application
 
 
 @transaction.atomic
@@ -150,7 +158,7 @@ def application_discard(*, application: Application, version: int, by: User) -> 
     # will use them, so they are not kept.
     for document in list(application.documents.all()):
         document_remove(document=document, by=by)
-    return _transition(application, "discard", version=version, by=by)
+    return application_transition(application, "discard", version=version, by=by)
 
 
 def application_mark_reminded(*, application: Application) -> None:
@@ -190,7 +198,7 @@ def _check_start(application: Application, day) -> None:
 
 @transaction.atomic
 def application_return(*, application: Application, question: str, version: int, by: User):
-    return _transition(
+    return application_transition(
         application,
         "return_to_school",
         version=version,
@@ -202,17 +210,21 @@ def application_return(*, application: Application, question: str, version: int,
 
 @transaction.atomic
 def application_resubmit(*, application: Application, answer: str, version: int, by: User):
-    return _transition(application, "resubmit", version=version, by=by, school_answer=answer)
+    return application_transition(
+        application, "resubmit", version=version, by=by, school_answer=answer
+    )
 
 
 @transaction.atomic
 def application_accept(*, application: Application, version: int, by: User):
-    return _transition(application, "accept", version=version, by=by)
+    return application_transition(application, "accept", version=version, by=by)
 
 
 @transaction.atomic
 def application_decline(*, application: Application, reason: str, version: int, by: User):
-    return _transition(application, "decline", version=version, by=by, decision_reason=reason)
+    return application_transition(
+        application, "decline", version=version, by=by, decision_reason=reason
+    )
 
 
 @transaction.atomic
@@ -229,7 +241,7 @@ def application_send_pack(
     the documents."""
     if application.course_id is None:
         raise NotAllowed("The application has no course, so there is no provider to send to.")
-    application = _transition(
+    application = application_transition(
         application,
         "send_pack",
         version=version,
@@ -252,7 +264,7 @@ def application_arrange_interview(
         raise DateRefused("The interview date must be today or later")
     if on > today + dt.timedelta(days=365):
         raise DateRefused("The interview date must be within the next year")
-    return _transition(
+    return application_transition(
         application,
         "arrange_interview",
         version=version,
@@ -264,14 +276,14 @@ def application_arrange_interview(
 
 @transaction.atomic
 def application_hold_interview(*, application: Application, version: int, by: User):
-    return _transition(application, "hold_interview", version=version, by=by)
+    return application_transition(application, "hold_interview", version=version, by=by)
 
 
 @transaction.atomic
 def application_provider_accept(*, application: Application, start_on, version: int, by: User):
     _check_step(application, "provider_accept", by)
     _check_start(application, start_on)
-    return _transition(
+    return application_transition(
         application, "provider_accept", version=version, by=by, proposed_start_on=start_on
     )
 
@@ -280,7 +292,7 @@ def application_provider_accept(*, application: Application, start_on, version: 
 def application_provider_decline(
     *, application: Application, reason: str, detail: str, version: int, by: User
 ):
-    return _transition(
+    return application_transition(
         application,
         "provider_decline",
         version=version,
@@ -294,28 +306,44 @@ def application_provider_decline(
 def application_confirm_start(*, application: Application, start_on, version: int, by: User):
     _check_step(application, "confirm_start", by)
     _check_start(application, start_on)
-    return _transition(application, "confirm_start", version=version, by=by, start_on=start_on)
+    return application_transition(
+        application, "confirm_start", version=version, by=by, start_on=start_on
+    )
 
 
 @transaction.atomic
 def application_set_up_placement(*, application: Application, version: int, by: User):
-    """The record the placement work builds on: who, what, where, from when, how often."""
-    if application.course is None or application.course.weeks < 1:
-        raise NotAllowed("The course has no length, so the placement's end cannot be worked out.")
-    application = _transition(application, "set_up_placement", version=version, by=by)
-    course = application.course
+    """The record the placement work builds on: who, what, where, from when, how often.
+    The setting is the course's provider, the receiving school of a supported transfer, or
+    the setting that delivers the whole programme (the academy)."""
+    course, programme = application.course, application.programme
+    if course is not None:
+        setting, weeks, days = course.provider, course.weeks, course.days_per_week
+    else:
+        setting = application.receiving_school or programme.delivered_by
+        weeks = (application.cohort.weeks if application.cohort_id else None) or programme.max_weeks
+        days = application.days_per_week or programme.days_per_week
+    if setting is None:
+        raise NotAllowed(
+            "No setting is known for this placement: no course, receiving school or academy."
+        )
+    if not weeks:
+        raise NotAllowed("The placement has no length, so its end cannot be worked out.")
+    if days is None:
+        raise NotAllowed("The placement has no days per week: confirm them with the start date.")
+    application = application_transition(application, "set_up_placement", version=version, by=by)
     Placement.objects.create(
         application=application,
         student=application.student,
-        programme=application.programme,
+        programme=programme,
         course=course,
-        provider=course.provider,
+        provider=setting,
         home_school=application.school,
         starts_on=application.start_on,
-        # The Friday of the course's last week.
+        # The Friday of the last week.
         planned_end_on=application.start_on
-        + dt.timedelta(weeks=course.weeks, days=-application.start_on.weekday() - 3),
-        days_per_week=course.days_per_week,
+        + dt.timedelta(weeks=weeks, days=-application.start_on.weekday() - 3),
+        days_per_week=days,
         created_by=by,
     )
     return application
@@ -323,7 +351,95 @@ def application_set_up_placement(*, application: Application, version: int, by: 
 
 @transaction.atomic
 def application_close(*, application: Application, reason: str, version: int, by: User):
-    return _transition(application, "close", version=version, by=by, closed_reason=reason)
+    application = application_transition(
+        application, "close", version=version, by=by, closed_reason=reason
+    )
+    _leave_agenda(application)
+    return application
+
+
+def _leave_agenda(application: Application) -> None:
+    from panels.services import agenda_withdraw
+
+    agenda_withdraw(application=application)
+
+
+# --- The panel routes -----------------------------------------------------------------
+# The decisions themselves are recorded by panels.services.decision_record.
+
+
+def _agenda_add(application: Application, step: str, reached_on) -> None:
+    from panels.services import NotAllowed as NoMeeting
+    from panels.services import agenda_add
+
+    try:
+        agenda_add(application=application, step=step, reached_on=reached_on)
+    except NoMeeting as refused:
+        raise NotAllowed(str(refused)) from None
+
+
+@transaction.atomic
+def application_refer_to_panel(*, application: Application, version: int, by: User):
+    """CAP's check is done: the application goes on the agenda of its first panel's next
+    meeting whose referral deadline its submission met."""
+    application = application_transition(application, "refer_to_panel", version=version, by=by)
+    first_step = ROUTE_PANEL_STEPS[application.programme.route][0]
+    _agenda_add(application, first_step, timezone.localdate(application.submitted_at))
+    return application
+
+
+@transaction.atomic
+def application_answer_panel(*, application: Application, answer: str, version: int, by: User):
+    """The school answers the panel's question; the application goes back on the agenda of
+    the panel that asked, at its next meeting."""
+    application = application_transition(
+        application, "answer_panel", version=version, by=by, school_answer=answer
+    )
+    _agenda_add(application, application.panel_step, timezone.localdate())
+    return application
+
+
+@transaction.atomic
+def application_record_alternatives(
+    *, application: Application, alternatives: str, version: int, by: User
+):
+    return application_transition(
+        application,
+        "record_alternatives",
+        version=version,
+        by=by,
+        alternatives_explored=alternatives,
+    )
+
+
+@transaction.atomic
+def application_offer_place(*, application: Application, cohort, version: int, by: User):
+    """Offer a student on the waiting list a place in a cohort with one free."""
+    from panels.services import NotAllowed as Full
+    from panels.services import cohort_with_a_place
+
+    _check_step(application, "offer_place", by)
+    try:
+        cohort = cohort_with_a_place(application, cohort)
+    except Full as refused:
+        raise NotAllowed(str(refused)) from None
+    return application_transition(application, "offer_place", version=version, by=by, cohort=cohort)
+
+
+@transaction.atomic
+def application_confirm_panel_start(
+    *, application: Application, start_on, days_per_week, version: int, by: User
+):
+    _check_step(application, "confirm_panel_start", by)
+    _check_start(application, start_on)
+    return application_transition(
+        application,
+        "confirm_panel_start",
+        version=version,
+        by=by,
+        start_on=start_on,
+        days_per_week=days_per_week,
+    )
 
 
 @transaction.atomic

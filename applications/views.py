@@ -26,6 +26,7 @@ from applications.workflow import Status
 from documents.forms import DocumentUploadForm
 from documents.selectors import documents_for
 from documents.services import document_upload
+from panels import selectors as panel_selectors
 from programmes.models import Programme
 from programmes.selectors import year_current
 from students.models import Student
@@ -269,6 +270,7 @@ def discard(request, application_uuid):
 # The school's steps after submission, and the form for each.
 SCHOOL_STEPS = {
     "resubmit": (forms_actions.AnswerForm, services.application_resubmit),
+    "answer_panel": (forms_actions.PanelAnswerForm, services.application_answer_panel),
     "arrange_interview": (forms_actions.InterviewForm, services.application_arrange_interview),
 }
 
@@ -289,6 +291,7 @@ def _detail_context(request, application, bound=None) -> dict:
     return {
         "application": application,
         "timeline": selectors.timeline(application),
+        "panel": panel_selectors.application_panels_for_school(application, request.user),
         "documents": documents_for(application),
         "can_edit": can_edit_application(request.user, application),
         "can_withdraw": can_withdraw_application(request.user, application),

@@ -20,6 +20,7 @@ from applications.selectors import answers_by_page
 from applications.views import CHANGED, get_application_for_user
 from applications.workflow import Actor, Status
 from documents.selectors import documents_for
+from panels import selectors as panel_selectors
 from programmes.models import Programme
 
 PAGE_SIZE = 50
@@ -149,6 +150,8 @@ def queue(request):
             "sort": sort,
             "columns": _sort_columns(sort),
             "filtered": any(request.GET.get(name) for name in form.fields if name != "sort"),
+            "overdue_notices": panel_selectors.overdue_notices(today=today),
+            "today": today,
         },
     )
 
@@ -178,6 +181,15 @@ def _step_form(name: str, application: Application, data=None) -> forms.Form:
     if name == "confirm_start":
         kwargs["initial"]["start_on"] = application.proposed_start_on
         return forms_actions.StartDateForm(**kwargs)
+    if name == "record_alternatives":
+        return forms_actions.AlternativesForm(**kwargs)
+    if name == "offer_place":
+        return forms_actions.CohortForm(cohorts=application.programme.cohorts.all(), **kwargs)
+    if name == "confirm_panel_start":
+        cohort = application.cohort
+        kwargs["initial"]["start_on"] = cohort.starts_on if cohort else None
+        kwargs["initial"]["days_per_week"] = application.programme.days_per_week
+        return forms_actions.PanelStartForm(**kwargs)
     return forms_actions.ConfirmForm(**kwargs)
 
 
@@ -188,6 +200,16 @@ def _take_step(name: str, application: Application, form: forms.Form, by) -> App
         return services.application_return(question=data["question"], **common)
     if name == "accept":
         return services.application_accept(**common)
+    if name == "refer_to_panel":
+        return services.application_refer_to_panel(**common)
+    if name == "record_alternatives":
+        return services.application_record_alternatives(alternatives=data["alternatives"], **common)
+    if name == "offer_place":
+        return services.application_offer_place(cohort=data["cohort"], **common)
+    if name == "confirm_panel_start":
+        return services.application_confirm_panel_start(
+            start_on=data["start_on"], days_per_week=data["days_per_week"], **common
+        )
     if name == "decline":
         return services.application_decline(reason=data["reason"], **common)
     if name == "send_pack":
@@ -213,7 +235,7 @@ def _first_lower(text: str) -> str:
 def _not_open(user, application: Application, transition: workflow.Transition) -> str:
     """Why a step cannot be taken now, in words for the person who tried."""
     step = _first_lower(transition.label)
-    if not workflow.allowed(transition.name, application.status):
+    if not workflow.allowed(transition.name, application.status, workflow.route_of(application)):
         return (
             f"Application {application.reference} is now at “{application.get_status_display()}”, "
             f"so you cannot {step}. It may already have been done."
@@ -237,7 +259,7 @@ def _application_page(
             "transition": t,
             "form": step_form if t.name == step else _step_form(t.name, application),
         }
-        for t in workflow.next_steps(application.status)
+        for t in workflow.next_steps(application.status, workflow.route_of(application))
         if t.name in CASEWORK_STEPS and can_act_on_application(user, application, t.name)
     ]
     if assign_form is None and can_assign_application(user, application):
@@ -256,6 +278,7 @@ def _application_page(
             "shared_sections": set(application.shared_sections or []),
             "documents": documents_for(application),
             "timeline": selectors.timeline(application),
+            "panel": panel_selectors.application_panels(application),
             "actions": actions,
             "assign_form": assign_form,
             # The form that failed, for the error summary and the page title.

@@ -143,7 +143,7 @@ def _steps(user, application: Application, *, acting: str | None = None, form=No
     """The forms for what the user can do now, one per step; the step being taken keeps
     the form as it was sent."""
     steps = []
-    for transition in workflow.next_steps(application.status):
+    for transition in workflow.next_steps(application.status, workflow.route_of(application)):
         action = ACTIONS.get(transition.name)
         if action is None or not can_act_on_application(user, application, transition.name):
             continue
@@ -182,7 +182,7 @@ def pack(request, application_uuid):
 
 
 def _refusal(application: Application, transition: workflow.Transition, sent_version) -> str:
-    if not workflow.allowed(transition.name, application.status):
+    if not workflow.allowed(transition.name, application.status, workflow.route_of(application)):
         status = application.get_status_display()
         step = transition.label[0].lower() + transition.label[1:]
         if str(sent_version) != str(application.version):

@@ -190,6 +190,17 @@ class Panel(models.Model):
     key = models.SlugField(max_length=40)
     name = models.CharField(max_length=120)
     purpose = models.TextField(blank=True)
+    quorum = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Members present, and not conflicted on the item, needed to decide it.",
+    )
+    pack_access_days = models.PositiveSmallIntegerField(
+        "Days members keep the pack after the meeting",
+        default=7,
+        help_text="Members see a meeting's pack from its publication until this many days "
+        "after the meeting.",
+    )
 
     class Meta:
         ordering = ["year", "name"]

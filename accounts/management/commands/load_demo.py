@@ -14,6 +14,7 @@ from accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.services import membership_create
 from applications.demo import load_demo_applications
+from panels.demo import load_demo_panels
 from lib.dates import academic_year_start
 from programmes.models import AcademicYear, Subscription
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
@@ -66,6 +67,7 @@ DEMO_USERS = [
     ("manager", "Rachel Turner", "CAP manager", "la", Role.CAP_MANAGER),
     ("safeguarding", "Joanne Price", "CAP safeguarding lead", "la", Role.DSL),
     ("panel.chair", "David Clarke", "LA officer, panel chair", "la", Role.PANEL_MEMBER),
+    ("panel.member", "Nadia Ali", "Early Help manager, panel member", "agency", Role.PANEL_MEMBER),
     ("provider", "Kelly Morgan", "Course leader", "provider", Role.PROVIDER_STAFF),
     ("academy", "Imran Hussain", "Refocus lead", "academy", Role.PROVIDER_STAFF),
     ("early.help", "Sophie Wright", "Early Help worker", "agency", Role.AGENCY_PROFESSIONAL),
@@ -229,6 +231,7 @@ class Command(BaseCommand):
                 if not student.carers.exists():
                     Carer.objects.bulk_create(carers)
         load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        load_demo_panels(school_a=schools[SCHOOL_A], school_b=schools[SCHOOL_B])
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),

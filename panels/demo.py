@@ -1,0 +1,108 @@
+"""Demo panels: members on each panel, and applications on every panel route at different
+steps, so the CAP team, the chair and the schools all have panel work to see. Driven through
+the services, so timelines, decisions and notices are real. Demo only."""
+
+from django.utils import timezone
+
+from accounts.models import Organisation, Role, User
+from accounts.services import membership_create
+from applications import services as application_services
+from applications.demo import demo_submit
+from applications.models import Application
+from panels import services
+from panels.models import PanelMember
+from programmes.models import Meeting, Programme, SeatPosition
+from programmes.selectors import year_current
+from students.models import Student
+
+DOMAIN = "demo.cap.invalid"
+
+
+def _user(name: str) -> User:
+    return User.objects.get(email=f"{name}@{DOMAIN}")
+
+
+def load_demo_panels(*, school_a: Organisation, school_b: Organisation) -> None:
+    year = year_current()
+    if year is None or PanelMember.objects.filter(panel__year=year).exists():
+        return
+    chair, member, officer = _user("panel.chair"), _user("panel.member"), _user("officer")
+    headteacher = _user("headteacher")
+    membership_create(user=headteacher, organisation=school_a, role=Role.PANEL_MEMBER, by=None)
+    for panel in year.panels.all():
+        PanelMember.objects.create(panel=panel, user=chair, position=SeatPosition.CHAIR)
+        PanelMember.objects.create(
+            panel=panel, user=member, represents=member.memberships.first().organisation
+        )
+        # A secondary headteacher, conflicted on her own school's items.
+        PanelMember.objects.create(panel=panel, user=headteacher, represents=school_a)
+
+    programmes = {p.key: p for p in Programme.objects.filter(year=year)}
+    today = timezone.localdate()
+    coordinator_a, coordinator_b = _user("coordinator"), _user("coordinator.b")
+
+    def submitted(programme: Programme, school: Organisation, by: User) -> Application | None:
+        """The first student at the school who may go on the programme, submitted."""
+        course = programme.courses.first() if programme.offers_courses else None
+        taken = Application.objects.values("student")
+        for student in Student.objects.filter(home_school=school).exclude(pk__in=taken):
+            try:
+                return demo_submit(student=student, programme=programme, course=course, by=by)
+            except application_services.SubmitRefused:
+                continue
+        return None
+
+    def referred(application: Application) -> Application:
+        return application_services.application_refer_to_panel(
+            application=application, version=application.version, by=officer
+        )
+
+    # Supported Transfer heard at the last Review and Authorisation Panel: approved, now on
+    # the Headteachers' panel's agenda, and its outcome notice not yet sent (overdue).
+    transfer = programmes.get("supported-transfer")
+    rap = transfer and transfer.panel_steps.get(step="review").panel
+    heard = (
+        rap
+        and Meeting.objects.filter(panel=rap, date__lt=today, programmes=transfer)
+        .order_by("-date")
+        .first()
+    )
+    application = transfer and submitted(transfer, school_b, coordinator_b)
+    if heard and application:
+        # Submitted in time for that meeting.
+        Application.objects.filter(pk=application.pk).update(
+            submitted_at=timezone.make_aware(
+                timezone.datetime.combine(heard.referral_deadline, timezone.datetime.min.time())
+            )
+        )
+        application.refresh_from_db()
+        referred(application)
+        services.attendance_record(meeting=heard, members=list(rap.members.all()), by=officer)
+        item = application.agenda_items.get(meeting=heard)
+        services.decision_record(
+            item=item,
+            outcome="approved",
+            rationale="A fresh start at another school is right for the student; the school "
+            "has tried Tier 1 and Tier 2 support.",
+            by=chair,
+        )
+        services.notices_mark_overdue(today=today)
+
+    # Flourish and Refocus waiting for the next Review and Authorisation Panel, whose pack
+    # is published; Focus 11 waiting for CAP's check.
+    for key, school, by in [
+        ("flourish", school_a, coordinator_a),
+        ("refocus", school_b, coordinator_b),
+    ]:
+        if key in programmes and (application := submitted(programmes[key], school, by)):
+            referred(application)
+    if "focus-11" in programmes:
+        submitted(programmes["focus-11"], school_b, coordinator_b)
+    if rap:
+        coming = (
+            Meeting.objects.filter(panel=rap, date__gte=today, items__isnull=False)
+            .order_by("date")
+            .first()
+        )
+        if coming:
+            services.pack_publish(meeting=coming, by=officer)

@@ -1,0 +1,316 @@
+"""Reads for panels: which meeting an application goes to, agendas, packs, capacity and the
+waiting list, and the outcome notices CAP has to send."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from accounts.models import User
+from accounts.permissions import is_conflicted, meetings_visible_to
+from applications.models import Application
+from applications.selectors import answers_by_page
+from applications.workflow import Status
+from documents.models import Document
+from panels.models import AgendaItem, ItemState, OutcomeNotice, PanelMember
+from programmes.models import Cohort, Meeting, Panel, Programme, Question, Subscription
+
+# An application in a cohort holds one of its places from approval to placement.
+HOLDS_A_PLACE = (Status.PANEL_APPROVED, Status.START_CONFIRMED, Status.PLACED)
+
+
+def next_meeting(*, panel: Panel, programme: Programme, reached_on: dt.date) -> Meeting | None:
+    """The panel's next meeting whose referral deadline an application reaching the panel
+    step on `reached_on` met: the deadline is the end of its day. Meetings that consider the
+    programme come first; a programme no meeting of the panel considers (a gap the model
+    check flags) goes to the panel's next meeting. Closed meetings and meetings with no date
+    take no items."""
+    meetings = (
+        Meeting.objects.filter(
+            panel=panel,
+            referral_deadline__gte=reached_on,
+            date__isnull=False,
+            date__gte=reached_on,
+        )
+        .exclude(record__closed_at__isnull=False)
+        .order_by("referral_deadline", "date", "id")
+    )
+    considering = meetings.filter(programmes=programme)
+    heard_anywhere = Meeting.objects.filter(panel=panel, programmes=programme).exists()
+    return (considering if heard_anywhere else meetings).first()
+
+
+def meeting_after(meeting: Meeting, *, programme: Programme) -> Meeting | None:
+    """The same panel's next meeting after this one, for items not heard."""
+    return next_meeting(
+        panel=meeting.panel, programme=programme, reached_on=meeting.date + dt.timedelta(days=1)
+    )
+
+
+def meetings_for(user: User, *, upcoming_from: dt.date | None = None) -> QuerySet[Meeting]:
+    meetings = meetings_visible_to(user, Meeting.objects.all()).filter(date__isnull=False)
+    if upcoming_from is not None:
+        meetings = meetings.filter(date__gte=upcoming_from)
+    return (
+        meetings.select_related("panel__year", "record")
+        .annotate(
+            waiting=Count("items", filter=Q(items__state=ItemState.WAITING)),
+            decided=Count("items", filter=Q(items__state=ItemState.DECIDED)),
+        )
+        .order_by("date", "panel__name")
+    )
+
+
+def agenda(meeting: Meeting) -> list[AgendaItem]:
+    """The items heard at a meeting (waiting or decided), in the order they were added,
+    with what the page shows about each."""
+    return list(
+        meeting.items.filter(state__in=[ItemState.WAITING, ItemState.DECIDED])
+        .select_related(
+            "application__student",
+            "application__school",
+            "application__programme",
+            "application__course__provider",
+            "decision__recorded_by",
+            "decision__cohort",
+            "decision__receiving_school",
+            "decision__deferred_to",
+        )
+        .prefetch_related("application__programme__questions")
+        .order_by("added_at", "id")
+    )
+
+
+def items_elsewhere(meeting: Meeting) -> list[AgendaItem]:
+    """Items that were on this meeting's agenda and went to another meeting."""
+    return list(
+        meeting.items.filter(state__in=[ItemState.MOVED, ItemState.ROLLED]).select_related(
+            "application__student"
+        )
+    )
+
+
+def conflicted_names(item: AgendaItem, panel_members: list[PanelMember]) -> list[str]:
+    """Members of the panel from, or sitting for, the item's referring school."""
+    school_id = item.application.school_id
+    return [
+        m.user.full_name
+        for m in panel_members
+        if m.represents_id == school_id
+        or school_id in {ms.organisation_id for ms in m.user.memberships.all()}
+    ]
+
+
+def members_with_memberships(panel: Panel) -> list[PanelMember]:
+    return list(
+        panel.members.filter(is_active=True)
+        .select_related("user", "seat", "represents")
+        .prefetch_related("user__memberships")
+    )
+
+
+@dataclass
+class PackItem:
+    item: AgendaItem
+    application: Application
+    sections: list[dict]
+    documents: list[Document]
+    questions: list[tuple[str, str]]  # (question, the school's answer)
+    conflicted: list[str] = field(default_factory=list)
+
+
+def pack(meeting: Meeting) -> list[PackItem]:
+    """Each item's summary, evidence list and the questions this panel considers, with the
+    school's answers. A fixed number of queries whatever the number of items."""
+    items = agenda(meeting)
+    application_ids = [i.application_id for i in items]
+    documents: dict[int, list[Document]] = {}
+    for document in Document.objects.filter(application_id__in=application_ids).select_related(
+        "checklist_item"
+    ):
+        documents.setdefault(document.application_id, []).append(document)
+    questions: dict[int, list[Question]] = {}
+    for question in Question.objects.filter(
+        programme_id__in={i.application.programme_id for i in items},
+        considered_by__key=meeting.panel.key,
+    ).order_by("order"):
+        questions.setdefault(question.programme_id, []).append(question)
+    panel_members = members_with_memberships(meeting.panel)
+    result = []
+    for item in items:
+        application = item.application
+        answers = application.question_answers or {}
+        result.append(
+            PackItem(
+                item=item,
+                application=application,
+                sections=[
+                    s
+                    for s in answers_by_page(application)
+                    if s["page"].slug not in ("programme", "evidence", "questions")
+                ],
+                documents=documents.get(application.pk, []),
+                questions=[
+                    (q.text, answers.get(q.key, ""))
+                    for q in questions.get(application.programme_id, [])
+                ],
+                conflicted=conflicted_names(item, panel_members),
+            )
+        )
+    return result
+
+
+def attendees(meeting: Meeting) -> list[PanelMember]:
+    record = getattr(meeting, "record", None)
+    if record is None:
+        return []
+    return list(record.attendees.select_related("user", "represents"))
+
+
+def quorate_for(item: AgendaItem, present: list[PanelMember]) -> list[PanelMember]:
+    """The members present who may take part in the item's decision."""
+    return [m for m in present if not is_conflicted(m.user, item.application)]
+
+
+# --- Cohorts and the waiting list -------------------------------------------------------
+
+
+def places_taken(cohort: Cohort) -> int:
+    return Application.objects.filter(cohort=cohort, status__in=HOLDS_A_PLACE).count()
+
+
+def cohorts_with_places(programme: Programme) -> list[Cohort]:
+    """The programme's cohorts, each with places_taken."""
+    return list(
+        Cohort.objects.filter(programme=programme)
+        .annotate(
+            taken=Count(
+                "applications", filter=Q(applications__status__in=HOLDS_A_PLACE), distinct=True
+            )
+        )
+        .order_by("starts_on")
+    )
+
+
+def cohort_for_meeting(meeting: Meeting, programme: Programme) -> Cohort | None:
+    """The cohort a meeting fills: the one the calendar links to it, or else the
+    programme's next cohort starting after the meeting."""
+    linked = Cohort.objects.filter(programme=programme, decided_at=meeting).first()
+    if linked is not None:
+        return linked
+    if meeting.date is None:
+        return None
+    return (
+        Cohort.objects.filter(programme=programme, starts_on__gt=meeting.date)
+        .order_by("starts_on")
+        .first()
+    )
+
+
+def waiting_list(programme: Programme) -> QuerySet[Application]:
+    """Applications on the programme's waiting list in the order the service offers places:
+    subscribing schools first, then by date of submission."""
+    subscribed = Subscription.objects.filter(school=OuterRef("school"), year=programme.year_id)
+    return (
+        Application.objects.filter(programme=programme, status=Status.WAITING_LIST)
+        .annotate(subscribed=Exists(subscribed))
+        .select_related("student", "school")
+        .order_by("-subscribed", "submitted_at", "id")
+    )
+
+
+# --- Outcome notices --------------------------------------------------------------------
+
+
+def notices_to_send(*, today: dt.date) -> QuerySet[OutcomeNotice]:
+    """Notices not yet sent, overdue first (due before today), then by due date."""
+    return (
+        OutcomeNotice.objects.filter(sent_at__isnull=True)
+        .select_related(
+            "application__student",
+            "application__school",
+            "decision__item__meeting__panel",
+        )
+        .order_by("due_on", "id")
+    )
+
+
+def overdue_notices(*, today: dt.date) -> QuerySet[OutcomeNotice]:
+    return notices_to_send(today=today).filter(due_on__lt=today)
+
+
+def notices_of(application: Application, user: User) -> list[OutcomeNotice]:
+    """The application's notices the user may read: sent ones for the school."""
+    from accounts.permissions import can_view_outcome_notice
+
+    notices = application.outcome_notices.select_related("decision__item__meeting__panel").order_by(
+        "id"
+    )
+    return [n for n in notices if can_view_outcome_notice(user, n)]
+
+
+def waiting_item(application: Application) -> AgendaItem | None:
+    return (
+        application.agenda_items.filter(state=ItemState.WAITING)
+        .select_related("meeting__panel")
+        .first()
+    )
+
+
+def public_calendar(*, from_day: dt.date | None) -> QuerySet[Meeting]:
+    """Every panel's meetings and referral deadlines, for schools: dates only, no agenda."""
+    meetings = Meeting.objects.filter(date__isnull=False)
+    if from_day is not None:
+        meetings = meetings.filter(date__gte=from_day)
+    return (
+        meetings.select_related("panel__year")
+        .prefetch_related("programmes")
+        .order_by("date", "panel__name")
+    )
+
+
+@dataclass
+class ProgrammePlaces:
+    programme: Programme
+    cohorts: list[Cohort]
+    waiting: list[Application]
+
+
+def places_by_programme() -> list[ProgrammePlaces]:
+    """Each programme with places per cohort: its cohorts' places taken and its waiting
+    list in the order places are offered."""
+    programmes = Programme.objects.filter(capacity_rule="cohort").select_related("year")
+    return [
+        ProgrammePlaces(p, cohorts_with_places(p), list(waiting_list(p)))
+        for p in programmes.order_by("-year__starts_on", "order")
+    ]
+
+
+@dataclass
+class ApplicationPanels:
+    waiting: AgendaItem | None
+    decisions: list
+    notices: list[OutcomeNotice]
+
+
+def application_panels(application: Application) -> ApplicationPanels:
+    """Where the application is on the panels, and what they decided, for its page."""
+    from panels.models import Decision
+
+    return ApplicationPanels(
+        waiting=waiting_item(application),
+        decisions=list(
+            Decision.objects.filter(item__application=application)
+            .select_related("item__meeting__panel", "cohort", "receiving_school", "deferred_to")
+            .order_by("recorded_at")
+        ),
+        notices=list(application.outcome_notices.order_by("id")),
+    )
+
+
+def application_panels_for_school(application: Application, user: User) -> ApplicationPanels:
+    """What the school sees: the meeting its application waits for, and the outcome
+    notices sent to it. Decisions reach the school through the notices."""
+    return ApplicationPanels(
+        waiting=waiting_item(application), decisions=[], notices=notices_of(application, user)
+    )

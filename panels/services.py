@@ -1,0 +1,488 @@
+"""Every write about panels: agenda items, the pack, attendance, decisions, closing a
+meeting and outcome notices. A decision moves its application along the workflow table
+through applications.services.application_transition, in the same transaction."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import SCHOOL_KINDS, Organisation, User
+from accounts.permissions import can_run_panels, check_can_decide_item, is_conflicted
+from applications.models import Application
+from applications.services import application_transition
+from audit.services import event_record
+from lib.dates import add_working_days, long_date
+from panels import selectors
+from panels.models import (
+    APPROVALS,
+    AgendaItem,
+    Decision,
+    ItemState,
+    MeetingRecord,
+    Outcome,
+    OutcomeNotice,
+    PanelMember,
+)
+from programmes.models import ROUTE_PANEL_STEPS, CapacityRule, Cohort, Meeting, PanelStep
+
+# Working days the service promises between a meeting and the school hearing its outcome.
+NOTICE_WORKING_DAYS = 3
+
+
+class NotAllowed(Exception):
+    """What was asked cannot be done now; the message says why."""
+
+
+def _check_runs_panels(by: User) -> None:
+    if not can_run_panels(by):
+        raise PermissionDenied("Only CAP officers run panel meetings.")
+
+
+def _record(meeting: Meeting) -> MeetingRecord:
+    record, _ = MeetingRecord.objects.get_or_create(meeting=meeting)
+    return record
+
+
+def panel_for(application: Application, step: str):
+    step_row = application.programme.panel_steps.select_related("panel").get(step=step)
+    return step_row.panel
+
+
+# --- Agendas ----------------------------------------------------------------------------
+
+
+def agenda_add(*, application: Application, step: str, reached_on: dt.date) -> AgendaItem:
+    """Put an application on the next meeting of the panel for `step` whose referral
+    deadline it met. Called by the services that bring it to a panel step."""
+    panel = panel_for(application, step)
+    meeting = selectors.next_meeting(
+        panel=panel, programme=application.programme, reached_on=reached_on
+    )
+    if meeting is None:
+        raise NotAllowed(
+            f"No meeting of the {panel.name} is in the calendar after {long_date(reached_on)}: "
+            "the CAP manager adds the year's meetings first."
+        )
+    return _item_create(application=application, meeting=meeting, step=step)
+
+
+def _item_create(*, application, meeting, step, moved_from=None, reason="") -> AgendaItem:
+    item = AgendaItem.objects.create(
+        application=application,
+        meeting=meeting,
+        step=step,
+        moved_from=moved_from,
+        move_reason=reason,
+    )
+    Application.objects.filter(pk=application.pk).update(panel_step=step)
+    event_record(
+        action="application.agenda_added",
+        obj=application,
+        detail={"meeting": str(meeting.uuid), "item": str(item.uuid)},
+    )
+    return item
+
+
+def agenda_withdraw(*, application: Application) -> None:
+    """An application that leaves the route (withdrawn, closed) leaves the agenda too."""
+    application.agenda_items.filter(state=ItemState.WAITING).update(state=ItemState.WITHDRAWN)
+
+
+def _check_takes_items(meeting: Meeting) -> None:
+    if meeting.date is None:
+        raise NotAllowed("That meeting has no date yet, so it cannot take items.")
+    if getattr(meeting, "record", None) and meeting.record.closed_at:
+        raise NotAllowed(f"The meeting on {long_date(meeting.date)} has closed.")
+    if meeting.date < timezone.localdate():
+        raise NotAllowed(f"The meeting on {long_date(meeting.date)} has already happened.")
+
+
+@transaction.atomic
+def item_move(*, item: AgendaItem, to: Meeting, reason: str, by: User) -> AgendaItem:
+    """Move an item to another meeting of the same panel, with a reason."""
+    _check_runs_panels(by)
+    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    if item.state != ItemState.WAITING:
+        raise NotAllowed("Only an item waiting to be heard can be moved.")
+    if to.panel_id != item.meeting.panel_id:
+        raise NotAllowed("An item can move only to another meeting of the same panel.")
+    if to.pk == item.meeting_id:
+        raise NotAllowed("The item is already on that meeting's agenda.")
+    _check_takes_items(to)
+    if not reason.strip():
+        raise NotAllowed("Say why the item is moving.")
+    item.state = ItemState.MOVED
+    item.save(update_fields=["state"])
+    moved = _item_create(
+        application=item.application, meeting=to, step=item.step, moved_from=item, reason=reason
+    )
+    event_record(
+        actor=by,
+        action="application.agenda_moved",
+        obj=item.application,
+        detail={"from": str(item.meeting.uuid), "to": str(to.uuid)},
+    )
+    return moved
+
+
+# --- The meeting ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pack_publish(*, meeting: Meeting, by: User) -> MeetingRecord:
+    """Open the pack to the panel's members and render its PDF in the background. Publishing
+    again renders it again, with the agenda as it is then."""
+    from panels.tasks import render_pack, tell_members_pack_published
+
+    _check_runs_panels(by)
+    if meeting.date is None:
+        raise NotAllowed("The meeting has no date yet.")
+    record = _record(meeting)
+    if record.closed_at:
+        raise NotAllowed("The meeting has closed.")
+    if not meeting.items.filter(state=ItemState.WAITING).exists():
+        raise NotAllowed("The agenda is empty: there is nothing to publish.")
+    first = record.pack_published_at is None
+    record.pack_published_at = timezone.now()
+    record.pack_published_by = by
+    record.pack_rendered_at = None
+    record.save()
+    event_record(actor=by, action="meeting.pack_published", obj=meeting)
+    transaction.on_commit(lambda: render_pack.enqueue(meeting.pk))
+    if first:
+        transaction.on_commit(lambda: tell_members_pack_published.enqueue(meeting.pk))
+    return record
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, members: list[PanelMember], by: User) -> None:
+    _check_runs_panels(by)
+    if any(m.panel_id != meeting.panel_id for m in members):
+        raise NotAllowed("Only the panel's own members can be recorded as present.")
+    record = _record(meeting)
+    if record.closed_at:
+        raise NotAllowed("The meeting has closed.")
+    record.attendees.set(members)
+    event_record(
+        actor=by,
+        action="meeting.attendance_recorded",
+        obj=meeting,
+        detail={"members": [str(m.uuid) for m in members]},
+    )
+
+
+@transaction.atomic
+def meeting_close(*, meeting: Meeting, by: User) -> list[AgendaItem]:
+    """Close a meeting after it has happened: no more decisions; every item not heard
+    rolls to the panel's next meeting. Returns the new items."""
+    _check_runs_panels(by)
+    record = MeetingRecord.objects.select_for_update().filter(meeting=meeting).first()
+    if record is None:
+        record = _record(meeting)
+    if record.closed_at:
+        raise NotAllowed("The meeting is already closed.")
+    if meeting.date is None or meeting.date > timezone.localdate():
+        raise NotAllowed("A meeting can be closed only on or after its day.")
+    waiting = list(
+        meeting.items.filter(state=ItemState.WAITING).select_related("application__programme")
+    )
+    rolled = []
+    for item in waiting:
+        target = selectors.meeting_after(meeting, programme=item.application.programme)
+        if target is None:
+            raise NotAllowed(
+                f"Application {item.application.reference} was not heard and no later meeting "
+                f"of the {meeting.panel.name} is in the calendar: move it first."
+            )
+        item.state = ItemState.ROLLED
+        item.save(update_fields=["state"])
+        rolled.append(
+            _item_create(
+                application=item.application,
+                meeting=target,
+                step=item.step,
+                moved_from=item,
+                reason=f"Not heard on {long_date(meeting.date)}",
+            )
+        )
+    record.closed_at = timezone.now()
+    record.closed_by = by
+    record.save(update_fields=["closed_at", "closed_by"])
+    event_record(actor=by, action="meeting.closed", obj=meeting, detail={"rolled": len(rolled)})
+    return rolled
+
+
+# --- Decisions --------------------------------------------------------------------------
+
+
+def _next_step(application: Application, step: str) -> str | None:
+    steps = ROUTE_PANEL_STEPS[application.programme.route]
+    index = steps.index(step)
+    return steps[index + 1] if index + 1 < len(steps) else None
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    item: AgendaItem,
+    outcome: str,
+    rationale: str,
+    by: User,
+    conditions: str = "",
+    information_needed: str = "",
+    deferred_to: Meeting | None = None,
+    cohort: Cohort | None = None,
+    receiving_school: Organisation | None = None,
+) -> Decision:
+    """Record a panel's decision on one item and move the application on. Refused, with
+    the reason, when the item is decided already, the meeting has closed or not yet
+    happened, the person is conflicted, the panel is not quorate, or a cohort is full."""
+    item = (
+        AgendaItem.objects.select_for_update()
+        .select_related("meeting__panel", "application__programme")
+        .get(pk=item.pk)
+    )
+    meeting = item.meeting
+    application = Application.objects.select_for_update().get(pk=item.application_id)
+    if Decision.objects.filter(item=item).exists():
+        raise NotAllowed(f"This item was decided already: {item.decision.get_outcome_display()}.")
+    if item.state != ItemState.WAITING:
+        raise NotAllowed("This item is no longer on this meeting's agenda.")
+    record = _record(meeting)
+    if record.closed_at:
+        raise NotAllowed(
+            f"The meeting on {long_date(meeting.date)} has closed: decisions can no longer be "
+            "recorded for it."
+        )
+    if meeting.date is None or meeting.date > timezone.localdate():
+        raise NotAllowed("Decisions are recorded on or after the day of the meeting.")
+    if is_conflicted(by, application):
+        raise NotAllowed(
+            "You are conflicted on this item: you are from, or sit for, the referring school, "
+            "so you take no part in its decision."
+        )
+    check_can_decide_item(by, item)
+    present = selectors.quorate_for(item, list(record.attendees.select_related("user")))
+    if len(present) < meeting.panel.quorum:
+        raise NotAllowed(
+            f"The panel is not quorate for this item: {len(present)} of the members present "
+            f"may take part, and {meeting.panel.quorum} are needed. Record who is present first."
+        )
+    if not rationale.strip():
+        raise NotAllowed("Give the panel's rationale.")
+
+    step = item.step
+    next_step = _next_step(application, step)
+    changes: dict = {}
+    if outcome in APPROVALS:
+        if step == PanelStep.ALLOCATION:
+            if receiving_school is None or receiving_school.kind not in SCHOOL_KINDS:
+                raise NotAllowed("Choose the receiving school the panel allocated.")
+            if receiving_school.pk == application.school_id:
+                raise NotAllowed("The receiving school must be another school.")
+            changes["receiving_school"] = receiving_school
+        if next_step is None and application.programme.capacity_rule == CapacityRule.COHORT:
+            changes["cohort"] = cohort_with_a_place(application, cohort)
+        name = "panel_refer_on" if next_step else "panel_approve"
+    elif outcome == Outcome.WAITING_LIST:
+        if next_step is not None or application.programme.capacity_rule != CapacityRule.COHORT:
+            raise NotAllowed("Only a decision on a place in a cohort can use the waiting list.")
+        name = "panel_waiting_list"
+    elif outcome == Outcome.DEFERRED:
+        if deferred_to is None or deferred_to.panel_id != meeting.panel_id:
+            raise NotAllowed("Choose the later meeting of this panel the item is deferred to.")
+        if deferred_to.date is None or deferred_to.date <= meeting.date:
+            raise NotAllowed("An item can be deferred only to a later meeting.")
+        if not information_needed.strip():
+            raise NotAllowed("Say what the panel needs before it decides.")
+        name = "panel_defer"
+    elif outcome == Outcome.MORE_INFORMATION:
+        if not information_needed.strip():
+            raise NotAllowed("Say what information the panel needs from the school.")
+        name = "panel_request_information"
+        changes.update(cap_question=information_needed, school_answer="")
+    elif outcome == Outcome.DECLINED:
+        name = "panel_decline"
+        changes["decision_reason"] = rationale
+    else:
+        raise NotAllowed("Choose an outcome from the list.")
+    if outcome == Outcome.APPROVED_WITH_CONDITIONS and not conditions.strip():
+        raise NotAllowed("Give the conditions of the approval.")
+
+    application = application_transition(
+        application, name, version=application.version, by=by, **changes
+    )
+    item.state = ItemState.DECIDED
+    item.save(update_fields=["state"])
+    decision = Decision.objects.create(
+        item=item,
+        outcome=outcome,
+        rationale=rationale,
+        conditions=conditions if outcome == Outcome.APPROVED_WITH_CONDITIONS else "",
+        information_needed=information_needed,
+        deferred_to=deferred_to if outcome == Outcome.DEFERRED else None,
+        cohort=changes.get("cohort"),
+        receiving_school=changes.get("receiving_school"),
+        present=[m.user.full_name for m in present],
+        recorded_by=by,
+    )
+    event_record(
+        actor=by,
+        action="meeting.decision_recorded",
+        obj=meeting,
+        detail={"item": str(item.uuid), "outcome": outcome},
+    )
+    if name == "panel_refer_on":
+        agenda_add(application=application, step=next_step, reached_on=timezone.localdate())
+    elif name == "panel_defer":
+        _item_create(
+            application=application,
+            meeting=deferred_to,
+            step=step,
+            moved_from=item,
+            reason=f"Deferred on {long_date(meeting.date)}: {information_needed}",
+        )
+    _notice_write(decision, application)
+    return decision
+
+
+def cohort_with_a_place(application: Application, cohort: Cohort | None) -> Cohort:
+    if cohort is None or cohort.programme_id != application.programme_id:
+        raise NotAllowed("Choose the cohort the student joins.")
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    taken = selectors.places_taken(cohort)
+    if cohort.capacity is not None and taken >= cohort.capacity:
+        raise NotAllowed(
+            f"{cohort.name} is full: {taken} of {cohort.capacity} places are taken. Choose "
+            "another cohort, or approve onto the waiting list."
+        )
+    return cohort
+
+
+# --- Outcome notices --------------------------------------------------------------------
+
+
+def _notice_write(decision: Decision, application: Application) -> OutcomeNotice:
+    """Write the school's letter from the decision. It is due 3 working days after the
+    meeting, and kept as written."""
+    from panels.tasks import render_letter
+
+    meeting = decision.item.meeting
+    context = {
+        "application": application,
+        "decision": decision,
+        "meeting": meeting,
+        "next_step": _what_happens_next(decision, application),
+    }
+    notice = OutcomeNotice.objects.create(
+        decision=decision,
+        application=application,
+        due_on=add_working_days(meeting.date, NOTICE_WORKING_DAYS),
+        subject=(
+            f"{meeting.panel.name}: {decision.get_outcome_display().lower()} "
+            f"(application {application.reference})"
+        ),
+        body=render_to_string("panels/letter_body.txt", context).strip(),
+    )
+    transaction.on_commit(lambda: render_letter.enqueue(notice.pk))
+    return notice
+
+
+def _what_happens_next(decision: Decision, application: Application) -> str:
+    outcome = decision.outcome
+    status = application.status
+    if outcome == Outcome.DEFERRED:
+        return (
+            f"The panel will consider the application again on "
+            f"{long_date(decision.deferred_to.date)}. Before then it needs: "
+            f"{decision.information_needed}"
+        )
+    if outcome == Outcome.MORE_INFORMATION:
+        return (
+            "Please answer the panel's question in CAP. The application goes back on the "
+            f"panel's agenda when you do. The panel needs: {decision.information_needed}"
+        )
+    if outcome == Outcome.DECLINED:
+        return (
+            "The CAP team will contact you to talk through the alternatives open to the "
+            "student, and will record them with the application."
+        )
+    if outcome == Outcome.WAITING_LIST:
+        return (
+            "Every place in the cohort is taken. The student is on the waiting list, and the "
+            "CAP team will offer a place as one becomes free."
+        )
+    if status == "at_panel":
+        item = application.agenda_items.filter(state=ItemState.WAITING).first()
+        if item is not None:
+            return (
+                f"The application goes next to the {item.meeting.panel.name} on "
+                f"{long_date(item.meeting.date)}."
+            )
+    if application.receiving_school_id:
+        return (
+            f"The receiving school is {application.receiving_school.name}. The CAP team will "
+            "confirm the start date with both schools."
+        )
+    if application.cohort_id:
+        return (
+            f"The student has a place in {application.cohort.name}, starting "
+            f"{long_date(application.cohort.starts_on)}. The academy will contact you about "
+            "onboarding."
+        )
+    return "The CAP team will send the pack to the provider and keep you informed."
+
+
+@transaction.atomic
+def notice_send(*, notice: OutcomeNotice, by: User) -> OutcomeNotice:
+    """Send the school its outcome notice: recorded on the application's timeline, and
+    e-mailed after commit."""
+    from applications.tasks import _school_recipients
+    from panels.tasks import send_notice_email
+
+    _check_runs_panels(by)
+    notice = OutcomeNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.sent_at is not None:
+        raise NotAllowed(
+            f"This notice was sent on {long_date(timezone.localdate(notice.sent_at))}."
+        )
+    recipients = _school_recipients(notice.application)
+    if not recipients:
+        raise NotAllowed(
+            "The school has no active CAP coordinator or headteacher in CAP to send it to."
+        )
+    notice.sent_at = timezone.now()
+    notice.sent_by = by
+    notice.sent_to = recipients
+    notice.save(update_fields=["sent_at", "sent_by", "sent_to"])
+    event_record(
+        actor=by,
+        action="application.outcome_notice_sent",
+        obj=notice.application,
+        detail={"notice": str(notice.uuid), "late": notice.due_on < timezone.localdate()},
+    )
+    transaction.on_commit(lambda: send_notice_email.enqueue(notice.pk))
+    return notice
+
+
+@transaction.atomic
+def notices_mark_overdue(*, today: dt.date) -> int:
+    """Mark every unsent notice whose due date has passed; each is recorded once."""
+    found = list(
+        OutcomeNotice.objects.select_for_update().filter(
+            sent_at__isnull=True, overdue_at__isnull=True, due_on__lt=today
+        )
+    )
+    now = timezone.now()
+    for notice in found:
+        notice.overdue_at = now
+        notice.save(update_fields=["overdue_at"])
+        event_record(
+            action="application.outcome_notice_overdue",
+            obj=notice.application,
+            detail={"notice": str(notice.uuid), "due_on": notice.due_on.isoformat()},
+        )
+    return len(found)
