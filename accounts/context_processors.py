@@ -1,7 +1,14 @@
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.permissions import AREA_LABELS, Area, areas_of, can_use_admin, can_view_model
+from accounts.permissions import (
+    AREA_LABELS,
+    Area,
+    areas_of,
+    can_run_panels,
+    can_use_admin,
+    can_view_model,
+)
 
 
 def service(request) -> dict:
@@ -17,7 +24,8 @@ def service(request) -> dict:
                 nav.append(("Panel dates", reverse("school_panels:dates")))
             elif area == Area.CASEWORK:
                 nav.append(("Applications", reverse("casework:queue")))
-                nav.append(("Panels", reverse("casework_meetings:meetings")))
+                if can_run_panels(user):
+                    nav.append(("Panels", reverse("casework_meetings:meetings")))
             elif area == Area.PROVIDERS:
                 nav.append(("Packs", reverse("providers:packs")))
         if can_view_model(user):

@@ -9,6 +9,7 @@ from accounts.services import membership_create
 from applications import services as application_services
 from applications.demo import demo_submit
 from applications.models import Application
+from lib.dates import year_group
 from panels import services
 from panels.models import PanelMember
 from programmes.models import Meeting, Programme, SeatPosition
@@ -23,8 +24,12 @@ def _user(name: str) -> User:
 
 
 def load_demo_panels(*, school_a: Organisation, school_b: Organisation) -> None:
+    today = timezone.localdate()
     year = year_current()
-    if year is None or PanelMember.objects.filter(panel__year=year).exists():
+    # Panel work needs the year's meetings around today: a demo of a past year has none.
+    if year is None or not year.contains(today):
+        return
+    if PanelMember.objects.filter(panel__year=year).exists():
         return
     chair, member, officer = _user("panel.chair"), _user("panel.member"), _user("officer")
     headteacher = _user("headteacher")
@@ -38,7 +43,6 @@ def load_demo_panels(*, school_a: Organisation, school_b: Organisation) -> None:
         PanelMember.objects.create(panel=panel, user=headteacher, represents=school_a)
 
     programmes = {p.key: p for p in Programme.objects.filter(year=year)}
-    today = timezone.localdate()
     coordinator_a, coordinator_b = _user("coordinator"), _user("coordinator.b")
 
     def submitted(programme: Programme, school: Organisation, by: User) -> Application | None:
@@ -46,6 +50,8 @@ def load_demo_panels(*, school_a: Organisation, school_b: Organisation) -> None:
         course = programme.courses.first() if programme.offers_courses else None
         taken = Application.objects.values("student")
         for student in Student.objects.filter(home_school=school).exclude(pk__in=taken):
+            if year_group(student.date_of_birth, year.starts_on.year) not in programme.year_groups:
+                continue
             try:
                 return demo_submit(student=student, programme=programme, course=course, by=by)
             except application_services.SubmitRefused:

@@ -1,8 +1,38 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from accounts.models import SCHOOL_KINDS, Organisation
 from panels.models import APPROVALS, AgendaItem, Outcome
 from programmes.models import ROUTE_PANEL_STEPS, CapacityRule, Meeting, PanelStep
+
+
+class ChoiceByUuid(forms.ModelChoiceField):
+    """A choice of object by UUID: a value that is not a UUID at all is an invalid choice
+    like any other, not the database field's own message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(to_field_name="uuid", **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class ChoicesByUuid(forms.ModelMultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(to_field_name="uuid", **kwargs)
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
 
 
 def _text(label: str, *, required_message: str = "", hint: str = "", rows: int = 4):
@@ -57,30 +87,27 @@ class DecisionForm(forms.Form):
         hint="When deferred or asking for more information: the school reads this.",
         rows=3,
     )
-    deferred_to = forms.ModelChoiceField(
+    deferred_to = ChoiceByUuid(
         label="Deferred to",
         help_text="Only when deferred.",
         queryset=Meeting.objects.none(),
         required=False,
-        to_field_name="uuid",
         empty_label="Choose a later meeting",
         error_messages={"invalid_choice": "Choose a later meeting from the list"},
     )
-    cohort = forms.ModelChoiceField(
+    cohort = ChoiceByUuid(
         label="Cohort",
         help_text="The cohort the student joins, when approved.",
         queryset=None,
         required=False,
-        to_field_name="uuid",
         empty_label="Choose a cohort",
         error_messages={"invalid_choice": "Choose a cohort from the list"},
     )
-    receiving_school = forms.ModelChoiceField(
+    receiving_school = ChoiceByUuid(
         label="Receiving school",
         help_text="The school the panel allocated, when approved.",
         queryset=None,
         required=False,
-        to_field_name="uuid",
         empty_label="Choose a school",
         error_messages={"invalid_choice": "Choose a school from the list"},
     )
@@ -139,10 +166,9 @@ class DecisionForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    to = forms.ModelChoiceField(
+    to = ChoiceByUuid(
         label="Move to the meeting on",
         queryset=Meeting.objects.none(),
-        to_field_name="uuid",
         empty_label="Choose a meeting",
         error_messages={
             "required": "Choose the meeting to move the item to",
@@ -163,13 +189,12 @@ class MoveForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    members = ChoicesByUuid(
         label="Who is present?",
         help_text="Members from the referring school are left out of that item's decision.",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        to_field_name="uuid",
         error_messages={"invalid_choice": "Choose members from the list"},
     )
 

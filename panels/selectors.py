@@ -69,7 +69,7 @@ def agenda(meeting: Meeting) -> list[AgendaItem]:
         .select_related(
             "application__student",
             "application__school",
-            "application__programme",
+            "application__programme__tier",
             "application__course__provider",
             "decision__recorded_by",
             "decision__cohort",

@@ -31,6 +31,13 @@ from programmes.models import Meeting
 # --- Getters: 404 for what the user may not see ------------------------------------------
 
 
+def _check_runs_panels(user) -> None:
+    """Lists of every meeting, notice and waiting list are for the CAP officers who run
+    the panels; other casework staff reach a notice from its application."""
+    if not can_run_panels(user):
+        raise Http404
+
+
 def get_meeting_for_user(user, meeting_uuid) -> Meeting:
     meeting = (
         Meeting.objects.select_related("panel__year", "record").filter(uuid=meeting_uuid).first()
@@ -84,6 +91,7 @@ def _meeting_url(area: str, meeting: Meeting) -> str:
 @area_required(Area.CASEWORK)
 @require_GET
 def meetings(request):
+    _check_runs_panels(request.user)
     today = timezone.localdate()
     return render(
         request,
@@ -414,6 +422,7 @@ def school_letter(request, notice_uuid):
 @area_required(Area.CASEWORK)
 @require_GET
 def waiting_lists(request):
+    _check_runs_panels(request.user)
     return render(
         request, "panels/waiting_lists.html", {"programmes": selectors.places_by_programme()}
     )
@@ -428,6 +437,7 @@ def _ics(meetings, name: str) -> HttpResponse:
 @area_required(Area.CASEWORK)
 @require_GET
 def casework_calendar(request):
+    _check_runs_panels(request.user)
     return _ics(selectors.meetings_for(request.user), "cap-panels")
 
 

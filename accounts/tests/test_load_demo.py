@@ -78,8 +78,11 @@ def test_the_demo_has_applications_waiting_at_each_step(model, settings):
     services.academic_year_rollover(source=AcademicYear.objects.get(name="2025-26"))
     settings.CAP_DEMO_MODE = True
     call_command("load_demo")
-    assert sorted(Application.objects.values_list("status", flat=True)) == sorted(
-        ["submitted", "returned", "pack_sent", "interview_held", "provider_accepted"]
-    )
+    provider_route = ["submitted", "returned", "pack_sent", "interview_held", "provider_accepted"]
+    # Supported Transfer (decided once, now with the Headteachers' panel), Flourish and
+    # Refocus on the next panel's agenda, and Focus 11 waiting for CAP's check.
+    panel_routes = ["at_panel", "at_panel", "at_panel", "submitted"]
+    statuses = Application.objects.values_list("status", flat=True)
+    assert sorted(statuses) == sorted(provider_route + panel_routes)
     call_command("load_demo")
-    assert Application.objects.count() == 5
+    assert Application.objects.count() == 9

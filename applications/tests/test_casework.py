@@ -20,7 +20,7 @@ from applications.workflow import Status
 from audit.models import Event
 from lib.dates import is_working_day, working_days_between
 from placements.models import Placement
-from programmes.models import Term
+from programmes.models import Route, Term
 from students.tests.factories import StudentFactory
 
 QUEUE = reverse("casework:queue")
@@ -56,6 +56,21 @@ AFTER_PACK = {
     Status.PROVIDER_DECLINED,
     Status.START_CONFIRMED,
     Status.PLACED,
+}
+
+
+# Statuses an application on the provider route can reach.
+PROVIDER_ROUTE_STATUSES = {
+    target
+    for t in workflow.TRANSITIONS.values()
+    if workflow.on_route(t, Route.PROVIDER)
+    for target in (t.target, *t.sources)
+} - {
+    Status.AT_PANEL,
+    Status.PANEL_RETURNED,
+    Status.PANEL_APPROVED,
+    Status.WAITING_LIST,
+    Status.PANEL_DECLINED,
 }
 
 
@@ -463,11 +478,13 @@ def _valid_data(step: str, application) -> dict:
     return data
 
 
+# The provider route's CAP steps; the panel routes' are tested in panels/tests.
 CAP_STEPS = [
     (name, source)
     for name, transition in workflow.TRANSITIONS.items()
-    if "cap" in transition.actors
+    if "cap" in transition.actors and workflow.on_route(transition, Route.PROVIDER)
     for source in transition.sources
+    if source in PROVIDER_ROUTE_STATUSES
 ]
 
 

@@ -11,16 +11,28 @@ from accounts.models import Role
 from accounts.tests.factories import member
 from applications import services as application_services
 from applications.models import Application
-from applications.tests.factories import complete_application, early_help_done, subscribe
+from applications.tests.factories import (
+    complete_application,
+    early_help_done,
+    load_model,
+    subscribe,
+)
 from panels import services
 from panels.models import PanelMember
-from programmes.models import Meeting, Panel, SeatPosition
+from programmes.models import Meeting, Panel, Programme, SeatPosition
 from students.tests.factories import StudentFactory
 
 DAY = dt.timedelta(days=1)
 
 
-from applications.tests.conftest import programmes, year  # noqa: E402,F401
+@pytest.fixture
+def year(db):
+    return load_model()
+
+
+@pytest.fixture
+def programmes(year):
+    return {p.key: p for p in Programme.objects.filter(year=year).select_related("tier")}
 
 
 @pytest.fixture(autouse=True)
@@ -28,14 +40,14 @@ def immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-def _meetings(panel: Panel, programmes: list, today: dt.date) -> SimpleNamespace:
+def _meetings(panel: Panel, considered: list, today: dt.date) -> SimpleNamespace:
     def make(date_offset: int, deadline_offset: int) -> Meeting:
         meeting = Meeting.objects.create(
             panel=panel,
             date=today + date_offset * DAY,
             referral_deadline=today + deadline_offset * DAY,
         )
-        meeting.programmes.set(programmes)
+        meeting.programmes.set(considered)
         return meeting
 
     return SimpleNamespace(
@@ -61,9 +73,7 @@ def panels(cast, year, programmes):
     result = {}
     for key, panel in by_key.items():
         PanelMember.objects.create(panel=panel, user=cast.chair, position=SeatPosition.CHAIR)
-        PanelMember.objects.create(
-            panel=panel, user=vice_chair, position=SeatPosition.VICE_CHAIR
-        )
+        PanelMember.objects.create(panel=panel, user=vice_chair, position=SeatPosition.VICE_CHAIR)
         PanelMember.objects.create(panel=panel, user=agency_member, represents=cast.agency)
         PanelMember.objects.create(panel=panel, user=school_member, represents=cast.school_a)
         result[key] = SimpleNamespace(
@@ -105,9 +115,7 @@ def submitted(cast, programme, *, school=None, by=None, submitted_on: dt.date | 
 
 def at_panel(cast, programme, **kwargs) -> Application:
     """Submitted in time for today's meeting and put on its agenda by CAP."""
-    application = submitted(
-        cast, programme, submitted_on=timezone.localdate() - 14 * DAY, **kwargs
-    )
+    application = submitted(cast, programme, submitted_on=timezone.localdate() - 14 * DAY, **kwargs)
     return application_services.application_refer_to_panel(
         application=application, version=application.version, by=cast.officer
     )

@@ -32,9 +32,7 @@ def test_an_application_reaching_the_panel_on_the_deadline_day_goes_to_that_meet
     assert found == meeting
 
 
-def test_a_minute_after_the_deadline_it_goes_to_the_following_meeting(
-    cast, panels, programmes
-):
+def test_a_minute_after_the_deadline_it_goes_to_the_following_meeting(cast, panels, programmes):
     deadline = panels.rap.meetings.next.referral_deadline
     on_time, late = (
         submitted(cast, programmes["flourish"]),
@@ -53,9 +51,7 @@ def test_a_minute_after_the_deadline_it_goes_to_the_following_meeting(
     assert late.agenda_items.get().meeting == panels.rap.meetings.later
 
 
-def test_a_programme_no_meeting_considers_goes_to_the_panels_next_meeting(
-    cast, panels, programmes
-):
+def test_a_programme_no_meeting_considers_goes_to_the_panels_next_meeting(cast, panels, programmes):
     focus = programmes["focus-11"]
     for meeting in panels.rap.panel.meetings.all():
         meeting.programmes.remove(focus)

@@ -14,8 +14,8 @@ from accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.services import membership_create
 from applications.demo import load_demo_applications
-from panels.demo import load_demo_panels
 from lib.dates import academic_year_start
+from panels.demo import load_demo_panels
 from programmes.models import AcademicYear, Subscription
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
