@@ -32,13 +32,16 @@ def load_demo_panels(*, school_a: Organisation, school_b: Organisation) -> None:
     if PanelMember.objects.filter(panel__year=year).exists():
         return
     chair, member, officer = _user("panel.chair"), _user("panel.member"), _user("officer")
-    headteacher = _user("headteacher")
+    headteacher, early_help = _user("headteacher"), _user("early.help")
     membership_create(user=headteacher, organisation=school_a, role=Role.PANEL_MEMBER, by=None)
+    agency = early_help.memberships.first().organisation
+    membership_create(user=early_help, organisation=agency, role=Role.PANEL_MEMBER, by=None)
     for panel in year.panels.all():
         PanelMember.objects.create(panel=panel, user=chair, position=SeatPosition.CHAIR)
         PanelMember.objects.create(
             panel=panel, user=member, represents=member.memberships.first().organisation
         )
+        PanelMember.objects.create(panel=panel, user=early_help, represents=agency)
         # A secondary headteacher, conflicted on her own school's items.
         PanelMember.objects.create(panel=panel, user=headteacher, represents=school_a)
 
