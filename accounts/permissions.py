@@ -434,6 +434,8 @@ _MODEL_OF_SUPPORT = [
 for _model in _MODEL_OF_SUPPORT:
     for _verb in ("view", "add", "change", "delete"):
         rules.add_perm(f"programmes.{_verb}_{_model}", can_edit_model)
+for _verb in ("view", "add", "change", "delete"):
+    rules.add_perm(f"panels.{_verb}_panelmember", can_edit_model)
 for _model in ("user", "organisation", "membership"):
     for _verb in ("view", "add", "change"):
         rules.add_perm(f"accounts.{_verb}_{_model}", can_manage_users)

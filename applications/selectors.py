@@ -83,6 +83,7 @@ def cap_officers():
 WAITING = {
     "schools": [
         (Status.RETURNED, "questions from the CAP team to answer"),
+        (Status.PANEL_RETURNED, "questions from a panel to answer"),
         (Status.PACK_SENT, "interviews to arrange with the provider"),
         (Status.START_CONFIRMED, "start dates to note"),
     ],
@@ -94,6 +95,9 @@ WAITING = {
     "casework": [
         (Status.SUBMITTED, "applications to review"),
         (Status.ACCEPTED, "packs to send to providers"),
+        (Status.PANEL_APPROVED, "panel approvals to take forward"),
+        (Status.PANEL_DECLINED, "panel refusals: record the alternatives explored"),
+        (Status.WAITING_LIST, "students on a waiting list"),
         (Status.PROVIDER_ACCEPTED, "provider offers to confirm"),
         (Status.PROVIDER_DECLINED, "provider declines to follow up"),
         (Status.START_CONFIRMED, "placements to set up"),

@@ -368,12 +368,12 @@ def _leave_agenda(application: Application) -> None:
 # The decisions themselves are recorded by panels.services.decision_record.
 
 
-def _agenda_add(application: Application, step: str, reached_on) -> None:
+def _agenda_add(application: Application, step: str, reached_on, by: User) -> None:
     from panels.services import NotAllowed as NoMeeting
     from panels.services import agenda_add
 
     try:
-        agenda_add(application=application, step=step, reached_on=reached_on)
+        agenda_add(application=application, step=step, reached_on=reached_on, by=by)
     except NoMeeting as refused:
         raise NotAllowed(str(refused)) from None
 
@@ -384,7 +384,7 @@ def application_refer_to_panel(*, application: Application, version: int, by: Us
     meeting whose referral deadline its submission met."""
     application = application_transition(application, "refer_to_panel", version=version, by=by)
     first_step = ROUTE_PANEL_STEPS[application.programme.route][0]
-    _agenda_add(application, first_step, timezone.localdate(application.submitted_at))
+    _agenda_add(application, first_step, timezone.localdate(application.submitted_at), by)
     return application
 
 
@@ -395,7 +395,7 @@ def application_answer_panel(*, application: Application, answer: str, version: 
     application = application_transition(
         application, "answer_panel", version=version, by=by, school_answer=answer
     )
-    _agenda_add(application, application.panel_step, timezone.localdate())
+    _agenda_add(application, application.panel_step, timezone.localdate(), by)
     return application
 
 

@@ -382,5 +382,9 @@ def mermaid(route: str) -> str:
 EVENT_WORDS = {
     "application.started": "Draft started",
     "application.assigned": "Assigned to a CAP officer",
+    "application.agenda_added": "Put on a panel meeting's agenda",
+    "application.agenda_moved": "Moved to another panel meeting",
+    "application.outcome_notice_sent": "Outcome notice sent to the school",
+    "application.outcome_notice_overdue": "Outcome notice overdue: not sent within 3 working days",
     **{t.event: t.done for t in TRANSITIONS.values()},
 }

@@ -54,7 +54,7 @@ def panel_for(application: Application, step: str):
 # --- Agendas ----------------------------------------------------------------------------
 
 
-def agenda_add(*, application: Application, step: str, reached_on: dt.date) -> AgendaItem:
+def agenda_add(*, application: Application, step: str, reached_on: dt.date, by: User) -> AgendaItem:
     """Put an application on the next meeting of the panel for `step` whose referral
     deadline it met. Called by the services that bring it to a panel step."""
     panel = panel_for(application, step)
@@ -66,10 +66,10 @@ def agenda_add(*, application: Application, step: str, reached_on: dt.date) -> A
             f"No meeting of the {panel.name} is in the calendar after {long_date(reached_on)}: "
             "the CAP manager adds the year's meetings first."
         )
-    return _item_create(application=application, meeting=meeting, step=step)
+    return _item_create(application=application, meeting=meeting, step=step, by=by)
 
 
-def _item_create(*, application, meeting, step, moved_from=None, reason="") -> AgendaItem:
+def _item_create(*, application, meeting, step, by, moved_from=None, reason="") -> AgendaItem:
     item = AgendaItem.objects.create(
         application=application,
         meeting=meeting,
@@ -79,6 +79,7 @@ def _item_create(*, application, meeting, step, moved_from=None, reason="") -> A
     )
     Application.objects.filter(pk=application.pk).update(panel_step=step)
     event_record(
+        actor=by,
         action="application.agenda_added",
         obj=application,
         detail={"meeting": str(meeting.uuid), "item": str(item.uuid)},
@@ -117,7 +118,12 @@ def item_move(*, item: AgendaItem, to: Meeting, reason: str, by: User) -> Agenda
     item.state = ItemState.MOVED
     item.save(update_fields=["state"])
     moved = _item_create(
-        application=item.application, meeting=to, step=item.step, moved_from=item, reason=reason
+        application=item.application,
+        meeting=to,
+        step=item.step,
+        by=by,
+        moved_from=item,
+        reason=reason,
     )
     event_record(
         actor=by,
@@ -204,6 +210,7 @@ def meeting_close(*, meeting: Meeting, by: User) -> list[AgendaItem]:
                 application=item.application,
                 meeting=target,
                 step=item.step,
+                by=by,
                 moved_from=item,
                 reason=f"Not heard on {long_date(meeting.date)}",
             )
@@ -336,12 +343,13 @@ def decision_record(
         detail={"item": str(item.uuid), "outcome": outcome},
     )
     if name == "panel_refer_on":
-        agenda_add(application=application, step=next_step, reached_on=timezone.localdate())
+        agenda_add(application=application, step=next_step, reached_on=timezone.localdate(), by=by)
     elif name == "panel_defer":
         _item_create(
             application=application,
             meeting=deferred_to,
             step=step,
+            by=by,
             moved_from=item,
             reason=f"Deferred on {long_date(meeting.date)}: {information_needed}",
         )

@@ -109,10 +109,3 @@ def send_notice_email(notice_id: int) -> None:
         from_email=None,
         recipient_list=notice.sent_to,
     )
-
-
-@task()
-def mark_overdue_notices() -> int:
-    from panels.services import notices_mark_overdue
-
-    return notices_mark_overdue(today=timezone.localdate())

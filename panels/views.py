@@ -395,12 +395,7 @@ def _letter(request, notice_uuid):
     notice = get_notice_for_user(request.user, notice_uuid)
     if not notice.letter_file:
         raise Http404
-    event_record(
-        actor=request.user,
-        action="application.outcome_letter_downloaded",
-        obj=notice.application,
-        detail={"notice": str(notice.uuid)},
-    )
+    event_record(actor=request.user, action="notice.letter_downloaded", obj=notice)
     return _pdf(read_stored(notice.letter_file), f"outcome-{notice.application.reference}.pdf")
 
 

@@ -374,3 +374,27 @@ def _a_school_day() -> dt.date:
 
 class _Nobody:
     interview_on = None
+
+
+def test_the_sweep_runs_as_a_command_for_the_scheduler(cast, panels, programmes):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    application = at_panel(cast, programmes["flourish"])
+    everyone_present(panels.rap.meetings.today, cast.officer)
+    decide(application, cast.chair)
+    OutcomeNotice.objects.update(due_on=timezone.localdate() - DAY)
+    out = StringIO()
+    call_command("mark_overdue_notices", stdout=out)
+    assert out.getvalue().strip() == "1 outcome notice marked overdue."
+    assert OutcomeNotice.objects.get().overdue_at is not None
+
+
+def test_a_withdrawn_application_leaves_the_agenda(cast, panels, programmes):
+    application = at_panel(cast, programmes["flourish"])
+    application_services.application_withdraw(
+        application=application, reason="Moved school", version=application.version, by=cast.alice
+    )
+    assert application.agenda_items.get().state == ItemState.WITHDRAWN
+    assert selectors.agenda(panels.rap.meetings.today) == []

@@ -372,3 +372,28 @@ def test_meeting_pages_make_the_same_queries_for_two_items_as_for_six(
     for _ in range(4):
         at_panel(cast, programmes["refocus"])
     assert _queries(client, url) == few
+
+
+def test_only_the_cap_manager_keeps_panel_members_in_the_admin(client, cast, panels):
+    url = reverse("admin:panels_panelmember_changelist")
+    for who in ("officer", "chair", "alice"):
+        client.force_login(getattr(cast, who))
+        assert client.get(url).status_code in (302, 403, 404)
+    client.force_login(cast.manager)
+    page = client.get(url).content.decode()
+    assert "Hana Head" in page
+
+
+def test_the_admin_refuses_a_member_without_the_panel_member_role(client, cast, panels):
+    client.force_login(cast.manager)
+    response = client.post(
+        reverse("admin:panels_panelmember_add"),
+        {
+            "panel": panels.rap.panel.pk,
+            "user": cast.alice.pk,
+            "position": "member",
+            "is_active": "on",
+        },
+    )
+    assert "Give this person the panel member role" in response.content.decode()
+    assert not cast.alice.panel_seats.exists()
