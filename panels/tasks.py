@@ -1,5 +1,6 @@
-"""Background work for panels, run by `manage.py db_worker`: the pack and letter PDFs, the
-e-mails, and the daily sweep for overdue outcome notices."""
+"""Background work for panels, run by `manage.py db_worker`: the pack and letter PDFs and
+the e-mails. The sweep for overdue outcome notices is `manage.py mark_overdue_notices`,
+which the platform's scheduler runs daily."""
 
 from django.conf import settings
 from django.core.files.base import ContentFile
