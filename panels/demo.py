@@ -4,8 +4,7 @@ the services, so timelines, decisions and notices are real. Demo only."""
 
 from django.utils import timezone
 
-from accounts.models import Organisation, Role, User
-from accounts.services import membership_create
+from accounts.models import Organisation, User
 from applications import services as application_services
 from applications.demo import demo_submit
 from applications.models import Application
@@ -23,7 +22,8 @@ def _user(name: str) -> User:
     return User.objects.get(email=f"{name}@{DOMAIN}")
 
 
-def load_demo_panels(*, school_a: Organisation, school_b: Organisation) -> None:
+def load_demo_panels(*, school: Organisation) -> None:
+    """Panel work from one school: school A's students are on the provider route."""
     today = timezone.localdate()
     year = year_current()
     # Panel work needs the year's meetings around today: a demo of a past year has none.
@@ -31,24 +31,21 @@ def load_demo_panels(*, school_a: Organisation, school_b: Organisation) -> None:
         return
     if PanelMember.objects.filter(panel__year=year).exists():
         return
-    chair, member, officer = _user("panel.chair"), _user("panel.member"), _user("officer")
-    headteacher, early_help = _user("headteacher"), _user("early.help")
-    membership_create(user=headteacher, organisation=school_a, role=Role.PANEL_MEMBER, by=None)
-    agency = early_help.memberships.first().organisation
-    membership_create(user=early_help, organisation=agency, role=Role.PANEL_MEMBER, by=None)
+    chair, vice, officer = _user("panel.chair"), _user("panel.vice"), _user("officer")
+    member, headteacher = _user("panel.member"), _user("panel.head")
     for panel in year.panels.all():
         PanelMember.objects.create(panel=panel, user=chair, position=SeatPosition.CHAIR)
+        PanelMember.objects.create(panel=panel, user=vice, position=SeatPosition.VICE_CHAIR)
         PanelMember.objects.create(
             panel=panel, user=member, represents=member.memberships.first().organisation
         )
-        PanelMember.objects.create(panel=panel, user=early_help, represents=agency)
-        # A secondary headteacher, conflicted on her own school's items.
-        PanelMember.objects.create(panel=panel, user=headteacher, represents=school_a)
+        # A secondary headteacher, conflicted on his own school's items.
+        PanelMember.objects.create(panel=panel, user=headteacher, represents=school)
 
     programmes = {p.key: p for p in Programme.objects.filter(year=year)}
-    coordinator_a, coordinator_b = _user("coordinator"), _user("coordinator.b")
+    coordinator = _user("coordinator.b")
 
-    def submitted(programme: Programme, school: Organisation, by: User) -> Application | None:
+    def submitted(programme: Programme) -> Application | None:
         """The first student at the school who may go on the programme, submitted."""
         course = programme.courses.first() if programme.offers_courses else None
         taken = Application.objects.values("student")
@@ -56,7 +53,9 @@ def load_demo_panels(*, school_a: Organisation, school_b: Organisation) -> None:
             if year_group(student.date_of_birth, year.starts_on.year) not in programme.year_groups:
                 continue
             try:
-                return demo_submit(student=student, programme=programme, course=course, by=by)
+                return demo_submit(
+                    student=student, programme=programme, course=course, by=coordinator
+                )
             except application_services.SubmitRefused:
                 continue
         return None
@@ -76,7 +75,7 @@ def load_demo_panels(*, school_a: Organisation, school_b: Organisation) -> None:
         .order_by("-date")
         .first()
     )
-    application = transfer and submitted(transfer, school_b, coordinator_b)
+    application = transfer and submitted(transfer)
     if heard and application:
         # Submitted in time for that meeting.
         Application.objects.filter(pk=application.pk).update(
@@ -99,14 +98,11 @@ def load_demo_panels(*, school_a: Organisation, school_b: Organisation) -> None:
 
     # Flourish and Refocus waiting for the next Review and Authorisation Panel, whose pack
     # is published; Focus 11 waiting for CAP's check.
-    for key, school, by in [
-        ("flourish", school_a, coordinator_a),
-        ("refocus", school_b, coordinator_b),
-    ]:
-        if key in programmes and (application := submitted(programmes[key], school, by)):
+    for key in ("flourish", "refocus"):
+        if key in programmes and (application := submitted(programmes[key])):
             referred(application)
     if "focus-11" in programmes:
-        submitted(programmes["focus-11"], school_b, coordinator_b)
+        submitted(programmes["focus-11"])
     if rap:
         coming = (
             Meeting.objects.filter(panel=rap, date__gte=today, items__isnull=False)

@@ -148,7 +148,7 @@ def test_flourish_is_heard_decided_and_notified_then_goes_to_the_provider(today_
     journey.goto(f"/casework/applications/{application.uuid}/")
     expect(page.get_by_text("Send the pack to the provider").first).to_be_visible()
     sign_out(journey)
-    sign_in_as(journey, "coordinator")
+    sign_in_as(journey, "coordinator.b")
     journey.goto(f"/schools/applications/{application.uuid}/")
     expect(page.get_by_role("link", name=re.compile("Download the outcome letter"))).to_be_visible()
     application.refresh_from_db()

@@ -67,7 +67,9 @@ DEMO_USERS = [
     ("manager", "Rachel Turner", "CAP manager", "la", Role.CAP_MANAGER),
     ("safeguarding", "Joanne Price", "CAP safeguarding lead", "la", Role.DSL),
     ("panel.chair", "David Clarke", "LA officer, panel chair", "la", Role.PANEL_MEMBER),
+    ("panel.vice", "Lauren Bell", "LA officer, panel vice chair", "la", Role.PANEL_MEMBER),
     ("panel.member", "Nadia Ali", "Early Help manager, panel member", "agency", Role.PANEL_MEMBER),
+    ("panel.head", "Paul Reid", "Headteacher, panel member", SCHOOL_B, Role.PANEL_MEMBER),
     ("provider", "Kelly Morgan", "Course leader", "provider", Role.PROVIDER_STAFF),
     ("academy", "Imran Hussain", "Refocus lead", "academy", Role.PROVIDER_STAFF),
     ("early.help", "Sophie Wright", "Early Help worker", "agency", Role.AGENCY_PROFESSIONAL),
@@ -231,7 +233,7 @@ class Command(BaseCommand):
                 if not student.carers.exists():
                     Carer.objects.bulk_create(carers)
         load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
-        load_demo_panels(school_a=schools[SCHOOL_A], school_b=schools[SCHOOL_B])
+        load_demo_panels(school=schools[SCHOOL_B])
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),
