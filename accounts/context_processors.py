@@ -1,7 +1,14 @@
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.permissions import AREA_LABELS, Area, areas_of, can_use_admin, can_view_model
+from accounts.permissions import (
+    AREA_LABELS,
+    Area,
+    areas_of,
+    can_use_admin,
+    can_view_model,
+    is_dsl,
+)
 
 
 def service(request) -> dict:
@@ -18,6 +25,8 @@ def service(request) -> dict:
                 nav.append(("Applications", reverse("casework:queue")))
             elif area == Area.PROVIDERS:
                 nav.append(("Packs", reverse("providers:packs")))
+        if is_dsl(user):
+            nav.append(("Safeguarding", reverse("safeguarding:queue")))
         if can_view_model(user):
             nav.append(("Model of support", reverse("programmes:model")))
         if can_use_admin(user):

@@ -16,6 +16,7 @@ from accounts.services import membership_create
 from applications.demo import load_demo_applications
 from lib.dates import academic_year_start
 from programmes.models import AcademicYear, Subscription
+from safeguarding.demo import load_demo_safeguarding
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
 K = OrganisationKind
@@ -229,6 +230,7 @@ class Command(BaseCommand):
                 if not student.carers.exists():
                     Carer.objects.bulk_create(carers)
         load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),

@@ -1,0 +1,140 @@
+"""Demo safeguarding: a student of the demo school placed with the demo provider, and a
+concern the provider's course leader raised about them. It reaches the school's DSL
+(school.dsl) and the CAP safeguarding lead (safeguarding), and nobody else. Driven through
+the services, so the placement's application has a real timeline. Demo only; safe to run
+again."""
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.demo import DEMO_EMAIL_DOMAIN
+from accounts.models import User
+from applications import rules
+from applications import services as applications
+from applications.demo import ANSWERS, PDF
+from applications.models import Application
+from documents.services import document_upload
+from placements.models import Placement
+from programmes.models import Course, EarlyHelpStep
+from programmes.selectors import year_current
+from safeguarding import services
+from safeguarding.models import Category, Concern
+from students.models import Student
+
+ACCOUNT = (
+    "At break {name} told me: “I don’t want to go home tonight, my mum’s boyfriend shouts "
+    "and threw my phone at the wall.” {name} had a red mark on the left forearm about 3 cm "
+    "long and pulled the sleeve down when I looked. {name} was quiet for the rest of the "
+    "morning and did not eat lunch."
+)
+
+
+def _user(name: str) -> User:
+    return User.objects.get(email=f"{name}@{DEMO_EMAIL_DOMAIN}")
+
+
+def _placed_student(*, school_urn: str, provider_ukprn: str) -> Placement | None:
+    """A placement of a school A student at the demo provider, made along the provider
+    route by the demo users."""
+    placement = (
+        Placement.objects.filter(home_school__urn=school_urn, provider__ukprn=provider_ukprn)
+        .order_by("created_at")
+        .first()
+    )
+    if placement is not None:
+        return placement
+    year = year_current()
+    course = (
+        Course.objects.filter(programme__year=year, provider__ukprn=provider_ukprn, weeks__gte=1)
+        .order_by("id")
+        .first()
+    )
+    student = (
+        Student.objects.filter(home_school__urn=school_urn, applications__isnull=True)
+        .order_by("-upn")
+        .first()
+    )
+    if course is None or student is None:
+        return None
+    referrer, officer, provider = _user("coordinator"), _user("officer"), _user("provider")
+    today = timezone.localdate()
+    for step in EarlyHelpStep.values:
+        setattr(student, f"early_help_{step}", True)
+    student.save()
+    a = applications.application_start(student=student, by=referrer)
+    Application.objects.filter(pk=a.pk).update(
+        programme=course.programme,
+        course=course,
+        **ANSWERS,
+        question_answers={
+            q.key: "Yes: set out in the school's plan." for q in course.programme.questions.all()
+        },
+        parental_consent_date=today - dt.timedelta(days=5),
+        plan_starts_on=today + dt.timedelta(days=21),
+        plan_ends_on=today + dt.timedelta(days=120),
+        plan_first_review_on=today + dt.timedelta(days=49),
+    )
+    a.refresh_from_db()
+    for item in rules.required_evidence(a):
+        document_upload(
+            application=a,
+            checklist_item=item,
+            file=SimpleUploadedFile(f"{item.key}.pdf", PDF, "application/pdf"),
+            dated_on=today - dt.timedelta(days=10),
+            by=referrer,
+        )
+    a = applications.application_submit(application=a, version=a.version, by=referrer)
+    a = applications.application_accept(application=a, version=a.version, by=officer)
+    a = applications.application_send_pack(
+        application=a,
+        sections=["reasons", "needs", "voice"],
+        documents=list(a.documents.all()),
+        note="Interview any weekday morning.",
+        version=a.version,
+        by=officer,
+    )
+    a = applications.application_arrange_interview(
+        application=a, on=today, details="10am at the workshop", version=a.version, by=provider
+    )
+    a = applications.application_hold_interview(application=a, version=a.version, by=provider)
+    start = next(
+        (
+            day
+            for day in (today + dt.timedelta(days=n) for n in range(1, 120))
+            if not applications.start_date_problem(a, day, today=today)
+        ),
+        None,
+    )
+    if start is None:  # no school day in the term dates loaded
+        return None
+    a = applications.application_provider_accept(
+        application=a, start_on=start, version=a.version, by=provider
+    )
+    a = applications.application_confirm_start(
+        application=a, start_on=start, version=a.version, by=officer
+    )
+    applications.application_set_up_placement(application=a, version=a.version, by=officer)
+    return Placement.objects.get(application=a)
+
+
+def load_demo_safeguarding(*, school_urn: str, provider_ukprn: str) -> int:
+    if Concern.objects.exists():
+        return 0
+    placement = _placed_student(school_urn=school_urn, provider_ukprn=provider_ukprn)
+    if placement is None:
+        return 0
+    services.concern_raise(
+        student=placement.student,
+        placement=placement,
+        category=Category.objects.get(key="domestic_abuse"),
+        happened_on=timezone.localdate(),
+        account=ACCOUNT.format(name=placement.student.known_as),
+        injuries="Red mark on the left forearm, about 3 cm long. Not photographed.",
+        immediate_actions="Listened, did not ask leading questions, said I would pass "
+        "it on to the people who keep students safe. Raised this straight away.",
+        urgent=True,
+        by=_user("provider"),
+    )
+    return 1
