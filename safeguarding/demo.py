@@ -10,12 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.demo import DEMO_EMAIL_DOMAIN
-from accounts.models import User
+from accounts.models import Organisation, User
 from applications import rules
 from applications import services as applications
 from applications.demo import ANSWERS, PDF
 from applications.models import Application
 from documents.services import document_upload
+from lib.dates import academic_year_start
 from placements.models import Placement
 from programmes.models import Course, EarlyHelpStep
 from programmes.selectors import year_current
@@ -35,6 +36,25 @@ def _user(name: str) -> User:
     return User.objects.get(email=f"{name}@{DEMO_EMAIL_DOMAIN}")
 
 
+def _demo_student(school_urn: str) -> Student:
+    """A Year 10 student of the demo school of their own, so that the other demo students
+    stay as the applications demo left them."""
+    from accounts.management.commands.load_demo import SCHOOLS, synthetic_upn
+
+    index = [urn for urn, *_ in SCHOOLS].index(school_urn) + 1
+    born_in = academic_year_start(timezone.localdate()) - 15
+    student, _ = Student.objects.get_or_create(
+        upn=synthetic_upn(index, 7),
+        defaults={
+            "legal_first_name": "Jordan",
+            "legal_last_name": "Demo-Morris",
+            "date_of_birth": dt.date(born_in, 10, 12),
+            "home_school": Organisation.objects.get(urn=school_urn),
+        },
+    )
+    return student
+
+
 def _placed_student(*, school_urn: str, provider_ukprn: str) -> Placement | None:
     """A placement of a school A student at the demo provider, made along the provider
     route by the demo users."""
@@ -51,13 +71,9 @@ def _placed_student(*, school_urn: str, provider_ukprn: str) -> Placement | None
         .order_by("id")
         .first()
     )
-    student = (
-        Student.objects.filter(home_school__urn=school_urn, applications__isnull=True)
-        .order_by("-upn")
-        .first()
-    )
-    if course is None or student is None:
+    if course is None:
         return None
+    student = _demo_student(school_urn)
     referrer, officer, provider = _user("coordinator"), _user("officer"), _user("provider")
     today = timezone.localdate()
     for step in EarlyHelpStep.values:
