@@ -122,6 +122,9 @@ class ConcernForm(forms.Form):
         if len(choices) == 1:
             self.fields["placement"].initial = choices[0][0]
 
+    def clean_happened_on(self):
+        return _not_in_future(self.cleaned_data["happened_on"], "The date it happened")
+
     def clean_placement(self):
         key = self.cleaned_data["placement"]
         return None if key == NOT_ON_A_PLACEMENT else self.placements[key]
@@ -193,6 +196,15 @@ class ActionForm(forms.Form):
         limit=NOTE_MAX_LENGTH,
         hint="Who you spoke to, their reference, what was agreed.",
     )
+
+    def clean_taken_on(self):
+        return _not_in_future(self.cleaned_data["taken_on"], "The date of the action")
+
+
+def _not_in_future(day, label: str):
+    if day is not None and day > timezone.localdate():
+        raise forms.ValidationError(f"{label} must be today or in the past")
+    return day
 
 
 class CloseForm(forms.Form):

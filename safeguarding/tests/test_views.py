@@ -320,3 +320,31 @@ def test_concerns_are_not_in_the_student_pages_search_or_application_timeline(
             assert response.status_code == 200, url
             assert concern.reference not in response.text
             assert ACCOUNT not in response.text
+
+
+@pytest.mark.parametrize("name", ["acknowledge", "update", "action", "close", "concern"])
+def test_other_methods_are_refused(client, cast, concern, name):
+    client.force_login(cast.school_dsl)
+    url = reverse(f"safeguarding:{name}", args=[concern.uuid])
+    assert client.put(url).status_code == 405
+    assert client.delete(url).status_code == 405
+    assert not Entry.objects.exists()
+    assert Concern.objects.get(pk=concern.pk).account == ACCOUNT
+
+
+def test_a_future_action_date_is_refused_beside_the_field(client, cast, concern):
+    client.force_login(cast.school_dsl)
+    later = timezone.localdate() + dt.timedelta(days=3)
+    response = client.post(
+        reverse("safeguarding:action", args=[concern.uuid]),
+        {
+            "action": "police",
+            "taken_on_day": later.day,
+            "taken_on_month": later.month,
+            "taken_on_year": later.year,
+        },
+    )
+    assert response.context["form"].errors["taken_on"] == [
+        "The date of the action must be today or in the past"
+    ]
+    assert not Entry.objects.exists()
