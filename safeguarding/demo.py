@@ -21,8 +21,9 @@ from placements.models import Placement
 from programmes.models import Course, EarlyHelpStep
 from programmes.selectors import year_current
 from safeguarding import services
+from safeguarding.categories import categories_ensure
 from safeguarding.models import Category, Concern
-from students.models import Student
+from students.models import Carer, Student
 
 ACCOUNT = (
     "At break {name} told me: “I don’t want to go home tonight, my mum’s boyfriend shouts "
@@ -43,42 +44,57 @@ def _demo_student(school_urn: str) -> Student:
 
     index = [urn for urn, *_ in SCHOOLS].index(school_urn) + 1
     born_in = academic_year_start(timezone.localdate()) - 15
-    student, _ = Student.objects.get_or_create(
+    student, created = Student.objects.get_or_create(
         upn=synthetic_upn(index, 7),
         defaults={
             "legal_first_name": "Jordan",
             "legal_last_name": "Demo-Morris",
             "date_of_birth": dt.date(born_in, 10, 12),
             "home_school": Organisation.objects.get(urn=school_urn),
+            **{f"early_help_{step}": True for step in EarlyHelpStep.values},
         },
     )
+    if created:
+        Carer.objects.create(
+            student=student,
+            name="Gemma Demo-Morris",
+            relationship="Mother",
+            phone="07700 900123",
+            email="gemma.demo-morris@example.com",
+            has_parental_responsibility=True,
+            lives_with_student=True,
+            consent_to_contact=True,
+        )
     return student
 
 
 def _placed_student(*, school_urn: str, provider_ukprn: str) -> Placement | None:
     """A placement of a school A student at the demo provider, made along the provider
     route by the demo users."""
-    placement = (
-        Placement.objects.filter(home_school__urn=school_urn, provider__ukprn=provider_ukprn)
-        .order_by("created_at")
-        .first()
-    )
-    if placement is not None:
-        return placement
-    year = year_current()
+    student = _demo_student(school_urn)
+    if Application.objects.filter(student=student).exists():
+        # Made on an earlier run: its placement, if the route got that far.
+        return Placement.objects.filter(student=student).first()
     course = (
-        Course.objects.filter(programme__year=year, provider__ukprn=provider_ukprn, weeks__gte=1)
+        Course.objects.filter(
+            programme__year=year_current(), provider__ukprn=provider_ukprn, weeks__gte=1
+        )
         .order_by("id")
         .first()
     )
-    if course is None:
-        return None
-    student = _demo_student(school_urn)
-    referrer, officer, provider = _user("coordinator"), _user("officer"), _user("provider")
     today = timezone.localdate()
-    for step in EarlyHelpStep.values:
-        setattr(student, f"early_help_{step}", True)
-    student.save()
+    interviewed = Application(interview_on=today)
+    start = next(
+        (
+            day
+            for day in (today + dt.timedelta(days=n) for n in range(1, 120))
+            if not applications.start_date_problem(interviewed, day, today=today)
+        ),
+        None,
+    )
+    if course is None or start is None:
+        return None  # no current year, or no school day in the term dates loaded
+    referrer, officer, provider = _user("coordinator"), _user("officer"), _user("provider")
     a = applications.application_start(student=student, by=referrer)
     Application.objects.filter(pk=a.pk).update(
         programme=course.programme,
@@ -115,16 +131,6 @@ def _placed_student(*, school_urn: str, provider_ukprn: str) -> Placement | None
         application=a, on=today, details="10am at the workshop", version=a.version, by=provider
     )
     a = applications.application_hold_interview(application=a, version=a.version, by=provider)
-    start = next(
-        (
-            day
-            for day in (today + dt.timedelta(days=n) for n in range(1, 120))
-            if not applications.start_date_problem(a, day, today=today)
-        ),
-        None,
-    )
-    if start is None:  # no school day in the term dates loaded
-        return None
     a = applications.application_provider_accept(
         application=a, start_on=start, version=a.version, by=provider
     )
@@ -138,6 +144,7 @@ def _placed_student(*, school_urn: str, provider_ukprn: str) -> Placement | None
 def load_demo_safeguarding(*, school_urn: str, provider_ukprn: str) -> int:
     if Concern.objects.exists():
         return 0
+    categories_ensure(Category)  # a test database flushed between tests has none
     placement = _placed_student(school_urn=school_urn, provider_ukprn=provider_ukprn)
     if placement is None:
         return 0

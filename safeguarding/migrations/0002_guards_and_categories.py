@@ -1,32 +1,10 @@
-"""The append-only triggers on concerns and entries, and the categories of concern: the kinds
-Keeping children safe in education names. Both reverse."""
+"""The append-only triggers on concerns and entries, and the starting categories of concern
+(safeguarding.categories). Both reverse."""
 
 from django.db import migrations
 
+from safeguarding.categories import CATEGORIES, categories_ensure
 from safeguarding.db import drop_guards, install_guards
-
-CATEGORIES = [
-    ("physical_abuse", "Physical abuse", ""),
-    ("emotional_abuse", "Emotional abuse", ""),
-    ("sexual_abuse", "Sexual abuse", ""),
-    ("neglect", "Neglect", ""),
-    (
-        "child_on_child",
-        "Child-on-child abuse",
-        "Including bullying, sexual violence and harassment, and sharing nudes.",
-    ),
-    (
-        "exploitation",
-        "Criminal or sexual exploitation",
-        "Including county lines.",
-    ),
-    ("online_safety", "Online safety", ""),
-    ("mental_health", "Mental health or self-harm", ""),
-    ("radicalisation", "Radicalisation", ""),
-    ("domestic_abuse", "Domestic abuse", ""),
-    ("missing_education", "Missing from education", ""),
-    ("other", "Other", ""),
-]
 
 
 def install(apps, schema_editor):
@@ -38,11 +16,7 @@ def drop(apps, schema_editor):
 
 
 def load_categories(apps, schema_editor):
-    Category = apps.get_model("safeguarding", "Category")
-    for order, (key, name, hint) in enumerate(CATEGORIES, start=1):
-        Category.objects.get_or_create(
-            key=key, defaults={"name": name, "hint": hint, "order": order * 10}
-        )
+    categories_ensure(apps.get_model("safeguarding", "Category"))
 
 
 def remove_categories(apps, schema_editor):

@@ -9,6 +9,7 @@ from applications.tests.factories import load_model
 from placements.models import Placement
 from programmes.models import Programme
 from safeguarding import db as safeguarding_db
+from safeguarding.categories import categories_ensure
 from safeguarding.models import Category, Concern
 from safeguarding.services import concern_raise
 from students.tests.factories import StudentFactory
@@ -18,8 +19,10 @@ ACCOUNT = "Said their stepfather hit them with a belt last night. Bruise on the 
 
 @pytest.fixture(autouse=True)
 def guards(db):
-    """A browser test earlier in the same process may have lifted the triggers."""
+    """A browser test earlier in the same process may have lifted the triggers and flushed
+    the categories the migration loaded."""
     safeguarding_db.install_guards(connection)
+    categories_ensure(Category)
 
 
 @pytest.fixture
