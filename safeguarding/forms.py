@@ -47,6 +47,13 @@ class YesNo(forms.TypedChoiceField):
         )
 
 
+def _category_label(category: Category) -> str:
+    """The category's name with its hint, such as "Criminal or sexual exploitation
+    (including county lines)"."""
+    hint = category.hint.strip().rstrip(".")
+    return f"{category.name} ({hint[:1].lower()}{hint[1:]})" if hint else category.name
+
+
 class ConcernForm(forms.Form):
     placement = forms.ChoiceField(
         label="Where did you see or hear it?",
@@ -103,6 +110,7 @@ class ConcernForm(forms.Form):
 
     def __init__(self, *args, placements, must_choose: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].label_from_instance = _category_label
         self.placements = {str(p.uuid): p for p in placements}
         choices = [
             (

@@ -348,3 +348,10 @@ def test_a_future_action_date_is_refused_beside_the_field(client, cast, concern)
         "The date of the action must be today or in the past"
     ]
     assert not Entry.objects.exists()
+
+
+def test_the_categories_are_offered_with_their_hints(client, cast, student):
+    client.force_login(cast.alice)
+    page = client.get(reverse("safeguarding:raise", args=[student.uuid]))
+    assert "Criminal or sexual exploitation (including county lines)" in page.text
+    assert "Neglect" in page.text
