@@ -24,16 +24,19 @@ def document_root(settings, tmp_path):
 @pytest.fixture
 def transactional_db(transactional_db, django_db_blocker):
     """Browser tests need a flushed database between tests. Django flushes SQLite with
-    DELETE, which the audit table's append-only trigger refuses, so the trigger is lifted
-    for the flush only; test_append_only puts it back before checking it."""
+    DELETE, which the append-only triggers of the audit and safeguarding tables refuse, so
+    they are lifted for the flush only; the tests of the triggers put them back first."""
     from django.db import connection
 
     from audit.db import drop_guards, install_guards
+    from safeguarding import db as safeguarding_db
 
     install_guards(connection)
+    safeguarding_db.install_guards(connection)
     yield
     if connection.vendor == "sqlite":
         drop_guards(connection)
+        safeguarding_db.drop_guards(connection)
 
 
 @pytest.fixture

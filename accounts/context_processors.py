@@ -8,6 +8,7 @@ from accounts.permissions import (
     can_run_panels,
     can_use_admin,
     can_view_model,
+    is_dsl,
 )
 
 
@@ -28,6 +29,8 @@ def service(request) -> dict:
                     nav.append(("Panels", reverse("casework_meetings:meetings")))
             elif area == Area.PROVIDERS:
                 nav.append(("Packs", reverse("providers:packs")))
+        if is_dsl(user):
+            nav.append(("Safeguarding", reverse("safeguarding:queue")))
         if can_view_model(user):
             nav.append(("Model of support", reverse("programmes:model")))
         if can_use_admin(user):

@@ -13,6 +13,11 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["object_id", "action"]
     list_select_related = ["actor"]
 
+    def get_queryset(self, request):
+        # Safeguarding events stay with the safeguarding leads: even who raised or read a
+        # concern would tell the admin's users something (safeguarding.selectors.readers_of).
+        return super().get_queryset(request).exclude(action__startswith="safeguarding.")
+
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "documents",
     "placements",
     "panels",
+    "safeguarding",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +199,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Safeguarding (the safeguarding app) -------------------------------------------------
+# An urgent concern that no designated safeguarding lead has acknowledged this many minutes
+# after it was raised is escalated to the CAP safeguarding lead.
+CAP_SAFEGUARDING_ESCALATE_AFTER_MINUTES = env_int("CAP_SAFEGUARDING_ESCALATE_AFTER_MINUTES", 60)
 
 # --- Documents (the documents app): the secure file store ---------------------------------
 # Uploaded evidence is kept encrypted, outside the web root and the static files. No URL

@@ -13,6 +13,7 @@ urlpatterns = [
     path("providers/", include("applications.urls_providers")),
     path("model/", include("programmes.urls")),
     path("documents/", include("documents.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
     path("admin/", admin_site.urls),
 ]
 

@@ -82,7 +82,9 @@ def test_the_demo_has_applications_waiting_at_each_step(model, settings):
     # Supported Transfer (decided once, now with the Headteachers' panel), Flourish and
     # Refocus on the next panel's agenda, and Focus 11 waiting for CAP's check.
     panel_routes = ["at_panel", "at_panel", "at_panel", "submitted"]
+    # The placement the safeguarding demo's concern is raised on.
+    safeguarding = ["placed"]
     statuses = Application.objects.values_list("status", flat=True)
-    assert sorted(statuses) == sorted(provider_route + panel_routes)
+    assert sorted(statuses) == sorted(provider_route + panel_routes + safeguarding)
     call_command("load_demo")
-    assert Application.objects.count() == 9
+    assert Application.objects.count() == 10

@@ -17,6 +17,7 @@ from applications.demo import load_demo_applications
 from lib.dates import academic_year_start
 from panels.demo import load_demo_panels
 from programmes.models import AcademicYear, Subscription
+from safeguarding.demo import load_demo_safeguarding
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
 K = OrganisationKind
@@ -234,6 +235,7 @@ class Command(BaseCommand):
                     Carer.objects.bulk_create(carers)
         load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
         load_demo_panels(school=schools[SCHOOL_B])
+        load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),
