@@ -14,10 +14,13 @@ def service(request) -> dict:
             if area == Area.SCHOOLS:
                 nav.append(("Students", reverse("students:list")))
                 nav.append(("Applications", reverse("applications:list")))
+                nav.append(("Course directory", reverse("quality:directory")))
             elif area == Area.CASEWORK:
                 nav.append(("Applications", reverse("casework:queue")))
+                nav.append(("Providers", reverse("quality:overview")))
             elif area == Area.PROVIDERS:
                 nav.append(("Packs", reverse("providers:packs")))
+                nav.append(("Compliance", reverse("quality:compliance_home")))
         if can_view_model(user):
             nav.append(("Model of support", reverse("programmes:model")))
         if can_use_admin(user):

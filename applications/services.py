@@ -24,6 +24,7 @@ from documents.services import document_remove
 from lib.dates import is_working_day, long_date
 from placements.models import Placement
 from programmes.models import Subscription, Term
+from quality.services import provider_gate
 from students.models import Student
 
 
@@ -229,6 +230,10 @@ def application_send_pack(
     the documents."""
     if application.course_id is None:
         raise NotAllowed("The application has no course, so there is no provider to send to.")
+    if refusal := provider_gate(
+        provider=application.course.provider, step="send_pack", application=application, by=by
+    ):
+        raise NotAllowed(refusal)
     application = _transition(
         application,
         "send_pack",
@@ -302,6 +307,13 @@ def application_set_up_placement(*, application: Application, version: int, by: 
     """The record the placement work builds on: who, what, where, from when, how often."""
     if application.course is None or application.course.weeks < 1:
         raise NotAllowed("The course has no length, so the placement's end cannot be worked out.")
+    if refusal := provider_gate(
+        provider=application.course.provider,
+        step="set_up_placement",
+        application=application,
+        by=by,
+    ):
+        raise NotAllowed(refusal)
     application = _transition(application, "set_up_placement", version=version, by=by)
     course = application.course
     Placement.objects.create(

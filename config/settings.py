@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "applications",
     "documents",
     "placements",
+    "quality",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("providers/", include("applications.urls_providers")),
     path("model/", include("programmes.urls")),
     path("documents/", include("documents.urls")),
+    path("", include("quality.urls")),
     path("admin/", admin_site.urls),
 ]
 

@@ -16,6 +16,7 @@ from accounts.services import membership_create
 from applications.demo import load_demo_applications
 from lib.dates import academic_year_start
 from programmes.models import AcademicYear, Subscription
+from quality.demo import load_demo_lapsed_application, load_demo_quality
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
 K = OrganisationKind
@@ -228,7 +229,9 @@ class Command(BaseCommand):
                 carers = _carers(rng, student)
                 if not student.carers.exists():
                     Carer.objects.bulk_create(carers)
+        load_demo_quality()  # before the applications: packs go only to approved providers
         load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        load_demo_lapsed_application()
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),
