@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import PROVIDER_KINDS, Organisation
 from accounts.permissions import Area, can_manage_quality, check_can_manage_quality
 from accounts.views import area_required
+from lib.forms import posted
 from quality import selectors, services
 from quality.forms import (
     ContactForm,
@@ -106,7 +107,7 @@ def record_edit(request, organisation_uuid):
     }
     if record:
         initial |= {name: getattr(record, name) for name in services.RECORD_FIELDS}
-    form = ProviderRecordForm(request.POST or None, initial=initial)
+    form = ProviderRecordForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.provider_record_save(
@@ -127,7 +128,7 @@ def record_edit(request, organisation_uuid):
 def _simple_add(request, record_uuid, *, form_class, service, title, done):
     check_can_manage_quality(request.user)
     record = get_record(record_uuid)
-    form = form_class(request.POST or None)
+    form = form_class(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             service(provider=record, data=form.cleaned_data, by=request.user)
@@ -199,7 +200,7 @@ def evidence_approve(request, record_uuid, evidence_uuid):
 def evidence_reject(request, record_uuid, evidence_uuid):
     evidence = _waiting_evidence(record_uuid, evidence_uuid)
     check_can_manage_quality(request.user)
-    form = RejectForm(request.POST or None)
+    form = RejectForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.evidence_reject(
@@ -233,7 +234,7 @@ def review_new(request, record_uuid):
     areas = [a.area for a in standing.areas]
     # Start from what the evidence says about each area.
     initial = {f"rating_{a.area.key}": a.rating for a in standing.areas}
-    form = ReviewForm(request.POST or None, areas=areas, initial=initial)
+    form = ReviewForm(posted(request), areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.review_record(
@@ -260,7 +261,7 @@ def review_new(request, record_uuid):
 def visit_new(request, record_uuid):
     check_can_manage_quality(request.user)
     record = get_record(record_uuid)
-    form = VisitScheduleForm(request.POST or None, sites=record.sites.all())
+    form = VisitScheduleForm(posted(request), sites=record.sites.all())
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_schedule(
@@ -294,7 +295,7 @@ def visit_record(request, record_uuid, visit_uuid):
     if visit.visited_on:
         messages.error(request, "This visit has already been recorded.")
         return redirect("quality:provider", record_uuid)
-    form = VisitRecordForm(request.POST or None, initial={"visited_on": visit.scheduled_on})
+    form = VisitRecordForm(posted(request), initial={"visited_on": visit.scheduled_on})
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_record(visit=visit, by=request.user, **form.cleaned_data)

@@ -20,6 +20,7 @@ from accounts.permissions import (
 from accounts.views import area_required
 from applications import journey
 from applications import services as application_services
+from lib.forms import posted
 from quality import directory
 from quality.forms import ApplyForm, DirectoryFilterForm
 from quality.models import ProviderRecord
@@ -112,7 +113,7 @@ def apply(request, course_uuid):
     chosen, for one of the school's students, and continue from the page after the
     course."""
     course = get_directory_course(course_uuid)
-    form = ApplyForm(request.POST or None, students=_students_for(request.user))
+    form = ApplyForm(posted(request), students=_students_for(request.user))
     if request.method == "POST" and form.is_valid():
         student = form.cleaned_data["student"]
         application = application_services.application_start(student=student, by=request.user)

@@ -19,6 +19,7 @@ from accounts.permissions import (
     provider_records_visible_to,
 )
 from accounts.views import area_required
+from lib.forms import posted
 from quality import selectors, services
 from quality.forms import EvidenceForm
 from quality.models import Evidence, EvidenceItem, EvidenceStatus, ProviderRecord
@@ -81,7 +82,7 @@ def evidence_new(request, record_uuid, item_key):
     item = EvidenceItem.objects.select_related("area").filter(key=item_key).first()
     if item is None:
         raise Http404
-    form = EvidenceForm(request.POST or None, request.FILES or None, item=item)
+    form = EvidenceForm(*posted(request, files=True), item=item)
     if request.method == "POST" and form.is_valid():
         try:
             services.evidence_submit(
