@@ -78,8 +78,10 @@ def test_the_demo_has_applications_waiting_at_each_step(model, settings):
     services.academic_year_rollover(source=AcademicYear.objects.get(name="2025-26"))
     settings.CAP_DEMO_MODE = True
     call_command("load_demo")
+    # Five along the provider route, and one accepted for the provider whose insurance has
+    # expired (quality.demo), waiting for its pack.
     assert sorted(Application.objects.values_list("status", flat=True)) == sorted(
-        ["submitted", "returned", "pack_sent", "interview_held", "provider_accepted"]
+        ["submitted", "returned", "pack_sent", "interview_held", "provider_accepted", "accepted"]
     )
     call_command("load_demo")
-    assert Application.objects.count() == 5
+    assert Application.objects.count() == 6
