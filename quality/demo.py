@@ -35,6 +35,22 @@ EXPIRING_UKPRN = "19990003"  # Quinton Park Hair and Beauty: DSL training about 
 EXPIRING_ITEM = "dsl-training"
 WAITING_UKPRN = "19990001"  # Canalside Construction Skills: a new policy waiting for CAP
 WAITING_ITEM = "safeguarding-policy"
+CONFIRMATIONS = {
+    "scr-confirmation": (
+        "Every member of staff working with students has an enhanced DBS check with a barred "
+        "list check, recorded on the single central record."
+    ),
+    "school-safeguarding-letter": (
+        "We confirm that we have carried out on everyone working with your students the "
+        "safeguarding checks a school would carry out on its own staff, and that we will tell "
+        "you of any change that might put a student at risk."
+    ),
+    "attendance-procedure": (
+        "Attendance is taken at the start of every morning and afternoon session and absences "
+        "are reported to the school and to CAP by 10am."
+    ),
+    "gems-declaration": "We meet the council's GEMS requirements, reviewed this year.",
+}
 DSL_NAMES = ["Sam Demo-Patel", "Chris Demo-Walsh", "Jo Demo-Okoro", "Alex Demo-Nowak"]
 
 
@@ -122,10 +138,7 @@ def _provider(organisation, index, *, items, areas, officer, today) -> None:
             evidence.size = len(PDF)
             evidence.stored_name = storage.save(new_stored_name(), ContentFile(PDF))
         else:
-            evidence.confirmation = (
-                "Confirmed by the director: every member of staff working with students has an "
-                "enhanced DBS check with barred list, recorded on the single central record."
-            )
+            evidence.confirmation = CONFIRMATIONS[item.key]
         rows.append(evidence)
     Evidence.objects.bulk_create(rows)
     services.review_record(

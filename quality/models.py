@@ -134,6 +134,7 @@ class ComplianceArea(models.Model):
 
     key = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
+    short_name = models.CharField(max_length=20, help_text="For column headings.")
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -67,6 +67,7 @@ def framework_load(*, path: Path = FRAMEWORK_FILE) -> dict[str, int]:
                 key=area_data["key"],
                 defaults={
                     "name": area_data["name"],
+                    "short_name": area_data.get("short_name") or area_data["name"][:20],
                     "description": area_data.get("description", ""),
                     "order": order,
                 },
@@ -123,6 +124,16 @@ def provider_record_save(
     for name in ORGANISATION_FIELDS:
         if name in data:
             setattr(organisation, name, data[name])
+    taken = {
+        name: f"Another organisation in CAP already has this {name.upper()}"
+        for name in ("urn", "ukprn")
+        if getattr(organisation, name)
+        and Organisation.objects.filter(**{name: getattr(organisation, name)})
+        .exclude(pk=organisation.pk)
+        .exists()
+    }
+    if taken:
+        raise ValidationError(taken)
     organisation.full_clean()
     organisation.save()
     record = ProviderRecord.objects.filter(organisation=organisation).first()

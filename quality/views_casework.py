@@ -21,7 +21,14 @@ from quality.forms import (
     VisitRecordForm,
     VisitScheduleForm,
 )
-from quality.models import Evidence, EvidenceStatus, ProviderRecord, Visit
+from quality.models import Evidence, EvidenceStatus, ProviderRecord, ProviderStatus, Visit
+
+STATUS_ORDER = {
+    ProviderStatus.SUSPENDED: 0,
+    ProviderStatus.NOT_ASSESSED: 1,
+    ProviderStatus.CONDITIONS: 2,
+    ProviderStatus.APPROVED: 3,
+}
 
 
 def get_record(record_uuid) -> ProviderRecord:
@@ -53,7 +60,11 @@ def overview(request):
         "quality/casework/overview.html",
         {
             "areas": selectors.framework(),
-            "rows": [(record, found[record.pk]) for record in records],
+            # The providers that need attention first.
+            "rows": sorted(
+                ((record, found[record.pk]) for record in records),
+                key=lambda row: (STATUS_ORDER[row[1].status], row[0].organisation.name),
+            ),
             "without_record": without_record,
             "can_manage": can_manage_quality(request.user),
         },

@@ -21,12 +21,13 @@ from accounts.views import area_required
 from applications import journey
 from applications import services as application_services
 from lib.forms import posted
-from quality import directory
+from quality import directory, selectors
 from quality.forms import ApplyForm, DirectoryFilterForm
 from quality.models import ProviderRecord
 from students.models import Student
 
 PAGE_SIZE = 20
+SAFEGUARDING_CONFIRMATION = "school-safeguarding-letter"
 
 
 def _directory_user(view):
@@ -86,12 +87,26 @@ def search(request):
 def course(request, course_uuid):
     course = get_directory_course(course_uuid)
     record = ProviderRecord.objects.filter(organisation=course.provider).first()
+    standing = selectors.standings([record])[record.pk]
+    # What KCSIE asks schools to obtain before placing a pupil: the provider's written
+    # confirmation that safeguarding checks have been carried out on its staff.
+    confirmation = next(
+        (
+            state.current
+            for area in standing.areas
+            for state in area.items
+            if state.item.key == SAFEGUARDING_CONFIRMATION
+        ),
+        None,
+    )
     return render(
         request,
         "quality/course.html",
         {
             "course": course,
             "record": record,
+            "standing": standing,
+            "confirmation": confirmation,
             "sites": list(record.sites.all()) if record else [],
             "key_stages": directory.key_stages_of(course),
             "can_apply": can_enter_area(request.user, Area.SCHOOLS),

@@ -182,6 +182,7 @@ def test_the_course_page_links_to_a_new_application(client, cast, year, approved
     client.force_login(cast.alice)
     page = client.get(reverse("quality:course", args=[course.uuid])).content.decode()
     assert "Sherbourne Valley Motor Skills" in page
+    assert "Written confirmation of safeguarding checks" in page and "Confirmed." in page
     assert reverse("quality:apply", args=[course.uuid]) in page
     # CAP staff see the course but do not apply for it.
     client.force_login(cast.officer)

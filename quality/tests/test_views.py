@@ -167,6 +167,22 @@ def test_record_edit_shows_an_invalid_urn_and_ukprn_beside_the_fields(client, ca
     assert (cast.provider.ukprn, cast.provider.postcode) == ("10079319", "CV1 2GN")
 
 
+def test_a_ukprn_another_organisation_has_is_refused_beside_the_field(client, cast, record):
+    ProviderFactory(ukprn="10079319")
+    client.force_login(cast.officer)
+    page = client.post(
+        reverse("quality:record_edit", args=[cast.provider.uuid]),
+        {
+            "name": "Provider P",
+            "setting_type": "training_provider",
+            "dfe_registration": "not_required",
+            "ukprn": "10079319",
+        },
+    ).content.decode()
+    assert "Another organisation in CAP already has this UKPRN" in page
+    assert 'id="id_ukprn-error"' in page
+
+
 def test_an_unknown_setting_type_is_refused_beside_the_field(client, cast, record):
     client.force_login(cast.officer)
     page = client.post(

@@ -95,7 +95,7 @@ def test_the_cap_team_sees_compliance_and_the_lapsed_providers_warning(demo, jou
     page.get_by_role("button", name="Approve Safeguarding and child protection policy").click()
     expect(page.get_by_text("Safeguarding and child protection policy approved")).to_be_visible()
     journey.check()
-    page.get_by_role("link", name="Record a termly review").click()
+    page.get_by_role("button", name="Record a termly review").click()
     journey.check()
     sign_out(journey)
 
