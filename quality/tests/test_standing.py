@@ -178,6 +178,7 @@ def test_standings_take_the_same_queries_for_3_or_12_providers(areas):
     assert count(3) == count(12)
 
 
-def test_today_defaults_to_the_local_date(provider):
-    set_expiry(provider, INSURANCE, timezone.localdate() - dt.timedelta(days=1))
-    assert provider_standing(provider.organisation)[0] == ProviderStatus.SUSPENDED
+def test_today_defaults_to_the_local_date(cast, areas):
+    record = approved_provider(cast.provider)
+    set_expiry(record, INSURANCE, timezone.localdate() - dt.timedelta(days=1))
+    assert provider_standing(record.organisation)[0] == ProviderStatus.SUSPENDED
