@@ -98,6 +98,33 @@ def test_a_provider_page_shows_its_areas_waiting_evidence_reviews_and_visits(cli
     assert "new.pdf" in page and "Record a termly review" not in page
 
 
+def test_a_provider_page_takes_the_same_queries_however_long_its_history(client, cast, record):
+    from quality.tests.factories import review_for
+
+    client.force_login(cast.officer)
+    url = reverse("quality:provider", args=[record.uuid])
+    client.get(url)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    items = [
+        "contract",
+        "transport-arrangements",
+        "first-aid",
+        "ico-registration",
+        "fire-risk-assessment",
+    ]
+    for n, key in enumerate(items, start=1):
+        review_for(record, held_on=TODAY - dt.timedelta(days=10 * n), ratings={"gems": "amber"})
+        Visit.objects.create(provider=record, scheduled_on=TODAY + dt.timedelta(days=n))
+        submitted(record, cast.provider_staff, key=key)
+    assert queries() == few
+
+
 def test_an_officer_approves_evidence(client, cast, record):
     evidence = submitted(record, cast.provider_staff)
     client.force_login(cast.officer)
