@@ -95,8 +95,11 @@ def evidence_new(request, record_uuid, item_key):
                 by=request.user,
             )
         except ValidationError as error:
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error("file" if "file" in form.fields else None, error)
         else:
             messages.success(request, f"{item.name} sent to the CAP team to approve")
             return redirect("quality:compliance", record.uuid)
