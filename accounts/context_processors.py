@@ -23,12 +23,15 @@ def service(request) -> dict:
                 nav.append(("Students", reverse("students:list")))
                 nav.append(("Applications", reverse("applications:list")))
                 nav.append(("Panel dates", reverse("school_panels:dates")))
+                nav.append(("Course directory", reverse("quality:directory")))
             elif area == Area.CASEWORK:
                 nav.append(("Applications", reverse("casework:queue")))
                 if can_run_panels(user):
                     nav.append(("Panels", reverse("casework_meetings:meetings")))
+                nav.append(("Providers", reverse("quality:overview")))
             elif area == Area.PROVIDERS:
                 nav.append(("Packs", reverse("providers:packs")))
+                nav.append(("Compliance", reverse("quality:compliance_home")))
         if is_dsl(user):
             nav.append(("Safeguarding", reverse("safeguarding:queue")))
         if can_view_model(user):

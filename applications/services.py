@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import PROVIDER_KINDS, User
 from accounts.permissions import (
     can_assign_application,
     check_can_act_on_application,
@@ -24,6 +24,7 @@ from documents.services import document_remove
 from lib.dates import is_working_day, long_date
 from placements.models import Placement
 from programmes.models import ROUTE_PANEL_STEPS, Subscription, Term
+from quality.services import provider_gate
 from students.models import Student
 
 
@@ -241,6 +242,10 @@ def application_send_pack(
     the documents."""
     if application.course_id is None:
         raise NotAllowed("The application has no course, so there is no provider to send to.")
+    if refusal := provider_gate(
+        provider=application.course.provider, step="send_pack", application=application, by=by
+    ):
+        raise NotAllowed(refusal)
     application = application_transition(
         application,
         "send_pack",
@@ -331,6 +336,13 @@ def application_set_up_placement(*, application: Application, version: int, by: 
         raise NotAllowed("The placement has no length, so its end cannot be worked out.")
     if days is None:
         raise NotAllowed("The placement has no days per week: confirm them with the start date.")
+    # A receiving school is a school, not a provider: quality assurance is for providers.
+    if setting.kind in PROVIDER_KINDS and (
+        refusal := provider_gate(
+            provider=setting, step="set_up_placement", application=application, by=by
+        )
+    ):
+        raise NotAllowed(refusal)
     application = application_transition(application, "set_up_placement", version=version, by=by)
     Placement.objects.create(
         application=application,

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "placements",
     "panels",
     "safeguarding",
+    "quality",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("model/", include("programmes.urls")),
     path("documents/", include("documents.urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("", include("quality.urls")),
     path("admin/", admin_site.urls),
 ]
 

@@ -90,3 +90,11 @@ class DateField(forms.Field):
                 f"{label} must be a real date: {MONTHS[int(month) - 1]} {year} does not have "
                 f"{int(day)} days"
             ) from None
+
+
+def posted(request, *, files: bool = False):
+    """What a view binds its form to: the POST (even an empty one, so that a form sent
+    blank shows its errors) or None for a GET. With files=True, (data, files)."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST

@@ -79,12 +79,17 @@ def test_the_demo_has_applications_waiting_at_each_step(model, settings):
     settings.CAP_DEMO_MODE = True
     call_command("load_demo")
     provider_route = ["submitted", "returned", "pack_sent", "interview_held", "provider_accepted"]
+    # Accepted for the provider whose insurance has expired (quality.demo), waiting for
+    # its pack.
+    lapsed_provider = ["accepted"]
     # Supported Transfer (decided once, now with the Headteachers' panel), Flourish and
     # Refocus on the next panel's agenda, and Focus 11 waiting for CAP's check.
     panel_routes = ["at_panel", "at_panel", "at_panel", "submitted"]
     # The placement the safeguarding demo's concern is raised on.
     safeguarding = ["placed"]
     statuses = Application.objects.values_list("status", flat=True)
-    assert sorted(statuses) == sorted(provider_route + panel_routes + safeguarding)
+    assert sorted(statuses) == sorted(
+        provider_route + lapsed_provider + panel_routes + safeguarding
+    )
     call_command("load_demo")
-    assert Application.objects.count() == 10
+    assert Application.objects.count() == 11

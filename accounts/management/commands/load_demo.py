@@ -17,6 +17,7 @@ from applications.demo import load_demo_applications
 from lib.dates import academic_year_start
 from panels.demo import load_demo_panels
 from programmes.models import AcademicYear, Subscription
+from quality.demo import load_demo_lapsed_application, load_demo_quality
 from safeguarding.demo import load_demo_safeguarding
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
@@ -233,7 +234,9 @@ class Command(BaseCommand):
                 carers = _carers(rng, student)
                 if not student.carers.exists():
                     Carer.objects.bulk_create(carers)
+        load_demo_quality()  # before the applications: packs go only to approved providers
         load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        load_demo_lapsed_application()
         load_demo_panels(school=schools[SCHOOL_B])
         load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
         return {

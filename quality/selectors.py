@@ -1,0 +1,265 @@
+"""Reads for quality assurance. A provider's status is derived here, from its evidence, its
+latest termly review and its site visits, at the moment of asking: nothing goes stale when
+a certificate passes its expiry date overnight.
+
+Every function takes the providers it is asked about and answers in a fixed number of
+queries, however many providers, items or reviews there are.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from accounts.models import Organisation
+from lib.dates import long_date as _long_date
+from quality.models import (
+    RATING_ORDER,
+    ComplianceArea,
+    Evidence,
+    EvidenceItem,
+    EvidenceStatus,
+    ProviderRecord,
+    ProviderStatus,
+    QualitySettings,
+    Rating,
+    Review,
+    ReviewRating,
+    Visit,
+)
+
+
+def on_day(day: dt.date) -> str:
+    return _long_date(day, weekday=False)
+
+
+def settings_current() -> QualitySettings:
+    """The CAP manager's settings; the defaults until they change them."""
+    return QualitySettings.objects.get_or_create(pk=1)[0]
+
+
+@dataclass
+class ItemState:
+    item: EvidenceItem
+    current: Evidence | None  # the approved evidence in force
+    pending: Evidence | None  # a submission waiting for CAP
+    rating: str
+    reason: str = ""
+
+
+@dataclass
+class AreaState:
+    area: ComplianceArea
+    rating: str
+    reasons: list[str] = field(default_factory=list)
+    items: list[ItemState] = field(default_factory=list)
+    review_rating: ReviewRating | None = None
+
+
+@dataclass
+class Standing:
+    status: str
+    reasons: list[str]
+    areas: list[AreaState]
+    latest_review: Review | None = None
+    next_visit: Visit | None = None
+    last_visit: Visit | None = None
+    waiting: int = 0  # submissions waiting for CAP
+
+    @property
+    def status_label(self) -> str:
+        return ProviderStatus(self.status).label
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status in (ProviderStatus.APPROVED, ProviderStatus.CONDITIONS)
+
+
+def _worst(*ratings: str) -> str:
+    return max(ratings, key=lambda r: RATING_ORDER[r])
+
+
+def framework() -> list[ComplianceArea]:
+    return list(
+        ComplianceArea.objects.prefetch_related(
+            Prefetch("items", queryset=EvidenceItem.objects.order_by("order", "name"))
+        )
+    )
+
+
+def standings(
+    records: Iterable[ProviderRecord], *, today: dt.date | None = None
+) -> dict[int, Standing]:
+    """Each record's standing, keyed by record id: five queries for any number."""
+    records = list(records)
+    today = today or timezone.localdate()
+    config = settings_current()
+    areas = framework()
+    ids = [r.pk for r in records]
+    evidence: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
+    for e in Evidence.objects.filter(
+        provider_id__in=ids, status__in=[EvidenceStatus.APPROVED, EvidenceStatus.SUBMITTED]
+    ).order_by("-issued_on", "-id"):
+        evidence[(e.provider_id, e.item_id)].append(e)
+    latest_reviews: dict[int, Review] = {}
+    for review in (
+        Review.objects.filter(provider_id__in=ids)
+        .prefetch_related("ratings")
+        .order_by("provider_id", "-held_on", "-id")
+    ):
+        latest_reviews.setdefault(review.provider_id, review)
+    visits: dict[int, list[Visit]] = defaultdict(list)
+    for visit in Visit.objects.filter(provider_id__in=ids).order_by("-scheduled_on", "-id"):
+        visits[visit.provider_id].append(visit)
+    return {
+        record.pk: _standing(
+            record,
+            areas=areas,
+            evidence=evidence,
+            review=latest_reviews.get(record.pk),
+            visits=visits[record.pk],
+            config=config,
+            today=today,
+        )
+        for record in records
+    }
+
+
+def _item_state(item, found: list[Evidence], *, notice: int, today: dt.date) -> ItemState:
+    approved = [e for e in found if e.status == EvidenceStatus.APPROVED]
+    pending = next((e for e in found if e.status == EvidenceStatus.SUBMITTED), None)
+    current = approved[0] if approved else None
+    if current is None:
+        return ItemState(item, None, pending, Rating.RED, f"No approved {item.name.lower()}")
+    if current.expires_on and current.expires_on < today:
+        return ItemState(
+            item,
+            current,
+            pending,
+            Rating.RED,
+            f"{item.name} expired on {on_day(current.expires_on)}",
+        )
+    if current.expires_on and current.expires_on <= today + dt.timedelta(days=notice):
+        return ItemState(
+            item,
+            current,
+            pending,
+            Rating.AMBER,
+            f"{item.name} expires on {on_day(current.expires_on)}",
+        )
+    return ItemState(item, current, pending, Rating.GREEN)
+
+
+def _standing(record, *, areas, evidence, review, visits, config, today) -> Standing:
+    area_states = []
+    review_ratings = {r.area_id: r for r in review.ratings.all()} if review else {}
+    waiting = 0
+    for area in areas:
+        items = [
+            _item_state(
+                item,
+                evidence[(record.pk, item.pk)],
+                notice=config.reminder_notice_days,
+                today=today,
+            )
+            for item in area.items.all()
+        ]
+        waiting += sum(1 for i in items if i.pending)
+        rating = _worst(Rating.GREEN, *(i.rating for i in items))
+        reasons = [i.reason for i in items if i.reason]
+        rated = review_ratings.get(area.pk)
+        if rated and rated.rating != Rating.GREEN:
+            rating = _worst(rating, rated.rating)
+            reasons.append(
+                f"Rated {rated.get_rating_display().lower()} at the review on "
+                f"{on_day(review.held_on)}"
+            )
+        area_states.append(AreaState(area, rating, reasons, items, rated))
+
+    done = [v for v in visits if v.visited_on]
+    last_visit = max(done, key=lambda v: (v.visited_on, v.pk)) if done else None
+    planned = [v for v in visits if not v.visited_on]
+    next_visit = min(planned, key=lambda v: (v.scheduled_on, v.pk)) if planned else None
+
+    reasons: list[str] = []
+    red = [a for a in area_states if a.rating == Rating.RED]
+    amber = [a for a in area_states if a.rating == Rating.AMBER]
+    for a in red + amber:
+        reasons.extend(f"{a.area.name}: {reason}" for reason in a.reasons)
+    if review is None:
+        status = ProviderStatus.NOT_ASSESSED
+        reasons.insert(0, "CAP has not yet held a compliance review with this provider")
+    elif red or (last_visit and last_visit.rating == Rating.RED):
+        status = ProviderStatus.SUSPENDED
+        if last_visit and last_visit.rating == Rating.RED:
+            reasons.append(f"The site visit on {on_day(last_visit.visited_on)} was rated red")
+    else:
+        overdue_review = review.held_on + dt.timedelta(days=config.review_due_days) < today
+        overdue_visit = next_visit is not None and next_visit.scheduled_on < today
+        amber_visit = last_visit is not None and last_visit.rating == Rating.AMBER
+        if overdue_review:
+            reasons.append(
+                f"The termly review is overdue: the last was on {on_day(review.held_on)}"
+            )
+        if overdue_visit:
+            reasons.append(
+                f"The site visit planned for {on_day(next_visit.scheduled_on)} "
+                "has not been recorded"
+            )
+        if amber_visit:
+            reasons.append(f"The site visit on {on_day(last_visit.visited_on)} was rated amber")
+        status = (
+            ProviderStatus.CONDITIONS
+            if amber or overdue_review or overdue_visit or amber_visit
+            else ProviderStatus.APPROVED
+        )
+    return Standing(
+        status=status,
+        reasons=reasons,
+        areas=area_states,
+        latest_review=review,
+        next_visit=next_visit,
+        last_visit=last_visit,
+        waiting=waiting,
+    )
+
+
+def provider_standing(provider: Organisation, *, today: dt.date | None = None):
+    """(status, reasons) for one provider organisation: what applications ask before a pack
+    is sent or a placement set up. A provider CAP keeps no record for is not approved."""
+    record = ProviderRecord.objects.filter(organisation=provider).first()
+    if record is None:
+        return (
+            ProviderStatus.NOT_ASSESSED,
+            ["CAP keeps no quality-assurance record for this provider"],
+        )
+    standing = standings([record], today=today)[record.pk]
+    return standing.status, standing.reasons
+
+
+def approved_provider_ids(*, today: dt.date | None = None) -> set[int]:
+    """The organisations whose courses schools may see: approved, with or without
+    conditions."""
+    records = list(ProviderRecord.objects.filter(organisation__is_active=True))
+    found = standings(records, today=today)
+    return {record.organisation_id for record in records if found[record.pk].is_approved}
+
+
+def evidence_due_reminder(*, today: dt.date | None = None):
+    """Approved evidence that expires within the notice period (or has expired) and has not
+    been reminded about since it was approved."""
+    today = today or timezone.localdate()
+    notice = settings_current().reminder_notice_days
+    return (
+        Evidence.objects.filter(
+            status=EvidenceStatus.APPROVED,
+            expires_on__isnull=False,
+            expires_on__lte=today + dt.timedelta(days=notice),
+            reminded_at__isnull=True,
+        )
+        .select_related("item", "provider__organisation")
+        .order_by("expires_on", "id")
+    )
