@@ -4,7 +4,7 @@ the services, so timelines, decisions and notices are real. Demo only."""
 
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Role, User
 from applications import services as application_services
 from applications.demo import demo_submit
 from applications.models import Application
@@ -22,8 +22,9 @@ def _user(name: str) -> User:
     return User.objects.get(email=f"{name}@{DOMAIN}")
 
 
-def load_demo_panels(*, school: Organisation) -> None:
-    """Panel work from one school: school A's students are on the provider route."""
+def load_demo_panels(*, schools: list[Organisation]) -> None:
+    """Panel work from the first school's students, then the next school's when the first
+    has no student left who may go on a programme."""
     today = timezone.localdate()
     year = year_current()
     # Panel work needs the year's meetings around today: a demo of a past year has none.
@@ -40,30 +41,43 @@ def load_demo_panels(*, school: Organisation) -> None:
             panel=panel, user=member, represents=member.memberships.first().organisation
         )
         # A secondary headteacher, conflicted on his own school's items.
-        PanelMember.objects.create(panel=panel, user=headteacher, represents=school)
+        PanelMember.objects.create(panel=panel, user=headteacher, represents=schools[0])
 
     programmes = {p.key: p for p in Programme.objects.filter(year=year)}
-    coordinator = _user("coordinator.b")
+    referrers = {
+        school: User.objects.filter(
+            memberships__organisation=school, memberships__role=Role.REFERRER
+        ).first()
+        for school in schools
+    }
 
     def submitted(programme: Programme) -> Application | None:
-        """The first student at the school who may go on the programme, submitted."""
+        """The first student free of applications who may go on the programme, submitted."""
         course = programme.courses.first() if programme.offers_courses else None
         taken = Application.objects.values("student")
-        for student in Student.objects.filter(home_school=school).exclude(pk__in=taken):
-            if year_group(student.date_of_birth, year.starts_on.year) not in programme.year_groups:
-                continue
-            try:
-                return demo_submit(
-                    student=student, programme=programme, course=course, by=coordinator
-                )
-            except application_services.SubmitRefused:
-                continue
+        for school, referrer in referrers.items():
+            for student in Student.objects.filter(home_school=school).exclude(pk__in=taken):
+                if year_group(student.date_of_birth, year.starts_on.year) not in (
+                    programme.year_groups
+                ):
+                    continue
+                try:
+                    return demo_submit(
+                        student=student, programme=programme, course=course, by=referrer
+                    )
+                except application_services.SubmitRefused:
+                    continue
         return None
 
     def referred(application: Application) -> Application:
         return application_services.application_refer_to_panel(
             application=application, version=application.version, by=officer
         )
+
+    # Focus 11, for Year 11 only, first while a Year 11 student is free: it waits for CAP's
+    # check.
+    if "focus-11" in programmes:
+        submitted(programmes["focus-11"])
 
     # Supported Transfer heard at the last Review and Authorisation Panel: approved, now on
     # the Headteachers' panel's agenda, and its outcome notice not yet sent (overdue).
@@ -101,8 +115,7 @@ def load_demo_panels(*, school: Organisation) -> None:
     for key in ("flourish", "refocus"):
         if key in programmes and (application := submitted(programmes[key])):
             referred(application)
-    if "focus-11" in programmes:
-        submitted(programmes["focus-11"])
+
     if rap:
         coming = (
             Meeting.objects.filter(panel=rap, date__gte=today, items__isnull=False)

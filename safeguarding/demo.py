@@ -45,7 +45,7 @@ def _demo_student(school_urn: str) -> Student:
     index = [urn for urn, *_ in SCHOOLS].index(school_urn) + 1
     born_in = academic_year_start(timezone.localdate()) - 15
     student, created = Student.objects.get_or_create(
-        upn=synthetic_upn(index, 7),
+        upn=synthetic_upn(index, 99),  # beyond the serials load_demo gives
         defaults={
             "legal_first_name": "Jordan",
             "legal_last_name": "Demo-Morris",

@@ -212,7 +212,7 @@ class Command(BaseCommand):
         rng = random.Random(2025)  # noqa: S311 - synthetic names, not security
         this_year = academic_year_start(timezone.localdate())
         for index, school in enumerate(schools.values(), start=1):
-            for serial in range(1, 7):
+            for serial in range(1, 11):
                 year_group = 7 + (serial % 5)
                 # Born in the academic year (September to August) that puts them in
                 # `year_group` now.
@@ -236,8 +236,8 @@ class Command(BaseCommand):
                     Carer.objects.bulk_create(carers)
         load_demo_quality()  # before the applications: packs go only to approved providers
         load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        load_demo_panels(schools=[schools[SCHOOL_B], schools[SCHOOL_A]])
         load_demo_lapsed_application()
-        load_demo_panels(school=schools[SCHOOL_B])
         load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
         return {
             "schools": len(schools),
