@@ -14,10 +14,14 @@ def service(request) -> dict:
             if area == Area.SCHOOLS:
                 nav.append(("Students", reverse("students:list")))
                 nav.append(("Applications", reverse("applications:list")))
+                nav.append(("Placements", reverse("placements:schools_list")))
             elif area == Area.CASEWORK:
                 nav.append(("Applications", reverse("casework:queue")))
+                nav.append(("Placements", reverse("placements:casework_list")))
             elif area == Area.PROVIDERS:
                 nav.append(("Packs", reverse("providers:packs")))
+                nav.append(("Registers", reverse("placements:providers_registers")))
+                nav.append(("Placements", reverse("placements:providers_list")))
         if can_view_model(user):
             nav.append(("Model of support", reverse("programmes:model")))
         if can_use_admin(user):

@@ -22,7 +22,7 @@ from applications.tasks import send_transition_emails
 from audit.services import event_record
 from documents.services import document_remove
 from lib.dates import is_working_day, long_date
-from placements.models import Placement
+from placements.services import placement_create
 from programmes.models import Subscription, Term
 from students.models import Student
 
@@ -304,19 +304,16 @@ def application_set_up_placement(*, application: Application, version: int, by: 
         raise NotAllowed("The course has no length, so the placement's end cannot be worked out.")
     application = _transition(application, "set_up_placement", version=version, by=by)
     course = application.course
-    Placement.objects.create(
+    placement_create(
         application=application,
-        student=application.student,
-        programme=application.programme,
-        course=course,
         provider=course.provider,
-        home_school=application.school,
+        course=course,
         starts_on=application.start_on,
         # The Friday of the course's last week.
         planned_end_on=application.start_on
         + dt.timedelta(weeks=course.weeks, days=-application.start_on.weekday() - 3),
         days_per_week=course.days_per_week,
-        created_by=by,
+        by=by,
     )
     return application
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("casework/", include("applications.urls_casework")),
     path("providers/", include("applications.urls_providers")),
     path("model/", include("programmes.urls")),
+    path("", include("placements.urls")),
     path("documents/", include("documents.urls")),
     path("admin/", admin_site.urls),
 ]
