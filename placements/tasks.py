@@ -63,7 +63,7 @@ def send_alert_emails(alert_ids: list[int]) -> None:
     by_person: dict[tuple[str, str], list[Alert]] = defaultdict(list)
     for alert in alerts:
         for email in _home_school_contacts(alert.placement):
-            by_person[(email, "school")].append(alert)
+            by_person[(email, "schools")].append(alert)
         officer = alert.placement.monitoring_officer
         email = officer.email if officer and officer.is_active else settings.CAP_TEAM_EMAIL
         by_person[(email, "casework")].append(alert)

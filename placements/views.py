@@ -213,8 +213,9 @@ def edit(request, placement_uuid):
             except services.Conflict:
                 messages.error(request, CHANGED)
                 placement.refresh_from_db()
-                form = forms.PlacementForm({**request.POST.dict(), "version": placement.version})
-                form.data.setlist("pattern", request.POST.getlist("pattern"))
+                data = request.POST.copy()
+                data["version"] = placement.version
+                form = forms.PlacementForm(data)
             except services.Refused as refused:
                 form.add_error(
                     "safeguarding_confirmed_on" if "confirmation" in str(refused) else None,
