@@ -15,6 +15,7 @@ from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.services import membership_create
 from applications.demo import load_demo_applications
 from lib.dates import academic_year_start
+from placements.demo import load_demo_placements
 from programmes.models import AcademicYear, Subscription
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
@@ -229,6 +230,7 @@ class Command(BaseCommand):
                 if not student.carers.exists():
                     Carer.objects.bulk_create(carers)
         load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        load_demo_placements(school_urns=[SCHOOL_A, SCHOOL_B], provider_ukprn=PROVIDER_UKPRN)
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),
