@@ -313,11 +313,33 @@ def figures(marks: QuerySet) -> Figures:
 
 
 def weekly_trend(marks: QuerySet, *, weeks: int = 8) -> list[tuple[dt.date, Figures]]:
-    """The figures week by week (Monday first), for the last `weeks` weeks with marks."""
+    """The figures week by week (Monday first), for the last `weeks` weeks with marks,
+    counted in the database."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncWeek
+
     by_week: dict[dt.date, Counter] = defaultdict(Counter)
-    for day, category in marks.values_list("date", "code__category"):
-        by_week[day - dt.timedelta(days=day.weekday())][category] += 1
+    rows = (
+        marks.annotate(week=TruncWeek("date"))
+        .values("week", "code__category")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        week = row["week"]
+        week = week.date() if isinstance(week, dt.datetime) else week
+        by_week[week][row["code__category"]] += row["n"]
     return [(week, Figures(by_week[week])) for week in sorted(by_week)[-weeks:]]
+
+
+def figures_by_setting(marks: QuerySet) -> list[tuple[str, Figures]]:
+    """The figures of each setting, by name, counted in one query."""
+    from django.db.models import Count
+
+    counts: dict[str, Counter] = defaultdict(Counter)
+    rows = marks.values("placement__provider__name", "code__category").annotate(n=Count("id"))
+    for row in rows:
+        counts[row["placement__provider__name"]][row["code__category"]] = row["n"]
+    return [(name, Figures(counts[name])) for name in sorted(counts)]
 
 
 def placement_marks(placement: Placement) -> QuerySet:

@@ -16,6 +16,7 @@ urlpatterns = [
         name="casework_whereabouts",
     ),
     path("casework/placements/alerts/", views_registers.casework_alerts, name="casework_alerts"),
+    path("casework/placements/attendance/", views.attendance, name="attendance"),
     path("casework/placements/reports/", views.report_runs, name="report_runs"),
     path("casework/placements/reports/<uuid:run_uuid>/", views.report_run, name="report_run"),
     path(

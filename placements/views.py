@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +26,7 @@ from accounts.permissions import (
 )
 from accounts.views import area_required
 from placements import forms, reports, schedule, selectors, services
-from placements.models import MarkChange, Placement, ReportRun, TermlyReport
+from placements.models import ExitOutcome, Mark, MarkChange, Placement, ReportRun, TermlyReport
 from placements.records import KINDS
 from programmes.models import Term
 
@@ -66,7 +67,13 @@ def _list(request, area: str):
         raise Http404
     valid_days = schedule.rules()["safeguarding_confirmation_valid_days"]
     page = Paginator(
-        selectors.with_related(filters[show]).order_by("planned_end_on", "pk"), PAGE_SIZE
+        selectors.with_related(filters[show])
+        .annotate(
+            review_count=Count("reviews", distinct=True),
+            follow_up_count=Count("follow_ups", distinct=True),
+        )
+        .order_by("planned_end_on", "pk"),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     for placement in page.object_list:
         placement.flags = _flags(placement, today, valid_days)
@@ -83,18 +90,32 @@ def _list(request, area: str):
 
 
 def _flags(placement: Placement, today: dt.date, valid_days: int) -> list[str]:
+    """What needs the CAP team's attention. The list annotates review_count and
+    follow_up_count; the placement's own page counts them itself."""
+    reviews = getattr(placement, "review_count", None)
+    if reviews is None:
+        reviews = placement.reviews.count()
+    follow_ups = getattr(placement, "follow_up_count", None)
+    if follow_ups is None:
+        follow_ups = placement.follow_ups.count()
     flags = []
     if placement.ended_on is None:
         if placement.planned_end_on < today:
-            flags.append("Past its planned end: record the exit")
+            flags.append(
+                "Past its planned end with no review: record a review and the exit"
+                if not reviews
+                else "Past its planned end: record the exit"
+            )
         elif placement.planned_end_on <= today + dt.timedelta(days=selectors.ENDING_SOON_DAYS):
-            flags.append("Ends within two weeks")
-    if placement.safeguarding_confirmed_on is None:
-        flags.append("No safeguarding confirmation")
-    elif placement.safeguarding_confirmed_on < today - dt.timedelta(days=valid_days):
-        flags.append("Safeguarding confirmation over a year old")
-    if placement.monitoring_officer_id is None:
-        flags.append("No monitoring officer")
+            flags.append("Ends within two weeks" + ("" if reviews else ": no review yet"))
+        if placement.safeguarding_confirmed_on is None:
+            flags.append("No safeguarding confirmation")
+        elif placement.safeguarding_confirmed_on < today - dt.timedelta(days=valid_days):
+            flags.append("Safeguarding confirmation over a year old")
+        if placement.monitoring_officer_id is None:
+            flags.append("No monitoring officer")
+    elif placement.exit_outcome == ExitOutcome.POST_16 and not follow_ups:
+        flags.append("Post-16 destination not followed up")
     return flags
 
 
@@ -148,6 +169,14 @@ def _detail(request, area: str, placement_uuid):
             "student": placement.student,
             "area": area,
             "figures": selectors.figures(marks),
+            "student_figures": selectors.figures(
+                selectors.student_marks(placement.student).filter(
+                    placement__in=placements_visible_to(user, Placement.objects.all())
+                )
+            ),
+            "placement_count": placements_visible_to(
+                user, placement.student.placements.all()
+            ).count(),
             "trend": selectors.weekly_trend(marks),
             "hours": selectors.hours(
                 placement, min(max(today, placement.starts_on), placement.last_day)
@@ -185,6 +214,29 @@ def schools_detail(request, placement_uuid):
 @require_GET
 def providers_detail(request, placement_uuid):
     return _detail(request, "providers", placement_uuid)
+
+
+# --- Attendance across placements -------------------------------------------------------
+
+
+@area_required(Area.CASEWORK)
+@require_GET
+def attendance(request):
+    """Attendance at each setting and week by week, over every placement's marks."""
+    marks = Mark.objects.filter(
+        placement__in=placements_visible_to(request.user, Placement.objects.all())
+    )
+    return render(
+        request,
+        "placements/attendance.html",
+        {
+            "figures": selectors.figures(marks),
+            "by_setting": selectors.figures_by_setting(marks),
+            "trend": selectors.weekly_trend(
+                marks.filter(date__gte=timezone.localdate() - dt.timedelta(weeks=12)), weeks=12
+            ),
+        },
+    )
 
 
 # --- The CAP team's edits ---------------------------------------------------------------

@@ -68,3 +68,29 @@ def test_figures_and_trend_from_marks(cast, placement):
     ]
     assert selectors.figures(selectors.provider_marks(cast.provider)).possible == 5
     assert selectors.figures(selectors.student_marks(placement.student)).possible == 5
+
+
+def test_the_attendance_page_counts_each_setting(client, cast, placement, programme):
+    from django.urls import reverse
+
+    from placements.tests.factories import make_placement
+
+    other = make_placement(
+        programme=programme, provider=cast.academy, school=cast.school_b, by=cast.officer
+    )
+    for p, code in ((placement, "/"), (placement, "I"), (other, "N")):
+        day = MONDAY if code != "I" else MONDAY + dt.timedelta(days=1)
+        Mark.objects.create(
+            placement=p,
+            date=day,
+            session="am",
+            code_id=code,
+            recorded_by=cast.provider_staff,
+            recorded_at=at(day, 9),
+        )
+    client.force_login(cast.manager)
+    response = client.get(reverse("placements:attendance"))
+    by_setting = {name: (f.attended, f.possible) for name, f in response.context["by_setting"]}
+    assert by_setting == {"Provider P": (1, 2), "AP Academy": (0, 1)}
+    client.force_login(cast.alice)
+    assert client.get(reverse("placements:attendance")).status_code == 403

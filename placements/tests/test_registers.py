@@ -231,3 +231,28 @@ def test_the_register_makes_the_same_queries_for_10_students_as_for_300(
     add(290)
     many = _queries(client, register_url(cast.provider))
     assert few == many
+
+
+def test_a_receiving_school_takes_the_register_for_its_supported_transfer(
+    client, cast, year, after_the_week
+):
+    from placements.tests.factories import make_programme
+
+    transfer = make_programme(year, key="supported-transfer", registration="dual", away_code="D")
+    placement = make_placement(
+        programme=transfer, provider=cast.school_b, school=cast.school_a, by=cast.officer
+    )
+    client.force_login(cast.bob)
+    name = cell(placement, MONDAY, "am")
+    response = client.post(
+        register_url(cast.school_b, area="schools"), {name: "/", "s" + name[1:]: ""}
+    )
+    assert response.status_code == 302
+    assert Mark.objects.get().recorded_by == cast.bob
+    # Bob's school is the setting, not the home school: no codes for it there.
+    assert (
+        placement.student.legal_first_name
+        not in client.get(
+            reverse("placements:codes") + f"?week={MONDAY.isoformat()}"
+        ).content.decode()
+    )

@@ -64,7 +64,7 @@ def test_the_list_flags_what_needs_attention(client, cast, placement, clock):
     clock(at(placement.planned_end_on + dt.timedelta(days=3), 10))
     client.force_login(cast.officer)
     page = client.get(reverse("placements:casework_list") + "?show=overdue").content.decode()
-    assert "Past its planned end: record the exit" in page
+    assert "Past its planned end with no review: record a review and the exit" in page
     assert "No safeguarding confirmation" in page
     assert "No monitoring officer" in page
 
@@ -276,3 +276,22 @@ def test_an_exit_before_the_start_is_refused(client, cast, placement, clock):
     assert "on or after the placement started" in response.content.decode()
     placement.refresh_from_db()
     assert placement.ended_on is None
+
+
+def test_an_ended_post_16_placement_is_flagged_until_followed_up(client, cast, placement, clock):
+    from placements.models import ExitFollowUp
+
+    clock(at(placement.planned_end_on + dt.timedelta(days=30), 10))
+    Placement.objects.filter(pk=placement.pk).update(
+        ended_on=placement.planned_end_on, exit_outcome="post_16"
+    )
+    client.force_login(cast.officer)
+    url = reverse("placements:casework_list") + "?show=ended"
+    assert "Post-16 destination not followed up" in client.get(url).content.decode()
+    ExitFollowUp.objects.create(
+        placement=placement,
+        checked_on=placement.planned_end_on + dt.timedelta(days=28),
+        still_there=True,
+        recorded_by=cast.monitoring,
+    )
+    assert "Post-16 destination not followed up" not in client.get(url).content.decode()
