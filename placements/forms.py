@@ -66,6 +66,14 @@ class PlacementForm(VersionedForm):
         required=False,
         error_messages={"invalid_choice": "Choose sessions from the school week"},
     )
+    pattern_from = DateField(
+        label="The new sessions start on",
+        required=False,
+        help_text=(
+            "Only when you change the sessions: today or later. Past sessions keep the "
+            "pattern they had. For example, 27 3 2026"
+        ),
+    )
     monitoring_officer = forms.ModelChoiceField(
         label="Monitoring officer",
         queryset=User.objects.none(),

@@ -260,6 +260,7 @@ class ReportRun(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -94,14 +94,16 @@ class Calendar:
 
 
 def pattern_on(placement, day: dt.date, phases=None) -> list[str]:
-    """The setting's sessions in the week of `day`: the phase's pattern, or the placement's.
+    """The setting's sessions on `day`: the pattern of the phase covering it that began
+    last (a change of pattern is a phase from the day it applies, and lasts until the next
+    planned phase begins), or the placement's own pattern when no phase covers the day.
     Pass `phases` (already loaded) to avoid a query."""
     if phases is None:
         phases = list(placement.phases.all())
-    for phase in phases:
-        if phase.starts_on <= day <= phase.ends_on:
-            return phase.pattern
-    return placement.pattern
+    covering = [p for p in phases if p.starts_on <= day <= p.ends_on]
+    if not covering:
+        return placement.pattern
+    return max(covering, key=lambda p: (p.starts_on, p.pk or 0)).pattern
 
 
 def expected_at(placement, day: dt.date, session: str, calendar: Calendar) -> str | None:

@@ -23,7 +23,7 @@ def calendar_for(first: dt.date, last: dt.date) -> Calendar:
 def with_related(queryset: QuerySet) -> QuerySet:
     return queryset.select_related(
         "student", "provider", "home_school", "programme", "course", "monitoring_officer"
-    ).prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("starts_on")))
+    ).prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("starts_on", "pk")))
 
 
 def open_between(queryset: QuerySet, first: dt.date, last: dt.date) -> QuerySet:

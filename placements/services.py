@@ -41,6 +41,12 @@ class Refused(ValueError):
     """Input the service cannot accept; the message says why, for the person who typed it."""
 
 
+class FieldRefused(Refused):
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
 class RegisterRefused(Refused):
     """A register refused as a whole: one problem per cell at fault."""
 
@@ -121,23 +127,54 @@ def placement_update(
     *,
     placement: Placement,
     pattern: list[str],
+    pattern_from: dt.date | None,
     monitoring_officer: User | None,
     safeguarding_confirmed_on: dt.date | None,
     safeguarding_confirmed_by: str,
     version: int,
     by: User,
 ) -> Placement:
+    """Change the monitoring officer, the provider's safeguarding confirmation and, from a
+    date, the sessions at the setting. A new pattern applies from today or later, never to
+    sessions already past, so registers and the home school's codes keep their history."""
     check_can_edit_placement(by, placement)
+    today = timezone.localdate()
     if monitoring_officer is not None and not is_cap_staff(monitoring_officer):
-        raise Refused("The monitoring officer must be a member of the CAP team")
-    if safeguarding_confirmed_on and safeguarding_confirmed_on > timezone.localdate():
-        raise Refused("The date of the confirmation must be today or in the past")
+        raise FieldRefused("monitoring_officer", "The monitoring officer must be in the CAP team")
+    if safeguarding_confirmed_on and safeguarding_confirmed_on > today:
+        raise FieldRefused(
+            "safeguarding_confirmed_on", "The date of the confirmation must be today or in the past"
+        )
     if bool(safeguarding_confirmed_on) != bool(safeguarding_confirmed_by.strip()):
-        raise Refused("Give both the date of the confirmation and who gave it, or neither")
+        raise FieldRefused(
+            "safeguarding_confirmed_on",
+            "Give both the date of the confirmation and who gave it, or neither",
+        )
+    pattern = _checked_pattern(pattern)
+    phase = None
+    earliest = max(today, placement.starts_on)
+    if pattern != schedule.pattern_on(placement, earliest):
+        if pattern_from is None:
+            raise FieldRefused("pattern_from", "Enter the date the new sessions start")
+        if pattern_from < earliest:
+            raise FieldRefused(
+                "pattern_from",
+                "The new sessions must start today or later, and not before the placement",
+            )
+        if pattern_from > placement.last_day:
+            raise FieldRefused(
+                "pattern_from", "The new sessions must start before the placement ends"
+            )
+        phase = Phase.objects.create(
+            placement=placement,
+            name=f"Sessions changed from {pattern_from:%-d %B %Y}",
+            starts_on=pattern_from,
+            ends_on=placement.last_day,
+            pattern=pattern,
+        )
     placement = _move(
         placement,
         version=version,
-        pattern=_checked_pattern(pattern),
         monitoring_officer=monitoring_officer,
         safeguarding_confirmed_on=safeguarding_confirmed_on,
         safeguarding_confirmed_by=safeguarding_confirmed_by.strip(),
@@ -147,7 +184,8 @@ def placement_update(
         action="placement.updated",
         obj=placement,
         detail={
-            "pattern": placement.pattern,
+            "pattern": pattern if phase else None,
+            "pattern_from": str(pattern_from) if phase else None,
             "monitoring_officer": str(monitoring_officer.uuid) if monitoring_officer else "",
             "safeguarding_confirmed_on": str(safeguarding_confirmed_on or ""),
         },
@@ -390,9 +428,3 @@ def record_add(*, placement: Placement, kind: str, data: dict, by: User):
         detail={"record": str(record.uuid)},
     )
     return record
-
-
-class FieldRefused(Refused):
-    def __init__(self, field: str, message: str):
-        self.field = field
-        super().__init__(message)

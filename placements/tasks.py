@@ -5,6 +5,7 @@ A scheduler calls `manage.py sweep_attendance` every few minutes in the school d
 enqueues sweep_attendance below) and `manage.py make_termly_reports` at the end of a term.
 """
 
+import logging
 from collections import defaultdict
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from django_tasks import task
 
 from accounts.models import Membership, Role
 from placements.models import Alert, ReportRun, TermlyReport
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -92,7 +95,13 @@ def make_reports(run_id: int, placement_ids: list[int]) -> None:
 
     run = ReportRun.objects.select_related("term").get(pk=run_id)
     for placement_id in placement_ids:
-        if not TermlyReport.objects.filter(placement_id=placement_id, term=run.term).exists():
-            report_issue(placement_id=placement_id, term=run.term, run=run)
+        try:
+            if not TermlyReport.objects.filter(placement_id=placement_id, term=run.term).exists():
+                report_issue(placement_id=placement_id, term=run.term, run=run)
+        except Exception:
+            # One report that cannot be made must not stop the others. The log names the
+            # placement's id only; the run page shows how many failed, to ask again.
+            logger.exception("Termly report failed: run %s, placement %s", run.pk, placement_id)
+            ReportRun.objects.filter(pk=run.pk).update(failed=F("failed") + 1)
         ReportRun.objects.filter(pk=run.pk).update(done=F("done") + 1)
     ReportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())

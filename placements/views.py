@@ -256,6 +256,7 @@ def edit(request, placement_uuid):
                 services.placement_update(
                     placement=placement,
                     pattern=data["pattern"],
+                    pattern_from=data["pattern_from"],
                     monitoring_officer=data["monitoring_officer"],
                     safeguarding_confirmed_on=data["safeguarding_confirmed_on"],
                     safeguarding_confirmed_by=data["safeguarding_confirmed_by"],
@@ -268,18 +269,18 @@ def edit(request, placement_uuid):
                 data = request.POST.copy()
                 data["version"] = placement.version
                 form = forms.PlacementForm(data)
+            except services.FieldRefused as refused:
+                form.add_error(refused.field, str(refused))
             except services.Refused as refused:
-                form.add_error(
-                    "safeguarding_confirmed_on" if "confirmation" in str(refused) else None,
-                    str(refused),
-                )
+                form.add_error("pattern", str(refused))
             else:
                 messages.success(request, "Placement updated")
                 return redirect("placements:casework_detail", placement.uuid)
     else:
+        today = timezone.localdate()
         form = forms.PlacementForm(
             initial={
-                "pattern": placement.pattern,
+                "pattern": schedule.pattern_on(placement, max(today, placement.starts_on)),
                 "monitoring_officer": placement.monitoring_officer,
                 "safeguarding_confirmed_on": placement.safeguarding_confirmed_on,
                 "safeguarding_confirmed_by": placement.safeguarding_confirmed_by,

@@ -151,3 +151,40 @@ def test_the_command_queues_the_last_ended_terms_reports(
         call_command("make_termly_reports", "--by", cast.officer.email, stdout=out)
     assert "Queued 1 report for Spring" in out.getvalue()
     assert TermlyReport.objects.count() == 1
+
+
+def test_one_report_that_fails_does_not_stop_the_others(
+    client,
+    cast,
+    placement,
+    programme,
+    spring,
+    clock,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    from placements import reports
+
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    make_placement(
+        programme=programme, provider=cast.academy, school=cast.school_b, by=cast.officer
+    )
+    real = reports.render_pdf
+    calls = []
+
+    def flaky(context):
+        calls.append(context["placement"].pk)
+        if context["placement"] == placement:
+            raise OSError("font cache")
+        return real(context)
+
+    monkeypatch.setattr(reports, "render_pdf", flaky)
+    run = make_run(client, cast, spring, django_capture_on_commit_callbacks)
+    run.refresh_from_db()
+    assert (run.total, run.done, run.failed) == (2, 2, 1)
+    assert TermlyReport.objects.count() == 1
+    assert not TermlyReport.objects.filter(placement=placement).exists()
+    assert (
+        "1 report could not be made"
+        in client.get(reverse("placements:report_run", args=[run.uuid])).content.decode()
+    )

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from placements import schedule, selectors
-from placements.models import Phase
+from placements.models import Phase, Placement
 from placements.schedule import HOME, SETTING
 from placements.tests.factories import MONDAY, make_placement, make_programme
 
@@ -92,3 +92,23 @@ def test_hours_of_ap_against_full_time_for_the_year_group(cast, programme):
     assert hours.at_setting == 10  # two days of a 3-hour morning and a 2-hour afternoon
     assert hours.year_group == 9  # born March 2012
     assert hours.full_time == 24
+
+
+def test_a_change_lasts_until_the_next_planned_phase_begins(cast, year):
+    refocus = make_programme(year, key="refocus", registration="dual", away_code="D")
+    placement = make_placement(
+        programme=refocus, provider=cast.academy, school=cast.school_a, by=cast.officer, weeks=10
+    )
+    week_4 = MONDAY + dt.timedelta(weeks=3)
+    Phase.objects.create(
+        placement=placement,
+        name="Changed",
+        starts_on=week_4,
+        ends_on=placement.planned_end_on,
+        pattern=["wed_am", "wed_pm"],
+    )
+    placement = Placement.objects.prefetch_related("phases").get(pk=placement.pk)
+    assert schedule.pattern_on(placement, week_4 - dt.timedelta(days=7))[0] == "tue_am"
+    assert schedule.pattern_on(placement, week_4) == ["wed_am", "wed_pm"]
+    week_8 = MONDAY + dt.timedelta(weeks=7)
+    assert schedule.pattern_on(placement, week_8)[0] == "thu_am"  # the graduated return

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from audit.models import Event
 from placements.models import BehaviourEntry, Placement, Target, TargetReview
+from placements.schedule import pattern_on
 from placements.tests.factories import MONDAY, at
 
 
@@ -72,6 +73,9 @@ def test_the_list_flags_what_needs_attention(client, cast, placement, clock):
 def edit_data(placement, **changes):
     return {
         "pattern": ["mon_am", "mon_pm"],
+        "pattern_from_day": "19",
+        "pattern_from_month": "1",
+        "pattern_from_year": "2026",
         "monitoring_officer": str(changes.pop("officer").pk) if "officer" in changes else "",
         "safeguarding_confirmed_on_day": "5",
         "safeguarding_confirmed_on_month": "1",
@@ -88,8 +92,10 @@ def test_the_cap_team_changes_the_pattern_officer_and_confirmation(client, cast,
     url = reverse("placements:edit", args=[placement.uuid])
     response = client.post(url, edit_data(placement, officer=cast.monitoring))
     assert response.status_code == 302
-    placement.refresh_from_db()
-    assert placement.pattern == ["mon_am", "mon_pm"]
+    placement = Placement.objects.get(pk=placement.pk)
+    # From Monday 19 January, Mondays only; the week before keeps its five days.
+    assert pattern_on(placement, MONDAY + dt.timedelta(days=8)) == ["mon_am", "mon_pm"]
+    assert len(pattern_on(placement, MONDAY + dt.timedelta(days=1))) == 10
     assert placement.monitoring_officer == cast.monitoring
     assert placement.safeguarding_confirmed_on == dt.date(2026, 1, 5)
     assert Event.objects.filter(action="placement.updated").exists()
@@ -295,3 +301,26 @@ def test_an_ended_post_16_placement_is_flagged_until_followed_up(client, cast, p
         recorded_by=cast.monitoring,
     )
     assert "Post-16 destination not followed up" not in client.get(url).content.decode()
+
+
+def test_a_new_pattern_cannot_start_in_the_past_or_without_a_date(client, cast, placement, clock):
+    clock(at(MONDAY + dt.timedelta(days=2), 10))
+    client.force_login(cast.officer)
+    url = reverse("placements:edit", args=[placement.uuid])
+    response = client.post(url, edit_data(placement, pattern_from_day="13"))
+    assert "must start today or later" in response.content.decode()
+    response = client.post(
+        url,
+        edit_data(placement, pattern_from_day="", pattern_from_month="", pattern_from_year=""),
+    )
+    assert "Enter the date the new sessions start" in response.content.decode()
+    assert not placement.phases.exists()
+
+
+def test_an_unchanged_pattern_needs_no_date(client, cast, placement, clock):
+    clock(at(MONDAY, 10))
+    client.force_login(cast.officer)
+    data = edit_data(placement, pattern_from_day="", pattern_from_month="", pattern_from_year="")
+    data["pattern"] = placement.pattern
+    assert client.post(reverse("placements:edit", args=[placement.uuid]), data).status_code == 302
+    assert not placement.phases.exists()
