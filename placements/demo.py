@@ -1,4 +1,4 @@
-"""Demo placements: students at the demo provider and at the AP academy, with weekly
+"""Demo placements: students of one school at the demo provider and at the AP academy, with weekly
 patterns, three weeks of registers (a correction, a late entry, absences), a session whose
 mark never came (so the sweep has raised its alert), and monitoring records. Demo only.
 
@@ -12,10 +12,11 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Organisation, OrganisationKind, User
+from accounts.models import Organisation, OrganisationKind, Role, User
 from applications.models import Application
 from applications.workflow import Status
 from placements import schedule, selectors, services
+from placements.attendance_codes import attendance_codes_ensure
 from placements.models import Mark, MarkChange, Placement
 from programmes.models import Course, Programme
 from programmes.selectors import year_current
@@ -34,15 +35,15 @@ def _school_days_before(today: dt.date, calendar, count: int) -> list[dt.date]:
     return sorted(days)
 
 
-def load_demo_placements(*, school_urns: list[str], provider_ukprn: str) -> int:
+def load_demo_placements(*, school_urn: str, provider_ukprn: str) -> int:
     if Placement.objects.exists():
         return 0
+    attendance_codes_ensure()
     year = year_current()
     officer = User.objects.get(email="officer@demo.cap.invalid")
     monitoring = User.objects.get(email="monitoring@demo.cap.invalid")
     provider_user = User.objects.get(email="provider@demo.cap.invalid")
     academy_user = User.objects.get(email="academy@demo.cap.invalid")
-    coordinator = User.objects.get(email="coordinator@demo.cap.invalid")
     provider = Organisation.objects.get(ukprn=provider_ukprn)
     academy = Organisation.objects.filter(kind=OrganisationKind.AP_ACADEMY).first()
     course = Course.objects.filter(programme__year=year, provider=provider).first()
@@ -60,26 +61,28 @@ def load_demo_placements(*, school_urns: list[str], provider_ukprn: str) -> int:
         .order_by("-upn")
         .distinct()
     )
-    # The first school's (the demo coordinator's) first, then the second's.
-    students = [
-        *free.filter(home_school__urn=school_urns[0])[:3],
-        *free.filter(home_school__urn=school_urns[1])[:6],
-    ][:7]
-    authors = {
-        school_urns[0]: coordinator,
-        school_urns[1]: User.objects.get(email="coordinator.b@demo.cap.invalid"),
-    }
+    # The school's students without an application: the other demo journeys start
+    # applications for the first demo school's, so these are at another school.
+    students = list(free.filter(home_school__urn=school_urn)[:6])
+    author = (
+        User.objects.filter(
+            memberships__organisation__urn=school_urn,
+            memberships__role=Role.REFERRER,
+            is_active=True,
+        ).first()
+        or officer
+    )
     rng = random.Random(6)  # noqa: S311 - demo data, not security
     made = []
     for index, student in enumerate(students):
-        on_refocus = index >= 5
+        on_refocus = index >= 4
         programme = refocus if on_refocus else course.programme
         application = Application.objects.create(
             student=student,
             school=student.home_school,
             programme=programme,
             course=None if on_refocus else course,
-            created_by=authors[student.home_school.urn],
+            created_by=author,
             status=Status.PLACED,
             submitted_at=timezone.now() - dt.timedelta(days=40),
             start_on=start,

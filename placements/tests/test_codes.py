@@ -76,3 +76,15 @@ def test_the_2024_codes_are_loaded_with_their_category(db):
     assert {codes[c] for c in ("D", "X", "Q", "Y1", "Y7", "Z", "#")} == {Category.NOT_POSSIBLE}
     # Withdrawn in August 2024.
     assert not {"H", "Y", "J"} & set(codes)
+
+
+def test_the_migration_and_the_module_hold_the_same_codes(db):
+    import importlib
+
+    from placements.attendance_codes import CODES, attendance_codes_ensure
+
+    migration = importlib.import_module("placements.migrations.0003_attendance_codes_2024")
+    assert migration.CODES == CODES
+    AttendanceCode.objects.filter(code__in=["/", "Y7"]).delete()
+    assert attendance_codes_ensure() == 2
+    assert AttendanceCode.objects.count() == 34

@@ -230,7 +230,7 @@ class Command(BaseCommand):
                 if not student.carers.exists():
                     Carer.objects.bulk_create(carers)
         load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
-        load_demo_placements(school_urns=[SCHOOL_A, SCHOOL_B], provider_ukprn=PROVIDER_UKPRN)
+        load_demo_placements(school_urn=SCHOOL_B, provider_ukprn=PROVIDER_UKPRN)
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),
