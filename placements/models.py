@@ -7,6 +7,7 @@ pattern and phases held here; which code the home school records is worked out i
 placements.codes. Nothing here decides; services write, selectors read.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -426,6 +427,10 @@ class Review(Recorded):
 
     def __str__(self) -> str:
         return f"Review on {self.held_on}"
+
+    def action_list(self) -> list[dict]:
+        """The actions with their due dates as dates, for pages and reports."""
+        return [{**a, "due_on": dt.date.fromisoformat(a["due_on"])} for a in self.actions]
 
 
 class PlanKind(models.TextChoices):

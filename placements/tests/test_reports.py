@@ -100,6 +100,7 @@ def test_every_placement_gets_its_report_with_attendance_progress_and_next_steps
     assert "1 positive and 0 negative" in text
     assert "A settled start." in text
     assert "Visit the college" in text
+    assert "2 Feb 2026" in text
     assert Event.objects.filter(action="termly_report.downloaded").count() == 1
 
 
