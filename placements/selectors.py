@@ -55,7 +55,8 @@ class Cell:
     session: str
     expected: bool  # at the setting
     code: str = ""  # as recorded, or as typed when a refused register is shown again
-    shown: str = ""  # as recorded when the page was made
+    recorded: str = ""  # as recorded
+    recorded_at: dt.datetime | None = None
     can_mark: bool = False  # the session has started
     name: str = ""  # the form field's name
 
@@ -91,7 +92,8 @@ def register(
                         session=session,
                         expected=where == SETTING,
                         code=mark.code_id if mark else "",
-                        shown=mark.code_id if mark else "",
+                        recorded=mark.code_id if mark else "",
+                        recorded_at=mark.recorded_at if mark else None,
                         can_mark=where == SETTING
                         and (
                             day < timezone.localdate(now)

@@ -7,6 +7,7 @@ the number of students."""
 import csv
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,9 +35,12 @@ def _day(text: str | None, default: dt.date) -> dt.date:
     if not text:
         return default
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise Http404 from None
+    if not 2000 <= day.year <= 2100:  # and no week arithmetic can leave the calendar
+        raise Http404
+    return day
 
 
 def _settings_of(user) -> list[Organisation]:
@@ -64,17 +68,43 @@ def _normalise(code: str, session: str) -> str:
     return PRESENT[session] if code in PRESENT.values() else code
 
 
+CHANGED_SINCE = "?"  # not a code: the mark was recorded after the page was shown
+
+
+def _shown_at(text: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def _as_shown(cell, shown_at: dt.datetime | None) -> str:
+    """The code the person saw in this cell: the one recorded, unless it was recorded after
+    the page was made (by someone else, or in another tab)."""
+    if cell.recorded_at is None:
+        return ""
+    if shown_at is None or cell.recorded_at > shown_at:
+        return CHANGED_SINCE
+    return cell.recorded
+
+
 def _register(request, area: str, setting_uuid, week: str):
     setting = next((s for s in _settings_of(request.user) if s.uuid == setting_uuid), None)
     if setting is None:
         raise Http404
     today = timezone.localdate()
-    days = schedule.week_of(_day(week, today))
+    week_days = schedule.week_of(_day(week, today))
+    # One day of the week, for a setting with too many students for the week on one page.
+    one_day = request.GET.get("day")
+    if one_day is not None and one_day not in {d.isoformat() for d in week_days}:
+        raise Http404
+    days = [dt.date.fromisoformat(one_day)] if one_day else week_days
     rows, calendar = selectors.register(setting=setting, days=days)
     problems: list[str] = []
     if request.method == "POST":
         cells = {c.name: (row.placement, c) for row in rows for c in row.cells}
         entries, unknown = [], 0
+        shown_at = _shown_at(request.POST.get("shown_at"))
         for name, value in request.POST.items():
             if not name.startswith("m-"):
                 continue
@@ -85,13 +115,15 @@ def _register(request, area: str, setting_uuid, week: str):
             if not cell.expected:
                 unknown += 1
                 continue
+            if not value.strip() and _as_shown(cell, shown_at) != cell.recorded:
+                continue  # left empty, and what was recorded meanwhile was never seen
             entries.append(
                 services.Entry(
                     placement=placement,
                     date=cell.date,
                     session=cell.session,
                     code=_normalise(value, cell.session),
-                    shown=request.POST.get("s" + name[1:], ""),
+                    shown=_as_shown(cell, shown_at),
                 )
             )
         if unknown:
@@ -111,9 +143,8 @@ def _register(request, area: str, setting_uuid, week: str):
                     if saved
                     else "Register saved: nothing had changed",
                 )
-                return redirect(
-                    f"placements:{area}_register", setting_uuid=setting.uuid, week=days[0]
-                )
+                url = reverse(f"placements:{area}_register", args=[setting.uuid, week_days[0]])
+                return redirect(url + (f"?day={one_day}" if one_day else ""))
         # Keep what was typed, next to the problems.
         for row in rows:
             for cell in row.cells:
@@ -126,11 +157,17 @@ def _register(request, area: str, setting_uuid, week: str):
             "setting": setting,
             "rows": rows,
             "days": days,
+            "week_days": week_days,
+            "one_day": one_day,
+            # Django refuses a form with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS.
+            "too_many": sum(c.can_mark for row in rows for c in row.cells)
+            > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS - 10,
             "problems": problems,
             "codes": selectors.setting_codes(),
-            "previous": days[0] - dt.timedelta(days=7),
-            "next": days[0] + dt.timedelta(days=7),
-            "is_this_week": days[0] <= today <= days[-1],
+            "previous": week_days[0] - dt.timedelta(days=7),
+            "next": week_days[0] + dt.timedelta(days=7),
+            "is_this_week": week_days[0] <= today <= week_days[-1],
+            "shown_at": timezone.now().isoformat(),
             "area": area,
         },
         status=400 if problems else 200,

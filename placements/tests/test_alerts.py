@@ -51,7 +51,7 @@ def test_a_mark_arriving_late_resolves_the_alert(client, cast, placement, clock)
     name = f"m-{placement.uuid}-{WEDNESDAY.isoformat()}-am"
     client.post(
         reverse("placements:providers_register", args=[cast.provider.uuid, WEDNESDAY.isoformat()]),
-        {name: "L", "s" + name[1:]: ""},
+        {name: "L", "shown_at": at(WEDNESDAY, 9, 59).isoformat()},
     )
     alert = Alert.objects.get()
     assert alert.resolved_at == at(WEDNESDAY, 10)

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from placements import selectors, services
@@ -24,11 +25,10 @@ def cell(placement, day, session):
     return f"m-{placement.uuid}-{day.isoformat()}-{session}"
 
 
-def post_marks(client, setting, marks: dict, shown: dict | None = None):
-    data = dict(marks)
-    for name in marks:
-        data["s" + name[1:]] = (shown or {}).get(name, "")
-    return client.post(register_url(setting), data)
+def post_marks(client, setting, marks: dict, shown_at=None):
+    """Post a register as if its page had been made at `shown_at` (by default, now)."""
+    shown_at = shown_at or timezone.now()
+    return client.post(register_url(setting), {**marks, "shown_at": shown_at.isoformat()})
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_a_correction_keeps_who_when_and_what_it_was(client, cast, placement, cl
     first = MarkChange.objects.get()
     assert first.previous_code == "" and first.late is False
     clock(at(MONDAY, 11))
-    response = post_marks(client, cast.provider, {name: "M"}, shown={name: "/"})
+    response = post_marks(client, cast.provider, {name: "M"})
     assert response.status_code == 302
     mark = Mark.objects.get()
     assert mark.code_id == "M"
@@ -79,8 +79,9 @@ def test_a_correction_keeps_who_when_and_what_it_was(client, cast, placement, cl
 def test_a_register_posted_twice_saves_once(client, cast, placement, after_the_week):
     client.force_login(cast.provider_staff)
     marks = {cell(placement, MONDAY, "am"): "/"}
-    post_marks(client, cast.provider, marks)
-    response = post_marks(client, cast.provider, marks)  # the same form sent again
+    opened = timezone.now() - dt.timedelta(minutes=5)
+    post_marks(client, cast.provider, marks, shown_at=opened)
+    response = post_marks(client, cast.provider, marks, shown_at=opened)  # sent again
     assert response.status_code == 302
     assert MarkChange.objects.count() == 1
 
@@ -90,9 +91,12 @@ def test_a_mark_changed_by_someone_else_meanwhile_is_refused(
 ):
     client.force_login(cast.provider_staff)
     name = cell(placement, MONDAY, "am")
+    opened = timezone.now() - dt.timedelta(minutes=5)
     post_marks(client, cast.provider, {name: "/"})
     # A second person, who opened the register before that mark, types another.
-    response = post_marks(client, cast.provider, {name: "I", cell(placement, MONDAY, "pm"): "/"})
+    response = post_marks(
+        client, cast.provider, {name: "I", cell(placement, MONDAY, "pm"): "/"}, shown_at=opened
+    )
     assert response.status_code == 400
     assert "someone else recorded /" in response.content.decode()
     assert Mark.objects.get().code_id == "/"
@@ -245,7 +249,8 @@ def test_a_receiving_school_takes_the_register_for_its_supported_transfer(
     client.force_login(cast.bob)
     name = cell(placement, MONDAY, "am")
     response = client.post(
-        register_url(cast.school_b, area="schools"), {name: "/", "s" + name[1:]: ""}
+        register_url(cast.school_b, area="schools"),
+        {name: "/", "shown_at": timezone.now().isoformat()},
     )
     assert response.status_code == 302
     assert Mark.objects.get().recorded_by == cast.bob
@@ -256,3 +261,63 @@ def test_a_receiving_school_takes_the_register_for_its_supported_transfer(
             reverse("placements:codes") + f"?week={MONDAY.isoformat()}"
         ).content.decode()
     )
+
+
+def test_an_empty_cell_does_not_undo_a_mark_recorded_meanwhile(
+    client, cast, placement, after_the_week
+):
+    client.force_login(cast.provider_staff)
+    opened = timezone.now() - dt.timedelta(minutes=5)
+    monday_am, monday_pm = cell(placement, MONDAY, "am"), cell(placement, MONDAY, "pm")
+    post_marks(client, cast.provider, {monday_am: "/"})
+    # Someone who opened the register earlier leaves Monday morning empty and marks the
+    # afternoon: their register is saved, and the morning's mark stays.
+    response = post_marks(client, cast.provider, {monday_am: "", monday_pm: "/"}, shown_at=opened)
+    assert response.status_code == 302
+    assert sorted(Mark.objects.values_list("code_id", flat=True)) == ["/", "\\"]
+
+
+def test_a_register_without_its_time_is_refused_where_marks_exist(
+    client, cast, placement, after_the_week
+):
+    client.force_login(cast.provider_staff)
+    name = cell(placement, MONDAY, "am")
+    post_marks(client, cast.provider, {name: "/"})
+    response = client.post(register_url(cast.provider), {name: "I"})
+    assert response.status_code == 400
+    assert Mark.objects.get().code_id == "/"
+
+
+def test_a_day_at_a_time(client, cast, placement, after_the_week):
+    client.force_login(cast.provider_staff)
+    url = register_url(cast.provider) + f"?day={WEDNESDAY.isoformat()}"
+    page = client.get(url).content.decode()
+    assert f'name="{cell(placement, WEDNESDAY, "am")}"' in page
+    assert f'name="{cell(placement, MONDAY, "am")}"' not in page
+    response = client.post(
+        url, {cell(placement, WEDNESDAY, "am"): "/", "shown_at": timezone.now().isoformat()}
+    )
+    assert response.status_code == 302 and response["Location"].endswith(url)
+    # A day outside the week, or a mark for a day the page does not show, is refused.
+    assert client.get(register_url(cast.provider) + "?day=2026-01-19").status_code == 404
+    response = client.post(url, {cell(placement, MONDAY, "am"): "/"})
+    assert response.status_code == 400
+    assert Mark.objects.count() == 1
+
+
+def test_a_week_too_big_for_one_form_sends_you_to_the_days(
+    client, cast, placement, after_the_week, settings
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 15
+    client.force_login(cast.provider_staff)
+    page = client.get(register_url(cast.provider)).content.decode()
+    assert "take the register one day at a time" in page
+    assert "Save the register" not in page
+    day = client.get(register_url(cast.provider) + f"?day={MONDAY.isoformat()}")
+    assert "Save the register" in day.content.decode()
+
+
+def test_a_date_off_the_calendar_is_not_found(client, cast, placement):
+    client.force_login(cast.provider_staff)
+    url = reverse("placements:providers_register", args=[cast.provider.uuid, "0001-01-01"])
+    assert client.get(url).status_code == 404
