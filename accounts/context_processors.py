@@ -24,13 +24,17 @@ def service(request) -> dict:
                 nav.append(("Applications", reverse("applications:list")))
                 nav.append(("Panel dates", reverse("school_panels:dates")))
                 nav.append(("Course directory", reverse("quality:directory")))
+                nav.append(("Placements", reverse("placements:schools_list")))
             elif area == Area.CASEWORK:
                 nav.append(("Applications", reverse("casework:queue")))
                 if can_run_panels(user):
                     nav.append(("Panels", reverse("casework_meetings:meetings")))
+                nav.append(("Placements", reverse("placements:casework_list")))
                 nav.append(("Providers", reverse("quality:overview")))
             elif area == Area.PROVIDERS:
                 nav.append(("Packs", reverse("providers:packs")))
+                nav.append(("Registers", reverse("placements:providers_registers")))
+                nav.append(("Placements", reverse("placements:providers_list")))
                 nav.append(("Compliance", reverse("quality:compliance_home")))
         if is_dsl(user):
             nav.append(("Safeguarding", reverse("safeguarding:queue")))

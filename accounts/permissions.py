@@ -596,6 +596,92 @@ for _model in ("qualitysettings", "compliancearea", "evidenceitem"):
         rules.add_perm(f"quality.{_verb}_{_model}", can_edit_model)
 
 
+# --- Placements (issue 6) ---------------------------------------------------------------
+# CAP staff see every placement; a school sees its own students' placements (and the codes
+# it records for them); a setting (provider, academy or receiving school) sees the
+# placements at its organisation and records their marks. Nobody else sees any.
+
+
+def _placement_setting_ids(user: User) -> set[int]:
+    """Organisations whose registers the user takes: provider staff and DSLs at a provider
+    or the academy, and a receiving school's staff (Supported Transfer)."""
+    return _provider_ids(user) | _school_ids(user)
+
+
+@rules.predicate
+def can_view_placement(user: User, placement) -> bool:
+    return (
+        is_cap_staff(user)
+        or placement.home_school_id in _school_ids(user)
+        or placement.provider_id in _placement_setting_ids(user)
+    )
+
+
+def placements_visible_to(user: User, queryset: QuerySet) -> QuerySet:
+    """The same rule as can_view_placement, as a queryset filter for lists."""
+    from django.db.models import Q
+
+    if is_cap_staff(user):
+        return queryset
+    return queryset.filter(
+        Q(home_school_id__in=_school_ids(user)) | Q(provider_id__in=_placement_setting_ids(user))
+    )
+
+
+def registers_visible_to(user: User) -> set[int]:
+    """The settings whose registers the user may take."""
+    return _placement_setting_ids(user)
+
+
+@rules.predicate
+def can_record_marks(user: User, placement) -> bool:
+    """Only the setting records a placement's marks."""
+    return placement.provider_id in _placement_setting_ids(user)
+
+
+def check_can_record_marks(user: User, placement) -> None:
+    if not can_record_marks(user, placement):
+        raise PermissionDenied("Only the setting records this placement's marks.")
+
+
+@rules.predicate
+def can_view_home_codes(user: User, placement) -> bool:
+    """The codes the home school records: the school itself and CAP staff."""
+    return is_cap_staff(user) or placement.home_school_id in _school_ids(user)
+
+
+@rules.predicate
+def can_edit_placement(user: User, placement) -> bool:
+    """The CAP team keeps the pattern, the monitoring officer, the safeguarding
+    confirmation and the exit."""
+    return is_cap_staff(user)
+
+
+def check_can_edit_placement(user: User, placement) -> None:
+    if not can_edit_placement(user, placement):
+        raise PermissionDenied("Only the CAP team changes a placement.")
+
+
+@rules.predicate
+def can_add_placement_record(user: User, placement) -> bool:
+    """Targets, assessments, behaviour, reviews, plans and the student's view: the setting
+    and the CAP team record them; the home school reads them."""
+    return is_cap_staff(user) or can_record_marks(user, placement)
+
+
+def check_can_add_placement_record(user: User, placement) -> None:
+    if not can_add_placement_record(user, placement):
+        raise PermissionDenied("Only the setting and the CAP team add to this placement.")
+
+
+can_issue_reports = is_cap_staff
+
+
+def check_can_issue_reports(user: User) -> None:
+    if not can_issue_reports(user):
+        raise PermissionDenied("Only the CAP team issues termly reports.")
+
+
 # --- Django permissions, for the admin site ----------------------------------------------
 # The admin asks user.has_perm("app.verb_model"); these answer from the predicates above.
 

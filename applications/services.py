@@ -22,7 +22,7 @@ from applications.tasks import send_transition_emails
 from audit.services import event_record
 from documents.services import document_remove
 from lib.dates import is_working_day, long_date
-from placements.models import Placement
+from placements.services import placement_create
 from programmes.models import ROUTE_PANEL_STEPS, Subscription, Term
 from quality.services import provider_gate
 from students.models import Student
@@ -344,19 +344,16 @@ def application_set_up_placement(*, application: Application, version: int, by: 
     ):
         raise NotAllowed(refusal)
     application = application_transition(application, "set_up_placement", version=version, by=by)
-    Placement.objects.create(
+    placement_create(
         application=application,
-        student=application.student,
-        programme=programme,
-        course=course,
         provider=setting,
-        home_school=application.school,
+        course=course,
         starts_on=application.start_on,
         # The Friday of the last week.
         planned_end_on=application.start_on
         + dt.timedelta(weeks=weeks, days=-application.start_on.weekday() - 3),
         days_per_week=days,
-        created_by=by,
+        by=by,
     )
     return application
 

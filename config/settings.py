@@ -194,6 +194,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cap@example.invalid")
 # assigned to it.
 CAP_TEAM_EMAIL = env_str("CAP_TEAM_EMAIL", "cap-team@example.invalid")
 
+# Registers (placements): when each session's register opens, as hour and minute, and how
+# long it stays open; a setting's mark missing after that raises a same-day alert.
+CAP_SESSION_STARTS = {"am": (8, 45), "pm": (13, 15)}
+CAP_REGISTER_WINDOW_MINUTES = env_int("CAP_REGISTER_WINDOW_MINUTES", 30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("panels/", include("panels.urls")),
     path("providers/", include("applications.urls_providers")),
     path("model/", include("programmes.urls")),
+    path("", include("placements.urls")),
     path("documents/", include("documents.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("", include("quality.urls")),

@@ -1,14 +1,80 @@
-"""A placement: a student on a programme at a setting, from start to exit. This is the
-record the provider route ends in; registers, monitoring and exits build on it."""
+"""A placement: a student on a programme at a setting, from start to exit, with its weekly
+pattern, the marks the setting records for each expected session, the alerts those marks
+(or their absence) raise, and the termly reports issued for it.
 
+Where a student is expected in a session is worked out in placements.schedule from the
+pattern and phases held here; which code the home school records is worked out in
+placements.codes. Nothing here decides; services write, selectors read.
+"""
+
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
 
 from accounts.models import Organisation
-from programmes.models import Course, Programme
+from programmes.models import AwayCode, Course, Programme, Registration, Term
 from students.models import Student
+
+
+class Session(models.TextChoices):
+    AM = "am", "Morning"
+    PM = "pm", "Afternoon"
+
+
+class Category(models.TextChoices):
+    """How DfE statistics treat a session with this code."""
+
+    PRESENT = "present", "Present"
+    APPROVED = "approved", "Approved educational activity"
+    AUTHORISED = "authorised", "Authorised absence"
+    UNAUTHORISED = "unauthorised", "Unauthorised absence"
+    NOT_POSSIBLE = "not_possible", "Not a possible session"
+
+    @classmethod
+    def attended(cls) -> frozenset[str]:
+        return frozenset({cls.PRESENT, cls.APPROVED})
+
+    @classmethod
+    def absent(cls) -> frozenset[str]:
+        return frozenset({cls.AUTHORISED, cls.UNAUTHORISED})
+
+
+class AttendanceCode(models.Model):
+    """One code of the national set in force from 19 August 2024, loaded by a data
+    migration (statutory.md §1.2)."""
+
+    code = models.CharField(max_length=2, unique=True)
+    meaning = models.CharField(max_length=300)
+    group = models.CharField(max_length=80, help_text="The heading the 2024 guidance uses.")
+    category = models.CharField(max_length=15, choices=Category.choices)
+    setting_records = models.BooleanField(
+        default=True,
+        help_text="A setting may record it for a session the student is expected there.",
+    )
+    session = models.CharField(
+        max_length=2,
+        choices=Session.choices,
+        blank=True,
+        help_text="Only for this session (/ is the morning mark, \\ the afternoon's).",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.meaning}"
+
+
+class ExitOutcome(models.TextChoices):
+    RETURNED = "returned", "Returned to the home school"
+    MANAGED_MOVE = "managed_move", "Managed move"
+    ANOTHER_TIER = "another_tier", "Moved to another tier"
+    POST_16 = "post_16", "Post-16 destination"
+    NEET = "neet", "Not in education, employment or training (NEET)"
+    OTHER = "other", "Other"
 
 
 class Placement(models.Model):
@@ -21,6 +87,7 @@ class Placement(models.Model):
     course = models.ForeignKey(
         Course, null=True, blank=True, on_delete=models.PROTECT, related_name="placements"
     )
+    # The setting: a training provider, the AP academy or a receiving school.
     provider = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="placements_provided"
     )
@@ -30,10 +97,41 @@ class Placement(models.Model):
     starts_on = models.DateField()
     planned_end_on = models.DateField()
     days_per_week = models.DecimalField(max_digits=2, decimal_places=1)
+    # Copied from the programme when the placement is made, so a later change to the model
+    # of support does not rewrite what the home school recorded.
+    registration = models.CharField(
+        max_length=10, choices=Registration.choices, default=Registration.SINGLE
+    )
+    away_code = models.CharField(
+        "Home-school code for sessions away",
+        max_length=1,
+        choices=AwayCode.choices,
+        default=AwayCode.B,
+    )
+    # The sessions of the week at the setting, such as ["mon_am", "mon_pm"], outside any
+    # phase; every other school session of the placement is at the home school.
+    pattern = models.JSONField(default=list, blank=True)
+    monitoring_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="placements_monitored",
+    )
+    safeguarding_confirmed_on = models.DateField(
+        "Date of the provider's written confirmation of safeguarding checks", null=True, blank=True
+    )
+    safeguarding_confirmed_by = models.CharField(
+        "Who at the provider confirmed it", max_length=200, blank=True
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    exit_outcome = models.CharField(max_length=20, choices=ExitOutcome.choices, blank=True)
+    exit_detail = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -43,6 +141,343 @@ class Placement(models.Model):
                 name="placement_ends_on_or_after_start",
             )
         ]
+        indexes = [models.Index(fields=["provider", "starts_on"])]
 
     def __str__(self) -> str:
         return f"Placement {str(self.uuid)[:8]}"
+
+    @property
+    def last_day(self):
+        """The last day the student is expected at the setting."""
+        return self.ended_on or self.planned_end_on
+
+    @property
+    def is_dual(self) -> bool:
+        return self.registration == Registration.DUAL
+
+
+class Phase(models.Model):
+    """A stretch of a placement with its own pattern, such as Refocus's graduated return."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(max_length=80)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    pattern = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["placement", "starts_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mark(models.Model):
+    """The code the setting recorded for one session of one placement, as it is now.
+    MarkChange keeps every version of it."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="marks")
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    code = models.ForeignKey(
+        AttendanceCode, on_delete=models.PROTECT, to_field="code", related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["date", "session"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "date", "session"], name="mark_one_per_session"
+            )
+        ]
+        indexes = [models.Index(fields=["date", "placement"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.session} {self.code_id}"
+
+
+class MarkChange(models.Model):
+    """One entry or correction of a mark: who, when, what it was before. Never changed."""
+
+    mark = models.ForeignKey(Mark, on_delete=models.PROTECT, related_name="changes")
+    previous_code = models.CharField(max_length=2, blank=True)
+    code = models.CharField(max_length=2)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    late = models.BooleanField(help_text="Entered after the register window closed.")
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_code or '–'} to {self.code}"
+
+
+class AlertKind(models.TextChoices):
+    MISSING = "missing", "No mark after the register closed"
+    ABSENT = "absent", "Absent"
+
+
+class Alert(models.Model):
+    """A same-day attendance alert for the home school and the monitoring officer."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="alerts")
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    kind = models.CharField(max_length=10, choices=AlertKind.choices)
+    code = models.CharField(max_length=2, blank=True)
+    raised_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    # A missing mark that then arrives.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "date", "session", "kind"], name="alert_one_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date} {self.session}"
+
+
+class ReportRun(models.Model):
+    """One request to produce the termly report of every open placement in a term."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Reports for {self.term}"
+
+
+class TermlyReport(models.Model):
+    """A placement's report for one term, kept exactly as issued: its PDF is stored
+    encrypted with its checksum and never regenerated."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="reports")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(
+        ReportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    stored_name = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "term"], name="report_one_per_term")
+        ]
+
+    def __str__(self) -> str:
+        return f"Report for {self.term}"
+
+
+# --- Progress, behaviour, reviews, plans and the student's view ---------------------------
+# Entries are added, never edited: a later entry (a target's review, a new plan) says what
+# changed. Recorded by the setting or the CAP team; the home school reads them.
+
+
+class Recorded(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class TargetStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    WORKING = "working", "Working towards"
+    MET = "met", "Met"
+    NOT_MET = "not_met", "Not met"
+
+
+class Target(Recorded):
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="targets")
+    text = models.CharField("Target", max_length=500)
+    set_on = models.DateField("Date set")
+    review_by = models.DateField("Review by", null=True, blank=True)
+
+    class Meta:
+        ordering = ["set_on", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class TargetReview(Recorded):
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField("Date reviewed")
+    status = models.CharField(max_length=15, choices=TargetStatus.choices)
+    note = models.TextField("What was seen", blank=True)
+
+    class Meta:
+        ordering = ["reviewed_on", "id"]
+
+    def __str__(self) -> str:
+        return self.get_status_display()
+
+
+class AssessmentKind(models.TextChoices):
+    WELLBEING_BEFORE = "wellbeing_before", "Insight well-being assessment (before)"
+    WELLBEING_AFTER = "wellbeing_after", "Insight well-being assessment (after)"
+    REFOCUS_360 = "refocus_360", "Refocus 360 assessment"
+    OTHER = "other", "Another assessment"
+
+
+class Assessment(Recorded):
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="assessments")
+    kind = models.CharField(max_length=20, choices=AssessmentKind.choices)
+    taken_on = models.DateField("Date taken")
+    score = models.PositiveSmallIntegerField("Score, if it has one", null=True, blank=True)
+    summary = models.TextField("Summary")
+
+    class Meta:
+        ordering = ["taken_on", "id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Qualification(Recorded):
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, related_name="qualifications"
+    )
+    title = models.CharField(max_length=200)
+    level = models.CharField(max_length=40, blank=True)
+    grade = models.CharField(max_length=40, blank=True)
+    gained_on = models.DateField("Date gained")
+
+    class Meta:
+        ordering = ["gained_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BehaviourKind(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+
+
+class BehaviourCategory(models.TextChoices):
+    ENGAGEMENT = "engagement", "Engagement with learning"
+    RELATIONSHIPS = "relationships", "Relationships with staff and peers"
+    ACHIEVEMENT = "achievement", "Achievement"
+    DISRUPTION = "disruption", "Disruption"
+    DEFIANCE = "defiance", "Refusal or defiance"
+    AGGRESSION = "aggression", "Verbal or physical aggression"
+    PROPERTY = "property", "Damage to property"
+    SUBSTANCES = "substances", "Substances"
+    OTHER = "other", "Other"
+
+
+class BehaviourEntry(Recorded):
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="behaviour")
+    happened_on = models.DateField("Date")
+    kind = models.CharField(max_length=10, choices=BehaviourKind.choices)
+    category = models.CharField(max_length=20, choices=BehaviourCategory.choices)
+    note = models.TextField("What happened")
+
+    class Meta:
+        ordering = ["happened_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_category_display()}"
+
+
+class Review(Recorded):
+    """A review meeting: who came, what was said, and what each person will do by when."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="reviews")
+    held_on = models.DateField("Date of the meeting")
+    attendees = models.TextField("Who attended")
+    notes = models.TextField("Notes")
+    actions = models.JSONField(default=list, blank=True)  # [{"action", "owner", "due_on"}]
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Review on {self.held_on}"
+
+    def action_list(self) -> list[dict]:
+        """The actions with their due dates as dates, for pages and reports."""
+        return [{**a, "due_on": dt.date.fromisoformat(a["due_on"])} for a in self.actions]
+
+
+class PlanKind(models.TextChoices):
+    ISP = "isp", "Individual Support Plan"
+    ATTENDANCE = "attendance", "Attendance Plan"
+    BEHAVIOUR = "behaviour", "Behaviour Plan"
+    MY_SUPPORT = "my_support", "My Support Plan"
+
+
+class SupportPlan(Recorded):
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="plans")
+    kind = models.CharField(max_length=15, choices=PlanKind.choices)
+    starts_on = models.DateField("Start date")
+    review_on = models.DateField("Review date")
+    summary = models.TextField("What the plan says")
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class StudentView(Recorded):
+    """The student's own view of the placement, in their words."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="student_views")
+    given_on = models.DateField("Date given")
+    view = models.TextField("The student's view, in their words")
+
+    class Meta:
+        ordering = ["given_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Student's view on {self.given_on}"
+
+
+class ExitFollowUp(Recorded):
+    """A follow-up of a post-16 destination after the placement ended."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="follow_ups")
+    checked_on = models.DateField("Date checked")
+    still_there = models.BooleanField("Still in the destination")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["checked_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Follow-up on {self.checked_on}"

@@ -85,11 +85,14 @@ def test_the_demo_has_applications_waiting_at_each_step(model, settings):
     # Supported Transfer (decided once, now with the Headteachers' panel), Flourish and
     # Refocus on the next panel's agenda, and Focus 11 waiting for CAP's check.
     panel_routes = ["at_panel", "at_panel", "at_panel", "submitted"]
-    # The placement the safeguarding demo's concern is raised on.
-    safeguarding = ["placed"]
-    statuses = Application.objects.values_list("status", flat=True)
-    assert sorted(statuses) == sorted(
-        provider_route + lapsed_provider + panel_routes + safeguarding
+    # The placements demo (placements/demo.py) and the safeguarding demo's placement come
+    # with applications already placed.
+    on_the_route = Application.objects.filter(placement__isnull=True)
+    assert sorted(on_the_route.values_list("status", flat=True)) == sorted(
+        provider_route + lapsed_provider + panel_routes
     )
+    placed = Application.objects.filter(placement__isnull=False).count()
+    assert placed > 0
     call_command("load_demo")
-    assert Application.objects.count() == 11
+    assert on_the_route.count() == 10
+    assert Application.objects.count() == 10 + placed

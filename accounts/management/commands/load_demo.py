@@ -16,6 +16,7 @@ from accounts.services import membership_create
 from applications.demo import load_demo_applications
 from lib.dates import academic_year_start
 from panels.demo import load_demo_panels
+from placements.demo import load_demo_placements
 from programmes.models import AcademicYear, Subscription
 from quality.demo import load_demo_lapsed_application, load_demo_quality
 from safeguarding.demo import load_demo_safeguarding
@@ -239,6 +240,7 @@ class Command(BaseCommand):
         load_demo_panels(schools=[schools[SCHOOL_B], schools[SCHOOL_A]])
         load_demo_lapsed_application()
         load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        load_demo_placements(school_urn=SCHOOL_B, provider_ukprn=PROVIDER_UKPRN)
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),

@@ -1,0 +1,266 @@
+"""Forms for placements. The register itself is not a Django form: its cells are parsed in
+the view into services.Entry rows, which register_save checks as a whole."""
+
+from django import forms
+
+from accounts.models import OrganisationKind, Role, User
+from applications.forms import VersionedForm
+from lib.forms import DateField
+from placements import models, schedule
+from placements.models import ExitOutcome
+
+SESSION_CHOICES = [
+    (
+        key,
+        f"{schedule.DAY_NAMES[key.split('_')[0]]} "
+        f"{'morning' if key.endswith('am') else 'afternoon'}",
+    )
+    for key in schedule.SESSION_KEYS
+]
+
+
+def _text(label: str, required: str, *, max_length=2000, rows=4, required_field=True, hint=""):
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        max_length=max_length,
+        required=required_field,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required,
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+    )
+
+
+def _line(label: str, required: str, *, max_length=200, required_field=True, hint=""):
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        max_length=max_length,
+        required=required_field,
+        error_messages={
+            "required": required,
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
+    )
+
+
+def _choice(label: str, choices, required: str, *, radios=True):
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect if radios else forms.Select,
+        error_messages={"required": required, "invalid_choice": required},
+    )
+
+
+class PlacementForm(VersionedForm):
+    pattern = forms.MultipleChoiceField(
+        label="Sessions at the setting",
+        help_text=(
+            "Outside any phase. Every other school session of the placement is at the home school."
+        ),
+        choices=SESSION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose sessions from the school week"},
+    )
+    pattern_from = DateField(
+        label="The new sessions start on",
+        required=False,
+        help_text=(
+            "Only when you change the sessions: today or later. Past sessions keep the "
+            "pattern they had. For example, 27 3 2026"
+        ),
+    )
+    monitoring_officer = forms.ModelChoiceField(
+        label="Monitoring officer",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not assigned",
+        error_messages={"invalid_choice": "Choose a monitoring officer from the list"},
+    )
+    safeguarding_confirmed_on = DateField(
+        label="Date of the provider's written confirmation of safeguarding checks",
+        required=False,
+        help_text="For example, 27 3 2026",
+    )
+    safeguarding_confirmed_by = _line(
+        "Who at the provider confirmed it",
+        "",
+        required_field=False,
+        hint="Their name and role, such as Jo Bloggs, designated safeguarding lead",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["monitoring_officer"].queryset = User.objects.filter(
+            is_active=True,
+            memberships__organisation__kind=OrganisationKind.LOCAL_AUTHORITY,
+            memberships__role__in=[Role.MONITORING_OFFICER, Role.CAP_OFFICER],
+        ).distinct()
+
+    def clean(self):
+        data = super().clean()
+        on, by = (
+            data.get("safeguarding_confirmed_on"),
+            (data.get("safeguarding_confirmed_by") or ""),
+        )
+        if on and not by.strip():
+            self.add_error("safeguarding_confirmed_by", "Enter who at the provider confirmed it")
+        if by.strip() and not on and "safeguarding_confirmed_on" not in self.errors:
+            self.add_error("safeguarding_confirmed_on", "Enter the date of the confirmation")
+        return data
+
+
+class ExitForm(VersionedForm):
+    ended_on = DateField(label="Date the placement ended")
+    outcome = _choice("Outcome", ExitOutcome.choices, "Choose the outcome")
+    detail = _text(
+        "Details",
+        "",
+        required_field=False,
+        hint="For a post-16 destination, the college, employer or training provider",
+    )
+
+
+class ReportRunForm(forms.Form):
+    term = forms.ModelChoiceField(
+        label="Term",
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the term", "invalid_choice": "Choose the term"},
+    )
+
+    def __init__(self, *args, terms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = terms
+        self.fields["term"].label_from_instance = lambda t: f"{t.name} {t.year}"
+
+
+# --- Monitoring records: one form per kind ----------------------------------------------
+
+
+class TargetForm(forms.Form):
+    text = _line("Target", "Enter the target", max_length=500)
+    set_on = DateField(label="Date set")
+    review_by = DateField(label="Review by", required=False)
+
+
+class TargetReviewForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label="Target",
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the target", "invalid_choice": "Choose the target"},
+    )
+    reviewed_on = DateField(label="Date reviewed")
+    status = _choice("Progress", models.TargetStatus.choices, "Choose the progress")
+    note = _text("What was seen", "", required_field=False)
+
+    def __init__(self, *args, placement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = placement.targets.all()
+        self.fields["target"].label_from_instance = lambda t: t.text
+
+
+class AssessmentForm(forms.Form):
+    kind = _choice("Assessment", models.AssessmentKind.choices, "Choose the assessment")
+    taken_on = DateField(label="Date taken")
+    score = forms.IntegerField(
+        label="Score, if it has one",
+        required=False,
+        min_value=0,
+        max_value=1000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        error_messages={
+            "invalid": "Score must be a whole number",
+            "min_value": "Score must be 0 or more",
+            "max_value": "Score must be 1,000 or less",
+        },
+    )
+    summary = _text("Summary", "Enter a summary of the assessment")
+
+
+class QualificationForm(forms.Form):
+    title = _line("Qualification", "Enter the qualification")
+    level = _line("Level", "", max_length=40, required_field=False)
+    grade = _line("Grade", "", max_length=40, required_field=False)
+    gained_on = DateField(label="Date gained")
+
+
+class BehaviourForm(forms.Form):
+    happened_on = DateField(label="Date")
+    kind = _choice(
+        "Positive or negative", models.BehaviourKind.choices, "Choose positive or negative"
+    )
+    category = _choice(
+        "Category", models.BehaviourCategory.choices, "Choose the category", radios=False
+    )
+    note = _text("What happened", "Enter what happened")
+
+
+class ReviewForm(forms.Form):
+    held_on = DateField(label="Date of the meeting")
+    attendees = _text("Who attended", "Enter who attended", rows=2)
+    notes = _text("Notes", "Enter the notes of the meeting", max_length=5000, rows=6)
+    action_1 = _line("Action", "", max_length=300, required_field=False)
+    owner_1 = _line("Owner", "", max_length=120, required_field=False)
+    due_1 = DateField(label="Due", required=False)
+    action_2 = _line("Second action", "", max_length=300, required_field=False)
+    owner_2 = _line("Owner of the second action", "", max_length=120, required_field=False)
+    due_2 = DateField(label="Second action due", required=False)
+
+    def clean(self):
+        data = super().clean()
+        actions = []
+        for n in (1, 2):
+            action, owner, due = (data.get(f"{k}_{n}") for k in ("action", "owner", "due"))
+            if action and (not owner or not due):
+                if not owner:
+                    self.add_error(f"owner_{n}", "Enter who owns the action")
+                if not due and f"due_{n}" not in self.errors:
+                    self.add_error(f"due_{n}", "Enter when the action is due")
+            elif (owner or due) and not action:
+                self.add_error(f"action_{n}", "Enter the action")
+            elif action:
+                actions.append({"action": action, "owner": owner, "due_on": due.isoformat()})
+        data["actions"] = actions
+        return data
+
+
+class PlanForm(forms.Form):
+    kind = _choice("Plan", models.PlanKind.choices, "Choose the plan")
+    starts_on = DateField(label="Start date")
+    review_on = DateField(label="Review date")
+    summary = _text("What the plan says", "Enter what the plan says", max_length=5000)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("starts_on")
+            and data.get("review_on")
+            and data["review_on"] < data["starts_on"]
+        ):
+            self.add_error("review_on", "The review date must be on or after the start date")
+        return data
+
+
+class StudentViewForm(forms.Form):
+    given_on = DateField(label="Date given")
+    view = _text("The student's view, in their words", "Enter the student's view", max_length=5000)
+
+
+class FollowUpForm(forms.Form):
+    checked_on = DateField(label="Date checked")
+    still_there = forms.TypedChoiceField(
+        label="Is the young person still in the destination?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes or no", "invalid_choice": "Choose yes or no"},
+    )
+    note = _text("Notes", "", required_field=False)

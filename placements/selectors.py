@@ -1,0 +1,400 @@
+"""Every non-trivial read of placements. Each page's queries are a fixed few whatever the
+number of students: placements (with student and setting), their phases, the marks of the
+dates shown and the term dates, each in one query."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from placements import schedule
+from placements.codes import HomeCode, home_code
+from placements.models import Alert, AttendanceCode, Category, Mark, Phase, Placement
+from placements.schedule import SETTING, Calendar
+from programmes.models import Term
+
+
+def calendar_for(first: dt.date, last: dt.date) -> Calendar:
+    return Calendar(Term.objects.filter(starts_on__lte=last, ends_on__gte=first))
+
+
+def with_related(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(
+        "student", "provider", "home_school", "programme", "course", "monitoring_officer"
+    ).prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("starts_on", "pk")))
+
+
+def open_between(queryset: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
+    """Placements whose dates overlap first..last."""
+    return queryset.filter(starts_on__lte=last).filter(
+        Q(ended_on__gte=first) | Q(ended_on__isnull=True, planned_end_on__gte=first)
+    )
+
+
+def code_categories() -> dict[str, str]:
+    return dict(AttendanceCode.objects.values_list("code", "category"))
+
+
+def _marks(placements: list[Placement], first: dt.date, last: dt.date) -> dict:
+    return {
+        (m.placement_id, m.date, m.session): m
+        for m in Mark.objects.filter(
+            placement__in=[p.pk for p in placements], date__gte=first, date__lte=last
+        )
+    }
+
+
+# --- The register -----------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    date: dt.date
+    session: str
+    expected: bool  # at the setting
+    code: str = ""  # as recorded, or as typed when a refused register is shown again
+    recorded: str = ""  # as recorded
+    recorded_at: dt.datetime | None = None
+    can_mark: bool = False  # the session has started
+    name: str = ""  # the form field's name
+
+
+@dataclass
+class RegisterRow:
+    placement: Placement
+    cells: list[Cell] = field(default_factory=list)
+
+
+def register(
+    *, setting, days: list[dt.date], now: dt.datetime | None = None
+) -> tuple[list[RegisterRow], Calendar]:
+    """One row per placement at the setting open on any of `days`, one cell per session."""
+    now = now or timezone.now()
+    calendar = calendar_for(days[0], days[-1])
+    placements = list(
+        with_related(
+            open_between(Placement.objects.filter(provider=setting), days[0], days[-1])
+        ).order_by("student__legal_last_name", "student__legal_first_name", "pk")
+    )
+    marks = _marks(placements, days[0], days[-1])
+    rows = []
+    for placement in placements:
+        row = RegisterRow(placement)
+        for day in days:
+            for session in schedule.SESSIONS:
+                where = schedule.expected_at(placement, day, session, calendar)
+                mark = marks.get((placement.pk, day, session))
+                row.cells.append(
+                    Cell(
+                        date=day,
+                        session=session,
+                        expected=where == SETTING,
+                        code=mark.code_id if mark else "",
+                        recorded=mark.code_id if mark else "",
+                        recorded_at=mark.recorded_at if mark else None,
+                        can_mark=where == SETTING
+                        and (
+                            day < timezone.localdate(now)
+                            or (
+                                day == timezone.localdate(now)
+                                and schedule.has_started(day, session, now)
+                            )
+                        ),
+                        name=f"m-{placement.uuid}-{day.isoformat()}-{session}",
+                    )
+                )
+        if any(c.expected for c in row.cells):
+            rows.append(row)
+    return rows, calendar
+
+
+def setting_codes() -> list[AttendanceCode]:
+    return list(AttendanceCode.objects.filter(setting_records=True))
+
+
+# --- Today's whereabouts ----------------------------------------------------------------
+
+
+@dataclass
+class SessionRow:
+    placement: Placement
+    date: dt.date
+    session: str
+    where: str | None
+    mark: str | None
+    category: str | None
+    overdue: bool
+    home: HomeCode | None = None
+    alert: Alert | None = None
+
+    @property
+    def status(self) -> str:
+        if self.where != SETTING:
+            return "home"
+        if self.mark is None:
+            return "missing" if self.overdue else "waiting"
+        return "absent" if self.category in Category.absent() else "marked"
+
+
+def today_sessions(
+    *,
+    now: dt.datetime | None = None,
+    queryset: QuerySet | None = None,
+    session: str | None = None,
+) -> list[SessionRow]:
+    """For today (or `session` of today): every placement open today, where the student is
+    expected and whether the setting's mark has arrived."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    base = queryset if queryset is not None else Placement.objects.all()
+    placements = list(
+        with_related(open_between(base, today, today)).order_by(
+            "student__legal_last_name", "student__legal_first_name", "pk"
+        )
+    )
+    calendar = calendar_for(today, today)
+    marks = _marks(placements, today, today)
+    categories = code_categories()
+    alerts = {
+        (a.placement_id, a.session): a
+        for a in Alert.objects.filter(placement__in=[p.pk for p in placements], date=today)
+    }
+    sessions = [session] if session else list(schedule.SESSIONS)
+    rows = []
+    for placement in placements:
+        for s in sessions:
+            where = schedule.expected_at(placement, today, s, calendar)
+            if where is None:
+                continue
+            mark = marks.get((placement.pk, today, s))
+            row = SessionRow(
+                placement=placement,
+                date=today,
+                session=s,
+                where=where,
+                mark=mark.code_id if mark else None,
+                category=categories.get(mark.code_id) if mark else None,
+                overdue=now >= schedule.register_closes(today, s),
+                alert=alerts.get((placement.pk, s)),
+            )
+            row.home = home_code(
+                placement=placement,
+                where=where,
+                mark_code=row.mark,
+                category=row.category,
+                overdue=row.overdue,
+            )
+            rows.append(row)
+    return rows
+
+
+def open_alerts(queryset: QuerySet, *, since: dt.date) -> QuerySet:
+    """Alerts on the placements in `queryset` since a date, newest first: missing marks
+    that have since arrived are shown as resolved."""
+    return Alert.objects.filter(placement__in=queryset, date__gte=since).select_related(
+        "placement__student", "placement__provider", "placement__home_school"
+    )
+
+
+# --- The home school's codes ------------------------------------------------------------
+
+
+@dataclass
+class CodeRow:
+    placement: Placement
+    date: dt.date
+    session: str
+    home: HomeCode
+    mark: str
+
+
+def home_codes(
+    *, queryset: QuerySet, first: dt.date, last: dt.date, now: dt.datetime | None = None
+) -> list[CodeRow]:
+    """For each session from first to last of each placement in `queryset`, the code the
+    home school records."""
+    now = now or timezone.now()
+    placements = list(
+        with_related(open_between(queryset, first, last)).order_by(
+            "student__legal_last_name", "student__legal_first_name", "pk"
+        )
+    )
+    calendar = calendar_for(first, last)
+    marks = _marks(placements, first, last)
+    categories = code_categories()
+    rows = []
+    day = first
+    days = []
+    while day <= last:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    for placement in placements:
+        for day in days:
+            for session in schedule.SESSIONS:
+                where = schedule.expected_at(placement, day, session, calendar)
+                if where is None:
+                    continue
+                mark = marks.get((placement.pk, day, session))
+                code = mark.code_id if mark else None
+                home = home_code(
+                    placement=placement,
+                    where=where,
+                    mark_code=code,
+                    category=categories.get(code) if code else None,
+                    overdue=now >= schedule.register_closes(day, session),
+                )
+                rows.append(CodeRow(placement, day, session, home, code or ""))
+    return rows
+
+
+# --- Attendance figures (the DfE way) ---------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Sessions by statistical category. Present and approved educational activity count
+    as attended; D and the other not-possible codes leave the possible sessions."""
+
+    counts: Counter
+
+    @property
+    def present(self) -> int:
+        return self.counts[Category.PRESENT]
+
+    @property
+    def approved(self) -> int:
+        return self.counts[Category.APPROVED]
+
+    @property
+    def authorised(self) -> int:
+        return self.counts[Category.AUTHORISED]
+
+    @property
+    def unauthorised(self) -> int:
+        return self.counts[Category.UNAUTHORISED]
+
+    @property
+    def not_possible(self) -> int:
+        return self.counts[Category.NOT_POSSIBLE]
+
+    @property
+    def attended(self) -> int:
+        return self.present + self.approved
+
+    @property
+    def possible(self) -> int:
+        return self.attended + self.authorised + self.unauthorised
+
+    @property
+    def rate(self) -> float | None:
+        """Attendance as a percentage of possible sessions, to one decimal place."""
+        return round(100 * self.attended / self.possible, 1) if self.possible else None
+
+    @property
+    def absence_rate(self) -> float | None:
+        return (
+            round(100 * (self.authorised + self.unauthorised) / self.possible, 1)
+            if self.possible
+            else None
+        )
+
+    @property
+    def unauthorised_rate(self) -> float | None:
+        return round(100 * self.unauthorised / self.possible, 1) if self.possible else None
+
+
+def figures(marks: QuerySet) -> Figures:
+    """The figures for a set of marks, counted in the database."""
+    from django.db.models import Count
+
+    rows = marks.values("code__category").annotate(n=Count("id"))
+    return Figures(Counter({r["code__category"]: r["n"] for r in rows}))
+
+
+def weekly_trend(marks: QuerySet, *, weeks: int = 8) -> list[tuple[dt.date, Figures]]:
+    """The figures week by week (Monday first), for the last `weeks` weeks with marks,
+    counted in the database."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncWeek
+
+    by_week: dict[dt.date, Counter] = defaultdict(Counter)
+    rows = (
+        marks.annotate(week=TruncWeek("date"))
+        .values("week", "code__category")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        week = row["week"]
+        week = week.date() if isinstance(week, dt.datetime) else week
+        by_week[week][row["code__category"]] += row["n"]
+    return [(week, Figures(by_week[week])) for week in sorted(by_week)[-weeks:]]
+
+
+def figures_by_setting(marks: QuerySet) -> list[tuple[str, Figures]]:
+    """The figures of each setting, by name, counted in one query."""
+    from django.db.models import Count
+
+    counts: dict[str, Counter] = defaultdict(Counter)
+    rows = marks.values("placement__provider__name", "code__category").annotate(n=Count("id"))
+    for row in rows:
+        counts[row["placement__provider__name"]][row["code__category"]] = row["n"]
+    return [(name, Figures(counts[name])) for name in sorted(counts)]
+
+
+def placement_marks(placement: Placement) -> QuerySet:
+    return Mark.objects.filter(placement=placement)
+
+
+def student_marks(student) -> QuerySet:
+    return Mark.objects.filter(placement__student=student)
+
+
+def provider_marks(provider) -> QuerySet:
+    return Mark.objects.filter(placement__provider=provider)
+
+
+@dataclass
+class Hours:
+    at_setting: float
+    full_time: float | None
+    year_group: int
+
+
+def hours(placement: Placement, on: dt.date) -> Hours:
+    """Hours of AP a week in the week of `on`, against the full-time expectation for the
+    student's year group."""
+    pattern = schedule.pattern_on(placement, on, placement.phases.all())
+    group = placement.student.year_group(on)
+    return Hours(schedule.hours_a_week(pattern), schedule.full_time_hours(group), group)
+
+
+# --- Exits ------------------------------------------------------------------------------
+
+ENDING_SOON_DAYS = 14
+
+
+def ending_soon(queryset: QuerySet, *, today: dt.date) -> QuerySet:
+    """Open placements whose planned end is within two weeks."""
+    return queryset.filter(
+        ended_on__isnull=True,
+        planned_end_on__gte=today,
+        planned_end_on__lte=today + dt.timedelta(days=ENDING_SOON_DAYS),
+    )
+
+
+def overdue_exits(queryset: QuerySet, *, today: dt.date) -> QuerySet:
+    """Placements past their planned end with no exit recorded."""
+    return queryset.filter(ended_on__isnull=True, planned_end_on__lt=today)
+
+
+# --- Reports ----------------------------------------------------------------------------
+
+
+def placements_needing_report(term: Term) -> QuerySet:
+    """Placements open during the term that have no report for it yet."""
+    return open_between(Placement.objects.all(), term.starts_on, term.ends_on).exclude(
+        reports__term=term
+    )

@@ -1,0 +1,430 @@
+"""Every write to a placement and its registers. Keyword-only, atomic, audited."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from accounts.permissions import (
+    check_can_edit_placement,
+    check_can_issue_reports,
+    check_can_record_marks,
+    is_cap_staff,
+)
+from audit.services import event_record
+from placements import schedule
+from placements.models import (
+    Alert,
+    AlertKind,
+    AttendanceCode,
+    Category,
+    ExitOutcome,
+    Mark,
+    MarkChange,
+    Phase,
+    Placement,
+    ReportRun,
+)
+from placements.schedule import SETTING
+from programmes.models import Course, Term
+
+
+class Conflict(Exception):
+    """Someone else changed the placement or the register since this person loaded it."""
+
+
+class Refused(ValueError):
+    """Input the service cannot accept; the message says why, for the person who typed it."""
+
+
+class FieldRefused(Refused):
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+class RegisterRefused(Refused):
+    """A register refused as a whole: one problem per cell at fault."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+# --- The placement ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_create(
+    *,
+    application,
+    provider: Organisation,
+    starts_on: dt.date,
+    planned_end_on: dt.date,
+    days_per_week: Decimal,
+    by: User,
+    course: Course | None = None,
+    pattern: list[str] | None = None,
+    monitoring_officer: User | None = None,
+) -> Placement:
+    """The one place a placement is made, whichever route led to it. The registration
+    arrangement and the home school's away code come from the programme; the pattern
+    defaults to whole days from the start's weekday; the programme's phases (rules file)
+    are dated from the start. The CAP team changes the rest on the placement's pages."""
+    programme = application.programme
+    placement = Placement.objects.create(
+        application=application,
+        student=application.student,
+        programme=programme,
+        course=course,
+        provider=provider,
+        home_school=application.school,
+        starts_on=starts_on,
+        planned_end_on=planned_end_on,
+        days_per_week=days_per_week,
+        registration=programme.registration,
+        away_code=programme.away_code,
+        pattern=_checked_pattern(
+            pattern if pattern is not None else schedule.default_pattern(starts_on, days_per_week)
+        ),
+        monitoring_officer=monitoring_officer,
+        created_by=by,
+    )
+    Phase.objects.bulk_create(
+        Phase(placement=placement, **phase)
+        for phase in schedule.phases_for(programme.key, starts_on, planned_end_on)
+    )
+    event_record(
+        actor=by,
+        action="placement.created",
+        obj=placement,
+        detail={"application": str(application.uuid), "setting": str(provider.uuid)},
+    )
+    return placement
+
+
+def _checked_pattern(pattern: list[str]) -> list[str]:
+    unknown = [key for key in pattern if key not in schedule.SESSION_KEYS]
+    if unknown:
+        raise Refused("Choose sessions from the school week")
+    return [key for key in schedule.SESSION_KEYS if key in pattern]
+
+
+def _move(placement: Placement, *, version: int, **changes) -> Placement:
+    rows = Placement.objects.filter(pk=placement.pk, version=version)
+    if not rows.update(version=F("version") + 1, **changes):
+        raise Conflict("The placement was changed by someone else.")
+    placement.refresh_from_db()
+    return placement
+
+
+@transaction.atomic
+def placement_update(
+    *,
+    placement: Placement,
+    pattern: list[str],
+    pattern_from: dt.date | None,
+    monitoring_officer: User | None,
+    safeguarding_confirmed_on: dt.date | None,
+    safeguarding_confirmed_by: str,
+    version: int,
+    by: User,
+) -> Placement:
+    """Change the monitoring officer, the provider's safeguarding confirmation and, from a
+    date, the sessions at the setting. A new pattern applies from today or later, never to
+    sessions already past, so registers and the home school's codes keep their history."""
+    check_can_edit_placement(by, placement)
+    today = timezone.localdate()
+    if monitoring_officer is not None and not is_cap_staff(monitoring_officer):
+        raise FieldRefused("monitoring_officer", "The monitoring officer must be in the CAP team")
+    if safeguarding_confirmed_on and safeguarding_confirmed_on > today:
+        raise FieldRefused(
+            "safeguarding_confirmed_on", "The date of the confirmation must be today or in the past"
+        )
+    if bool(safeguarding_confirmed_on) != bool(safeguarding_confirmed_by.strip()):
+        raise FieldRefused(
+            "safeguarding_confirmed_on",
+            "Give both the date of the confirmation and who gave it, or neither",
+        )
+    pattern = _checked_pattern(pattern)
+    phase = None
+    earliest = max(today, placement.starts_on)
+    if pattern != schedule.pattern_on(placement, earliest):
+        if pattern_from is None:
+            raise FieldRefused("pattern_from", "Enter the date the new sessions start")
+        if pattern_from < earliest:
+            raise FieldRefused(
+                "pattern_from",
+                "The new sessions must start today or later, and not before the placement",
+            )
+        if pattern_from > placement.last_day:
+            raise FieldRefused(
+                "pattern_from", "The new sessions must start before the placement ends"
+            )
+        phase = Phase.objects.create(
+            placement=placement,
+            name=f"Sessions changed from {pattern_from:%-d %B %Y}",
+            starts_on=pattern_from,
+            ends_on=placement.last_day,
+            pattern=pattern,
+        )
+    placement = _move(
+        placement,
+        version=version,
+        monitoring_officer=monitoring_officer,
+        safeguarding_confirmed_on=safeguarding_confirmed_on,
+        safeguarding_confirmed_by=safeguarding_confirmed_by.strip(),
+    )
+    event_record(
+        actor=by,
+        action="placement.updated",
+        obj=placement,
+        detail={
+            "pattern": pattern if phase else None,
+            "pattern_from": str(pattern_from) if phase else None,
+            "monitoring_officer": str(monitoring_officer.uuid) if monitoring_officer else "",
+            "safeguarding_confirmed_on": str(safeguarding_confirmed_on or ""),
+        },
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_exit(
+    *, placement: Placement, ended_on: dt.date, outcome: str, detail: str, version: int, by: User
+) -> Placement:
+    check_can_edit_placement(by, placement)
+    if placement.ended_on:
+        raise Refused("This placement has already ended")
+    if outcome not in ExitOutcome.values:
+        raise Refused("Choose the outcome")
+    if ended_on < placement.starts_on:
+        raise Refused("The end date must be on or after the placement started")
+    if ended_on > timezone.localdate():
+        raise Refused("The end date must be today or in the past")
+    if Mark.objects.filter(placement=placement, date__gt=ended_on).exists():
+        raise Refused("The setting has recorded marks after this date: choose a later end date")
+    placement = _move(
+        placement, version=version, ended_on=ended_on, exit_outcome=outcome, exit_detail=detail
+    )
+    event_record(actor=by, action="placement.exited", obj=placement, detail={"outcome": outcome})
+    return placement
+
+
+# --- Registers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cell of a register as posted: the code typed, and the code the page showed."""
+
+    placement: Placement
+    date: dt.date
+    session: str
+    code: str
+    shown: str
+
+
+@transaction.atomic
+def register_save(
+    *, entries: list[Entry], calendar: schedule.Calendar, by: User, now: dt.datetime | None = None
+) -> int:
+    """Save a register: every cell, or none.
+
+    Refused as a whole, with the reason, when any cell is for a session the student is not
+    expected at the setting, is in the future, has a code that does not exist or that a
+    setting may not use, or was changed by someone else since the page was shown. A cell
+    posted again with the code it already has changes nothing, so a register sent twice
+    saves once. Returns how many marks were entered or corrected."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    codes = {c.code: c for c in AttendanceCode.objects.all()}
+    problems: list[str] = []
+    wanted = [e for e in entries if e.code or e.shown]
+    existing = {
+        (m.placement_id, m.date, m.session): m
+        for m in Mark.objects.select_for_update().filter(
+            placement__in={e.placement.pk for e in wanted},
+            date__in={e.date for e in wanted},
+        )
+    }
+    for e in wanted:
+        name = e.placement.student
+        when = f"{schedule.DAY_NAMES[schedule.DAYS[e.date.weekday()]]} {e.session.upper()}"
+        check_can_record_marks(by, e.placement)
+        if e.date > today or (e.date == today and not schedule.has_started(e.date, e.session, now)):
+            problems.append(f"{name}, {when}: the session has not started yet")
+            continue
+        if schedule.expected_at(e.placement, e.date, e.session, calendar) != SETTING:
+            problems.append(f"{name}, {when}: the student is not expected at the setting")
+            continue
+        current = existing.get((e.placement.pk, e.date, e.session))
+        current_code = current.code_id if current else ""
+        if e.code == current_code:
+            continue
+        if current_code != e.shown:
+            problems.append(
+                f"{name}, {when}: someone else recorded {current_code or 'no mark'} "
+                "since you opened the register"
+            )
+            continue
+        if not e.code:
+            problems.append(f"{name}, {when}: a mark cannot be removed, only corrected")
+            continue
+        code = codes.get(e.code)
+        if code is None or not code.setting_records:
+            problems.append(f"{name}, {when}: “{e.code}” is not a code a setting can record")
+            continue
+        if code.session and code.session != e.session:
+            problems.append(
+                f"{name}, {when}: “{e.code}” is the {code.get_session_display().lower()} mark"
+            )
+    if problems:
+        raise RegisterRefused(problems)
+
+    saved = 0
+    for e in wanted:
+        current = existing.get((e.placement.pk, e.date, e.session))
+        if current is not None and current.code_id == e.code:
+            continue
+        late = now > schedule.register_closes(e.date, e.session)
+        if current is None:
+            mark = Mark.objects.create(
+                placement=e.placement,
+                date=e.date,
+                session=e.session,
+                code_id=e.code,
+                recorded_by=by,
+                recorded_at=now,
+            )
+        else:
+            mark = current
+            Mark.objects.filter(pk=mark.pk).update(code_id=e.code, recorded_by=by, recorded_at=now)
+        MarkChange.objects.create(
+            mark=mark,
+            previous_code=current.code_id if current else "",
+            code=e.code,
+            changed_by=by,
+            changed_at=now,
+            late=late,
+        )
+        # A mark that arrives resolves the alert its absence raised.
+        Alert.objects.filter(
+            placement=e.placement,
+            date=e.date,
+            session=e.session,
+            kind=AlertKind.MISSING,
+            resolved_at__isnull=True,
+        ).update(resolved_at=now)
+        saved += 1
+    if saved:
+        event_record(
+            actor=by,
+            action="register.saved",
+            detail={
+                "marks": saved,
+                "setting": str(wanted[0].placement.provider.uuid),
+                "dates": sorted({str(e.date) for e in wanted}),
+            },
+        )
+    return saved
+
+
+# --- Alerts -----------------------------------------------------------------------------
+
+
+def alerts_raise(*, now: dt.datetime | None = None) -> list[Alert]:
+    """Raise today's alerts: a session at a setting whose register has closed without a
+    mark, and a session marked absent. Each is raised once. Returns the new alerts."""
+    from placements.selectors import today_sessions
+
+    now = now or timezone.now()
+    raised = []
+    with transaction.atomic():
+        for row in today_sessions(now=now):
+            if row.where != SETTING:
+                continue
+            if row.mark is None and now >= schedule.register_closes(row.date, row.session):
+                kind, code = AlertKind.MISSING, ""
+            elif row.mark is not None and row.category in Category.absent():
+                kind, code = AlertKind.ABSENT, row.mark
+            else:
+                continue
+            alert, created = Alert.objects.get_or_create(
+                placement=row.placement,
+                date=row.date,
+                session=row.session,
+                kind=kind,
+                defaults={"code": code, "raised_at": now},
+            )
+            if created:
+                raised.append(alert)
+                event_record(
+                    action="attendance_alert.raised",
+                    obj=alert,
+                    detail={"kind": kind, "session": row.session},
+                )
+    return raised
+
+
+def alerts_mark_emailed(*, alerts: list[Alert]) -> None:
+    Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(emailed_at=timezone.now())
+
+
+# --- Termly reports ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_run_start(*, term: Term, by: User) -> ReportRun:
+    """Ask for the termly report of every placement open during the term that has none
+    yet. The reports are made in the background (placements.tasks)."""
+    from placements.selectors import placements_needing_report
+
+    check_can_issue_reports(by)
+    placements = list(placements_needing_report(term).values_list("pk", flat=True))
+    run = ReportRun.objects.create(term=term, requested_by=by, total=len(placements))
+    event_record(
+        actor=by, action="report_run.started", obj=run, detail={"placements": len(placements)}
+    )
+    from placements.tasks import make_reports
+
+    transaction.on_commit(lambda: make_reports.enqueue(run.pk, placements))
+    return run
+
+
+# --- Monitoring records -----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_add(*, placement: Placement, kind: str, data: dict, by: User):
+    """Add one monitoring record (a target, a review, a behaviour entry …) to a placement.
+    Refused with the field at fault for a date in the future."""
+    from accounts.permissions import check_can_add_placement_record
+    from placements.records import KINDS, model_fields
+
+    check_can_add_placement_record(by, placement)
+    spec = KINDS[kind]
+    today = timezone.localdate()
+    for name in spec.past_dates:
+        if data.get(name) and data[name] > today:
+            raise FieldRefused(name, "The date must be today or in the past")
+    if spec.needs_ended and not placement.ended_on:
+        raise Refused("Follow-ups are recorded after the placement has ended")
+    fields = model_fields(spec, data)
+    if "target" in fields:  # a target's review belongs to the placement through it
+        if fields["target"].placement_id != placement.pk:
+            raise FieldRefused("target", "Choose the target")
+    else:
+        fields["placement"] = placement
+    record = spec.model.objects.create(recorded_by=by, **fields)
+    event_record(
+        actor=by,
+        action=f"placement.{kind}_added",
+        obj=placement,
+        detail={"record": str(record.uuid)},
+    )
+    return record

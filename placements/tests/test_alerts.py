@@ -1,0 +1,210 @@
+"""Today's whereabouts and same-day alerts, at the register window's boundary."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from placements import services
+from placements.models import Alert, Mark
+from placements.tests.factories import WEDNESDAY, at, make_placement
+
+# The morning register opens at 08:45 and closes 30 minutes later.
+CLOSES = at(WEDNESDAY, 9, 15)
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_no_alert_while_the_register_is_open(cast, placement, clock):
+    clock(CLOSES - dt.timedelta(seconds=1))
+    assert services.alerts_raise() == []
+
+
+def test_a_missing_mark_raises_one_alert_when_the_register_closes(cast, placement, clock):
+    clock(CLOSES)
+    raised = services.alerts_raise()
+    assert [(a.placement, a.session, a.kind) for a in raised] == [(placement, "am", "missing")]
+    clock(CLOSES + dt.timedelta(minutes=5))
+    assert services.alerts_raise() == []  # raised once
+    assert Alert.objects.count() == 1
+
+
+def test_the_window_is_configurable(cast, placement, clock, settings):
+    settings.CAP_REGISTER_WINDOW_MINUTES = 10
+    clock(at(WEDNESDAY, 8, 55))
+    assert len(services.alerts_raise()) == 1
+
+
+def test_a_mark_arriving_late_resolves_the_alert(client, cast, placement, clock):
+    clock(CLOSES)
+    services.alerts_raise()
+    clock(at(WEDNESDAY, 10))
+    client.force_login(cast.provider_staff)
+    name = f"m-{placement.uuid}-{WEDNESDAY.isoformat()}-am"
+    client.post(
+        reverse("placements:providers_register", args=[cast.provider.uuid, WEDNESDAY.isoformat()]),
+        {name: "L", "shown_at": at(WEDNESDAY, 9, 59).isoformat()},
+    )
+    alert = Alert.objects.get()
+    assert alert.resolved_at == at(WEDNESDAY, 10)
+    assert Mark.objects.get().changes.get().late is True
+
+
+def test_an_absence_raises_an_alert(cast, placement, clock):
+    Mark.objects.create(
+        placement=placement,
+        date=WEDNESDAY,
+        session="am",
+        code_id="N",
+        recorded_by=cast.provider_staff,
+        recorded_at=at(WEDNESDAY, 9),
+    )
+    clock(at(WEDNESDAY, 9, 5))
+    assert [(a.kind, a.code) for a in services.alerts_raise()] == [("absent", "N")]
+
+
+def test_a_present_mark_or_a_home_session_raises_nothing(cast, programme, clock):
+    at_home = make_placement(
+        programme=programme,
+        provider=cast.provider,
+        school=cast.school_a,
+        by=cast.officer,
+        pattern=["mon_am", "mon_pm"],
+    )
+    present = make_placement(
+        programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
+    )
+    Mark.objects.create(
+        placement=present,
+        date=WEDNESDAY,
+        session="am",
+        code_id="/",
+        recorded_by=cast.provider_staff,
+        recorded_at=at(WEDNESDAY, 9),
+    )
+    clock(CLOSES)
+    assert services.alerts_raise() == []
+    assert at_home.alerts.count() == 0
+
+
+def test_the_sweep_emails_the_home_school_and_the_monitoring_officer(
+    cast, programme, clock, django_capture_on_commit_callbacks
+):
+    make_placement(
+        programme=programme,
+        provider=cast.provider,
+        school=cast.school_a,
+        by=cast.alice,
+        monitoring_officer=cast.monitoring,
+    )
+    clock(CLOSES)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep_attendance", stdout=io.StringIO())
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([cast.alice.email, cast.monitoring.email])
+    body = mail.outbox[0].body
+    assert "1 new attendance alert" in body
+    assert "Student" not in body  # no names in e-mail
+    assert Alert.objects.get().emailed_at is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep_attendance", stdout=io.StringIO())
+    assert len(mail.outbox) == 2  # not again
+
+
+def test_no_monitoring_officer_means_the_cap_team_inbox(
+    cast, placement, clock, settings, django_capture_on_commit_callbacks
+):
+    clock(CLOSES)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep_attendance", stdout=io.StringIO())
+    assert settings.CAP_TEAM_EMAIL in [m.to[0] for m in mail.outbox]
+
+
+@pytest.mark.parametrize(("who", "area"), [("monitoring", "casework"), ("alice", "schools")])
+def test_the_alert_is_on_the_queue(client, cast, placement, clock, who, area):
+    clock(CLOSES)
+    services.alerts_raise()
+    client.force_login(getattr(cast, who))
+    page = client.get(reverse(f"placements:{area}_alerts")).content.decode()
+    assert placement.student.legal_first_name in page
+    assert "No mark" in page
+
+
+def test_another_school_does_not_see_the_alert(client, cast, placement, clock):
+    clock(CLOSES)
+    services.alerts_raise()
+    client.force_login(cast.bob)
+    page = client.get(reverse("placements:schools_alerts")).content.decode()
+    assert placement.student.legal_first_name not in page
+
+
+@pytest.mark.parametrize(("who", "status"), [("provider_staff", 403), ("outsider", 403)])
+def test_providers_and_outsiders_have_no_whereabouts_page(client, cast, who, status):
+    client.force_login(getattr(cast, who))
+    assert client.get(reverse("placements:casework_whereabouts")).status_code == status
+    assert client.get(reverse("placements:schools_whereabouts")).status_code == status
+
+
+def test_whereabouts_shows_where_and_whether_the_mark_arrived(client, cast, programme, clock):
+    marked = make_placement(
+        programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
+    )
+    make_placement(
+        programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
+    )
+    Mark.objects.create(
+        placement=marked,
+        date=WEDNESDAY,
+        session="am",
+        code_id="/",
+        recorded_by=cast.provider_staff,
+        recorded_at=at(WEDNESDAY, 9),
+    )
+    clock(CLOSES)
+    client.force_login(cast.officer)
+    response = client.get(reverse("placements:casework_whereabouts"))
+    assert response.context["counts"] == {
+        "marked": 1,
+        "absent": 0,
+        "missing": 1,
+        "waiting": 0,
+        "home": 0,
+    }
+    clock(CLOSES - dt.timedelta(minutes=1))
+    response = client.get(reverse("placements:casework_whereabouts"))
+    assert response.context["counts"]["waiting"] == 1
+
+
+def test_whereabouts_makes_the_same_queries_for_10_students_as_for_300(
+    client, cast, programme, clock
+):
+    clock(CLOSES)
+    client.force_login(cast.officer)
+
+    def add(n):
+        for _ in range(n):
+            make_placement(
+                programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
+            )
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(reverse("placements:casework_whereabouts"))
+        assert response.status_code == 200
+        return len(context.captured_queries), len(response.context["rows"])
+
+    add(10)
+    few, rows = count()
+    assert rows == 10
+    add(290)
+    many, rows = count()
+    assert rows == 300
+    assert few == many

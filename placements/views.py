@@ -1,0 +1,426 @@
+"""A placement's pages: the lists for each area, one placement (attendance, hours, history,
+monitoring records, reports, exit), the CAP team's edits, and termly reports."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.permissions import (
+    Area,
+    can_add_placement_record,
+    can_edit_placement,
+    can_issue_reports,
+    can_record_marks,
+    can_view_home_codes,
+    can_view_placement,
+    placements_visible_to,
+    registers_visible_to,
+)
+from accounts.views import area_required
+from placements import forms, reports, schedule, selectors, services
+from placements.models import ExitOutcome, Mark, MarkChange, Placement, ReportRun, TermlyReport
+from placements.records import KINDS
+from programmes.models import Term
+
+PAGE_SIZE = 50
+CHANGED = (
+    "Someone else changed this placement while you were looking at it. Check it and try again."
+)
+
+
+def get_placement_for_user(user, placement_uuid) -> Placement:
+    """The placement, or 404 unless the user may see it, whether or not it exists."""
+    placement = (
+        selectors.with_related(Placement.objects.filter(uuid=placement_uuid))
+        .select_related("application")
+        .first()
+    )
+    if placement is None or not can_view_placement(user, placement):
+        raise Http404
+    return placement
+
+
+# --- Lists ------------------------------------------------------------------------------
+
+
+def _list(request, area: str):
+    today = timezone.localdate()
+    queryset = placements_visible_to(request.user, Placement.objects.all())
+    if area == "providers":
+        queryset = queryset.filter(provider_id__in=registers_visible_to(request.user))
+    show = request.GET.get("show", "open")
+    filters = {
+        "open": queryset.filter(ended_on__isnull=True),
+        "ending": selectors.ending_soon(queryset, today=today),
+        "overdue": selectors.overdue_exits(queryset, today=today),
+        "ended": queryset.filter(ended_on__isnull=False),
+    }
+    if show not in filters:
+        raise Http404
+    valid_days = schedule.rules()["safeguarding_confirmation_valid_days"]
+    page = Paginator(
+        selectors.with_related(filters[show])
+        .annotate(
+            review_count=Count("reviews", distinct=True),
+            follow_up_count=Count("follow_ups", distinct=True),
+        )
+        .order_by("planned_end_on", "pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    for placement in page.object_list:
+        placement.flags = _flags(placement, today, valid_days)
+    return render(
+        request,
+        "placements/list.html",
+        {
+            "page": page,
+            "show": show,
+            "area": area,
+            "counts": {name: qs.count() for name, qs in filters.items()},
+        },
+    )
+
+
+def _flags(placement: Placement, today: dt.date, valid_days: int) -> list[str]:
+    """What needs the CAP team's attention. The list annotates review_count and
+    follow_up_count; the placement's own page counts them itself."""
+    reviews = getattr(placement, "review_count", None)
+    if reviews is None:
+        reviews = placement.reviews.count()
+    follow_ups = getattr(placement, "follow_up_count", None)
+    if follow_ups is None:
+        follow_ups = placement.follow_ups.count()
+    flags = []
+    if placement.ended_on is None:
+        if placement.planned_end_on < today:
+            flags.append(
+                "Past its planned end with no review: record a review and the exit"
+                if not reviews
+                else "Past its planned end: record the exit"
+            )
+        elif placement.planned_end_on <= today + dt.timedelta(days=selectors.ENDING_SOON_DAYS):
+            flags.append("Ends within two weeks" + ("" if reviews else ": no review yet"))
+        if placement.safeguarding_confirmed_on is None:
+            flags.append("No safeguarding confirmation")
+        elif placement.safeguarding_confirmed_on < today - dt.timedelta(days=valid_days):
+            flags.append("Safeguarding confirmation over a year old")
+        if placement.monitoring_officer_id is None:
+            flags.append("No monitoring officer")
+    elif placement.exit_outcome == ExitOutcome.POST_16 and not follow_ups:
+        flags.append("Post-16 destination not followed up")
+    return flags
+
+
+@area_required(Area.CASEWORK)
+@require_GET
+def casework_list(request):
+    return _list(request, "casework")
+
+
+@area_required(Area.SCHOOLS)
+@require_GET
+def schools_list(request):
+    return _list(request, "schools")
+
+
+@area_required(Area.PROVIDERS)
+@require_GET
+def providers_list(request):
+    return _list(request, "providers")
+
+
+# --- One placement ----------------------------------------------------------------------
+
+
+def _detail(request, area: str, placement_uuid):
+    placement = get_placement_for_user(request.user, placement_uuid)
+    today = timezone.localdate()
+    marks = selectors.placement_marks(placement)
+    valid_days = schedule.rules()["safeguarding_confirmation_valid_days"]
+    history = (
+        MarkChange.objects.filter(mark__placement=placement)
+        .select_related("mark", "changed_by")
+        .order_by("-changed_at", "-id")
+    )
+    records = {
+        "targets": placement.targets.prefetch_related("reviews").all(),
+        "assessments": placement.assessments.all(),
+        "qualifications": placement.qualifications.all(),
+        "behaviour": placement.behaviour.order_by("-happened_on", "-id")[:20],
+        "reviews": placement.reviews.order_by("-held_on"),
+        "plans": placement.plans.all(),
+        "student_views": placement.student_views.all(),
+        "follow_ups": placement.follow_ups.all(),
+    }
+    user = request.user
+    return render(
+        request,
+        "placements/detail.html",
+        {
+            "placement": placement,
+            "student": placement.student,
+            "area": area,
+            "figures": selectors.figures(marks),
+            "student_figures": selectors.figures(
+                selectors.student_marks(placement.student).filter(
+                    placement__in=placements_visible_to(user, Placement.objects.all())
+                )
+            ),
+            "placement_count": placements_visible_to(
+                user, placement.student.placements.all()
+            ).count(),
+            "trend": selectors.weekly_trend(marks),
+            "hours": selectors.hours(
+                placement, min(max(today, placement.starts_on), placement.last_day)
+            ),
+            "history": history.filter(late=True)[:20],
+            "corrections": [c for c in history[:200] if c.previous_code][:20],
+            "flags": _flags(placement, today, valid_days),
+            "records": records,
+            "kinds": KINDS,
+            "reports": placement.reports.select_related("term").all(),
+            "can_edit": area == "casework" and can_edit_placement(user, placement),
+            "can_add": area in ("casework", "providers")
+            and can_add_placement_record(user, placement),
+            "can_mark": can_record_marks(user, placement),
+            "can_see_codes": can_view_home_codes(user, placement),
+            "phases": placement.phases.all(),
+            "session_labels": dict(forms.SESSION_CHOICES),
+        },
+    )
+
+
+@area_required(Area.CASEWORK)
+@require_GET
+def casework_detail(request, placement_uuid):
+    return _detail(request, "casework", placement_uuid)
+
+
+@area_required(Area.SCHOOLS)
+@require_GET
+def schools_detail(request, placement_uuid):
+    return _detail(request, "schools", placement_uuid)
+
+
+@area_required(Area.PROVIDERS)
+@require_GET
+def providers_detail(request, placement_uuid):
+    return _detail(request, "providers", placement_uuid)
+
+
+# --- Attendance across placements -------------------------------------------------------
+
+
+@area_required(Area.CASEWORK)
+@require_GET
+def attendance(request):
+    """Attendance at each setting and week by week, over every placement's marks."""
+    marks = Mark.objects.filter(
+        placement__in=placements_visible_to(request.user, Placement.objects.all())
+    )
+    return render(
+        request,
+        "placements/attendance.html",
+        {
+            "figures": selectors.figures(marks),
+            "by_setting": selectors.figures_by_setting(marks),
+            "trend": selectors.weekly_trend(
+                marks.filter(date__gte=timezone.localdate() - dt.timedelta(weeks=12)), weeks=12
+            ),
+        },
+    )
+
+
+# --- The CAP team's edits ---------------------------------------------------------------
+
+
+@area_required(Area.CASEWORK)
+@require_http_methods(["GET", "POST"])
+def edit(request, placement_uuid):
+    placement = get_placement_for_user(request.user, placement_uuid)
+    if not can_edit_placement(request.user, placement):
+        raise PermissionDenied("Only the CAP team changes a placement.")
+    if request.method == "POST":
+        form = forms.PlacementForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.placement_update(
+                    placement=placement,
+                    pattern=data["pattern"],
+                    pattern_from=data["pattern_from"],
+                    monitoring_officer=data["monitoring_officer"],
+                    safeguarding_confirmed_on=data["safeguarding_confirmed_on"],
+                    safeguarding_confirmed_by=data["safeguarding_confirmed_by"],
+                    version=data["version"],
+                    by=request.user,
+                )
+            except services.Conflict:
+                messages.error(request, CHANGED)
+                placement.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = placement.version
+                form = forms.PlacementForm(data)
+            except services.FieldRefused as refused:
+                form.add_error(refused.field, str(refused))
+            except services.Refused as refused:
+                form.add_error("pattern", str(refused))
+            else:
+                messages.success(request, "Placement updated")
+                return redirect("placements:casework_detail", placement.uuid)
+    else:
+        today = timezone.localdate()
+        form = forms.PlacementForm(
+            initial={
+                "pattern": schedule.pattern_on(placement, max(today, placement.starts_on)),
+                "monitoring_officer": placement.monitoring_officer,
+                "safeguarding_confirmed_on": placement.safeguarding_confirmed_on,
+                "safeguarding_confirmed_by": placement.safeguarding_confirmed_by,
+                "version": placement.version,
+            }
+        )
+    return render(request, "placements/edit.html", {"placement": placement, "form": form})
+
+
+@area_required(Area.CASEWORK)
+@require_http_methods(["GET", "POST"])
+def exit_(request, placement_uuid):
+    placement = get_placement_for_user(request.user, placement_uuid)
+    if not can_edit_placement(request.user, placement):
+        raise PermissionDenied("Only the CAP team records an exit.")
+    if placement.ended_on:
+        messages.error(request, "This placement has already ended")
+        return redirect("placements:casework_detail", placement.uuid)
+    form = forms.ExitForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": placement.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.placement_exit(
+                placement=placement,
+                ended_on=data["ended_on"],
+                outcome=data["outcome"],
+                detail=data["detail"],
+                version=data["version"],
+                by=request.user,
+            )
+        except services.Conflict:
+            messages.error(request, CHANGED)
+            return redirect("placements:casework_detail", placement.uuid)
+        except services.Refused as refused:
+            form.add_error("ended_on", str(refused))
+        else:
+            messages.success(request, "Exit recorded")
+            return redirect("placements:casework_detail", placement.uuid)
+    return render(request, "placements/exit.html", {"placement": placement, "form": form})
+
+
+# --- Monitoring records -----------------------------------------------------------------
+
+
+def _add(request, area: str, placement_uuid, kind: str):
+    placement = get_placement_for_user(request.user, placement_uuid)
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise Http404
+    if not can_add_placement_record(request.user, placement):
+        raise PermissionDenied("Only the setting and the CAP team add to this placement.")
+    extra = {"placement": placement} if kind == "target-review" else {}
+    form = spec.form(request.POST if request.method == "POST" else None, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_add(
+                placement=placement, kind=kind, data=form.cleaned_data, by=request.user
+            )
+        except services.FieldRefused as refused:
+            form.add_error(refused.field, str(refused))
+        except services.Refused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"{spec.label[0].upper()}{spec.label[1:]} added")
+            return redirect(f"placements:{area}_detail", placement.uuid)
+    return render(
+        request,
+        "placements/add.html",
+        {"placement": placement, "form": form, "kind": spec, "area": area},
+    )
+
+
+@area_required(Area.CASEWORK)
+@require_http_methods(["GET", "POST"])
+def casework_add(request, placement_uuid, kind):
+    return _add(request, "casework", placement_uuid, kind)
+
+
+@area_required(Area.PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def providers_add(request, placement_uuid, kind):
+    return _add(request, "providers", placement_uuid, kind)
+
+
+# --- Termly reports ---------------------------------------------------------------------
+
+
+@area_required(Area.CASEWORK)
+@require_http_methods(["GET", "POST"])
+def report_runs(request):
+    if not can_issue_reports(request.user):
+        raise PermissionDenied("Only the CAP team issues termly reports.")
+    today = timezone.localdate()
+    terms = (
+        Term.objects.filter(starts_on__lte=today).select_related("year").order_by("-starts_on")[:6]
+    )
+    form = forms.ReportRunForm(
+        request.POST if request.method == "POST" else None,
+        terms=Term.objects.filter(pk__in=[t.pk for t in terms]).order_by("-starts_on"),
+    )
+    if request.method == "POST" and form.is_valid():
+        run = services.report_run_start(term=form.cleaned_data["term"], by=request.user)
+        return redirect("placements:report_run", run.uuid)
+    runs = ReportRun.objects.select_related("term__year", "requested_by")[:20]
+    return render(request, "placements/report_runs.html", {"form": form, "runs": runs})
+
+
+@area_required(Area.CASEWORK)
+@require_GET
+def report_run(request, run_uuid):
+    run = ReportRun.objects.select_related("term__year").filter(uuid=run_uuid).first()
+    if run is None or not can_issue_reports(request.user):
+        raise Http404
+    return render(
+        request,
+        "placements/report_run.html",
+        {
+            "run": run,
+            "percent": round(100 * run.done / run.total) if run.total else 100,
+            "reports": run.reports.select_related("placement__student", "placement__provider")[
+                :500
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_download(request, report_uuid):
+    report = (
+        TermlyReport.objects.select_related("placement", "term").filter(uuid=report_uuid).first()
+    )
+    if report is None or not can_view_placement(request.user, report.placement):
+        raise Http404
+    data = reports.report_read(report=report, by=request.user)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="termly-report-{report.term.name.lower().replace(" ", "-")}.pdf"'
+    )
+    return response

@@ -1,0 +1,358 @@
+"""Registers (the setting), today's whereabouts and alerts (school and CAP), and the codes
+the home school records, as a page and as CSV.
+
+Every page here reads through placements.selectors, whose query count does not grow with
+the number of students."""
+
+import csv
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Organisation
+from accounts.permissions import (
+    Area,
+    organisations_in_area,
+    placements_visible_to,
+    registers_visible_to,
+)
+from accounts.views import area_required
+from lib.dates import long_date
+from placements import schedule, selectors, services
+from placements.models import Placement
+
+PRESENT = {"am": "/", "pm": "\\"}
+
+
+def _day(text: str | None, default: dt.date) -> dt.date:
+    """A date from the address (yyyy-mm-dd); a malformed one is not a page."""
+    if not text:
+        return default
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise Http404 from None
+    if not 2000 <= day.year <= 2100:  # and no week arithmetic can leave the calendar
+        raise Http404
+    return day
+
+
+def _settings_of(user) -> list[Organisation]:
+    ids = registers_visible_to(user)
+    return list(Organisation.objects.filter(pk__in=ids, is_active=True).order_by("name"))
+
+
+# --- Registers ------------------------------------------------------------------------
+
+
+def _registers(request, area: str):
+    settings_ = _settings_of(request.user)
+    monday = schedule.week_of(timezone.localdate())[0]
+    return render(
+        request,
+        "placements/registers.html",
+        {"settings": settings_, "monday": monday, "area": area},
+    )
+
+
+def _normalise(code: str, session: str) -> str:
+    """Codes are typed in capitals; "/" and "\\" are the same mark for morning and
+    afternoon, so either is taken as present for the session it is typed in."""
+    code = code.strip().upper()
+    return PRESENT[session] if code in PRESENT.values() else code
+
+
+CHANGED_SINCE = "?"  # not a code: the mark was recorded after the page was shown
+
+
+def _shown_at(text: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def _as_shown(cell, shown_at: dt.datetime | None) -> str:
+    """The code the person saw in this cell: the one recorded, unless it was recorded after
+    the page was made (by someone else, or in another tab)."""
+    if cell.recorded_at is None:
+        return ""
+    if shown_at is None or cell.recorded_at > shown_at:
+        return CHANGED_SINCE
+    return cell.recorded
+
+
+def _register(request, area: str, setting_uuid, week: str):
+    setting = next((s for s in _settings_of(request.user) if s.uuid == setting_uuid), None)
+    if setting is None:
+        raise Http404
+    today = timezone.localdate()
+    week_days = schedule.week_of(_day(week, today))
+    # One day of the week, for a setting with too many students for the week on one page.
+    one_day = request.GET.get("day")
+    if one_day is not None and one_day not in {d.isoformat() for d in week_days}:
+        raise Http404
+    days = [dt.date.fromisoformat(one_day)] if one_day else week_days
+    rows, calendar = selectors.register(setting=setting, days=days)
+    problems: list[str] = []
+    if request.method == "POST":
+        cells = {c.name: (row.placement, c) for row in rows for c in row.cells}
+        entries, unknown = [], 0
+        shown_at = _shown_at(request.POST.get("shown_at"))
+        for name, value in request.POST.items():
+            if not name.startswith("m-"):
+                continue
+            if name not in cells:
+                unknown += 1
+                continue
+            placement, cell = cells[name]
+            if not cell.expected:
+                unknown += 1
+                continue
+            if not value.strip() and _as_shown(cell, shown_at) != cell.recorded:
+                continue  # left empty, and what was recorded meanwhile was never seen
+            entries.append(
+                services.Entry(
+                    placement=placement,
+                    date=cell.date,
+                    session=cell.session,
+                    code=_normalise(value, cell.session),
+                    shown=_as_shown(cell, shown_at),
+                )
+            )
+        if unknown:
+            problems.append(
+                f"{unknown} mark{'s are' if unknown != 1 else ' is'} for sessions the student "
+                "is not expected at this setting this week: nothing was saved"
+            )
+        else:
+            try:
+                saved = services.register_save(entries=entries, calendar=calendar, by=request.user)
+            except services.RegisterRefused as refused:
+                problems = refused.problems
+            else:
+                messages.success(
+                    request,
+                    f"Register saved: {saved} mark{'s' if saved != 1 else ''} recorded"
+                    if saved
+                    else "Register saved: nothing had changed",
+                )
+                url = reverse(f"placements:{area}_register", args=[setting.uuid, week_days[0]])
+                return redirect(url + (f"?day={one_day}" if one_day else ""))
+        # Keep what was typed, next to the problems.
+        for row in rows:
+            for cell in row.cells:
+                if cell.name in request.POST:
+                    cell.code = request.POST[cell.name].strip().upper()
+    return render(
+        request,
+        "placements/register.html",
+        {
+            "setting": setting,
+            "rows": rows,
+            "days": days,
+            "week_days": week_days,
+            "one_day": one_day,
+            # Django refuses a form with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS.
+            "too_many": sum(c.can_mark for row in rows for c in row.cells)
+            > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS - 10,
+            "problems": problems,
+            "codes": selectors.setting_codes(),
+            "previous": week_days[0] - dt.timedelta(days=7),
+            "next": week_days[0] + dt.timedelta(days=7),
+            "is_this_week": week_days[0] <= today <= week_days[-1],
+            "shown_at": timezone.now().isoformat(),
+            "area": area,
+        },
+        status=400 if problems else 200,
+    )
+
+
+@area_required(Area.PROVIDERS)
+@require_GET
+def providers_registers(request):
+    return _registers(request, "providers")
+
+
+@area_required(Area.SCHOOLS)
+@require_GET
+def schools_registers(request):
+    return _registers(request, "schools")
+
+
+@area_required(Area.PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def providers_register(request, setting_uuid, week):
+    return _register(request, "providers", setting_uuid, week)
+
+
+@area_required(Area.SCHOOLS)
+@require_http_methods(["GET", "POST"])
+def schools_register(request, setting_uuid, week):
+    return _register(request, "schools", setting_uuid, week)
+
+
+# --- Whereabouts and alerts -------------------------------------------------------------
+
+
+def _visible(request, area: str):
+    """The placements this area shows: a school's own students, or every one for CAP."""
+    queryset = placements_visible_to(request.user, Placement.objects.all())
+    if area == "schools":
+        queryset = queryset.filter(
+            home_school__in=organisations_in_area(request.user, Area.SCHOOLS)
+        )
+    return queryset
+
+
+def _whereabouts(request, area: str):
+    now = timezone.now()
+    session = request.GET.get("session") or schedule.current_session(now)
+    if session not in schedule.SESSIONS:
+        raise Http404
+    rows = selectors.today_sessions(now=now, queryset=_visible(request, area), session=session)
+    counts = {
+        status: sum(r.status == status for r in rows)
+        for status in ("marked", "absent", "missing", "waiting", "home")
+    }
+    return render(
+        request,
+        "placements/whereabouts.html",
+        {
+            "rows": rows,
+            "session": session,
+            "today": timezone.localdate(now),
+            "closes": schedule.register_closes(timezone.localdate(now), session),
+            "counts": counts,
+            "area": area,
+        },
+    )
+
+
+@area_required(Area.CASEWORK)
+@require_GET
+def casework_whereabouts(request):
+    return _whereabouts(request, "casework")
+
+
+@area_required(Area.SCHOOLS)
+@require_GET
+def schools_whereabouts(request):
+    return _whereabouts(request, "schools")
+
+
+def _alerts(request, area: str):
+    today = timezone.localdate()
+    queryset = _visible(request, area)
+    if area == "casework" and request.GET.get("mine") == "1":
+        queryset = queryset.filter(monitoring_officer=request.user)
+    alerts = list(selectors.open_alerts(queryset, since=today - dt.timedelta(days=6))[:200])
+    return render(
+        request,
+        "placements/alerts.html",
+        {
+            "today_alerts": [a for a in alerts if a.date == today],
+            "earlier": [a for a in alerts if a.date != today],
+            "area": area,
+            "mine": request.GET.get("mine") == "1",
+        },
+    )
+
+
+@area_required(Area.CASEWORK)
+@require_GET
+def casework_alerts(request):
+    return _alerts(request, "casework")
+
+
+@area_required(Area.SCHOOLS)
+@require_GET
+def schools_alerts(request):
+    return _alerts(request, "schools")
+
+
+# --- The home school's codes ------------------------------------------------------------
+
+
+def _codes_queryset(request):
+    schools = organisations_in_area(request.user, Area.SCHOOLS)
+    return placements_visible_to(request.user, Placement.objects.all()).filter(
+        home_school__in=schools
+    )
+
+
+@area_required(Area.SCHOOLS)
+@require_GET
+def codes(request):
+    today = timezone.localdate()
+    days = schedule.week_of(_day(request.GET.get("week"), today))
+    rows = selectors.home_codes(queryset=_codes_queryset(request), first=days[0], last=days[-1])
+    grid: dict[int, dict] = {}
+    for row in rows:
+        entry = grid.setdefault(row.placement.pk, {"placement": row.placement, "cells": {}})
+        entry["cells"][(row.date, row.session)] = row
+    columns = [(day, session) for day in days for session in schedule.SESSIONS]
+    table = [
+        {"placement": e["placement"], "cells": [e["cells"].get(c) for c in columns]}
+        for e in grid.values()
+    ]
+    return render(
+        request,
+        "placements/codes.html",
+        {
+            "table": table,
+            "days": days,
+            "columns": columns,
+            "previous": days[0] - dt.timedelta(days=7),
+            "next": days[0] + dt.timedelta(days=7),
+            "csv_url": reverse("placements:codes_csv") + f"?week={days[0].isoformat()}",
+        },
+    )
+
+
+@area_required(Area.SCHOOLS)
+@require_GET
+def codes_csv(request):
+    """The week's codes, one row a session, for import into the school's information
+    system. Sessions at the home school are left out: the school takes those itself."""
+    today = timezone.localdate()
+    days = schedule.week_of(_day(request.GET.get("week"), today))
+    rows = selectors.home_codes(queryset=_codes_queryset(request), first=days[0], last=days[-1])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cap-codes-{days[0].isoformat()}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["UPN", "Legal surname", "Legal forename", "Date", "Session", "Code", "Setting", "Reason"]
+    )
+    for row in rows:
+        if not row.home.code:
+            continue
+        student = row.placement.student
+        writer.writerow(
+            [
+                student.upn,
+                _cell(student.legal_last_name),
+                _cell(student.legal_first_name),
+                row.date.isoformat(),
+                row.session.upper(),
+                row.home.code,
+                _cell(row.placement.provider.name),
+                row.home.explanation,
+            ]
+        )
+    return response
+
+
+def _cell(text: str) -> str:
+    """Stop a spreadsheet from reading a name as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def week_label(days) -> str:
+    return f"{long_date(days[0])} to {long_date(days[-1])}"
