@@ -239,8 +239,9 @@ class Command(BaseCommand):
         load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
         load_demo_panels(schools=[schools[SCHOOL_B], schools[SCHOOL_A]])
         load_demo_lapsed_application()
-        load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        # Before safeguarding's own placement: it makes placements only when there are none.
         load_demo_placements(school_urn=SCHOOL_B, provider_ukprn=PROVIDER_UKPRN)
+        load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),
