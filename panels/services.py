@@ -105,7 +105,9 @@ def _check_takes_items(meeting: Meeting) -> None:
 def item_move(*, item: AgendaItem, to: Meeting, reason: str, by: User) -> AgendaItem:
     """Move an item to another meeting of the same panel, with a reason."""
     _check_runs_panels(by)
-    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
+    )
     if item.state != ItemState.WAITING:
         raise NotAllowed("Only an item waiting to be heard can be moved.")
     if to.panel_id != item.meeting.panel_id:
@@ -248,7 +250,8 @@ def decision_record(
     the reason, when the item is decided already, the meeting has closed or not yet
     happened, the person is conflicted, the panel is not quorate, or a cohort is full."""
     item = (
-        AgendaItem.objects.select_for_update()
+        # Lock the item alone: PostgreSQL cannot lock the nullable side of an outer join.
+        AgendaItem.objects.select_for_update(of=("self",))
         .select_related("meeting__panel", "application__programme")
         .get(pk=item.pk)
     )

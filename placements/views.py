@@ -18,6 +18,7 @@ from accounts.permissions import (
     can_add_placement_record,
     can_edit_placement,
     can_issue_reports,
+    can_raise_concern,
     can_record_marks,
     can_view_home_codes,
     can_view_placement,
@@ -188,6 +189,7 @@ def _detail(request, area: str, placement_uuid):
             "kinds": KINDS,
             "reports": placement.reports.select_related("term").all(),
             "can_edit": area == "casework" and can_edit_placement(user, placement),
+            "can_raise_concern": can_raise_concern(user, placement.student),
             "can_add": area in ("casework", "providers")
             and can_add_placement_record(user, placement),
             "can_mark": can_record_marks(user, placement),
