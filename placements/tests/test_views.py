@@ -326,9 +326,7 @@ def test_an_unchanged_pattern_needs_no_date(client, cast, placement, clock):
     assert not placement.phases.exists()
 
 
-def test_the_setting_raises_a_safeguarding_concern_from_the_placement_page(
-    client, cast, placement
-):
+def test_the_setting_raises_a_safeguarding_concern_from_the_placement_page(client, cast, placement):
     client.force_login(cast.provider_staff)
     page = client.get(detail("providers", placement)).content.decode()
     raise_url = reverse("safeguarding:raise", args=[placement.student.uuid])
