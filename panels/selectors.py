@@ -222,8 +222,8 @@ def waiting_list(programme: Programme) -> QuerySet[Application]:
 # --- Outcome notices --------------------------------------------------------------------
 
 
-def notices_to_send(*, today: dt.date) -> QuerySet[OutcomeNotice]:
-    """Notices not yet sent, overdue first (due before today), then by due date."""
+def notices_to_send() -> QuerySet[OutcomeNotice]:
+    """Notices not yet sent, the earliest due (so the overdue) first."""
     return (
         OutcomeNotice.objects.filter(sent_at__isnull=True)
         .select_related(
@@ -236,7 +236,7 @@ def notices_to_send(*, today: dt.date) -> QuerySet[OutcomeNotice]:
 
 
 def overdue_notices(*, today: dt.date) -> QuerySet[OutcomeNotice]:
-    return notices_to_send(today=today).filter(due_on__lt=today)
+    return notices_to_send().filter(due_on__lt=today)
 
 
 def notices_of(application: Application, user: User) -> list[OutcomeNotice]:

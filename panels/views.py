@@ -98,7 +98,7 @@ def meetings(request):
         "panels/meetings.html",
         {
             "upcoming": selectors.meetings_for(request.user, upcoming_from=today),
-            "notices": selectors.notices_to_send(today=today),
+            "notices": selectors.notices_to_send(),
             "today": today,
         },
     )
@@ -312,7 +312,14 @@ def _decide(request, meeting_uuid, item_uuid, area: str):
         messages.error(request, "This item has been decided or has left this meeting's agenda.")
         return redirect(_meeting_url(area, meeting))
     cohorts = selectors.cohorts_with_places(item.application.programme)
-    form = DecisionForm(request.POST or None, item=item, cohorts=cohorts)
+    # The cohort the calendar links to this meeting is offered first.
+    cohort = selectors.cohort_for_meeting(meeting, item.application.programme)
+    form = DecisionForm(
+        request.POST or None,
+        item=item,
+        cohorts=cohorts,
+        initial={"cohort": cohort.uuid if cohort else None},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -2,6 +2,7 @@
 calendars, outcome notices, and query counts that do not grow with the agenda."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -397,3 +398,23 @@ def test_the_admin_refuses_a_member_without_the_panel_member_role(client, cast, 
     )
     assert "Give this person the panel member role" in response.content.decode()
     assert not cast.alice.panel_seats.exists()
+
+
+def test_the_decision_page_offers_the_cohort_the_calendar_links_to_the_meeting_first(
+    client, cast, panels, programmes
+):
+    refocus = programmes["refocus"]
+    application = at_panel(cast, refocus)
+    everyone_present(panels.rap.meetings.today, cast.officer)
+    decide(application, cast.chair)
+    item = application.agenda_items.get(state="waiting")
+    services.item_move(item=item, to=panels.map.meetings.today, reason="x", by=cast.officer)
+    cohort = refocus.cohorts.order_by("starts_on").last()
+    cohort.decided_at = panels.map.meetings.today
+    cohort.save()
+    item = application.agenda_items.get(state="waiting")
+    services.pack_publish(meeting=item.meeting, by=cast.officer)
+    client.force_login(cast.chair)
+    page = client.get(reverse("panels:decide", args=[item.meeting.uuid, item.uuid]))
+    selected = re.findall(r'<option value="([^"]+)"[^>]*selected', page.content.decode())
+    assert selected == [str(cohort.uuid)]
