@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import SCHOOL_KINDS, Organisation
 from panels.models import APPROVALS, AgendaItem, Outcome
+from panels.selectors import later_meetings, open_meetings
 from programmes.models import ROUTE_PANEL_STEPS, CapacityRule, Meeting, PanelStep
 
 
@@ -46,17 +47,6 @@ def _text(label: str, *, required_message: str = "", hint: str = "", rows: int =
             "required": required_message,
             "max_length": f"{label} must be 4,000 characters or fewer",
         },
-    )
-
-
-def later_meetings(meeting: Meeting):
-    """Meetings of the same panel after this one, for deferrals and moves."""
-    return (
-        Meeting.objects.filter(
-            panel=meeting.panel, date__gt=meeting.date or meeting.referral_deadline
-        )
-        .exclude(record__closed_at__isnull=False)
-        .order_by("date")
     )
 
 
@@ -180,10 +170,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, item: AgendaItem, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = (
-            Meeting.objects.filter(panel=item.meeting.panel, date__isnull=False)
-            .exclude(pk=item.meeting_id)
-            .exclude(record__closed_at__isnull=False)
-            .order_by("date")
+            open_meetings(item.meeting.panel).exclude(pk=item.meeting_id).order_by("date")
         )
         self.fields["to"].label_from_instance = _meeting_label
 

@@ -19,6 +19,18 @@ from programmes.models import Cohort, Meeting, Panel, Programme, Question, Subsc
 HOLDS_A_PLACE = (Status.PANEL_APPROVED, Status.START_CONFIRMED, Status.PLACED)
 
 
+def open_meetings(panel: Panel) -> QuerySet[Meeting]:
+    """The panel's meetings that can still take items: dated and not closed."""
+    return Meeting.objects.filter(panel=panel, date__isnull=False).exclude(
+        record__closed_at__isnull=False
+    )
+
+
+def later_meetings(meeting: Meeting) -> QuerySet[Meeting]:
+    """The same panel's open meetings after this one, for deferrals."""
+    return open_meetings(meeting.panel).filter(date__gt=meeting.date).order_by("date")
+
+
 def next_meeting(*, panel: Panel, programme: Programme, reached_on: dt.date) -> Meeting | None:
     """The panel's next meeting whose referral deadline an application reaching the panel
     step on `reached_on` met: the deadline is the end of its day. Meetings that consider the
@@ -26,13 +38,8 @@ def next_meeting(*, panel: Panel, programme: Programme, reached_on: dt.date) -> 
     check flags) goes to the panel's next meeting. Closed meetings and meetings with no date
     take no items."""
     meetings = (
-        Meeting.objects.filter(
-            panel=panel,
-            referral_deadline__gte=reached_on,
-            date__isnull=False,
-            date__gte=reached_on,
-        )
-        .exclude(record__closed_at__isnull=False)
+        open_meetings(panel)
+        .filter(referral_deadline__gte=reached_on, date__gte=reached_on)
         .order_by("referral_deadline", "date", "id")
     )
     considering = meetings.filter(programmes=programme)
