@@ -617,6 +617,11 @@ def can_view_placement(user: User, placement) -> bool:
     )
 
 
+def check_can_view_placement(user: User, placement) -> None:
+    if not can_view_placement(user, placement):
+        raise PermissionDenied("This placement is not yours to see.")
+
+
 def placements_visible_to(user: User, queryset: QuerySet) -> QuerySet:
     """The same rule as can_view_placement, as a queryset filter for lists."""
     from django.db.models import Q

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.permissions import check_can_view_placement
 from audit.services import event_record
 from documents.storage import document_storage, new_stored_name
 from placements import selectors
@@ -88,8 +89,11 @@ def report_issue(*, placement_id: int, term: Term, run: ReportRun | None = None)
 
 
 def report_read(*, report: TermlyReport, by) -> bytes:
-    """The PDF as issued; each download is audited."""
-    data = document_storage().open(report.stored_name).read()
+    """The PDF as issued, for someone who may see the placement; each download is
+    audited."""
+    check_can_view_placement(by, report.placement)
+    with document_storage().open(report.stored_name) as f:
+        data = f.read()
     if hashlib.sha256(data).hexdigest() != report.sha256:
         raise ValueError("The stored report does not match the one issued.")
     event_record(actor=by, action="termly_report.downloaded", obj=report)

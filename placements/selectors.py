@@ -352,10 +352,6 @@ def student_marks(student) -> QuerySet:
     return Mark.objects.filter(placement__student=student)
 
 
-def provider_marks(provider) -> QuerySet:
-    return Mark.objects.filter(placement__provider=provider)
-
-
 @dataclass
 class Hours:
     at_setting: float

@@ -26,6 +26,7 @@ from accounts.permissions import (
     registers_visible_to,
 )
 from accounts.views import area_required
+from lib.forms import posted
 from placements import forms, reports, schedule, selectors, services
 from placements.models import ExitOutcome, Mark, MarkChange, Placement, ReportRun, TermlyReport
 from placements.records import KINDS
@@ -302,7 +303,7 @@ def exit_(request, placement_uuid):
         messages.error(request, "This placement has already ended")
         return redirect("placements:casework_detail", placement.uuid)
     form = forms.ExitForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={"version": placement.version},
     )
     if request.method == "POST" and form.is_valid():
@@ -317,8 +318,12 @@ def exit_(request, placement_uuid):
                 by=request.user,
             )
         except services.Conflict:
+            # Keep what was typed, against the version now current.
             messages.error(request, CHANGED)
-            return redirect("placements:casework_detail", placement.uuid)
+            placement.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = placement.version
+            form = forms.ExitForm(data)
         except services.Refused as refused:
             form.add_error("ended_on", str(refused))
         else:
@@ -338,7 +343,7 @@ def _add(request, area: str, placement_uuid, kind: str):
     if not can_add_placement_record(request.user, placement):
         raise PermissionDenied("Only the setting and the CAP team add to this placement.")
     extra = {"placement": placement} if kind == "target-review" else {}
-    form = spec.form(request.POST if request.method == "POST" else None, **extra)
+    form = spec.form(posted(request), **extra)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_add(
@@ -383,7 +388,7 @@ def report_runs(request):
         Term.objects.filter(starts_on__lte=today).select_related("year").order_by("-starts_on")[:6]
     )
     form = forms.ReportRunForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         terms=Term.objects.filter(pk__in=[t.pk for t in terms]).order_by("-starts_on"),
     )
     if request.method == "POST" and form.is_valid():

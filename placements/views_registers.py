@@ -23,7 +23,6 @@ from accounts.permissions import (
     registers_visible_to,
 )
 from accounts.views import area_required
-from lib.dates import long_date
 from placements import schedule, selectors, services
 from placements.models import Placement
 
@@ -280,19 +279,12 @@ def schools_alerts(request):
 # --- The home school's codes ------------------------------------------------------------
 
 
-def _codes_queryset(request):
-    schools = organisations_in_area(request.user, Area.SCHOOLS)
-    return placements_visible_to(request.user, Placement.objects.all()).filter(
-        home_school__in=schools
-    )
-
-
 @area_required(Area.SCHOOLS)
 @require_GET
 def codes(request):
     today = timezone.localdate()
     days = schedule.week_of(_day(request.GET.get("week"), today))
-    rows = selectors.home_codes(queryset=_codes_queryset(request), first=days[0], last=days[-1])
+    rows = selectors.home_codes(queryset=_visible(request, "schools"), first=days[0], last=days[-1])
     grid: dict[int, dict] = {}
     for row in rows:
         entry = grid.setdefault(row.placement.pk, {"placement": row.placement, "cells": {}})
@@ -323,7 +315,7 @@ def codes_csv(request):
     system. Sessions at the home school are left out: the school takes those itself."""
     today = timezone.localdate()
     days = schedule.week_of(_day(request.GET.get("week"), today))
-    rows = selectors.home_codes(queryset=_codes_queryset(request), first=days[0], last=days[-1])
+    rows = selectors.home_codes(queryset=_visible(request, "schools"), first=days[0], last=days[-1])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cap-codes-{days[0].isoformat()}.csv"'
     writer = csv.writer(response)
@@ -352,7 +344,3 @@ def codes_csv(request):
 def _cell(text: str) -> str:
     """Stop a spreadsheet from reading a name as a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def week_label(days) -> str:
-    return f"{long_date(days[0])} to {long_date(days[-1])}"

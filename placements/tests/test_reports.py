@@ -137,7 +137,7 @@ def test_the_school_reads_its_report(
     assert client.get(reverse("placements:report_download", args=[report.uuid])).status_code == 200
 
 
-@pytest.mark.parametrize("who", ["alice", "provider_staff"])
+@pytest.mark.parametrize("who", ["alice", "provider_staff", "safeguarding"])
 def test_only_the_cap_team_asks_for_reports(client, cast, who, year):
     client.force_login(getattr(cast, who))
     assert client.get(reverse("placements:report_runs")).status_code == 403

@@ -332,3 +332,37 @@ def test_the_setting_raises_a_safeguarding_concern_from_the_placement_page(clien
     raise_url = reverse("safeguarding:raise", args=[placement.student.uuid])
     assert raise_url in page
     assert client.get(raise_url).status_code == 200
+
+
+def test_an_exit_sent_after_someone_else_changed_the_placement_keeps_what_was_typed(
+    client, cast, placement, clock
+):
+    clock(at(placement.planned_end_on + dt.timedelta(days=3), 10))
+    client.force_login(cast.officer)
+    end = placement.planned_end_on
+    stale = placement.version
+    Placement.objects.filter(pk=placement.pk).update(version=stale + 1)
+    response = client.post(
+        reverse("placements:exit", args=[placement.uuid]),
+        {
+            "ended_on_day": end.day,
+            "ended_on_month": end.month,
+            "ended_on_year": end.year,
+            "outcome": "post_16",
+            "detail": "City College, bricklaying",
+            "version": stale,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "City College, bricklaying" in page
+    placement.refresh_from_db()
+    assert placement.ended_on is None
+
+
+def test_the_cap_safeguarding_lead_cannot_change_a_placement(client, cast, placement):
+    """A DSL at the local authority enters casework but is not CAP staff."""
+    client.force_login(cast.safeguarding)
+    for name in ("placements:edit", "placements:exit"):
+        assert client.get(reverse(name, args=[placement.uuid])).status_code == 404
+    assert client.get(reverse("placements:report_runs")).status_code == 403
