@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from lib.dates import long_date as _long_date
 from quality.models import (
+    APPROVED_STATUSES,
     RATING_ORDER,
     ComplianceArea,
     Evidence,
@@ -75,7 +76,7 @@ class Standing:
 
     @property
     def is_approved(self) -> bool:
-        return self.status in (ProviderStatus.APPROVED, ProviderStatus.CONDITIONS)
+        return self.status in APPROVED_STATUSES
 
 
 def _worst(*ratings: str) -> str:

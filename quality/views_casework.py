@@ -8,7 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import PROVIDER_KINDS, Organisation
-from accounts.permissions import Area, can_manage_quality, check_can_manage_quality
+from accounts.permissions import (
+    Area,
+    can_manage_quality,
+    can_view_provider_quality,
+    check_can_manage_quality,
+    is_cap_staff,
+)
 from accounts.views import area_required
 from lib.forms import posted
 from quality import selectors, services
@@ -31,11 +37,15 @@ STATUS_ORDER = {
 }
 
 
-def get_record(record_uuid) -> ProviderRecord:
-    """Casework sees every provider: the area check has been made."""
-    return get_object_or_404(
+def get_record(user, record_uuid) -> ProviderRecord:
+    """A provider's record, or 404 for someone who may not see it (in casework, the CAP
+    safeguarding lead is not CAP staff)."""
+    record = get_object_or_404(
         ProviderRecord.objects.select_related("organisation"), uuid=record_uuid
     )
+    if not can_view_provider_quality(user, record):
+        raise Http404
+    return record
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -50,6 +60,8 @@ def _apply_errors(form, error: ValidationError) -> None:
 @area_required(Area.CASEWORK)
 @require_GET
 def overview(request):
+    if not is_cap_staff(request.user):  # the CAP safeguarding lead enters casework too
+        raise Http404
     records = list(ProviderRecord.objects.select_related("organisation"))
     found = selectors.standings(records)
     without_record = Organisation.objects.filter(
@@ -74,7 +86,7 @@ def overview(request):
 @area_required(Area.CASEWORK)
 @require_GET
 def provider(request, record_uuid):
-    record = get_record(record_uuid)
+    record = get_record(request.user, record_uuid)
     standing = selectors.standings([record])[record.pk]
     return render(
         request,
@@ -138,7 +150,7 @@ def record_edit(request, organisation_uuid):
 
 def _simple_add(request, record_uuid, *, form_class, service, title, done):
     check_can_manage_quality(request.user)
-    record = get_record(record_uuid)
+    record = get_record(request.user, record_uuid)
     form = form_class(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,7 +252,7 @@ def evidence_reject(request, record_uuid, evidence_uuid):
 @require_http_methods(["GET", "POST"])
 def review_new(request, record_uuid):
     check_can_manage_quality(request.user)
-    record = get_record(record_uuid)
+    record = get_record(request.user, record_uuid)
     standing = selectors.standings([record])[record.pk]
     areas = [a.area for a in standing.areas]
     # Start from what the evidence says about each area.
@@ -271,7 +283,7 @@ def review_new(request, record_uuid):
 @require_http_methods(["GET", "POST"])
 def visit_new(request, record_uuid):
     check_can_manage_quality(request.user)
-    record = get_record(record_uuid)
+    record = get_record(request.user, record_uuid)
     form = VisitScheduleForm(posted(request), sites=record.sites.all())
     if request.method == "POST" and form.is_valid():
         try:

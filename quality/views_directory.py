@@ -1,9 +1,10 @@
 """The course directory for school (and CAP) staff: search, a course's page, and a new
 application for the course in one step."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,7 +14,7 @@ from accounts.models import Organisation
 from accounts.permissions import (
     Area,
     can_enter_area,
-    can_view_directory,
+    check_can_view_directory,
     organisations_in_area,
     students_visible_to,
 )
@@ -33,14 +34,12 @@ SAFEGUARDING_CONFIRMATION = "school-safeguarding-letter"
 def _directory_user(view):
     """Signed-in school and CAP staff only: anyone else signed in is refused (403)."""
 
+    @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not can_view_directory(request.user):
-            raise PermissionDenied("The course directory is for school and CAP staff.")
+        check_can_view_directory(request.user)
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
@@ -107,7 +106,7 @@ def course(request, course_uuid):
             "record": record,
             "standing": standing,
             "confirmation": confirmation,
-            "sites": list(record.sites.all()) if record else [],
+            "sites": list(record.sites.all()),
             "key_stages": directory.key_stages_of(course),
             "can_apply": can_enter_area(request.user, Area.SCHOOLS),
         },

@@ -4,6 +4,7 @@ read-only. Bad parameters answer 400 with a message, never 500."""
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from lib.forms import is_number
 from quality import directory, feed
 
 MAX_PER_PAGE = 100
@@ -20,7 +21,7 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
 def _positive(value: str | None, default: int, *, name: str, high: int | None = None) -> int:
     if value in (None, ""):
         return default
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
+    if not is_number(value) or int(value) < 1:
         raise ValueError(f"{name} must be a whole number of 1 or more")
     number = int(value)
     if high is not None and number > high:

@@ -16,14 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import is_dsl
+from lib.forms import posted
 from safeguarding import selectors, services
 from safeguarding.forms import ActionForm, CloseForm, ConcernForm, UpdateForm
 
 PAGE_SIZE = 50
-
-
-def _refused(form, refused: Exception, field: str | None = None) -> None:
-    form.add_error(field, str(refused))
 
 
 @login_required
@@ -55,7 +52,7 @@ def raise_concern(request, student_uuid):
     if must_choose and not placements:
         raise Http404
     form = ConcernForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         placements=placements,
         must_choose=must_choose,
     )
@@ -74,7 +71,7 @@ def raise_concern(request, student_uuid):
                 by=request.user,
             )
         except services.Refused as refused:
-            _refused(form, refused)
+            form.add_error(None, str(refused))
         else:
             return redirect("safeguarding:receipt", concern.uuid)
     return render(request, "safeguarding/raise.html", {"form": form, "student": student})
@@ -128,12 +125,12 @@ def _entry_view(
 ):
     concern = selectors.get_concern_for_user(request.user, concern_uuid)
     kwargs = {name: make(concern) for name, make in form_kwargs_for.items()}
-    form = form_class(request.POST if request.method == "POST" else None, **kwargs)
+    form = form_class(posted(request), **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             run(concern, form.cleaned_data, request.user)
         except services.Refused as refused:
-            _refused(form, refused)
+            form.add_error(None, str(refused))
         else:
             messages.success(request, done.format(reference=concern.reference))
             return redirect("safeguarding:concern", concern.uuid)

@@ -4,7 +4,7 @@ notice on an application's casework page when its provider is not approved."""
 from django import template
 from django.utils.html import format_html
 
-from quality.models import APPROVED_STATUSES, ProviderStatus, Rating
+from quality.models import APPROVED_STATUSES, GateMode, ProviderStatus, Rating
 from quality.selectors import provider_standing, settings_current
 
 register = template.Library()
@@ -57,5 +57,5 @@ def provider_standing_notice(application):
         "status_label": ProviderStatus(status).label.lower(),
         "reasons": reasons,
         "step": step,
-        "blocks": settings_current().gate_mode == "block",
+        "blocks": settings_current().gate_mode == GateMode.BLOCK,
     }

@@ -64,6 +64,24 @@ def test_others_may_not_see_the_casework_pages(client, cast, record, who):
     assert client.get(reverse("quality:provider", args=[record.uuid])).status_code == 403
 
 
+def test_the_cap_safeguarding_lead_in_casework_sees_no_provider_records(client, cast, record):
+    client.force_login(cast.safeguarding)
+    assert client.get(OVERVIEW).status_code == 404
+    assert client.get(reverse("quality:provider", args=[record.uuid])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["review_new", "visit_new", "site_add", "contact_add"])
+def test_a_monitoring_officer_changes_no_provider_record(client, cast, record, name):
+    from quality.models import Contact, Review, Site, Visit
+
+    before = [m.objects.count() for m in (Review, Visit, Site, Contact)]
+    client.force_login(cast.monitoring)
+    url = reverse(f"quality:{name}", args=[record.uuid])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {}).status_code == 403
+    assert [m.objects.count() for m in (Review, Visit, Site, Contact)] == before
+
+
 def test_the_overview_takes_the_same_queries_for_3_or_12_providers(client, cast, areas):
     client.force_login(cast.officer)
     settings_current()
