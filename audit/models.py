@@ -10,20 +10,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-
-class AppendOnlyError(Exception):
-    pass
+from lib.append_only import AppendOnlyModel
 
 
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Audit events cannot be changed.")
+class Event(AppendOnlyModel):
+    append_only_what = "Audit events"
 
-    def delete(self):
-        raise AppendOnlyError("Audit events cannot be deleted.")
-
-
-class Event(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -42,19 +34,9 @@ class Event(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
-    objects = EventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id", "occurred_at"])]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_id}".strip()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit events cannot be deleted.")

@@ -1,8 +1,44 @@
-"""Database triggers that make tables append-only, on SQLite and PostgreSQL.
+"""Tables that are append-only: the model refuses to change or delete a saved row, and
+database triggers on SQLite and PostgreSQL refuse too, so raw SQL and bulk queries cannot
+get round it.
 
 On PostgreSQL, row triggers refuse UPDATE and DELETE. TRUNCATE is left to privileges: the
 application's database role must not own the tables in production (docs/decisions).
 """
+
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.append_only_what} cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.append_only_what} cannot be deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """Saved once, never changed or deleted. `append_only_what` names the rows in the
+    refusal, such as "Audit events"."""
+
+    append_only_what = "Records"
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError(f"{self.append_only_what} cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self.append_only_what} cannot be deleted.")
 
 
 class AppendOnly:

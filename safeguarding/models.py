@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Organisation
+from lib.append_only import AppendOnlyModel
 from placements.models import Placement
 from students.models import Student
 
@@ -27,33 +28,13 @@ VIEWED = "safeguarding.concern_viewed"
 NOTE_MAX_LENGTH = 5_000
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Safeguarding records cannot be changed.")
-
-    def delete(self):
-        raise AppendOnlyError("Safeguarding records cannot be deleted.")
-
-
-class AppendOnly(models.Model):
+class AppendOnly(AppendOnlyModel):
     """Saved once, never changed or deleted."""
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_what = "Safeguarding records"
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Safeguarding records cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Safeguarding records cannot be deleted.")
 
 
 class Category(models.Model):

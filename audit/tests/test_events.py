@@ -2,8 +2,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from audit.db import install_guards
-from audit.models import AppendOnlyError, Event
+from audit.models import Event
 from audit.services import event_record
+from lib.append_only import AppendOnlyError
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import ProviderFactory, member
 from audit.models import Event
+from lib.append_only import AppendOnlyError
 from safeguarding import services
 from safeguarding.models import (
     ACCOUNT_MAX_LENGTH,
-    AppendOnlyError,
     Category,
     Concern,
     Entry,
