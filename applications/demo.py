@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
-from applications import rules, services
+from applications import checks, services
 from applications.models import Application
 from documents.services import document_upload
 from programmes.models import Course, EarlyHelpStep
@@ -119,7 +119,7 @@ def demo_submit(*, student: Student, programme, course, by: User) -> Application
         plan_first_review_on=today + dt.timedelta(days=49),
     )
     application.refresh_from_db()
-    for item in rules.required_evidence(application):
+    for item in checks.required_evidence(application):
         document_upload(
             application=application,
             checklist_item=item,

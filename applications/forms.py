@@ -1,5 +1,5 @@
 """One form per page of the application form. Each owns its page's fields; none checks the
-application as a whole (applications.rules does that at submit)."""
+application as a whole (applications.checks does that at submit)."""
 
 from django import forms
 

@@ -16,7 +16,7 @@ from accounts.permissions import (
     check_can_edit_student,
     check_can_withdraw_application,
 )
-from applications import rules, workflow
+from applications import checks, workflow
 from applications.models import Application
 from applications.tasks import send_transition_emails
 from audit.services import event_record
@@ -33,7 +33,7 @@ class Conflict(Exception):
 
 
 class SubmitRefused(Exception):
-    def __init__(self, problems: list[rules.Problem]):
+    def __init__(self, problems: list[checks.Problem]):
         self.problems = problems
         super().__init__(f"{len(problems)} problems")
 
@@ -131,7 +131,7 @@ def application_submit(*, application: Application, version: int, by: User) -> A
         Subscription.objects.select_for_update().filter(
             school=application.school, year=application.programme.year_id
         ).first()
-    problems = rules.submit_problems(application, today=timezone.localdate())
+    problems = checks.submit_problems(application, today=timezone.localdate())
     if problems:
         raise SubmitRefused(problems)
     return application_transition(

@@ -19,7 +19,7 @@ from accounts.permissions import (
     organisations_in_area,
 )
 from accounts.views import area_required
-from applications import forms, forms_actions, journey, rules, selectors, services, workflow
+from applications import forms, forms_actions, journey, checks, selectors, services, workflow
 from applications.models import Application
 from applications.selectors import answers_by_page
 from applications.workflow import Status
@@ -142,7 +142,7 @@ def page(request, application_uuid, slug):
 
 
 def evidence(request, application: Application):
-    required = rules.required_evidence(application)
+    required = checks.required_evidence(application)
     form = DocumentUploadForm(request.POST or None, request.FILES or None, checklist_items=required)
     if request.method == "POST" and form.is_valid():
         document = document_upload(
@@ -180,7 +180,7 @@ def check(request, application_uuid):
     if application is None:
         return redirect("applications:detail", application_uuid)
     form = forms.SubmitForm(request.POST or None, initial={"version": application.version})
-    problems = rules.submit_problems(application, today=timezone.localdate())
+    problems = checks.submit_problems(application, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_submit(
@@ -204,7 +204,7 @@ def check(request, application_uuid):
             "sections": answers_by_page(application),
             "problems": problems,
             "submitting": request.method == "POST",
-            "allowance": rules.allowance_for(application) if application.programme else None,
+            "allowance": checks.allowance_for(application) if application.programme else None,
             "form": form,
         },
     )

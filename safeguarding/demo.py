@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_EMAIL_DOMAIN
 from accounts.models import Organisation, User
-from applications import rules
+from applications import checks
 from applications import services as applications
 from applications.demo import ANSWERS, PDF
 from applications.models import Application
@@ -109,7 +109,7 @@ def _placed_student(*, school_urn: str, provider_ukprn: str) -> Placement | None
         plan_first_review_on=today + dt.timedelta(days=49),
     )
     a.refresh_from_db()
-    for item in rules.required_evidence(a):
+    for item in checks.required_evidence(a):
         document_upload(
             application=a,
             checklist_item=item,

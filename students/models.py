@@ -93,7 +93,7 @@ class Student(models.Model):
     )
     youth_justice = models.BooleanField("Involved with Youth Justice", default=False)
 
-    # Early Help: the steps a tier may require before a referral (applications.rules).
+    # Early Help: the steps a tier may require before a referral (applications.checks).
     early_help_offer_made = models.BooleanField("Early Help offer made", default=False)
     early_help_consent_gained = models.BooleanField("Consent gained", default=False)
     early_help_recorded_on_ehm = models.BooleanField(

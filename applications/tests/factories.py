@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from applications import journey, rules, services
+from applications import journey, checks, services
 from applications.models import Application
 from documents.services import document_upload
 from programmes import services as programme_services
@@ -75,7 +75,7 @@ def complete_application(*, student, by, programme: Programme, upload=True) -> A
     application.refresh_from_db()
     assert all(journey.is_answered(application, p) for p in journey.pages_for(application))
     if upload:
-        for item in rules.required_evidence(application):
+        for item in checks.required_evidence(application):
             document_upload(
                 application=application,
                 checklist_item=item,

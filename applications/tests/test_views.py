@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import journey, rules, services
+from applications import journey, checks, services
 from applications.models import Application
 from applications.tests.factories import PDF, complete_application
 from applications.workflow import Status
@@ -110,7 +110,7 @@ def test_a_school_completes_and_submits_an_application_for_every_programme(
     visited = [p.slug for p in journey.pages_for(application)]
     assert ("course" in visited) is programme.offers_courses
     assert ("agencies" in visited) is (programme.tier.number >= 2)
-    for item in rules.required_evidence(application):
+    for item in checks.required_evidence(application):
         response = client.post(
             url("page", application, "evidence"),
             {

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from applications.models import Application
-from applications.rules import required_evidence
+from applications.checks import required_evidence
 from applications.workflow import Status
 from students.models import Student
 

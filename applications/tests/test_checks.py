@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from applications import rules
+from applications import checks
 from applications.models import Application
 from applications.tests.factories import complete_application
 from applications.workflow import Status
@@ -16,7 +16,7 @@ TODAY = timezone.localdate
 
 
 def problems(application) -> list[str]:
-    return [p.message for p in rules.submit_problems(application, today=TODAY())]
+    return [p.message for p in checks.submit_problems(application, today=TODAY())]
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ class TestTheTier1Allowance:
         application = complete_application(
             student=student, by=cast.alice, programme=programmes["employability"]
         )
-        allowance = rules.allowance_for(application)
+        allowance = checks.allowance_for(application)
         assert (allowance.used, allowance.total, allowance.left) == (12, 15, 3)
         assert allowance.nearly_gone and not allowance.exceeded
         assert problems(application) == []
@@ -111,7 +111,7 @@ class TestTheTier1Allowance:
         application = complete_application(
             student=student, by=cast.alice, programme=programmes["employability"]
         )
-        assert rules.allowance_for(application).exceeded
+        assert checks.allowance_for(application).exceeded
         assert problems(application) == []
 
     def test_past_the_limit_it_refuses_when_the_manager_chose_to_refuse(
@@ -133,13 +133,13 @@ class TestTheTier1Allowance:
         application = complete_application(
             student=student, by=cast.alice, programme=programmes["employability"]
         )
-        assert rules.allowance_for(application).used == 1
+        assert checks.allowance_for(application).used == 1
 
     def test_a_school_without_a_subscription_has_no_allowance(self, cast, programmes, student):
         application = complete_application(
             student=student, by=cast.alice, programme=programmes["employability"]
         )
-        assert rules.allowance_for(application) is None
+        assert checks.allowance_for(application) is None
 
 
 def test_tier_2_needs_the_early_help_steps(cast, programmes, student):
