@@ -4,8 +4,8 @@ from django.forms import ModelForm
 
 from accounts import services
 from accounts.models import Membership, Organisation, User
-from accounts.permissions import role_allowed
-from config.admin import admin_site
+from accounts.rules import role_allowed
+from lib.admin import admin_site
 
 
 class MembershipForm(ModelForm):

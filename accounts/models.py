@@ -1,7 +1,8 @@
 """Organisations, people and their memberships.
 
 A user belongs to one or more organisations, each time with one role. What a role lets a
-person do is decided in accounts.permissions, never here.
+person do is decided in each domain's rules module (accounts/rules.py for roles and
+areas), never here.
 """
 
 import uuid
@@ -103,7 +104,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
-    # Only for Django's admin site; who may use it is decided in accounts.permissions.
+    # Only for Django's admin site; who may use it is decided in accounts/rules.py.
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
 

@@ -1,7 +1,7 @@
 from django.db import transaction
 
 from accounts.models import Membership, Organisation, User
-from accounts.permissions import role_allowed
+from accounts.rules import role_allowed
 from audit.services import event_record
 
 

@@ -19,17 +19,16 @@ from accounts import services
 from accounts.demo import DEMO_PASSWORD, is_demo_email
 from accounts.forms import SignInForm
 from accounts.models import Role, User
-from accounts.permissions import (
+from accounts.rules import (
     AREA_LABELS,
     Area,
-    applications_visible_to,
     areas_of,
     can_enter_area,
     memberships_of,
     organisations_in_area,
-    packs_visible_to,
 )
 from applications.models import Application
+from applications.rules import applications_visible_to, packs_visible_to
 from applications.selectors import overdue_count, waiting_counts
 from applications.workflow import Status
 from programmes import selectors as programme_selectors
@@ -77,14 +76,14 @@ def _demo_users() -> list[User]:
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
     if request.user.is_authenticated and request.method == "GET":
-        return redirect("accounts:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             user = form.get_user()
             auth_login(request, user)
             services.sign_in_record(user=user)
-            return redirect(_safe_next(request) or "accounts:home")
+            return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
         if not getattr(request, "axes_locked_out", False):
             services.sign_in_failure_record(
                 email=request.POST.get("username", ""), locked_out=False
@@ -132,7 +131,7 @@ def demo_sign_in(request, user_uuid):
         raise Http404
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     services.sign_in_record(user=user)
-    return redirect("accounts:home")
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 @require_POST
@@ -144,106 +143,6 @@ def sign_out(request):
 @require_GET
 def signed_out(request):
     return render(request, "accounts/signed_out.html")
-
-
-@login_required
-@require_GET
-def home(request):
-    """Send people to the home page of their area; offer a choice when they have several."""
-    areas = areas_of(request.user)
-    if len(areas) == 1:
-        return redirect(f"accounts:{areas[0]}")
-    return render(
-        request,
-        "accounts/home.html",
-        {
-            "areas": [(a, AREA_LABELS[a]) for a in areas],
-            "memberships": memberships_of(request.user),
-        },
-    )
-
-
-def _area_context(request, area: str) -> dict:
-    year = programme_selectors.year_current()
-    return {
-        "year": year,
-        "organisations": organisations_in_area(request.user, area),
-        "memberships": memberships_of(request.user),
-        "meetings": programme_selectors.meetings_upcoming(year=year) if year else [],
-    }
-
-
-@area_required(Area.SCHOOLS)
-@require_GET
-def schools_home(request):
-    context = _area_context(request, Area.SCHOOLS)
-    year = context["year"]
-    mine = Application.objects.filter(school__in=context["organisations"])
-    context["waiting"] = waiting_counts(mine, Area.SCHOOLS)
-    drafts = mine.filter(status=Status.DRAFT).select_related("student", "programme")
-    context["drafts"] = list(drafts.order_by("-updated_at")[:10])
-    context["schools"] = [
-        {
-            "school": school,
-            "subscription": year and programme_selectors.subscription_for(school=school, year=year),
-            "student_count": school.students.count(),
-        }
-        for school in context["organisations"]
-    ]
-    return render(request, "accounts/home_schools.html", context)
-
-
-@area_required(Area.CASEWORK)
-@require_GET
-def casework_home(request):
-    context = _area_context(request, Area.CASEWORK)
-    roles = {m.role for m in context["memberships"]}
-    context["is_manager"] = Role.CAP_MANAGER in roles
-    context["draft_years"] = [y for y in programme_selectors.years_all() if y.status == "draft"]
-    context["waiting"] = waiting_counts(
-        applications_visible_to(request.user, Application.objects.all()), Area.CASEWORK
-    )
-    context["overdue"] = overdue_count(request.user)
-
-    return render(request, "accounts/home_casework.html", context)
-
-
-@area_required(Area.PROVIDERS)
-@require_GET
-def providers_home(request):
-    context = _area_context(request, Area.PROVIDERS)
-    context["waiting"] = waiting_counts(
-        packs_visible_to(request.user, Application.objects.all()), Area.PROVIDERS
-    )
-    year = context["year"]
-    context["providers"] = [
-        {
-            "provider": provider,
-            "courses": programme_selectors.courses_of_provider(provider=provider, year=year)
-            if year
-            else [],
-        }
-        for provider in context["organisations"]
-    ]
-    return render(request, "accounts/home_providers.html", context)
-
-
-@area_required(Area.PANELS)
-@require_GET
-def panels_home(request):
-    from panels.selectors import meetings_for
-
-    context = _area_context(request, Area.PANELS)
-    context["my_meetings"] = meetings_for(
-        request.user, upcoming_from=timezone.localdate() - dt.timedelta(days=31)
-    )
-    return render(request, "accounts/home_panels.html", context)
-
-
-@area_required(Area.AGENCIES)
-@require_GET
-def agencies_home(request):
-    return render(request, "accounts/home_agencies.html", _area_context(request, Area.AGENCIES))
 
 
 def permission_denied(request, exception=None):

@@ -4,21 +4,8 @@ application as a whole (applications.checks does that at submit)."""
 from django import forms
 
 from applications.models import Agency, Application
-from lib.forms import DateField
+from lib.forms import DateField, VersionedForm
 from programmes.models import Course, Programme
-
-
-class VersionedForm(forms.Form):
-    """Every page carries the version it was shown at, so a save cannot overwrite a change
-    someone else made in between."""
-
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": "This page is out of date: reload it and try again",
-            "invalid": "This page is out of date: reload it and try again",
-        },
-    )
 
 
 class PageForm(VersionedForm):

@@ -3,9 +3,8 @@ version it was shown at (forms.VersionedForm); the services check dates and perm
 
 from django import forms
 
-from applications.forms import VersionedForm
 from applications.models import ProviderDeclineReason
-from lib.forms import DateField
+from lib.forms import DateField, VersionedForm
 
 
 def _text(label: str, required_message: str, *, hint: str = "") -> forms.CharField:

@@ -183,3 +183,12 @@ class Application(models.Model):
     @property
     def reference(self) -> str:
         return str(self.uuid)[:8].upper()
+
+    @property
+    def setting(self):
+        """Where the placement would be: the course's provider, the receiving school of a
+        supported transfer, or the setting that delivers the whole programme (the academy).
+        None while none is known."""
+        if self.course_id is not None:
+            return self.course.provider
+        return self.receiving_school or (self.programme.delivered_by if self.programme else None)

@@ -4,9 +4,9 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from accounts.models import User
-from accounts.permissions import applications_visible_to
 from applications import journey
 from applications.models import Agency, Application
+from applications.rules import applications_visible_to
 from applications.workflow import EVENT_WORDS, Status
 from audit.models import Event
 
@@ -135,7 +135,7 @@ def overdue_filter(today):
 def overdue_count(user) -> int:
     from django.utils import timezone
 
-    from accounts.permissions import applications_visible_to
+    from applications.rules import applications_visible_to
 
     return (
         applications_visible_to(user, Application.objects.all())

@@ -13,9 +13,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from accounts.permissions import applications_visible_to
 from applications import workflow
 from applications.models import Application
+from applications.rules import applications_visible_to
 from applications.selectors import overdue_filter
 from applications.workflow import Status
 from lib.dates import add_working_days, is_working_day

@@ -1,5 +1,6 @@
-"""Every write to an application. Only these functions change its status, and only along
-the transitions applications.workflow allows."""
+"""Every write to an application. Only application_transition changes its status, and only
+along the transitions applications.workflow allows; what other domains do on a transition
+they register in applications.effects."""
 
 import datetime as dt
 
@@ -8,45 +9,37 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import PROVIDER_KINDS, User
-from accounts.permissions import (
+from accounts.models import User
+from applications import checks, workflow
+from applications.effects import effects_run
+from applications.models import Application
+from applications.rules import (
     can_assign_application,
     check_can_act_on_application,
     check_can_edit_application,
-    check_can_edit_student,
     check_can_withdraw_application,
 )
-from applications import checks, workflow
-from applications.models import Application
 from applications.tasks import send_transition_emails
 from audit.services import event_record
 from documents.services import document_remove
 from lib.dates import is_working_day, long_date
-from placements.services import placement_create
-from programmes.models import ROUTE_PANEL_STEPS, Subscription, Term
-from quality.services import provider_gate
+from lib.errors import Conflict, Refused
+from programmes.models import Subscription, Term
 from students.models import Student
+from students.rules import check_can_edit_student
 
 
-class Conflict(Exception):
-    """Someone else changed the application since this person loaded it."""
-
-
-class SubmitRefused(Exception):
+class SubmitRefused(Refused):
     def __init__(self, problems: list[checks.Problem]):
         self.problems = problems
         super().__init__(f"{len(problems)} problems")
 
 
-class NotAllowed(Exception):
-    """The application is not in a state that allows this."""
-
-
-def _check_step(application: Application, name: str, by: User) -> None:
+def step_check(application: Application, name: str, by: User) -> None:
     """Refuse a step the table does not allow now, or that this user may not take."""
     if not workflow.allowed(name, application.status, workflow.route_of(application)):
         transition = workflow.TRANSITIONS[name]
-        raise NotAllowed(
+        raise Refused(
             f"This application is “{application.get_status_display().lower()}”, so it cannot "
             f"be moved on by “{transition.label.lower()}”."
         )
@@ -57,25 +50,28 @@ def application_transition(
     application: Application, name: str, *, version: int, by: User, **changes
 ):
     """Move an application along one transition of the workflow table, if the user may take
-    it and the application is still at `version`; record the event and, after commit,
-    queue the e-mails the table names."""
+    it and the application is still at `version`; record the event, run what other domains
+    registered for the transition (applications.effects) and, after commit, queue the
+    e-mails the table names. An effect that refuses undoes the whole step."""
     transition = workflow.TRANSITIONS[name]
-    _check_step(application, name, by)
+    step_check(application, name, by)
     source = application.status
-    application = _move(
-        application,
-        version=version,
-        status=transition.target,
-        status_guard=transition.sources,
-        status_changed_at=timezone.now(),
-        **changes,
-    )
-    event_record(
-        actor=by,
-        action=transition.event,
-        obj=application,
-        detail={"from": source, "to": transition.target},
-    )
+    with transaction.atomic():
+        application = _move(
+            application,
+            version=version,
+            status=transition.target,
+            status_guard=transition.sources,
+            status_changed_at=timezone.now(),
+            **changes,
+        )
+        event_record(
+            actor=by,
+            action=transition.event,
+            obj=application,
+            detail={"from": source, "to": transition.target},
+        )
+        effects_run(name, application=application, by=by)
     if transition.notify:
         transaction.on_commit(lambda: send_transition_emails.enqueue(application.pk, name))
     return application
@@ -144,11 +140,9 @@ def application_withdraw(
     *, application: Application, reason: str, version: int, by: User
 ) -> Application:
     check_can_withdraw_application(by, application)
-    application = application_transition(
+    return application_transition(
         application, "withdraw", version=version, by=by, withdrawn_reason=reason
     )
-    _leave_agenda(application)
-    return application
 
 
 @transaction.atomic
@@ -167,10 +161,6 @@ def application_mark_reminded(*, application: Application) -> None:
 
 
 # --- The provider route --------------------------------------------------------------
-
-
-class DateRefused(ValueError):
-    """A start or interview date the service cannot accept; the message says why."""
 
 
 def start_date_problem(application: Application, day, *, today) -> str | None:
@@ -194,7 +184,7 @@ def start_date_problem(application: Application, day, *, today) -> str | None:
 def _check_start(application: Application, day) -> None:
     problem = start_date_problem(application, day, today=timezone.localdate())
     if problem:
-        raise DateRefused(problem)
+        raise Refused(problem, field="start_on")
 
 
 @transaction.atomic
@@ -241,11 +231,7 @@ def application_send_pack(
     """Send the provider what CAP chooses to share: some of the form's pages and some of
     the documents."""
     if application.course_id is None:
-        raise NotAllowed("The application has no course, so there is no provider to send to.")
-    if refusal := provider_gate(
-        provider=application.course.provider, step="send_pack", application=application, by=by
-    ):
-        raise NotAllowed(refusal)
+        raise Refused("The application has no course, so there is no provider to send to.")
     application = application_transition(
         application,
         "send_pack",
@@ -263,12 +249,12 @@ def application_send_pack(
 def application_arrange_interview(
     *, application: Application, on, details: str, version: int, by: User
 ):
-    _check_step(application, "arrange_interview", by)
+    step_check(application, "arrange_interview", by)
     today = timezone.localdate()
     if on < today:
-        raise DateRefused("The interview date must be today or later")
+        raise Refused("The interview date must be today or later", field="on")
     if on > today + dt.timedelta(days=365):
-        raise DateRefused("The interview date must be within the next year")
+        raise Refused("The interview date must be within the next year", field="on")
     return application_transition(
         application,
         "arrange_interview",
@@ -286,7 +272,7 @@ def application_hold_interview(*, application: Application, version: int, by: Us
 
 @transaction.atomic
 def application_provider_accept(*, application: Application, start_on, version: int, by: User):
-    _check_step(application, "provider_accept", by)
+    step_check(application, "provider_accept", by)
     _check_start(application, start_on)
     return application_transition(
         application, "provider_accept", version=version, by=by, proposed_start_on=start_on
@@ -309,7 +295,7 @@ def application_provider_decline(
 
 @transaction.atomic
 def application_confirm_start(*, application: Application, start_on, version: int, by: User):
-    _check_step(application, "confirm_start", by)
+    step_check(application, "confirm_start", by)
     _check_start(application, start_on)
     return application_transition(
         application, "confirm_start", version=version, by=by, start_on=start_on
@@ -318,94 +304,38 @@ def application_confirm_start(*, application: Application, start_on, version: in
 
 @transaction.atomic
 def application_set_up_placement(*, application: Application, version: int, by: User):
-    """The record the placement work builds on: who, what, where, from when, how often.
-    The setting is the course's provider, the receiving school of a supported transfer, or
-    the setting that delivers the whole programme (the academy)."""
-    course, programme = application.course, application.programme
-    if course is not None:
-        setting, weeks, days = course.provider, course.weeks, course.days_per_week
-    else:
-        setting = application.receiving_school or programme.delivered_by
-        weeks = (application.cohort.weeks if application.cohort_id else None) or programme.max_weeks
-        days = application.days_per_week or programme.days_per_week
-    if setting is None:
-        raise NotAllowed(
-            "No setting is known for this placement: no course, receiving school or academy."
-        )
-    if not weeks:
-        raise NotAllowed("The placement has no length, so its end cannot be worked out.")
-    if days is None:
-        raise NotAllowed("The placement has no days per week: confirm them with the start date.")
-    # A receiving school is a school, not a provider: quality assurance is for providers.
-    if setting.kind in PROVIDER_KINDS and (
-        refusal := provider_gate(
-            provider=setting, step="set_up_placement", application=application, by=by
-        )
-    ):
-        raise NotAllowed(refusal)
-    application = application_transition(application, "set_up_placement", version=version, by=by)
-    placement_create(
-        application=application,
-        provider=setting,
-        course=course,
-        starts_on=application.start_on,
-        # The Friday of the last week.
-        planned_end_on=application.start_on
-        + dt.timedelta(weeks=weeks, days=-application.start_on.weekday() - 3),
-        days_per_week=days,
-        by=by,
-    )
-    return application
+    """The placement itself is made by placements (its effect on this transition), at the
+    application's setting, once quality assurance has let the provider through."""
+    return application_transition(application, "set_up_placement", version=version, by=by)
 
 
 @transaction.atomic
 def application_close(*, application: Application, reason: str, version: int, by: User):
-    application = application_transition(
+    return application_transition(
         application, "close", version=version, by=by, closed_reason=reason
     )
-    _leave_agenda(application)
-    return application
-
-
-def _leave_agenda(application: Application) -> None:
-    from panels.services import agenda_withdraw
-
-    agenda_withdraw(application=application)
 
 
 # --- The panel routes -----------------------------------------------------------------
-# The decisions themselves are recorded by panels.services.decision_record.
-
-
-def _agenda_add(application: Application, step: str, reached_on, by: User) -> None:
-    from panels.services import NotAllowed as NoMeeting
-    from panels.services import agenda_add
-
-    try:
-        agenda_add(application=application, step=step, reached_on=reached_on, by=by)
-    except NoMeeting as refused:
-        raise NotAllowed(str(refused)) from None
+# Panels puts the application on an agenda (its effects on refer_to_panel and answer_panel),
+# records the decisions (panels.services.decision_record) and offers places from the
+# waiting list (panels.services.application_offer_place).
 
 
 @transaction.atomic
 def application_refer_to_panel(*, application: Application, version: int, by: User):
     """CAP's check is done: the application goes on the agenda of its first panel's next
     meeting whose referral deadline its submission met."""
-    application = application_transition(application, "refer_to_panel", version=version, by=by)
-    first_step = ROUTE_PANEL_STEPS[application.programme.route][0]
-    _agenda_add(application, first_step, timezone.localdate(application.submitted_at), by)
-    return application
+    return application_transition(application, "refer_to_panel", version=version, by=by)
 
 
 @transaction.atomic
 def application_answer_panel(*, application: Application, answer: str, version: int, by: User):
     """The school answers the panel's question; the application goes back on the agenda of
     the panel that asked, at its next meeting."""
-    application = application_transition(
+    return application_transition(
         application, "answer_panel", version=version, by=by, school_answer=answer
     )
-    _agenda_add(application, application.panel_step, timezone.localdate(), by)
-    return application
 
 
 @transaction.atomic
@@ -422,24 +352,10 @@ def application_record_alternatives(
 
 
 @transaction.atomic
-def application_offer_place(*, application: Application, cohort, version: int, by: User):
-    """Offer a student on the waiting list a place in a cohort with one free."""
-    from panels.services import NotAllowed as Full
-    from panels.services import cohort_with_a_place
-
-    _check_step(application, "offer_place", by)
-    try:
-        cohort = cohort_with_a_place(application, cohort)
-    except Full as refused:
-        raise NotAllowed(str(refused)) from None
-    return application_transition(application, "offer_place", version=version, by=by, cohort=cohort)
-
-
-@transaction.atomic
 def application_confirm_panel_start(
     *, application: Application, start_on, days_per_week, version: int, by: User
 ):
-    _check_step(application, "confirm_panel_start", by)
+    step_check(application, "confirm_panel_start", by)
     _check_start(application, start_on)
     return application_transition(
         application,

@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from accounts.permissions import can_assign_application
 from applications.models import Application
+from applications.rules import can_assign_application
 
 
 @task()

@@ -2,43 +2,37 @@
 the list, an application's page, withdraw and discard."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import (
-    Area,
-    can_act_on_application,
+from accounts.rules import Area, organisations_in_area
+from accounts.views import area_required
+from applications import checks, forms, journey, selectors, services
+from applications import views_acting as acting
+from applications.models import Application
+from applications.rules import (
     can_edit_application,
     can_view_application,
-    can_view_student,
     can_withdraw_application,
-    organisations_in_area,
 )
-from accounts.views import area_required
-from applications import forms, forms_actions, journey, checks, selectors, services, workflow
-from applications.models import Application
 from applications.selectors import answers_by_page
-from applications.workflow import Status
+from applications.workflow import Actor, Status
 from documents.forms import DocumentUploadForm
 from documents.selectors import documents_for
 from documents.services import document_upload
-from panels import selectors as panel_selectors
+from lib.errors import Conflict, Refused
+from lib.forms import changed
+from lib.sections import sections_for
 from programmes.models import Programme
 from programmes.selectors import year_current
 from students.models import Student
+from students.rules import can_view_student
 
 PAGE_SIZE = 50
-CONFLICT = (
-    "Someone else changed this application while you were working on it. Your answers on "
-    "this page have not been saved: check them and save again."
-)
-CHANGED = (
-    "Someone else changed this application while you were looking at it. Check it and try again."
-)
 
 
 def get_application_for_user(user, application_uuid) -> Application:
@@ -119,11 +113,10 @@ def page(request, application_uuid, slug):
                 version=form.cleaned_data["version"],
                 by=request.user,
             )
-        except services.Conflict:
-            messages.error(request, CONFLICT)
+        except Conflict:
+            messages.error(request, changed("application"))
             application.refresh_from_db()
-            form = _form_for(current, application, request.POST.copy())
-            form.data["version"] = application.version
+            form = form.again(version=application.version)
         else:
             following = journey.next_page(application, slug)
             if changing or following is None:
@@ -190,8 +183,8 @@ def check(request, application_uuid):
             )
         except services.SubmitRefused as refused:
             problems = refused.problems
-        except services.Conflict:
-            messages.error(request, CHANGED)
+        except Conflict:
+            messages.error(request, changed("application"))
             return redirect("applications:check", application.uuid)
         else:
             messages.success(request, f"Application {application.reference} submitted")
@@ -233,14 +226,12 @@ def withdraw(request, application_uuid):
                 version=form.cleaned_data["version"],
                 by=request.user,
             )
-        except (services.Conflict, services.NotAllowed):
-            # Keep what was typed, with the version now current, and say what happened.
-            messages.error(request, CHANGED)
+        except Refused:
+            # Conflict or a step no longer open: keep what was typed, at the version now
+            # current, and say what happened.
+            messages.error(request, changed("application"))
             application.refresh_from_db()
-            form = forms.WithdrawForm(
-                {**request.POST.dict(), "version": application.version},
-                initial={"version": application.version},
-            )
+            form = form.again(version=application.version)
         else:
             messages.success(request, f"Application {application.reference} withdrawn")
             return redirect("applications:detail", application.uuid)
@@ -259,8 +250,8 @@ def discard(request, application_uuid):
             services.application_discard(
                 application=application, version=form.cleaned_data["version"], by=request.user
             )
-        except services.Conflict:
-            messages.error(request, CHANGED)
+        except Conflict:
+            messages.error(request, changed("application"))
             return redirect("applications:check", application.uuid)
         messages.success(request, "The draft has been discarded")
         return redirect("applications:list")
@@ -268,30 +259,14 @@ def discard(request, application_uuid):
 
 
 # The school's steps after submission, and the form for each.
-SCHOOL_STEPS = {
-    "resubmit": (forms_actions.AnswerForm, services.application_resubmit),
-    "answer_panel": (forms_actions.PanelAnswerForm, services.application_answer_panel),
-    "arrange_interview": (forms_actions.InterviewForm, services.application_arrange_interview),
-}
-
-
 def _detail_context(request, application, bound=None) -> dict:
     """The application page, with a form for each step the school can take now; `bound` is
     a form sent back with errors, shown in place of its blank one."""
-    steps = []
-    for name, (form_class, _) in SCHOOL_STEPS.items():
-        if can_act_on_application(request.user, application, name):
-            form = bound if bound and bound.step == name else None
-            steps.append(
-                (
-                    workflow.TRANSITIONS[name],
-                    form or form_class(initial={"version": application.version}),
-                )
-            )
+    steps = acting.steps_open(request.user, application, Actor.SCHOOL, bound=bound)
     return {
         "application": application,
         "timeline": selectors.timeline(application),
-        "panel": panel_selectors.application_panels_for_school(application, request.user),
+        "page_sections": sections_for("applications:detail", request, application),
         "documents": documents_for(application),
         "can_edit": can_edit_application(request.user, application),
         "can_withdraw": can_withdraw_application(request.user, application),
@@ -303,36 +278,15 @@ def _detail_context(request, application, bound=None) -> dict:
 @area_required(Area.SCHOOLS)
 @require_POST
 def act(request, application_uuid, step):
-    """Answer CAP's question, or record the interview the school arranged."""
+    """Answer a question from CAP or the panel, or record the interview the school arranged."""
     application = get_application_for_user(request.user, application_uuid)
-    if step not in SCHOOL_STEPS:
-        raise Http404
-    form_class, service = SCHOOL_STEPS[step]
-    form = form_class(request.POST)
-    form.step = step
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            service(
-                application=application,
-                version=form.cleaned_data["version"],
-                by=request.user,
-                **data,
-            )
-        except services.Conflict:
-            messages.error(request, CHANGED)
-            # Keep what was typed, now against the version that is current.
-            application.refresh_from_db()
-            form.data = {**form.data.dict(), "version": application.version}
-        except (services.NotAllowed, PermissionDenied):
-            messages.error(request, "This step is not open now: the application has moved on.")
-            return redirect("applications:detail", application.uuid)
-        except services.DateRefused as refused:
-            form.add_error("on", str(refused))
-        else:
-            messages.success(
-                request,
-                f"Application {application.reference}: {workflow.TRANSITIONS[step].done}",
-            )
-            return redirect("applications:detail", application.uuid)
-    return render(request, "applications/detail.html", _detail_context(request, application, form))
+    return acting.act(
+        request,
+        application,
+        step,
+        actor=Actor.SCHOOL,
+        page=lambda application, form: render(
+            request, "applications/detail.html", _detail_context(request, application, form)
+        ),
+        back=reverse("applications:detail", args=[application.uuid]),
+    )

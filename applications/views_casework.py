@@ -5,31 +5,27 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import PROVIDER_KINDS, SCHOOL_KINDS, Organisation
-from accounts.permissions import Area, can_act_on_application, can_assign_application
+from accounts.rules import Area
 from accounts.views import area_required
-from applications import forms_actions, journey, selectors, services, workflow
+from applications import forms_actions, selectors, services
 from applications import selectors_casework as casework
+from applications import views_acting as acting
 from applications.models import Application
+from applications.rules import can_assign_application
 from applications.selectors import answers_by_page
-from applications.views import CHANGED, get_application_for_user
+from applications.views import get_application_for_user
 from applications.workflow import Actor, Status
 from documents.selectors import documents_for
-from panels import selectors as panel_selectors
+from lib.sections import sections_for
 from programmes.models import Programme
 
 PAGE_SIZE = 50
-
-# The steps CAP takes on this page, in the order the workflow table gives them.
-CASEWORK_STEPS = tuple(name for name, t in workflow.TRANSITIONS.items() if Actor.CAP in t.actors)
-# The pages of the form that never go in a provider's pack: the programme is the pack's
-# subject, and documents are chosen one by one.
-NOT_IN_PACK = {"programme", "evidence"}
 
 
 class UuidChoiceField(forms.ModelChoiceField):
@@ -150,118 +146,22 @@ def queue(request):
             "sort": sort,
             "columns": _sort_columns(sort),
             "filtered": any(request.GET.get(name) for name in form.fields if name != "sort"),
-            "overdue_notices": panel_selectors.overdue_notices(today=today),
+            "page_sections": sections_for("casework:queue", request),
             "today": today,
         },
     )
-
-
-def _step_form(name: str, application: Application, data=None) -> forms.Form:
-    """The form for one CAP step, blank or as it was sent."""
-    kwargs = {
-        "data": data,
-        "initial": {"version": application.version},
-        # Several steps share a page: each form's ids are its own.
-        "auto_id": f"{name}-%s",
-    }
-    if name in ("return_to_school",):
-        return forms_actions.QuestionForm(**kwargs)
-    if name in ("decline", "close"):
-        return forms_actions.ReasonForm(**kwargs)
-    if name == "send_pack":
-        return forms_actions.PackForm(
-            sections=[
-                (page.slug, page.title)
-                for page in journey.pages_for(application)
-                if page.slug not in NOT_IN_PACK
-            ],
-            documents=documents_for(application),
-            **kwargs,
-        )
-    if name == "confirm_start":
-        kwargs["initial"]["start_on"] = application.proposed_start_on
-        return forms_actions.StartDateForm(**kwargs)
-    if name == "record_alternatives":
-        return forms_actions.AlternativesForm(**kwargs)
-    if name == "offer_place":
-        return forms_actions.CohortForm(cohorts=application.programme.cohorts.all(), **kwargs)
-    if name == "confirm_panel_start":
-        cohort = application.cohort
-        kwargs["initial"]["start_on"] = cohort.starts_on if cohort else None
-        kwargs["initial"]["days_per_week"] = application.programme.days_per_week
-        return forms_actions.PanelStartForm(**kwargs)
-    return forms_actions.ConfirmForm(**kwargs)
-
-
-def _take_step(name: str, application: Application, form: forms.Form, by) -> Application:
-    data = form.cleaned_data
-    common = {"application": application, "version": data["version"], "by": by}
-    if name == "return_to_school":
-        return services.application_return(question=data["question"], **common)
-    if name == "accept":
-        return services.application_accept(**common)
-    if name == "refer_to_panel":
-        return services.application_refer_to_panel(**common)
-    if name == "record_alternatives":
-        return services.application_record_alternatives(alternatives=data["alternatives"], **common)
-    if name == "offer_place":
-        return services.application_offer_place(cohort=data["cohort"], **common)
-    if name == "confirm_panel_start":
-        return services.application_confirm_panel_start(
-            start_on=data["start_on"], days_per_week=data["days_per_week"], **common
-        )
-    if name == "decline":
-        return services.application_decline(reason=data["reason"], **common)
-    if name == "send_pack":
-        return services.application_send_pack(
-            sections=data["sections"],
-            documents=list(data["documents"]),
-            note=data["note"],
-            **common,
-        )
-    if name == "confirm_start":
-        return services.application_confirm_start(start_on=data["start_on"], **common)
-    if name == "set_up_placement":
-        return services.application_set_up_placement(**common)
-    if name == "close":
-        return services.application_close(reason=data["reason"], **common)
-    raise AssertionError(f"No casework step {name}")
-
-
-def _first_lower(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def _not_open(user, application: Application, transition: workflow.Transition) -> str:
-    """Why a step cannot be taken now, in words for the person who tried."""
-    step = _first_lower(transition.label)
-    if not workflow.allowed(transition.name, application.status, workflow.route_of(application)):
-        return (
-            f"Application {application.reference} is now at “{application.get_status_display()}”, "
-            f"so you cannot {step}. It may already have been done."
-        )
-    who = " or ".join(Actor(actor).label for actor in transition.actors)
-    return f"Only {who} can {step}."
 
 
 def _application_page(
     request,
     application: Application,
     *,
-    step: str | None = None,
     step_form: forms.Form | None = None,
     assign_form: forms.Form | None = None,
 ):
     user = request.user
     failed_assign_form = assign_form
-    actions = [
-        {
-            "transition": t,
-            "form": step_form if t.name == step else _step_form(t.name, application),
-        }
-        for t in workflow.next_steps(application.status, workflow.route_of(application))
-        if t.name in CASEWORK_STEPS and can_act_on_application(user, application, t.name)
-    ]
+    actions = acting.steps_open(user, application, Actor.CAP, bound=step_form)
     if assign_form is None and can_assign_application(user, application):
         assign_form = forms_actions.AssignForm(
             officers=selectors.cap_officers(),
@@ -278,7 +178,7 @@ def _application_page(
             "shared_sections": set(application.shared_sections or []),
             "documents": documents_for(application),
             "timeline": selectors.timeline(application),
-            "panel": panel_selectors.application_panels(application),
+            "page_sections": sections_for("casework:application", request, application),
             "actions": actions,
             "assign_form": assign_form,
             # The form that failed, for the error summary and the page title.
@@ -298,43 +198,14 @@ def application(request, application_uuid):
 @require_POST
 def act(request, application_uuid, step):
     application = get_application_for_user(request.user, application_uuid)
-    transition = workflow.TRANSITIONS.get(step)
-    if transition is None:
-        raise Http404
-    if step not in CASEWORK_STEPS or not can_act_on_application(request.user, application, step):
-        messages.error(request, _not_open(request.user, application, transition))
-        return redirect("casework:application", application.uuid)
-    form = _step_form(step, application, request.POST)
-    if form.is_valid():
-        try:
-            application = _take_step(step, application, form, request.user)
-        except services.Conflict:
-            application.refresh_from_db()
-            if not can_act_on_application(request.user, application, step):
-                messages.error(request, _not_open(request.user, application, transition))
-                return redirect("casework:application", application.uuid)
-            # Keep what was typed, with the version now current, and say what happened.
-            messages.error(request, CHANGED)
-            data = request.POST.copy()
-            data["version"] = application.version
-            form = _step_form(step, application, data)
-        except services.DateRefused as refused:
-            form.add_error("start_on", str(refused))
-        except (services.NotAllowed, PermissionDenied) as refused:
-            application.refresh_from_db()
-            message = (
-                str(refused)
-                if can_act_on_application(request.user, application, step)
-                else _not_open(request.user, application, transition)
-            )
-            messages.error(request, message)
-            return redirect("casework:application", application.uuid)
-        else:
-            messages.success(
-                request, f"Application {application.reference}: {_first_lower(transition.done)}"
-            )
-            return redirect("casework:application", application.uuid)
-    return _application_page(request, application, step=step, step_form=form)
+    return acting.act(
+        request,
+        application,
+        step,
+        actor=Actor.CAP,
+        page=lambda application, form: _application_page(request, application, step_form=form),
+        back=reverse("casework:application", args=[application.uuid]),
+    )
 
 
 @area_required(Area.CASEWORK)

@@ -1,7 +1,7 @@
 """An application's statuses and the moves between them, declared once (STYLE.md rule 6).
 
 Only applications.services changes a status, and only along a transition in this table.
-Each transition names who may act (accounts.permissions.can_act_on_application reads it),
+Each transition names who may act (applications.rules.can_act_on_application reads it),
 the event it writes, who is e-mailed after it (applications.tasks), and whether it starts
 a clock, and the routes it belongs to (DESIGN.md §4): a transition with no routes belongs
 to every route. A programme names its route (programmes.models.Route).

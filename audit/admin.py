@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from audit.models import Event
-from config.admin import admin_site
+from lib.admin import admin_site
 
 
 @admin.register(Event, site=admin_site)

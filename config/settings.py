@@ -40,19 +40,22 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "axes",
-    "rules",
+    "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
-    "accounts",
+    # CAP's apps, in their layers from the bottom (docs/decisions/0002-layout.md). Quality
+    # comes before placements so that its gate on setting up a placement runs first.
     "audit",
+    "accounts",
     "programmes",
     "students",
-    "applications",
     "documents",
-    "placements",
+    "applications",
     "panels",
-    "safeguarding",
     "quality",
+    "placements",
+    "safeguarding",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.service",
+                "dashboards.context_processors.service",
             ],
         },
     },
@@ -124,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 LOGIN_URL = "accounts:sign_in"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 
 # Sign-in throttling (django-axes): lock an e-mail address from an IP address after repeated
 # failures, for a cool-off period. The same message is shown whether or not the account exists.

@@ -1,9 +1,10 @@
 from django.urls import include, path
 
-from config.admin import admin_site
+from lib.admin import admin_site
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("dashboards.urls")),
     path("schools/", include("students.urls")),
     path("schools/", include("applications.urls")),
     path("schools/", include("panels.urls_schools")),

@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from accounts.models import User
-from accounts.permissions import check_can_edit_application, check_can_view_document
 from applications.models import Application
+from applications.rules import check_can_edit_application, check_can_view_document
 from audit.services import event_record
 from documents import validation
 from documents.models import Document

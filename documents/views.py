@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import can_view_document
+from applications.rules import can_view_document
 from documents import services
 from documents.models import Document
 

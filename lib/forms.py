@@ -98,3 +98,39 @@ def posted(request, *, files: bool = False):
     if request.method != "POST":
         return (None, None) if files else None
     return (request.POST, request.FILES) if files else request.POST
+
+
+# What a person is told when someone else changed the record while they were looking at it.
+def changed(noun: str) -> str:
+    return f"Someone else changed this {noun} while you were looking at it. Check it and try again."
+
+
+class VersionedForm(forms.Form):
+    """Every form that changes a record carries the version it was shown at, so a save
+    cannot overwrite a change someone else made in between (the services check it)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This page is out of date: reload it and try again",
+            "invalid": "This page is out of date: reload it and try again",
+        },
+    )
+
+    def __new__(cls, *args, **kwargs):
+        # Kept so that again() can make the same form with other data.
+        form = super().__new__(cls)
+        form._made_with = (args, kwargs)
+        return form
+
+    def again(self, *, version: int) -> "VersionedForm":
+        """Someone else changed the record: this form again, with what the person typed,
+        now at the record's current version, so that sending it once more goes through."""
+        args, kwargs = self._made_with
+        data = self.data.copy()
+        data["version"] = str(version)
+        if args:
+            args = (data, *args[1:])
+        else:
+            kwargs = {**kwargs, "data": data}
+        return type(self)(*args, **kwargs)

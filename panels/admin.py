@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 
 from accounts.models import Role
-from config.admin import admin_site
+from lib.admin import admin_site
 from panels.models import PanelMember
 
 

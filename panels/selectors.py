@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
-from accounts.permissions import is_conflicted, meetings_visible_to
 from applications.models import Application
 from applications.selectors import answers_by_page
 from applications.workflow import Status
 from documents.models import Document
 from panels.models import AgendaItem, ItemState, OutcomeNotice, PanelMember
+from panels.rules import is_conflicted, meetings_visible_to
 from programmes.models import Cohort, Meeting, Panel, Programme, Question, Subscription
 
 # An application in a cohort holds one of its places from approval to placement.
@@ -248,7 +248,7 @@ def overdue_notices(*, today: dt.date) -> QuerySet[OutcomeNotice]:
 
 def notices_of(application: Application, user: User) -> list[OutcomeNotice]:
     """The application's notices the user may read: sent ones for the school."""
-    from accounts.permissions import can_view_outcome_notice
+    from panels.rules import can_view_outcome_notice
 
     notices = application.outcome_notices.select_related("decision__item__meeting__panel").order_by(
         "id"

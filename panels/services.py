@@ -10,11 +10,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import SCHOOL_KINDS, Organisation, User
-from accounts.permissions import can_run_panels, check_can_decide_item, is_conflicted
 from applications.models import Application
-from applications.services import application_transition
+from applications.rules import school_recipients
+from applications.services import application_transition, step_check
 from audit.services import event_record
 from lib.dates import add_working_days, long_date
+from lib.errors import Refused
 from panels import selectors
 from panels.models import (
     APPROVALS,
@@ -26,13 +27,14 @@ from panels.models import (
     OutcomeNotice,
     PanelMember,
 )
+from panels.rules import can_run_panels, check_can_decide_item, is_conflicted
 from programmes.models import ROUTE_PANEL_STEPS, CapacityRule, Cohort, Meeting, PanelStep
 
 # Working days the service promises between a meeting and the school hearing its outcome.
 NOTICE_WORKING_DAYS = 3
 
 
-class NotAllowed(Exception):
+class NotAllowed(Refused):
     """What was asked cannot be done now; the message says why."""
 
 
@@ -451,7 +453,6 @@ def _what_happens_next(decision: Decision, application: Application) -> str:
 def notice_send(*, notice: OutcomeNotice, by: User) -> OutcomeNotice:
     """Send the school its outcome notice: recorded on the application's timeline, and
     e-mailed after commit."""
-    from applications.tasks import _school_recipients
     from panels.tasks import send_notice_email
 
     _check_runs_panels(by)
@@ -460,7 +461,7 @@ def notice_send(*, notice: OutcomeNotice, by: User) -> OutcomeNotice:
         raise NotAllowed(
             f"This notice was sent on {long_date(timezone.localdate(notice.sent_at))}."
         )
-    recipients = _school_recipients(notice.application)
+    recipients = school_recipients(notice.application)
     if not recipients:
         raise NotAllowed(
             "The school has no active CAP coordinator or headteacher in CAP to send it to."
@@ -497,3 +498,11 @@ def notices_mark_overdue(*, today: dt.date) -> int:
             detail={"notice": str(notice.uuid), "due_on": notice.due_on.isoformat()},
         )
     return len(found)
+
+
+@transaction.atomic
+def application_offer_place(*, application: Application, cohort: Cohort, version: int, by: User):
+    """Offer a student on the waiting list a place in a cohort with one free."""
+    step_check(application, "offer_place", by)
+    cohort = cohort_with_a_place(application, cohort)
+    return application_transition(application, "offer_place", version=version, by=by, cohort=cohort)

@@ -10,8 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import (
-    Area,
+from accounts.rules import Area
+from accounts.views import area_required
+from audit.services import event_record
+from panels import calendar, selectors, services
+from panels.forms import AttendanceForm, DecisionForm, MoveForm
+from panels.models import AgendaItem, ItemState, OutcomeNotice
+from panels.rules import (
     can_decide_item,
     can_run_panels,
     can_view_meeting,
@@ -20,11 +25,6 @@ from accounts.permissions import (
     is_conflicted,
     pack_window_closes,
 )
-from accounts.views import area_required
-from audit.services import event_record
-from panels import calendar, selectors, services
-from panels.forms import AttendanceForm, DecisionForm, MoveForm
-from panels.models import AgendaItem, ItemState, OutcomeNotice
 from panels.tasks import read_stored
 from programmes.models import Meeting
 

@@ -4,8 +4,7 @@ the view into services.Entry rows, which register_save checks as a whole."""
 from django import forms
 
 from accounts.models import OrganisationKind, Role, User
-from applications.forms import VersionedForm
-from lib.forms import DateField
+from lib.forms import DateField, VersionedForm
 from placements import models, schedule
 from placements.models import ExitOutcome
 

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.permissions import check_can_view_placement
 from audit.services import event_record
 from documents.storage import document_storage, new_stored_name
 from placements import selectors
 from placements.models import Mark, Placement, ReportRun, TermlyReport
+from placements.rules import check_can_view_placement
 from programmes.models import Term
 
 

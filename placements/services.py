@@ -9,13 +9,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from accounts.permissions import (
-    check_can_edit_placement,
-    check_can_issue_reports,
-    check_can_record_marks,
-    is_cap_staff,
-)
+from accounts.rules import is_cap_staff
 from audit.services import event_record
+from lib.errors import Conflict, Refused
 from placements import schedule
 from placements.models import (
     Alert,
@@ -29,22 +25,13 @@ from placements.models import (
     Placement,
     ReportRun,
 )
+from placements.rules import (
+    check_can_edit_placement,
+    check_can_issue_reports,
+    check_can_record_marks,
+)
 from placements.schedule import SETTING
 from programmes.models import Course, Term
-
-
-class Conflict(Exception):
-    """Someone else changed the placement or the register since this person loaded it."""
-
-
-class Refused(ValueError):
-    """Input the service cannot accept; the message says why, for the person who typed it."""
-
-
-class FieldRefused(Refused):
-    def __init__(self, field: str, message: str):
-        self.field = field
-        super().__init__(message)
 
 
 class RegisterRefused(Refused):
@@ -140,30 +127,34 @@ def placement_update(
     check_can_edit_placement(by, placement)
     today = timezone.localdate()
     if monitoring_officer is not None and not is_cap_staff(monitoring_officer):
-        raise FieldRefused("monitoring_officer", "The monitoring officer must be in the CAP team")
+        raise Refused(
+            field="monitoring_officer", message="The monitoring officer must be in the CAP team"
+        )
     if safeguarding_confirmed_on and safeguarding_confirmed_on > today:
-        raise FieldRefused(
-            "safeguarding_confirmed_on", "The date of the confirmation must be today or in the past"
+        raise Refused(
+            field="safeguarding_confirmed_on",
+            message="The date of the confirmation must be today or in the past",
         )
     if bool(safeguarding_confirmed_on) != bool(safeguarding_confirmed_by.strip()):
-        raise FieldRefused(
-            "safeguarding_confirmed_on",
-            "Give both the date of the confirmation and who gave it, or neither",
+        raise Refused(
+            field="safeguarding_confirmed_on",
+            message="Give both the date of the confirmation and who gave it, or neither",
         )
     pattern = _checked_pattern(pattern)
     phase = None
     earliest = max(today, placement.starts_on)
     if pattern != schedule.pattern_on(placement, earliest):
         if pattern_from is None:
-            raise FieldRefused("pattern_from", "Enter the date the new sessions start")
+            raise Refused("Enter the date the new sessions start", field="pattern_from")
         if pattern_from < earliest:
-            raise FieldRefused(
-                "pattern_from",
-                "The new sessions must start today or later, and not before the placement",
+            raise Refused(
+                field="pattern_from",
+                message="The new sessions must start today or later, and not before the placement",
             )
         if pattern_from > placement.last_day:
-            raise FieldRefused(
-                "pattern_from", "The new sessions must start before the placement ends"
+            raise Refused(
+                field="pattern_from",
+                message="The new sessions must start before the placement ends",
             )
         phase = Phase.objects.create(
             placement=placement,
@@ -403,21 +394,21 @@ def report_run_start(*, term: Term, by: User) -> ReportRun:
 def record_add(*, placement: Placement, kind: str, data: dict, by: User):
     """Add one monitoring record (a target, a review, a behaviour entry …) to a placement.
     Refused with the field at fault for a date in the future."""
-    from accounts.permissions import check_can_add_placement_record
     from placements.records import KINDS, model_fields
+    from placements.rules import check_can_add_placement_record
 
     check_can_add_placement_record(by, placement)
     spec = KINDS[kind]
     today = timezone.localdate()
     for name in spec.past_dates:
         if data.get(name) and data[name] > today:
-            raise FieldRefused(name, "The date must be today or in the past")
+            raise Refused("The date must be today or in the past", field=name)
     if spec.needs_ended and not placement.ended_on:
         raise Refused("Follow-ups are recorded after the placement has ended")
     fields = model_fields(spec, data)
     if "target" in fields:  # a target's review belongs to the placement through it
         if fields["target"].placement_id != placement.pk:
-            raise FieldRefused("target", "Choose the target")
+            raise Refused("Choose the target", field="target")
     else:
         fields["placement"] = placement
     record = spec.model.objects.create(recorded_by=by, **fields)

@@ -13,29 +13,26 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import (
-    Area,
+from accounts.rules import Area
+from accounts.views import area_required
+from lib.errors import Conflict, Refused
+from lib.forms import changed, posted
+from placements import forms, reports, schedule, selectors, services
+from placements.models import ExitOutcome, Mark, MarkChange, Placement, ReportRun, TermlyReport
+from placements.records import KINDS
+from placements.rules import (
     can_add_placement_record,
     can_edit_placement,
     can_issue_reports,
-    can_raise_concern,
     can_record_marks,
     can_view_home_codes,
     can_view_placement,
     placements_visible_to,
     registers_visible_to,
 )
-from accounts.views import area_required
-from lib.forms import posted
-from placements import forms, reports, schedule, selectors, services
-from placements.models import ExitOutcome, Mark, MarkChange, Placement, ReportRun, TermlyReport
-from placements.records import KINDS
 from programmes.models import Term
 
 PAGE_SIZE = 50
-CHANGED = (
-    "Someone else changed this placement while you were looking at it. Check it and try again."
-)
 
 
 def get_placement_for_user(user, placement_uuid) -> Placement:
@@ -190,7 +187,8 @@ def _detail(request, area: str, placement_uuid):
             "kinds": KINDS,
             "reports": placement.reports.select_related("term").all(),
             "can_edit": area == "casework" and can_edit_placement(user, placement),
-            "can_raise_concern": can_raise_concern(user, placement.student),
+            # Safeguarding sits above placements: ask its registered rule by name.
+            "can_raise_concern": user.has_perm("safeguarding.raise_concern", placement.student),
             "can_add": area in ("casework", "providers")
             and can_add_placement_record(user, placement),
             "can_mark": can_record_marks(user, placement),
@@ -266,16 +264,12 @@ def edit(request, placement_uuid):
                     version=data["version"],
                     by=request.user,
                 )
-            except services.Conflict:
-                messages.error(request, CHANGED)
+            except Conflict:
+                messages.error(request, changed("placement"))
                 placement.refresh_from_db()
-                data = request.POST.copy()
-                data["version"] = placement.version
-                form = forms.PlacementForm(data)
-            except services.FieldRefused as refused:
-                form.add_error(refused.field, str(refused))
-            except services.Refused as refused:
-                form.add_error("pattern", str(refused))
+                form = form.again(version=placement.version)
+            except Refused as refused:
+                form.add_error(refused.field or "pattern", str(refused))
             else:
                 messages.success(request, "Placement updated")
                 return redirect("placements:casework_detail", placement.uuid)
@@ -317,15 +311,12 @@ def exit_(request, placement_uuid):
                 version=data["version"],
                 by=request.user,
             )
-        except services.Conflict:
-            # Keep what was typed, against the version now current.
-            messages.error(request, CHANGED)
+        except Conflict:
+            messages.error(request, changed("placement"))
             placement.refresh_from_db()
-            data = request.POST.copy()
-            data["version"] = placement.version
-            form = forms.ExitForm(data)
-        except services.Refused as refused:
-            form.add_error("ended_on", str(refused))
+            form = form.again(version=placement.version)
+        except Refused as refused:
+            form.add_error(refused.field or "ended_on", str(refused))
         else:
             messages.success(request, "Exit recorded")
             return redirect("placements:casework_detail", placement.uuid)
@@ -349,10 +340,8 @@ def _add(request, area: str, placement_uuid, kind: str):
             services.record_add(
                 placement=placement, kind=kind, data=form.cleaned_data, by=request.user
             )
-        except services.FieldRefused as refused:
+        except Refused as refused:
             form.add_error(refused.field, str(refused))
-        except services.Refused as refused:
-            form.add_error(None, str(refused))
         else:
             messages.success(request, f"{spec.label[0].upper()}{spec.label[1:]} added")
             return redirect(f"placements:{area}_detail", placement.uuid)

@@ -16,15 +16,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation
-from accounts.permissions import (
-    Area,
-    organisations_in_area,
-    placements_visible_to,
-    registers_visible_to,
-)
+from accounts.rules import Area, organisations_in_area
 from accounts.views import area_required
 from placements import schedule, selectors, services
 from placements.models import Placement
+from placements.rules import placements_visible_to, registers_visible_to
 
 PRESENT = {"am": "/", "pm": "\\"}
 

@@ -3,7 +3,7 @@ CAP manager, is acceptable until dedicated pages exist). Edited dates are checke
 
 from django.contrib import admin
 
-from config.admin import admin_site
+from lib.admin import admin_site
 from programmes import models
 from programmes.services import row_recheck
 

@@ -11,12 +11,12 @@ from django.db import transaction
 from django.db.models.base import ModelState
 
 from accounts.models import Organisation, User
-from accounts.permissions import check_can_edit_model
 from audit.services import event_record
 from lib.dates import monday_nearest
 from programmes import checks
 from programmes.modelfile import ModelFileError, Plan, Problem, read_model_file
 from programmes.models import AcademicYear, Cohort, Meeting, Programme, Term, YearStatus
+from programmes.rules import check_can_edit_model
 
 
 class YearExists(Exception):

@@ -5,9 +5,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import can_edit_model, can_view_model
 from programmes import selectors, services
 from programmes.models import AcademicYear
+from programmes.rules import can_edit_model, can_view_model
 
 
 def _get_year_for_user(user, year_name: str | None) -> AcademicYear:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from config.admin import admin_site
+from lib.admin import admin_site
 from quality import models
 
 

@@ -12,11 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import PROVIDER_KINDS, Organisation, User
-from accounts.permissions import (
-    check_can_manage_quality,
-    check_can_submit_evidence,
-    check_can_view_evidence,
-)
 from audit.services import event_record
 from documents import validation
 from documents.storage import document_storage, new_stored_name
@@ -36,6 +31,11 @@ from quality.models import (
     ReviewRating,
     Site,
     Visit,
+)
+from quality.rules import (
+    check_can_manage_quality,
+    check_can_submit_evidence,
+    check_can_view_evidence,
 )
 from quality.selectors import provider_standing, settings_current
 

@@ -8,13 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import PROVIDER_KINDS, Organisation
-from accounts.permissions import (
-    Area,
-    can_manage_quality,
-    can_view_provider_quality,
-    check_can_manage_quality,
-    is_cap_staff,
-)
+from accounts.rules import Area, is_cap_staff
 from accounts.views import area_required
 from lib.forms import posted
 from quality import selectors, services
@@ -28,6 +22,7 @@ from quality.forms import (
     VisitScheduleForm,
 )
 from quality.models import Evidence, EvidenceStatus, ProviderRecord, ProviderStatus, Visit
+from quality.rules import can_manage_quality, can_view_provider_quality, check_can_manage_quality
 
 STATUS_ORDER = {
     ProviderStatus.SUSPENDED: 0,

@@ -11,13 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation
-from accounts.permissions import (
-    Area,
-    can_enter_area,
-    check_can_view_directory,
-    organisations_in_area,
-    students_visible_to,
-)
+from accounts.rules import Area, can_enter_area, organisations_in_area
 from accounts.views import area_required
 from applications import journey
 from applications import services as application_services
@@ -25,7 +19,9 @@ from lib.forms import posted
 from quality import directory, selectors
 from quality.forms import ApplyForm, DirectoryFilterForm
 from quality.models import ProviderRecord
+from quality.rules import check_can_view_directory
 from students.models import Student
+from students.rules import students_visible_to
 
 PAGE_SIZE = 20
 SAFEGUARDING_CONFIRMATION = "school-safeguarding-letter"

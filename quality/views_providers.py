@@ -11,18 +11,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import (
-    Area,
-    can_submit_evidence,
-    can_view_evidence,
-    organisations_in_area,
-    provider_records_visible_to,
-)
+from accounts.rules import Area, organisations_in_area
 from accounts.views import area_required
 from lib.forms import posted
 from quality import selectors, services
 from quality.forms import EvidenceForm
 from quality.models import Evidence, EvidenceItem, EvidenceStatus, ProviderRecord
+from quality.rules import can_submit_evidence, can_view_evidence, provider_records_visible_to
 
 
 def _own_records(user):

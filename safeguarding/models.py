@@ -8,7 +8,7 @@ it. Whatever happens next (acknowledgement, an update, a correction, an action, 
 the outcome) is a new entry linked to the concern; a concern's status is read from its
 entries, never stored.
 
-Who may see a concern is decided in accounts.permissions (the safeguarding section); this
+Who may see a concern is decided in safeguarding/rules.py; this
 app is deliberately not in the admin site, in general lists, search or exports.
 """
 

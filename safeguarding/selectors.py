@@ -5,20 +5,20 @@ general lists, search, exports and reports on purpose (STYLE.md rule 12)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import OrganisationKind, User
-from accounts.permissions import (
+from audit.models import Event
+from placements.models import Placement
+from safeguarding.models import VIEWED, Concern, Entry, EntryKind
+from safeguarding.rules import (
     can_view_chronology,
     can_view_concern,
     can_view_concern_receipt,
     concerns_visible_to,
     raising_organisations,
 )
-from audit.models import Event
-from placements.models import Placement
-from safeguarding.models import VIEWED, Concern, Entry, EntryKind
 from students.models import Student
 
 
@@ -176,3 +176,12 @@ def entry_title(entry: Entry) -> str:
     if entry.kind == EntryKind.CORRECTION:
         return "Correction of the original account" if entry.corrects_id is None else "Correction"
     return entry.get_kind_display()
+
+
+def waiting_counts_for(user: User) -> dict:
+    """How many of the DSL's open concerns nobody has acknowledged yet, and how many of
+    those are urgent: counts only, for the home page."""
+    waiting = concerns_visible_to(user, with_status(Concern.objects.all())).filter(
+        is_acknowledged=False, is_closed=False
+    )
+    return waiting.aggregate(total=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))

@@ -9,13 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from accounts.permissions import (
-    check_can_act_on_concern,
-    check_can_raise_concern,
-    raising_organisations,
-)
 from audit.models import Event
 from audit.services import event_record
+from lib.errors import Refused
 from placements.models import Placement
 from safeguarding import selectors, tasks
 from safeguarding.models import (
@@ -29,11 +25,12 @@ from safeguarding.models import (
     EntryKind,
     Outcome,
 )
+from safeguarding.rules import (
+    check_can_act_on_concern,
+    check_can_raise_concern,
+    raising_organisations,
+)
 from students.models import Student
-
-
-class Refused(Exception):
-    """The step cannot be taken: the message says why, for the person taking it."""
 
 
 def escalate_after() -> dt.timedelta:

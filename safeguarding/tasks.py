@@ -26,7 +26,7 @@ def _emails(memberships) -> list[str]:
 
 
 def concern_alert_recipients(concern) -> list[str]:
-    """Every DSL who may see the concern (accounts.permissions.can_view_concern)."""
+    """Every DSL who may see the concern (safeguarding.rules.can_view_concern)."""
     from django.db.models import Q
 
     where = Q(organisation__kind=OrganisationKind.LOCAL_AUTHORITY) | Q(

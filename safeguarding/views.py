@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import is_dsl
+from accounts.rules import is_dsl
 from lib.forms import posted
 from safeguarding import selectors, services
 from safeguarding.forms import ActionForm, CloseForm, ConcernForm, UpdateForm

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.admin import admin_site
+from lib.admin import admin_site
 from students.models import Student
 
 

@@ -6,9 +6,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from accounts.permissions import can_view_student, students_visible_to
 from lib import upn
 from students.models import Carer, Student
+from students.rules import can_view_student, students_visible_to
 
 
 def get_student_for_user(user: User, student_uuid: UUID | str) -> Student:

@@ -4,9 +4,9 @@ objects by identifier only: never a name, which an unchangeable event must not h
 from django.db import IntegrityError, transaction
 
 from accounts.models import Organisation, User
-from accounts.permissions import check_can_create_student, check_can_edit_student
 from audit.services import event_record
 from students.models import Carer, Student
+from students.rules import check_can_create_student, check_can_edit_student
 
 STUDENT_FIELDS = frozenset(
     {

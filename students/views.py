@@ -7,17 +7,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import (
-    Area,
-    can_create_student,
-    can_edit_student,
-    check_can_edit_student,
-    organisations_in_area,
-)
+from accounts.rules import Area, organisations_in_area
 from accounts.views import area_required
 from applications.selectors import applications_for
 from students import selectors, services
 from students.forms import CarerForm, SearchForm, StudentForm
+from students.rules import can_create_student, can_edit_student, check_can_edit_student
 
 PAGE_SIZE = 50
 

@@ -1,17 +1,10 @@
 import pytest
 
 from accounts.models import OrganisationKind, Role
-from accounts.permissions import (
-    Area,
-    areas_of,
-    can_edit_model,
-    can_use_admin,
-    can_view_model,
-    can_view_student,
-    role_allowed,
-    students_visible_to,
-)
+from accounts.rules import Area, areas_of, can_use_admin, role_allowed
+from programmes.rules import can_edit_model, can_view_model
 from students.models import Student
+from students.rules import can_view_student, students_visible_to
 from students.tests.factories import StudentFactory
 
 AREAS = {

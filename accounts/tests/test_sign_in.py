@@ -22,8 +22,8 @@ def test_the_sign_in_page_asks_for_an_e_mail_address_and_password(client, db):
 def test_a_person_signs_in_and_lands_on_their_area(client, cast):
     response = sign_in(client, cast.alice.email)
     assert response.status_code == 302
-    assert response.url == reverse("accounts:home")
-    assert client.get(response.url).url == reverse("accounts:schools")
+    assert response.url == reverse("dashboards:home")
+    assert client.get(response.url).url == reverse("dashboards:schools")
     event = Event.objects.get(action="sign_in.succeeded")
     assert event.actor == cast.alice
     assert event.object_id == str(cast.alice.uuid)
@@ -38,7 +38,7 @@ def test_a_safe_next_page_is_followed_and_an_unsafe_one_is_not(client, cast):
     assert sign_in(client, cast.alice.email, next=model).url == model
     client.logout()
     assert sign_in(client, cast.alice.email, next="https://evil.example/").url == reverse(
-        "accounts:home"
+        "dashboards:home"
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from applications import journey, checks, services
+from applications import checks, journey, services
 from applications.models import Application
 from documents.services import document_upload
 from programmes import services as programme_services

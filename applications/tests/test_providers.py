@@ -444,7 +444,7 @@ def test_a_provider_step_from_the_wrong_state_is_refused_with_a_message(
     assert response.status_code == 302 and response.url == pack_url(application)
     page = client.get(response.url).content.decode()
     label = TRANSITIONS[step].label
-    assert f"You cannot {label[0].lower()}{label[1:]} now" in page
+    assert f"so you cannot {label[0].lower()}{label[1:]}" in page
     assert application.get_status_display() in page
     application.refresh_from_db()
     assert application.status == status
@@ -455,7 +455,7 @@ def test_a_step_that_is_not_the_provider_s_is_refused_with_a_message(client, cas
     client.force_login(cast.provider_staff)
     response = client.post(act_url(pack, "close"), {"version": pack.version, "reason": "x"})
     assert response.url == pack_url(pack)
-    assert "You cannot take this step" in client.get(response.url).content.decode()
+    assert "Only a CAP officer can close the application" in client.get(response.url).content.decode()
     pack.refresh_from_db()
     assert pack.status == Status.PACK_SENT
 
@@ -550,8 +550,8 @@ def test_a_start_date_the_service_cannot_use_is_refused_beside_the_field(
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page  # the error summary
-    assert 'id="id_provider_accept_start_on-error"' in page  # beside the field
-    error = page.split('id="id_provider_accept_start_on-error"')[1].split("</p>")[0]
+    assert 'id="provider_accept-start_on-error"' in page  # beside the field
+    error = page.split('id="provider_accept-start_on-error"')[1].split("</p>")[0]
     assert reason in error
     assert f'value="{day.day}"' in page and f'value="{day.year}"' in page
     application.refresh_from_db()
@@ -566,7 +566,7 @@ def test_an_interview_date_in_the_past_is_refused_beside_the_field(client, cast,
     response = client.post(act_url(pack, "arrange_interview"), data)
     assert response.status_code == 200
     page = response.content.decode()
-    error = page.split('id="id_arrange_interview_on-error"')[1].split("</p>")[0]
+    error = page.split('id="arrange_interview-on-error"')[1].split("</p>")[0]
     assert "The interview date must be today or later" in error
     assert "10am, main site" in page
     pack.refresh_from_db()

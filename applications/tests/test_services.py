@@ -161,7 +161,7 @@ def test_a_transition_records_where_it_came_from_and_went(cast, student, program
 
 
 def test_cap_staff_never_see_a_draft_even_once_discarded(cast, student):
-    from accounts.permissions import applications_visible_to, can_view_application
+    from applications.rules import applications_visible_to, can_view_application
 
     application = services.application_start(student=student, by=cast.alice)
     services.application_discard(application=application, version=1, by=cast.alice)

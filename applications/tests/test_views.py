@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import journey, checks, services
+from applications import checks, journey, services
 from applications.models import Application
 from applications.tests.factories import PDF, complete_application
 from applications.workflow import Status

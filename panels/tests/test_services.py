@@ -271,7 +271,7 @@ def test_refocus_is_approved_into_a_cohort_until_it_is_full_then_the_waiting_lis
     application_services.application_withdraw(
         application=first, reason="Moved away", version=first.version, by=cast.alice
     )
-    second = application_services.application_offer_place(
+    second = services.application_offer_place(
         application=second, cohort=cohort, version=second.version, by=cast.officer
     )
     assert second.status == Status.PANEL_APPROVED

@@ -95,7 +95,7 @@ def test_a_member_of_another_panel_sees_nothing_of_this_one(client, cast, panels
     meeting = item.meeting
     for name in ("panels:meeting", "panels:pack", "panels:pack_pdf"):
         assert client.get(reverse(name, args=[meeting.uuid])).status_code == 404
-    assert client.get(reverse("accounts:panels")).content.decode().count(str(meeting.uuid)) == 0
+    assert client.get(reverse("dashboards:panels")).content.decode().count(str(meeting.uuid)) == 0
 
 
 def test_members_read_the_pack_from_publication_until_the_window_closes(

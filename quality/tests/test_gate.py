@@ -73,7 +73,7 @@ def test_blocked_a_day_after_the_insurance_expired(cast, accepted):
     record = approved_provider(cast.provider)
     set_expiry(record, INSURANCE, timezone.localdate() - dt.timedelta(days=1))
     block()
-    with pytest.raises(services.NotAllowed, match="Public liability insurance certificate expired"):
+    with pytest.raises(services.Refused, match="Public liability insurance certificate expired"):
         send_pack(accepted, cast.officer)
     accepted.refresh_from_db()
     assert accepted.status == Status.ACCEPTED
@@ -104,7 +104,7 @@ def test_warned_the_pack_goes_and_the_warning_is_recorded(cast, accepted):
 
 def test_a_provider_with_no_record_is_refused_when_blocking(cast, accepted):
     block()
-    with pytest.raises(services.NotAllowed, match="no quality-assurance record"):
+    with pytest.raises(services.Refused, match="no quality-assurance record"):
         send_pack(accepted, cast.officer)
 
 
@@ -120,7 +120,7 @@ def test_the_placement_is_refused_when_the_provider_lapsed_after_the_pack(cast, 
     application.refresh_from_db()
     set_expiry(record, INSURANCE, timezone.localdate() - dt.timedelta(days=1))
     block()
-    with pytest.raises(services.NotAllowed, match="suspended"):
+    with pytest.raises(services.Refused, match="suspended"):
         services.application_set_up_placement(
             application=application, version=application.version, by=cast.officer
         )

@@ -5,9 +5,9 @@ from django.core.management import call_command
 from accounts.demo import DEMO_EMAIL_DOMAIN
 from accounts.management.commands.load_demo import DEMO_USERS
 from accounts.models import User
-from accounts.permissions import can_view_concern
 from applications.tests.factories import REFERENCE
 from safeguarding.models import Concern
+from safeguarding.rules import can_view_concern
 
 
 def test_the_demo_concern_reaches_exactly_the_schools_dsl_and_the_lead(db, settings):

@@ -292,7 +292,7 @@ def test_the_queue_and_the_chronology_do_not_grow_with_the_number_of_concerns(
 
 
 def test_the_admin_has_no_safeguarding_pages_and_hides_its_audit_events(client, cast, concern):
-    from config.admin import admin_site
+    from lib.admin import admin_site
     from safeguarding.models import Category
 
     assert not [m for m in admin_site._registry if m._meta.app_label == "safeguarding"]

@@ -12,8 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
-from applications.models import Application
 from applications.checks import required_evidence
+from applications.models import Application
 from applications.workflow import Status
 from students.models import Student
 

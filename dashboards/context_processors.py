@@ -1,15 +1,9 @@
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.permissions import (
-    AREA_LABELS,
-    Area,
-    areas_of,
-    can_run_panels,
-    can_use_admin,
-    can_view_model,
-    is_dsl,
-)
+from accounts.rules import AREA_LABELS, Area, areas_of, can_use_admin, is_dsl
+from panels.rules import can_run_panels
+from programmes.rules import can_view_model
 
 
 def service(request) -> dict:
@@ -18,7 +12,7 @@ def service(request) -> dict:
     nav = []
     if user.is_authenticated:
         for area in areas_of(user):
-            nav.append((AREA_LABELS[area], reverse(f"accounts:{area}")))
+            nav.append((AREA_LABELS[area], reverse(f"dashboards:{area}")))
             if area == Area.SCHOOLS:
                 nav.append(("Students", reverse("students:list")))
                 nav.append(("Applications", reverse("applications:list")))

@@ -28,8 +28,8 @@ def model(db):
 @pytest.mark.parametrize(("area", "who"), [(a, w) for a, people in HOMES.items() for w in people])
 def test_each_role_reaches_its_home_from_the_front_page(client, cast, model, area, who):
     client.force_login(getattr(cast, who))
-    response = client.get(reverse("accounts:home"))
-    assert response.url == reverse(f"accounts:{area}")
+    response = client.get(reverse("dashboards:home"))
+    assert response.url == reverse(f"dashboards:{area}")
     page = client.get(response.url).content.decode()
     assert "Waiting for you" in page
 
@@ -40,7 +40,7 @@ def test_each_role_reaches_its_home_from_the_front_page(client, cast, model, are
 )
 def test_everyone_else_is_refused_each_home(client, cast, area, who):
     client.force_login(getattr(cast, who))
-    response = client.get(reverse(f"accounts:{area}"))
+    response = client.get(reverse(f"dashboards:{area}"))
     assert response.status_code == 403
     assert "You do not have access to this page" in response.content.decode()
 
@@ -53,28 +53,28 @@ def test_a_school_home_shows_its_subscription_and_students(client, cast, model):
     StudentFactory.create_batch(3, home_school=cast.school_a)
     StudentFactory(home_school=cast.school_b)
     client.force_login(cast.alice)
-    page = client.get(reverse("accounts:schools")).content.decode()
+    page = client.get(reverse("dashboards:schools")).content.decode()
     assert "School A" in page and "School B" not in page
     assert "Subscribed: 15 paid-for Tier 1 placements" in page
     assert '<dd class="govuk-summary-list__value">3</dd>' in page
     client.force_login(cast.bob)
-    page = client.get(reverse("accounts:schools")).content.decode()
+    page = client.get(reverse("dashboards:schools")).content.decode()
     assert "Not subscribed" in page
 
 
 def test_homes_show_the_next_deadlines_of_the_year_we_are_in(client, cast, model):
     # Today (in the tests as in life) falls in 2026-27, the rolled-over draft year.
     client.force_login(cast.officer)
-    page = client.get(reverse("accounts:casework")).content.decode()
+    page = client.get(reverse("dashboards:casework")).content.decode()
     assert "dates are a draft" in page
 
 
 def test_the_manager_is_asked_to_confirm_a_draft_year(client, cast, model):
     client.force_login(cast.manager)
-    page = client.get(reverse("accounts:casework")).content.decode()
+    page = client.get(reverse("dashboards:casework")).content.decode()
     assert "Check and confirm the 2026-27 dates" in page
     client.force_login(cast.officer)
-    assert "Check and confirm" not in client.get(reverse("accounts:casework")).content.decode()
+    assert "Check and confirm" not in client.get(reverse("dashboards:casework")).content.decode()
 
 
 def test_a_provider_home_lists_only_its_own_courses(client, cast, model):
@@ -86,7 +86,7 @@ def test_a_provider_home_lists_only_its_own_courses(client, cast, model):
 
     staff = member(provider, "provider_staff")
     client.force_login(staff)
-    page = client.get(reverse("accounts:providers")).content.decode()
+    page = client.get(reverse("dashboards:providers")).content.decode()
     assert provider.courses.first().title in page
     assert other.courses.first().title not in page
 
@@ -96,30 +96,30 @@ def test_a_person_with_several_areas_chooses_where_to_start(client, cast):
 
     Membership.objects.create(user=cast.alice, organisation=cast.la, role="panel_member")
     client.force_login(cast.alice)
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("dashboards:home"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert reverse("accounts:schools") in page and reverse("accounts:panels") in page
+    assert reverse("dashboards:schools") in page and reverse("dashboards:panels") in page
 
 
 def test_a_person_with_no_organisation_is_told_what_to_do(client, cast):
     client.force_login(cast.outsider)
-    page = client.get(reverse("accounts:home")).content.decode()
+    page = client.get(reverse("dashboards:home")).content.decode()
     assert "not linked to an organisation" in page
 
 
 def test_home_pages_answer_only_get(client, cast):
     client.force_login(cast.alice)
-    assert client.post(reverse("accounts:schools")).status_code == 405
+    assert client.post(reverse("dashboards:schools")).status_code == 405
 
 
 def test_the_navigation_shows_each_person_their_own_areas(client, cast, model):
     client.force_login(cast.manager)
-    page = client.get(reverse("accounts:casework")).content.decode()
+    page = client.get(reverse("dashboards:casework")).content.decode()
     assert 'href="/casework/"' in page and 'href="/admin/"' in page
     assert 'href="/schools/"' not in page
     client.force_login(cast.alice)
-    page = client.get(reverse("accounts:schools")).content.decode()
+    page = client.get(reverse("dashboards:schools")).content.decode()
     assert 'href="/schools/"' in page and 'href="/admin/"' not in page
 
 
@@ -191,7 +191,7 @@ def test_home_pages_cost_the_same_queries_however_much_data(client, cast, model,
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as context:
-            assert client.get(reverse(f"accounts:{area}")).status_code == 200
+            assert client.get(reverse(f"dashboards:{area}")).status_code == 200
         return len(context)
 
     before = queries()

@@ -1,0 +1,162 @@
+"""Who may see an application, change it, take each step of its route, and hear about it.
+
+A school sees all its own applications, drafts included. CAP staff see an application once
+it has been submitted: a draft, even a discarded one, is the school's own work. Provider
+staff see the pack CAP sent to their organisation, from when it was sent, and nothing else
+of the application. Who takes each step is named in the workflow table (Actor); panels
+registers how a panel acts (panels/rules.py), so applications does not import panels.
+"""
+
+from collections.abc import Callable
+
+import rules
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from accounts.models import Membership, Role, User
+from accounts.rules import is_cap_officer, provider_ids, school_ids, sees_every_student
+from applications.models import Application
+from applications.workflow import TRANSITIONS, Actor, Status, allowed, route_of
+
+
+@rules.predicate
+def can_view_application(user: User, application) -> bool:
+    if application.school_id in school_ids(user):
+        return True
+    return sees_every_student(user) and application.submitted_at is not None
+
+
+def check_can_view_application(user: User, application) -> None:
+    if not can_view_application(user, application):
+        raise PermissionDenied("This application is not yours to see.")
+
+
+def applications_visible_to(user: User, queryset: QuerySet) -> QuerySet:
+    """The same rule as can_view_application, as a queryset filter for lists."""
+    mine = Q(school_id__in=school_ids(user))
+    if sees_every_student(user):
+        return queryset.filter(mine | Q(submitted_at__isnull=False))
+    return queryset.filter(mine)
+
+
+@rules.predicate
+def can_edit_application(user: User, application) -> bool:
+    """Only the referring school changes a draft."""
+    return application.status == Status.DRAFT and application.school_id in school_ids(user)
+
+
+def check_can_edit_application(user: User, application) -> None:
+    if not can_edit_application(user, application):
+        raise PermissionDenied("Only the referring school can change this draft.")
+
+
+@rules.predicate
+def can_view_pack(user: User, application) -> bool:
+    return (
+        application.pack_sent_at is not None
+        and application.course_id is not None
+        and application.course.provider_id in provider_ids(user)
+    )
+
+
+def packs_visible_to(user: User, queryset: QuerySet) -> QuerySet:
+    """The same rule as can_view_pack, as a queryset filter."""
+    return queryset.filter(pack_sent_at__isnull=False, course__provider_id__in=provider_ids(user))
+
+
+# Who acts for each actor the workflow table names. A domain above applications registers
+# its own actor at start-up (panels: the panel's chair or clerk).
+ACTORS: dict[str, Callable[[User, Application], bool]] = {
+    Actor.SCHOOL: lambda user, application: application.school_id in school_ids(user),
+    Actor.CAP: lambda user, application: is_cap_officer(user),
+    Actor.PROVIDER: can_view_pack,
+}
+
+
+def actor_register(actor: str, acts: Callable[[User, Application], bool]) -> None:
+    ACTORS[actor] = acts
+
+
+def can_act_on_application(user: User, application, transition: str) -> bool:
+    """Whether the user may take this step now: the workflow table says who acts."""
+    if not allowed(transition, application.status, route_of(application)):
+        return False
+    return any(ACTORS[actor](user, application) for actor in TRANSITIONS[transition].actors)
+
+
+def check_can_act_on_application(user: User, application, transition: str) -> None:
+    if not can_act_on_application(user, application, transition):
+        raise PermissionDenied("You cannot take this step on this application now.")
+
+
+@rules.predicate
+def can_withdraw_application(user: User, application) -> bool:
+    return can_act_on_application(user, application, "withdraw")
+
+
+def check_can_withdraw_application(user: User, application) -> None:
+    if not can_withdraw_application(user, application):
+        raise PermissionDenied("This application cannot be withdrawn by you now.")
+
+
+def can_assign_application(user: User, application) -> bool:
+    return is_cap_officer(user) and application.submitted_at is not None
+
+
+def can_view_document(user: User, document) -> bool:
+    """A document is seen by whoever may see its application, and by the provider once CAP
+    has shared it in the pack."""
+    application = document.application
+    return can_view_application(user, application) or (
+        document.shared_with_provider and can_view_pack(user, application)
+    )
+
+
+def check_can_view_document(user: User, document) -> None:
+    if not can_view_document(user, document):
+        raise PermissionDenied("This document is not yours to see.")
+
+
+# --- Who hears about an application -------------------------------------------------------
+# E-mails go to people the rules above let see what the e-mail links to.
+
+
+def _members(organisation_id: int, roles: list[str]) -> list[User]:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=organisation_id,
+            role__in=roles,
+            user__is_active=True,
+            organisation__is_active=True,
+        ).select_related("user")
+    ]
+
+
+def school_recipients(application: Application) -> list[str]:
+    """The person who made the application while they still work at the school; otherwise
+    the school's CAP coordinators and headteachers."""
+    people = [
+        user
+        for user in _members(application.school_id, [Role.REFERRER, Role.HEADTEACHER])
+        if can_view_application(user, application)
+    ]
+    creator = [user for user in people if user.pk == application.created_by_id]
+    return sorted({user.email for user in creator or people})
+
+
+def cap_recipients(application: Application) -> list[str]:
+    """The assigned officer while they may still act for CAP; otherwise the team's inbox."""
+    officer = application.assigned_to
+    if officer is not None and officer.is_active and can_assign_application(officer, application):
+        return [officer.email]
+    return [settings.CAP_TEAM_EMAIL]
+
+
+def provider_recipients(application: Application) -> list[str]:
+    """The staff of the course's provider who may see the pack: none before it is sent."""
+    if application.course is None:
+        return []
+    people = _members(application.course.provider_id, [Role.PROVIDER_STAFF, Role.DSL])
+    return sorted({user.email for user in people if can_view_pack(user, application)})

@@ -1,0 +1,120 @@
+"""Every area's home page: what waits for the person, gathered from the domains below, and
+from what a domain above registers for the page (lib.sections: safeguarding's urgent
+concerns, for the DSLs who may read them)."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.models import Role
+from accounts.rules import AREA_LABELS, Area, areas_of, memberships_of, organisations_in_area
+from accounts.views import area_required
+from applications.models import Application
+from applications.rules import applications_visible_to, packs_visible_to
+from applications.selectors import overdue_count, waiting_counts
+from applications.workflow import Status
+from lib.sections import sections_for
+from panels.selectors import meetings_for
+from programmes import selectors as programme_selectors
+
+
+@login_required
+@require_GET
+def home(request):
+    """Send people to the home page of their area; offer a choice when they have several."""
+    areas = areas_of(request.user)
+    if len(areas) == 1:
+        return redirect(f"dashboards:{areas[0]}")
+    return render(
+        request,
+        "dashboards/home.html",
+        {
+            "areas": [(a, AREA_LABELS[a]) for a in areas],
+            "memberships": memberships_of(request.user),
+        },
+    )
+
+
+def _area_context(request, area: str) -> dict:
+    year = programme_selectors.year_current()
+    return {
+        "year": year,
+        "organisations": organisations_in_area(request.user, area),
+        "memberships": memberships_of(request.user),
+        "meetings": programme_selectors.meetings_upcoming(year=year) if year else [],
+        "page_sections": sections_for(f"dashboards:{area}", request),
+    }
+
+
+@area_required(Area.SCHOOLS)
+@require_GET
+def schools_home(request):
+    context = _area_context(request, Area.SCHOOLS)
+    year = context["year"]
+    mine = Application.objects.filter(school__in=context["organisations"])
+    context["waiting"] = waiting_counts(mine, Area.SCHOOLS)
+    drafts = mine.filter(status=Status.DRAFT).select_related("student", "programme")
+    context["drafts"] = list(drafts.order_by("-updated_at")[:10])
+    context["schools"] = [
+        {
+            "school": school,
+            "subscription": year and programme_selectors.subscription_for(school=school, year=year),
+            "student_count": school.students.count(),
+        }
+        for school in context["organisations"]
+    ]
+    return render(request, "dashboards/home_schools.html", context)
+
+
+@area_required(Area.CASEWORK)
+@require_GET
+def casework_home(request):
+    context = _area_context(request, Area.CASEWORK)
+    roles = {m.role for m in context["memberships"]}
+    context["is_manager"] = Role.CAP_MANAGER in roles
+    context["draft_years"] = [y for y in programme_selectors.years_all() if y.status == "draft"]
+    context["waiting"] = waiting_counts(
+        applications_visible_to(request.user, Application.objects.all()), Area.CASEWORK
+    )
+    context["overdue"] = overdue_count(request.user)
+
+    return render(request, "dashboards/home_casework.html", context)
+
+
+@area_required(Area.PROVIDERS)
+@require_GET
+def providers_home(request):
+    context = _area_context(request, Area.PROVIDERS)
+    context["waiting"] = waiting_counts(
+        packs_visible_to(request.user, Application.objects.all()), Area.PROVIDERS
+    )
+    year = context["year"]
+    context["providers"] = [
+        {
+            "provider": provider,
+            "courses": programme_selectors.courses_of_provider(provider=provider, year=year)
+            if year
+            else [],
+        }
+        for provider in context["organisations"]
+    ]
+    return render(request, "dashboards/home_providers.html", context)
+
+
+@area_required(Area.PANELS)
+@require_GET
+def panels_home(request):
+    context = _area_context(request, Area.PANELS)
+    context["my_meetings"] = meetings_for(
+        request.user, upcoming_from=timezone.localdate() - dt.timedelta(days=31)
+    )
+    return render(request, "dashboards/home_panels.html", context)
+
+
+@area_required(Area.AGENCIES)
+@require_GET
+def agencies_home(request):
+    return render(request, "dashboards/home_agencies.html", _area_context(request, Area.AGENCIES))

@@ -1,0 +1,70 @@
+"""What panels registers with the apps below it at start-up (PanelsConfig.ready): what
+happens at panels when an application takes a step, and the panels' sections of the
+applications pages. (Who acts for a panel is registered in panels/rules.py.)"""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from applications.effects import on_transition
+from applications.models import Application
+from lib.sections import section
+from panels import selectors
+from panels.services import agenda_add, agenda_withdraw
+from programmes.models import ROUTE_PANEL_STEPS
+
+
+@on_transition("refer_to_panel")
+def first_panel(*, application: Application, by: User) -> None:
+    """CAP's check is done: on the agenda of the first panel's next meeting whose referral
+    deadline the submission met."""
+    first_step = ROUTE_PANEL_STEPS[application.programme.route][0]
+    reached_on = timezone.localdate(application.submitted_at)
+    agenda_add(application=application, step=first_step, reached_on=reached_on, by=by)
+
+
+@on_transition("answer_panel")
+def back_to_panel(*, application: Application, by: User) -> None:
+    """The school answered: back on the agenda of the panel that asked, at its next
+    meeting."""
+    agenda_add(
+        application=application,
+        step=application.panel_step,
+        reached_on=timezone.localdate(),
+        by=by,
+    )
+
+
+@on_transition("withdraw", "close")
+def off_the_agenda(*, application: Application, by: User) -> None:
+    """An application that leaves its route leaves the agenda too."""
+    agenda_withdraw(application=application)
+
+
+# --- Sections of pages below panels ------------------------------------------------------
+
+
+@section("casework:application")
+def panels_for_casework(request, application: Application) -> str:
+    return render_to_string(
+        "panels/_application_panels.html",
+        {"panel": selectors.application_panels(application), "casework": True},
+        request,
+    )
+
+
+@section("applications:detail")
+def panels_for_school(request, application: Application) -> str:
+    return render_to_string(
+        "panels/_application_panels.html",
+        {"panel": selectors.application_panels_for_school(application, request.user)},
+        request,
+    )
+
+
+@section("casework:queue")
+def overdue_notices(request, _) -> str:
+    notices = list(selectors.overdue_notices(today=timezone.localdate()))
+    if not notices:
+        return ""
+    return render_to_string("panels/_overdue_notices.html", {"notices": notices}, request)

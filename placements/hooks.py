@@ -1,0 +1,40 @@
+"""What placements registers with the apps below it at start-up (PlacementsConfig.ready)."""
+
+import datetime as dt
+
+from accounts.models import User
+from applications.effects import on_transition
+from applications.models import Application
+from lib.errors import Refused
+from placements.services import placement_create
+
+
+@on_transition("set_up_placement")
+def placement_set_up(*, application: Application, by: User) -> None:
+    """The record the placement work builds on: who, what, where, from when, how often."""
+    course, programme = application.course, application.programme
+    setting = application.setting
+    if course is not None:
+        weeks, days = course.weeks, course.days_per_week
+    else:
+        weeks = (application.cohort.weeks if application.cohort_id else None) or programme.max_weeks
+        days = application.days_per_week or programme.days_per_week
+    if setting is None:
+        raise Refused(
+            "No setting is known for this placement: no course, receiving school or academy."
+        )
+    if not weeks:
+        raise Refused("The placement has no length, so its end cannot be worked out.")
+    if days is None:
+        raise Refused("The placement has no days per week: confirm them with the start date.")
+    placement_create(
+        application=application,
+        provider=setting,
+        course=course,
+        starts_on=application.start_on,
+        # The Friday of the last week.
+        planned_end_on=application.start_on
+        + dt.timedelta(weeks=weeks, days=-application.start_on.weekday() - 3),
+        days_per_week=days,
+        by=by,
+    )

@@ -1,0 +1,96 @@
+"""Who sees a placement, takes its registers and adds to its record.
+
+CAP staff see every placement; a school sees its own students' placements (and the codes
+it records for them); a setting (provider, academy or receiving school) sees the placements
+at its organisation and records their marks. Nobody else sees any.
+"""
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from accounts.rules import is_cap_staff, provider_ids, school_ids
+
+
+def _setting_ids(user: User) -> set[int]:
+    """Organisations whose registers the user takes: provider staff and DSLs at a provider
+    or the academy, and a receiving school's staff (Supported Transfer)."""
+    return provider_ids(user) | school_ids(user)
+
+
+@rules.predicate
+def can_view_placement(user: User, placement) -> bool:
+    return (
+        is_cap_staff(user)
+        or placement.home_school_id in school_ids(user)
+        or placement.provider_id in _setting_ids(user)
+    )
+
+
+def check_can_view_placement(user: User, placement) -> None:
+    if not can_view_placement(user, placement):
+        raise PermissionDenied("This placement is not yours to see.")
+
+
+def placements_visible_to(user: User, queryset: QuerySet) -> QuerySet:
+    """The same rule as can_view_placement, as a queryset filter for lists."""
+    if is_cap_staff(user):
+        return queryset
+    return queryset.filter(
+        Q(home_school_id__in=school_ids(user)) | Q(provider_id__in=_setting_ids(user))
+    )
+
+
+def registers_visible_to(user: User) -> set[int]:
+    """The settings whose registers the user may take."""
+    return _setting_ids(user)
+
+
+@rules.predicate
+def can_record_marks(user: User, placement) -> bool:
+    """Only the setting records a placement's marks."""
+    return placement.provider_id in _setting_ids(user)
+
+
+def check_can_record_marks(user: User, placement) -> None:
+    if not can_record_marks(user, placement):
+        raise PermissionDenied("Only the setting records this placement's marks.")
+
+
+@rules.predicate
+def can_view_home_codes(user: User, placement) -> bool:
+    """The codes the home school records: the school itself and CAP staff."""
+    return is_cap_staff(user) or placement.home_school_id in school_ids(user)
+
+
+@rules.predicate
+def can_edit_placement(user: User, placement) -> bool:
+    """The CAP team keeps the pattern, the monitoring officer, the safeguarding
+    confirmation and the exit."""
+    return is_cap_staff(user)
+
+
+def check_can_edit_placement(user: User, placement) -> None:
+    if not can_edit_placement(user, placement):
+        raise PermissionDenied("Only the CAP team changes a placement.")
+
+
+@rules.predicate
+def can_add_placement_record(user: User, placement) -> bool:
+    """Targets, assessments, behaviour, reviews, plans and the student's view: the setting
+    and the CAP team record them; the home school reads them."""
+    return is_cap_staff(user) or can_record_marks(user, placement)
+
+
+def check_can_add_placement_record(user: User, placement) -> None:
+    if not can_add_placement_record(user, placement):
+        raise PermissionDenied("Only the setting and the CAP team add to this placement.")
+
+
+can_issue_reports = is_cap_staff
+
+
+def check_can_issue_reports(user: User) -> None:
+    if not can_issue_reports(user):
+        raise PermissionDenied("Only the CAP team issues termly reports.")

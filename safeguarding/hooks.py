@@ -1,0 +1,22 @@
+"""What safeguarding registers with the apps below it at start-up (SafeguardingConfig.ready):
+its part of the DSLs' home pages, which dashboards shows without importing safeguarding."""
+
+from django.template.loader import render_to_string
+
+from accounts.rules import Area, is_dsl
+from lib.sections import section
+from safeguarding.selectors import waiting_counts_for
+
+
+def _waiting(request, _) -> str:
+    """The concerns waiting for the DSL to acknowledge them, urgent ones first."""
+    if not is_dsl(request.user):
+        return ""
+    counts = waiting_counts_for(request.user)
+    if not counts["total"]:
+        return ""
+    return render_to_string("safeguarding/_home.html", counts, request)
+
+
+for _area in (Area.SCHOOLS, Area.CASEWORK, Area.PROVIDERS):
+    section(f"dashboards:{_area}")(_waiting)
