@@ -1,11 +1,13 @@
 """Every write about panels: agenda items, the pack, attendance, decisions, closing a
 meeting and outcome notices. A decision moves its application along the workflow table
-through applications.services.application_transition, in the same transaction."""
+through applications.services.application_transition, in the same transaction; an item
+moves along its own table (panels.workflow) through _items_step alone."""
 
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -15,17 +17,17 @@ from applications.models import Application
 from applications.services import application_transition
 from audit.services import event_record
 from lib.dates import add_working_days, long_date
-from panels import selectors
+from panels import selectors, workflow
 from panels.models import (
     APPROVALS,
     AgendaItem,
     Decision,
-    ItemState,
     MeetingRecord,
     Outcome,
     OutcomeNotice,
     PanelMember,
 )
+from panels.workflow import ItemState
 from programmes.models import ROUTE_PANEL_STEPS, CapacityRule, Cohort, Meeting, PanelStep
 
 # Working days the service promises between a meeting and the school hearing its outcome.
@@ -49,6 +51,32 @@ def _record(meeting: Meeting) -> MeetingRecord:
 def panel_for(application: Application, step: str):
     step_row = application.programme.panel_steps.select_related("panel").get(step=step)
     return step_row.panel
+
+
+# --- Item states -----------------------------------------------------------------------
+
+
+def _items_step(items: QuerySet[AgendaItem], name: str) -> int:
+    """Take one transition of panels.workflow for every item in `items` still in one of its
+    sources, in a single conditional UPDATE: the only place an item's state changes. An item
+    someone else has moved on already is left alone. Returns how many changed."""
+    transition = workflow.TRANSITIONS[name]
+    return items.filter(state__in=transition.sources).update(state=transition.target)
+
+
+def _item_step(item: AgendaItem, name: str) -> AgendaItem:
+    """Take one transition for one item, refusing it if the item has left the transition's
+    sources, even since it was read: two people cannot both move it."""
+    if not _items_step(AgendaItem.objects.filter(pk=item.pk), name):
+        raise NotAllowed(workflow.TRANSITIONS[name].refused)
+    item.state = workflow.TRANSITIONS[name].target
+    return item
+
+
+def _check_item_step(item: AgendaItem, name: str) -> None:
+    """Refuse early, before anything else is checked, what the table does not allow."""
+    if not workflow.allowed(name, item.state):
+        raise NotAllowed(workflow.TRANSITIONS[name].refused)
 
 
 # --- Agendas ----------------------------------------------------------------------------
@@ -89,7 +117,7 @@ def _item_create(*, application, meeting, step, by, moved_from=None, reason="") 
 
 def agenda_withdraw(*, application: Application) -> None:
     """An application that leaves the route (withdrawn, closed) leaves the agenda too."""
-    application.agenda_items.filter(state=ItemState.WAITING).update(state=ItemState.WITHDRAWN)
+    _items_step(application.agenda_items.all(), "withdraw")
 
 
 def _check_takes_items(meeting: Meeting) -> None:
@@ -108,8 +136,7 @@ def item_move(*, item: AgendaItem, to: Meeting, reason: str, by: User) -> Agenda
     item = (
         AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
     )
-    if item.state != ItemState.WAITING:
-        raise NotAllowed("Only an item waiting to be heard can be moved.")
+    _check_item_step(item, "move")
     if to.panel_id != item.meeting.panel_id:
         raise NotAllowed("An item can move only to another meeting of the same panel.")
     if to.pk == item.meeting_id:
@@ -117,8 +144,7 @@ def item_move(*, item: AgendaItem, to: Meeting, reason: str, by: User) -> Agenda
     _check_takes_items(to)
     if not reason.strip():
         raise NotAllowed("Say why the item is moving.")
-    item.state = ItemState.MOVED
-    item.save(update_fields=["state"])
+    _item_step(item, "move")
     moved = _item_create(
         application=item.application,
         meeting=to,
@@ -205,8 +231,7 @@ def meeting_close(*, meeting: Meeting, by: User) -> list[AgendaItem]:
                 f"Application {item.application.reference} was not heard and no later meeting "
                 f"of the {meeting.panel.name} is in the calendar: move it first."
             )
-        item.state = ItemState.ROLLED
-        item.save(update_fields=["state"])
+        _item_step(item, "roll")
         rolled.append(
             _item_create(
                 application=item.application,
@@ -259,8 +284,7 @@ def decision_record(
     application = Application.objects.select_for_update().get(pk=item.application_id)
     if Decision.objects.filter(item=item).exists():
         raise NotAllowed(f"This item was decided already: {item.decision.get_outcome_display()}.")
-    if item.state != ItemState.WAITING:
-        raise NotAllowed("This item is no longer on this meeting's agenda.")
+    _check_item_step(item, "decide")
     record = _record(meeting)
     if record.closed_at:
         raise NotAllowed(
@@ -325,8 +349,7 @@ def decision_record(
     application = application_transition(
         application, name, version=application.version, by=by, **changes
     )
-    item.state = ItemState.DECIDED
-    item.save(update_fields=["state"])
+    _item_step(item, "decide")
     decision = Decision.objects.create(
         item=item,
         outcome=outcome,

@@ -22,9 +22,9 @@ from accounts.permissions import (
 )
 from accounts.views import area_required
 from audit.services import event_record
-from panels import calendar, selectors, services
+from panels import calendar, selectors, services, workflow
 from panels.forms import AttendanceForm, DecisionForm, MoveForm
-from panels.models import AgendaItem, ItemState, OutcomeNotice
+from panels.models import AgendaItem, OutcomeNotice
 from panels.tasks import read_stored
 from programmes.models import Meeting
 
@@ -308,7 +308,7 @@ def _decide(request, meeting_uuid, item_uuid, area: str):
             )
             return redirect(_meeting_url(area, meeting))
         raise Http404
-    if item.state != ItemState.WAITING:
+    if not workflow.allowed("decide", item.state):
         messages.error(request, "This item has been decided or has left this meeting's agenda.")
         return redirect(_meeting_url(area, meeting))
     cohorts = selectors.cohorts_with_places(item.application.programme)
