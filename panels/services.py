@@ -4,6 +4,8 @@ through applications.services.application_transition, in the same transaction; a
 moves along its own table (panels.workflow) through _items_step alone."""
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,7 +21,6 @@ from audit.services import event_record
 from lib.dates import add_working_days, long_date
 from panels import selectors, workflow
 from panels.models import (
-    APPROVALS,
     AgendaItem,
     Decision,
     MeetingRecord,
@@ -282,69 +283,26 @@ def decision_record(
     )
     meeting = item.meeting
     application = Application.objects.select_for_update().get(pk=item.application_id)
-    if Decision.objects.filter(item=item).exists():
-        raise NotAllowed(f"This item was decided already: {item.decision.get_outcome_display()}.")
-    _check_item_step(item, "decide")
-    record = _record(meeting)
-    if record.closed_at:
-        raise NotAllowed(
-            f"The meeting on {long_date(meeting.date)} has closed: decisions can no longer be "
-            "recorded for it."
-        )
-    if meeting.date is None or meeting.date > timezone.localdate():
-        raise NotAllowed("Decisions are recorded on or after the day of the meeting.")
-    if is_conflicted(by, application):
-        raise NotAllowed(
-            "You are conflicted on this item: you are from, or sit for, the referring school, "
-            "so you take no part in its decision."
-        )
-    check_can_decide_item(by, item)
-    present = selectors.quorate_for(item, list(record.attendees.select_related("user")))
-    if len(present) < meeting.panel.quorum:
-        raise NotAllowed(
-            f"The panel is not quorate for this item: {len(present)} of the members present "
-            f"may take part, and {meeting.panel.quorum} are needed. Record who is present first."
-        )
+    present = _check_can_decide(item, application, by)
     if not rationale.strip():
         raise NotAllowed("Give the panel's rationale.")
-
-    step = item.step
-    next_step = _next_step(application, step)
-    changes: dict = {}
-    if outcome in APPROVALS:
-        if step == PanelStep.ALLOCATION:
-            if receiving_school is None or receiving_school.kind not in SCHOOL_KINDS:
-                raise NotAllowed("Choose the receiving school the panel allocated.")
-            if receiving_school.pk == application.school_id:
-                raise NotAllowed("The receiving school must be another school.")
-            changes["receiving_school"] = receiving_school
-        if next_step is None and application.programme.capacity_rule == CapacityRule.COHORT:
-            changes["cohort"] = cohort_with_a_place(application, cohort)
-        name = "panel_refer_on" if next_step else "panel_approve"
-    elif outcome == Outcome.WAITING_LIST:
-        if next_step is not None or application.programme.capacity_rule != CapacityRule.COHORT:
-            raise NotAllowed("Only a decision on a place in a cohort can use the waiting list.")
-        name = "panel_waiting_list"
-    elif outcome == Outcome.DEFERRED:
-        if deferred_to is None or deferred_to.panel_id != meeting.panel_id:
-            raise NotAllowed("Choose the later meeting of this panel the item is deferred to.")
-        if deferred_to.date is None or deferred_to.date <= meeting.date:
-            raise NotAllowed("An item can be deferred only to a later meeting.")
-        if not information_needed.strip():
-            raise NotAllowed("Say what the panel needs before it decides.")
-        name = "panel_defer"
-    elif outcome == Outcome.MORE_INFORMATION:
-        if not information_needed.strip():
-            raise NotAllowed("Say what information the panel needs from the school.")
-        name = "panel_request_information"
-        changes.update(cap_question=information_needed, school_answer="")
-    elif outcome == Outcome.DECLINED:
-        name = "panel_decline"
-        changes["decision_reason"] = rationale
-    else:
+    next_step = _next_step(application, item.step)
+    rule = _OUTCOME_RULES.get(outcome)
+    if rule is None:
         raise NotAllowed("Choose an outcome from the list.")
-    if outcome == Outcome.APPROVED_WITH_CONDITIONS and not conditions.strip():
-        raise NotAllowed("Give the conditions of the approval.")
+    name, changes = rule(
+        _Asked(
+            item=item,
+            application=application,
+            next_step=next_step,
+            rationale=rationale,
+            conditions=conditions,
+            information_needed=information_needed,
+            deferred_to=deferred_to,
+            cohort=cohort,
+            receiving_school=receiving_school,
+        )
+    )
 
     application = application_transition(
         application, name, version=application.version, by=by, **changes
@@ -374,13 +332,129 @@ def decision_record(
         _item_create(
             application=application,
             meeting=deferred_to,
-            step=step,
+            step=item.step,
             by=by,
             moved_from=item,
             reason=f"Deferred on {long_date(meeting.date)}: {information_needed}",
         )
     _notice_write(decision, application)
     return decision
+
+
+def _check_can_decide(item: AgendaItem, application: Application, by: User) -> list[PanelMember]:
+    """Refuse a decision the item, its meeting, the person or the quorum does not allow.
+    Returns the members present who take part."""
+    meeting = item.meeting
+    if Decision.objects.filter(item=item).exists():
+        raise NotAllowed(f"This item was decided already: {item.decision.get_outcome_display()}.")
+    _check_item_step(item, "decide")
+    record = _record(meeting)
+    if record.closed_at:
+        raise NotAllowed(
+            f"The meeting on {long_date(meeting.date)} has closed: decisions can no longer be "
+            "recorded for it."
+        )
+    if meeting.date is None or meeting.date > timezone.localdate():
+        raise NotAllowed("Decisions are recorded on or after the day of the meeting.")
+    if is_conflicted(by, application):
+        raise NotAllowed(
+            "You are conflicted on this item: you are from, or sit for, the referring school, "
+            "so you take no part in its decision."
+        )
+    check_can_decide_item(by, item)
+    present = selectors.quorate_for(item, list(record.attendees.select_related("user")))
+    if len(present) < meeting.panel.quorum:
+        raise NotAllowed(
+            f"The panel is not quorate for this item: {len(present)} of the members present "
+            f"may take part, and {meeting.panel.quorum} are needed. Record who is present first."
+        )
+    return present
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What the panel decided for one item, before its outcome's rule checks it."""
+
+    item: AgendaItem
+    application: Application
+    next_step: str | None  # the route's next panel step, if any
+    rationale: str
+    conditions: str
+    information_needed: str
+    deferred_to: Meeting | None
+    cohort: Cohort | None
+    receiving_school: Organisation | None
+
+
+# An outcome's rule refuses what the outcome needs and is missing, and answers the
+# application transition the outcome takes with the changes that go with it.
+_Rule = Callable[[_Asked], tuple[str, dict]]
+
+
+def _approve(asked: _Asked) -> tuple[str, dict]:
+    """An approval at the allocation step names the receiving school; the last approval
+    for a programme with cohorts takes a place in one. It goes on to the next panel step,
+    if the route has one."""
+    application, changes = asked.application, {}
+    if asked.item.step == PanelStep.ALLOCATION:
+        school = asked.receiving_school
+        if school is None or school.kind not in SCHOOL_KINDS:
+            raise NotAllowed("Choose the receiving school the panel allocated.")
+        if school.pk == application.school_id:
+            raise NotAllowed("The receiving school must be another school.")
+        changes["receiving_school"] = school
+    if asked.next_step is None and application.programme.capacity_rule == CapacityRule.COHORT:
+        changes["cohort"] = cohort_with_a_place(application, asked.cohort)
+    return ("panel_refer_on" if asked.next_step else "panel_approve"), changes
+
+
+def _approve_with_conditions(asked: _Asked) -> tuple[str, dict]:
+    name, changes = _approve(asked)
+    if not asked.conditions.strip():
+        raise NotAllowed("Give the conditions of the approval.")
+    return name, changes
+
+
+def _waiting_list(asked: _Asked) -> tuple[str, dict]:
+    programme = asked.application.programme
+    if asked.next_step is not None or programme.capacity_rule != CapacityRule.COHORT:
+        raise NotAllowed("Only a decision on a place in a cohort can use the waiting list.")
+    return "panel_waiting_list", {}
+
+
+def _defer(asked: _Asked) -> tuple[str, dict]:
+    later, meeting = asked.deferred_to, asked.item.meeting
+    if later is None or later.panel_id != meeting.panel_id:
+        raise NotAllowed("Choose the later meeting of this panel the item is deferred to.")
+    if later.date is None or later.date <= meeting.date:
+        raise NotAllowed("An item can be deferred only to a later meeting.")
+    if not asked.information_needed.strip():
+        raise NotAllowed("Say what the panel needs before it decides.")
+    return "panel_defer", {}
+
+
+def _request_information(asked: _Asked) -> tuple[str, dict]:
+    if not asked.information_needed.strip():
+        raise NotAllowed("Say what information the panel needs from the school.")
+    # The school answers the panel's question as it answers CAP's.
+    return "panel_request_information", {
+        "cap_question": asked.information_needed,
+        "school_answer": "",
+    }
+
+
+def _decline(asked: _Asked) -> tuple[str, dict]:
+    return "panel_decline", {"decision_reason": asked.rationale}
+
+
+_OUTCOME_RULES: dict[str, _Rule] = {
+    Outcome.APPROVED: _approve,
+    Outcome.APPROVED_WITH_CONDITIONS: _approve_with_conditions,
+    Outcome.WAITING_LIST: _waiting_list,
+    Outcome.DEFERRED: _defer,
+    Outcome.MORE_INFORMATION: _request_information,
+    Outcome.DECLINED: _decline,
+}
 
 
 def cohort_with_a_place(application: Application, cohort: Cohort | None) -> Cohort:

@@ -4,7 +4,7 @@ through the one service function that changes an item's state."""
 import pytest
 
 from panels import services
-from panels.models import AgendaItem
+from panels.models import AgendaItem, Outcome
 from panels.tests.conftest import at_panel
 from panels.workflow import FINISHED, OPEN, TRANSITIONS, ItemState
 
@@ -12,6 +12,10 @@ from panels.workflow import FINISHED, OPEN, TRANSITIONS, ItemState
 def test_groups_are_derived_from_the_table():
     assert {ItemState.WAITING} == OPEN
     assert {ItemState.DECIDED, ItemState.MOVED, ItemState.ROLLED, ItemState.WITHDRAWN} == FINISHED
+
+
+def test_every_outcome_has_a_rule():
+    assert set(services._OUTCOME_RULES) == set(Outcome.values)
 
 
 @pytest.mark.django_db
