@@ -1,12 +1,18 @@
 """The agenda item table: each transition from its source and refused from the others,
 through the one service function that changes an item's state."""
 
-import pytest
+from pathlib import Path
 
-from panels import services
+import pytest
+from django.conf import settings
+
+from applications.management.commands.write_state_diagrams import documents
+from panels import services, workflow
 from panels.models import AgendaItem, Outcome
 from panels.tests.conftest import at_panel
 from panels.workflow import FINISHED, OPEN, TRANSITIONS, ItemState
+
+TARGET = Path(settings.BASE_DIR) / "docs" / "states" / "agenda-items.md"
 
 
 def test_groups_are_derived_from_the_table():
@@ -56,3 +62,13 @@ def test_withdrawing_from_the_agenda_leaves_finished_items_as_they_were(cast, pa
     states = dict(application.agenda_items.values_list("pk", "state"))
     assert states.pop(item.pk) == ItemState.MOVED
     assert list(states.values()) == [ItemState.WITHDRAWN]
+
+
+def test_the_state_diagram_in_docs_is_generated_from_the_table():
+    assert TARGET.read_text() == documents()[TARGET], (
+        "Run manage.py write_state_diagrams and commit docs/states/agenda-items.md"
+    )
+    diagram = workflow.mermaid()
+    for transition in TRANSITIONS.values():
+        for source in transition.sources:
+            assert f"{source} --> {transition.target}: {transition.name}" in diagram
