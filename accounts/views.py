@@ -1,4 +1,3 @@
-import datetime as dt
 from functools import wraps
 
 from django.conf import settings
@@ -9,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,20 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import services
 from accounts.demo import DEMO_PASSWORD, is_demo_email
 from accounts.forms import SignInForm
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.rules import (
     AREA_LABELS,
-    Area,
-    areas_of,
     can_enter_area,
-    memberships_of,
-    organisations_in_area,
 )
-from applications.models import Application
-from applications.rules import applications_visible_to, packs_visible_to
-from applications.selectors import overdue_count, waiting_counts
-from applications.workflow import Status
-from programmes import selectors as programme_selectors
 
 
 def area_required(area: str):

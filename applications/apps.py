@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class ApplicationsConfig(AppConfig):
     name = "applications"
+    # manage.py write_state_diagrams writes each document (a path under BASE_DIR) from the
+    # function named; a dotted path, because models are not loaded when this is read.
+    state_diagrams = {"docs/states/applications.md": "applications.diagrams.diagram_document"}

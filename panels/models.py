@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Organisation
+from panels.workflow import ItemState
 from programmes.models import Cohort, Meeting, Panel, PanelSeat, PanelStep, SeatPosition
 
 
@@ -70,17 +71,10 @@ class MeetingRecord(models.Model):
         return f"Record of {self.meeting}"
 
 
-class ItemState(models.TextChoices):
-    WAITING = "waiting", "Waiting to be heard"
-    DECIDED = "decided", "Decided"
-    MOVED = "moved", "Moved to another meeting"
-    ROLLED = "rolled", "Not heard: rolled to the next meeting"
-    WITHDRAWN = "withdrawn", "Taken off: the application moved on"
-
-
 class AgendaItem(models.Model):
     """An application on a meeting's agenda at one panel step. Moving or rolling an item
-    keeps it, and adds a new one at the other meeting."""
+    keeps it, and adds a new one at the other meeting. Its states are in panels.workflow;
+    only panels.services changes them."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")

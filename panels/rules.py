@@ -17,7 +17,8 @@ from accounts.models import User
 from accounts.rules import is_cap_officer, memberships_of, school_ids, sees_every_student
 from applications.rules import actor_register
 from applications.workflow import Actor
-from panels.models import ItemState, PanelMember
+from panels.models import PanelMember
+from panels.workflow import ItemState
 from programmes.rules import can_edit_model
 
 

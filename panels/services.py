@@ -1,11 +1,15 @@
 """Every write about panels: agenda items, the pack, attendance, decisions, closing a
 meeting and outcome notices. A decision moves its application along the workflow table
-through applications.services.application_transition, in the same transaction."""
+through applications.services.application_transition, in the same transaction; an item
+moves along its own table (panels.workflow) through _items_step alone."""
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -16,26 +20,21 @@ from applications.services import application_transition, step_check
 from audit.services import event_record
 from lib.dates import add_working_days, long_date
 from lib.errors import Refused
-from panels import selectors
+from panels import selectors, workflow
 from panels.models import (
-    APPROVALS,
     AgendaItem,
     Decision,
-    ItemState,
     MeetingRecord,
     Outcome,
     OutcomeNotice,
     PanelMember,
 )
 from panels.rules import can_run_panels, check_can_decide_item, is_conflicted
+from panels.workflow import ItemState
 from programmes.models import ROUTE_PANEL_STEPS, CapacityRule, Cohort, Meeting, PanelStep
 
 # Working days the service promises between a meeting and the school hearing its outcome.
 NOTICE_WORKING_DAYS = 3
-
-
-class NotAllowed(Refused):
-    """What was asked cannot be done now; the message says why."""
 
 
 def _check_runs_panels(by: User) -> None:
@@ -53,6 +52,32 @@ def panel_for(application: Application, step: str):
     return step_row.panel
 
 
+# --- Item states -----------------------------------------------------------------------
+
+
+def _items_step(items: QuerySet[AgendaItem], name: str) -> int:
+    """Take one transition of panels.workflow for every item in `items` still in one of its
+    sources, in a single conditional UPDATE: the only place an item's state changes. An item
+    someone else has moved on already is left alone. Returns how many changed."""
+    transition = workflow.TRANSITIONS[name]
+    return items.filter(state__in=transition.sources).update(state=transition.target)
+
+
+def _item_step(item: AgendaItem, name: str) -> AgendaItem:
+    """Take one transition for one item, refusing it if the item has left the transition's
+    sources, even since it was read: two people cannot both move it."""
+    if not _items_step(AgendaItem.objects.filter(pk=item.pk), name):
+        raise Refused(workflow.TRANSITIONS[name].refused)
+    item.state = workflow.TRANSITIONS[name].target
+    return item
+
+
+def _check_item_step(item: AgendaItem, name: str) -> None:
+    """Refuse early, before anything else is checked, what the table does not allow."""
+    if not workflow.allowed(name, item.state):
+        raise Refused(workflow.TRANSITIONS[name].refused)
+
+
 # --- Agendas ----------------------------------------------------------------------------
 
 
@@ -64,7 +89,7 @@ def agenda_add(*, application: Application, step: str, reached_on: dt.date, by: 
         panel=panel, programme=application.programme, reached_on=reached_on
     )
     if meeting is None:
-        raise NotAllowed(
+        raise Refused(
             f"No meeting of the {panel.name} is in the calendar after {long_date(reached_on)}: "
             "the CAP manager adds the year's meetings first."
         )
@@ -91,16 +116,16 @@ def _item_create(*, application, meeting, step, by, moved_from=None, reason="") 
 
 def agenda_withdraw(*, application: Application) -> None:
     """An application that leaves the route (withdrawn, closed) leaves the agenda too."""
-    application.agenda_items.filter(state=ItemState.WAITING).update(state=ItemState.WITHDRAWN)
+    _items_step(application.agenda_items.all(), "withdraw")
 
 
 def _check_takes_items(meeting: Meeting) -> None:
     if meeting.date is None:
-        raise NotAllowed("That meeting has no date yet, so it cannot take items.")
+        raise Refused("That meeting has no date yet, so it cannot take items.")
     if getattr(meeting, "record", None) and meeting.record.closed_at:
-        raise NotAllowed(f"The meeting on {long_date(meeting.date)} has closed.")
+        raise Refused(f"The meeting on {long_date(meeting.date)} has closed.")
     if meeting.date < timezone.localdate():
-        raise NotAllowed(f"The meeting on {long_date(meeting.date)} has already happened.")
+        raise Refused(f"The meeting on {long_date(meeting.date)} has already happened.")
 
 
 @transaction.atomic
@@ -110,17 +135,15 @@ def item_move(*, item: AgendaItem, to: Meeting, reason: str, by: User) -> Agenda
     item = (
         AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
     )
-    if item.state != ItemState.WAITING:
-        raise NotAllowed("Only an item waiting to be heard can be moved.")
+    _check_item_step(item, "move")
     if to.panel_id != item.meeting.panel_id:
-        raise NotAllowed("An item can move only to another meeting of the same panel.")
+        raise Refused("An item can move only to another meeting of the same panel.")
     if to.pk == item.meeting_id:
-        raise NotAllowed("The item is already on that meeting's agenda.")
+        raise Refused("The item is already on that meeting's agenda.")
     _check_takes_items(to)
     if not reason.strip():
-        raise NotAllowed("Say why the item is moving.")
-    item.state = ItemState.MOVED
-    item.save(update_fields=["state"])
+        raise Refused("Say why the item is moving.")
+    _item_step(item, "move")
     moved = _item_create(
         application=item.application,
         meeting=to,
@@ -149,12 +172,12 @@ def pack_publish(*, meeting: Meeting, by: User) -> MeetingRecord:
 
     _check_runs_panels(by)
     if meeting.date is None:
-        raise NotAllowed("The meeting has no date yet.")
+        raise Refused("The meeting has no date yet.")
     record = _record(meeting)
     if record.closed_at:
-        raise NotAllowed("The meeting has closed.")
+        raise Refused("The meeting has closed.")
     if not meeting.items.filter(state=ItemState.WAITING).exists():
-        raise NotAllowed("The agenda is empty: there is nothing to publish.")
+        raise Refused("The agenda is empty: there is nothing to publish.")
     first = record.pack_published_at is None
     record.pack_published_at = timezone.now()
     record.pack_published_by = by
@@ -171,10 +194,10 @@ def pack_publish(*, meeting: Meeting, by: User) -> MeetingRecord:
 def attendance_record(*, meeting: Meeting, members: list[PanelMember], by: User) -> None:
     _check_runs_panels(by)
     if any(m.panel_id != meeting.panel_id for m in members):
-        raise NotAllowed("Only the panel's own members can be recorded as present.")
+        raise Refused("Only the panel's own members can be recorded as present.")
     record = _record(meeting)
     if record.closed_at:
-        raise NotAllowed("The meeting has closed.")
+        raise Refused("The meeting has closed.")
     record.attendees.set(members)
     event_record(
         actor=by,
@@ -193,9 +216,9 @@ def meeting_close(*, meeting: Meeting, by: User) -> list[AgendaItem]:
     if record is None:
         record = _record(meeting)
     if record.closed_at:
-        raise NotAllowed("The meeting is already closed.")
+        raise Refused("The meeting is already closed.")
     if meeting.date is None or meeting.date > timezone.localdate():
-        raise NotAllowed("A meeting can be closed only on or after its day.")
+        raise Refused("A meeting can be closed only on or after its day.")
     waiting = list(
         meeting.items.filter(state=ItemState.WAITING).select_related("application__programme")
     )
@@ -203,12 +226,11 @@ def meeting_close(*, meeting: Meeting, by: User) -> list[AgendaItem]:
     for item in waiting:
         target = selectors.meeting_after(meeting, programme=item.application.programme)
         if target is None:
-            raise NotAllowed(
+            raise Refused(
                 f"Application {item.application.reference} was not heard and no later meeting "
                 f"of the {meeting.panel.name} is in the calendar: move it first."
             )
-        item.state = ItemState.ROLLED
-        item.save(update_fields=["state"])
+        _item_step(item, "roll")
         rolled.append(
             _item_create(
                 application=item.application,
@@ -259,76 +281,31 @@ def decision_record(
     )
     meeting = item.meeting
     application = Application.objects.select_for_update().get(pk=item.application_id)
-    if Decision.objects.filter(item=item).exists():
-        raise NotAllowed(f"This item was decided already: {item.decision.get_outcome_display()}.")
-    if item.state != ItemState.WAITING:
-        raise NotAllowed("This item is no longer on this meeting's agenda.")
-    record = _record(meeting)
-    if record.closed_at:
-        raise NotAllowed(
-            f"The meeting on {long_date(meeting.date)} has closed: decisions can no longer be "
-            "recorded for it."
-        )
-    if meeting.date is None or meeting.date > timezone.localdate():
-        raise NotAllowed("Decisions are recorded on or after the day of the meeting.")
-    if is_conflicted(by, application):
-        raise NotAllowed(
-            "You are conflicted on this item: you are from, or sit for, the referring school, "
-            "so you take no part in its decision."
-        )
-    check_can_decide_item(by, item)
-    present = selectors.quorate_for(item, list(record.attendees.select_related("user")))
-    if len(present) < meeting.panel.quorum:
-        raise NotAllowed(
-            f"The panel is not quorate for this item: {len(present)} of the members present "
-            f"may take part, and {meeting.panel.quorum} are needed. Record who is present first."
-        )
+    present = _check_can_decide(item, application, by)
     if not rationale.strip():
-        raise NotAllowed("Give the panel's rationale.")
-
-    step = item.step
-    next_step = _next_step(application, step)
-    changes: dict = {}
-    if outcome in APPROVALS:
-        if step == PanelStep.ALLOCATION:
-            if receiving_school is None or receiving_school.kind not in SCHOOL_KINDS:
-                raise NotAllowed("Choose the receiving school the panel allocated.")
-            if receiving_school.pk == application.school_id:
-                raise NotAllowed("The receiving school must be another school.")
-            changes["receiving_school"] = receiving_school
-        if next_step is None and application.programme.capacity_rule == CapacityRule.COHORT:
-            changes["cohort"] = cohort_with_a_place(application, cohort)
-        name = "panel_refer_on" if next_step else "panel_approve"
-    elif outcome == Outcome.WAITING_LIST:
-        if next_step is not None or application.programme.capacity_rule != CapacityRule.COHORT:
-            raise NotAllowed("Only a decision on a place in a cohort can use the waiting list.")
-        name = "panel_waiting_list"
-    elif outcome == Outcome.DEFERRED:
-        if deferred_to is None or deferred_to.panel_id != meeting.panel_id:
-            raise NotAllowed("Choose the later meeting of this panel the item is deferred to.")
-        if deferred_to.date is None or deferred_to.date <= meeting.date:
-            raise NotAllowed("An item can be deferred only to a later meeting.")
-        if not information_needed.strip():
-            raise NotAllowed("Say what the panel needs before it decides.")
-        name = "panel_defer"
-    elif outcome == Outcome.MORE_INFORMATION:
-        if not information_needed.strip():
-            raise NotAllowed("Say what information the panel needs from the school.")
-        name = "panel_request_information"
-        changes.update(cap_question=information_needed, school_answer="")
-    elif outcome == Outcome.DECLINED:
-        name = "panel_decline"
-        changes["decision_reason"] = rationale
-    else:
-        raise NotAllowed("Choose an outcome from the list.")
-    if outcome == Outcome.APPROVED_WITH_CONDITIONS and not conditions.strip():
-        raise NotAllowed("Give the conditions of the approval.")
+        raise Refused("Give the panel's rationale.")
+    next_step = _next_step(application, item.step)
+    rule = _OUTCOME_RULES.get(outcome)
+    if rule is None:
+        raise Refused("Choose an outcome from the list.")
+    name, changes = rule(
+        _Asked(
+            item=item,
+            application=application,
+            next_step=next_step,
+            rationale=rationale,
+            conditions=conditions,
+            information_needed=information_needed,
+            deferred_to=deferred_to,
+            cohort=cohort,
+            receiving_school=receiving_school,
+        )
+    )
 
     application = application_transition(
         application, name, version=application.version, by=by, **changes
     )
-    item.state = ItemState.DECIDED
-    item.save(update_fields=["state"])
+    _item_step(item, "decide")
     decision = Decision.objects.create(
         item=item,
         outcome=outcome,
@@ -353,7 +330,7 @@ def decision_record(
         _item_create(
             application=application,
             meeting=deferred_to,
-            step=step,
+            step=item.step,
             by=by,
             moved_from=item,
             reason=f"Deferred on {long_date(meeting.date)}: {information_needed}",
@@ -362,13 +339,129 @@ def decision_record(
     return decision
 
 
+def _check_can_decide(item: AgendaItem, application: Application, by: User) -> list[PanelMember]:
+    """Refuse a decision the item, its meeting, the person or the quorum does not allow.
+    Returns the members present who take part."""
+    meeting = item.meeting
+    if Decision.objects.filter(item=item).exists():
+        raise Refused(f"This item was decided already: {item.decision.get_outcome_display()}.")
+    _check_item_step(item, "decide")
+    record = _record(meeting)
+    if record.closed_at:
+        raise Refused(
+            f"The meeting on {long_date(meeting.date)} has closed: decisions can no longer be "
+            "recorded for it."
+        )
+    if meeting.date is None or meeting.date > timezone.localdate():
+        raise Refused("Decisions are recorded on or after the day of the meeting.")
+    if is_conflicted(by, application):
+        raise Refused(
+            "You are conflicted on this item: you are from, or sit for, the referring school, "
+            "so you take no part in its decision."
+        )
+    check_can_decide_item(by, item)
+    present = selectors.quorate_for(item, list(record.attendees.select_related("user")))
+    if len(present) < meeting.panel.quorum:
+        raise Refused(
+            f"The panel is not quorate for this item: {len(present)} of the members present "
+            f"may take part, and {meeting.panel.quorum} are needed. Record who is present first."
+        )
+    return present
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What the panel decided for one item, before its outcome's rule checks it."""
+
+    item: AgendaItem
+    application: Application
+    next_step: str | None  # the route's next panel step, if any
+    rationale: str
+    conditions: str
+    information_needed: str
+    deferred_to: Meeting | None
+    cohort: Cohort | None
+    receiving_school: Organisation | None
+
+
+# An outcome's rule refuses what the outcome needs and is missing, and answers the
+# application transition the outcome takes with the changes that go with it.
+_Rule = Callable[[_Asked], tuple[str, dict]]
+
+
+def _approve(asked: _Asked) -> tuple[str, dict]:
+    """An approval at the allocation step names the receiving school; the last approval
+    for a programme with cohorts takes a place in one. It goes on to the next panel step,
+    if the route has one."""
+    application, changes = asked.application, {}
+    if asked.item.step == PanelStep.ALLOCATION:
+        school = asked.receiving_school
+        if school is None or school.kind not in SCHOOL_KINDS:
+            raise Refused("Choose the receiving school the panel allocated.")
+        if school.pk == application.school_id:
+            raise Refused("The receiving school must be another school.")
+        changes["receiving_school"] = school
+    if asked.next_step is None and application.programme.capacity_rule == CapacityRule.COHORT:
+        changes["cohort"] = cohort_with_a_place(application, asked.cohort)
+    return ("panel_refer_on" if asked.next_step else "panel_approve"), changes
+
+
+def _approve_with_conditions(asked: _Asked) -> tuple[str, dict]:
+    name, changes = _approve(asked)
+    if not asked.conditions.strip():
+        raise Refused("Give the conditions of the approval.")
+    return name, changes
+
+
+def _waiting_list(asked: _Asked) -> tuple[str, dict]:
+    programme = asked.application.programme
+    if asked.next_step is not None or programme.capacity_rule != CapacityRule.COHORT:
+        raise Refused("Only a decision on a place in a cohort can use the waiting list.")
+    return "panel_waiting_list", {}
+
+
+def _defer(asked: _Asked) -> tuple[str, dict]:
+    later, meeting = asked.deferred_to, asked.item.meeting
+    if later is None or later.panel_id != meeting.panel_id:
+        raise Refused("Choose the later meeting of this panel the item is deferred to.")
+    if later.date is None or later.date <= meeting.date:
+        raise Refused("An item can be deferred only to a later meeting.")
+    if not asked.information_needed.strip():
+        raise Refused("Say what the panel needs before it decides.")
+    return "panel_defer", {}
+
+
+def _request_information(asked: _Asked) -> tuple[str, dict]:
+    if not asked.information_needed.strip():
+        raise Refused("Say what information the panel needs from the school.")
+    # The school answers the panel's question as it answers CAP's.
+    return "panel_request_information", {
+        "cap_question": asked.information_needed,
+        "school_answer": "",
+    }
+
+
+def _decline(asked: _Asked) -> tuple[str, dict]:
+    return "panel_decline", {"decision_reason": asked.rationale}
+
+
+_OUTCOME_RULES: dict[str, _Rule] = {
+    Outcome.APPROVED: _approve,
+    Outcome.APPROVED_WITH_CONDITIONS: _approve_with_conditions,
+    Outcome.WAITING_LIST: _waiting_list,
+    Outcome.DEFERRED: _defer,
+    Outcome.MORE_INFORMATION: _request_information,
+    Outcome.DECLINED: _decline,
+}
+
+
 def cohort_with_a_place(application: Application, cohort: Cohort | None) -> Cohort:
     if cohort is None or cohort.programme_id != application.programme_id:
-        raise NotAllowed("Choose the cohort the student joins.")
+        raise Refused("Choose the cohort the student joins.")
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     taken = selectors.places_taken(cohort)
     if cohort.capacity is not None and taken >= cohort.capacity:
-        raise NotAllowed(
+        raise Refused(
             f"{cohort.name} is full: {taken} of {cohort.capacity} places are taken. Choose "
             "another cohort, or approve onto the waiting list."
         )
@@ -458,12 +551,10 @@ def notice_send(*, notice: OutcomeNotice, by: User) -> OutcomeNotice:
     _check_runs_panels(by)
     notice = OutcomeNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.sent_at is not None:
-        raise NotAllowed(
-            f"This notice was sent on {long_date(timezone.localdate(notice.sent_at))}."
-        )
+        raise Refused(f"This notice was sent on {long_date(timezone.localdate(notice.sent_at))}.")
     recipients = school_recipients(notice.application)
     if not recipients:
-        raise NotAllowed(
+        raise Refused(
             "The school has no active CAP coordinator or headteacher in CAP to send it to."
         )
     notice.sent_at = timezone.now()

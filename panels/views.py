@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.rules import Area
 from accounts.views import area_required
 from audit.services import event_record
-from panels import calendar, selectors, services
+from panels import calendar, selectors, services, workflow
 from panels.forms import AttendanceForm, DecisionForm, MoveForm
-from panels.models import AgendaItem, ItemState, OutcomeNotice
+from panels.models import AgendaItem, OutcomeNotice
 from panels.rules import (
     can_decide_item,
     can_run_panels,
@@ -225,7 +225,7 @@ def publish(request, meeting_uuid):
     meeting = get_meeting_for_user(request.user, meeting_uuid)
     try:
         services.pack_publish(meeting=meeting, by=request.user)
-    except (services.NotAllowed, PermissionDenied) as refused:
+    except (services.Refused, PermissionDenied) as refused:
         return _refused(request, refused, meeting, Area.CASEWORK)
     messages.success(request, "Pack published: the panel's members can read it now")
     return redirect(_meeting_url(Area.CASEWORK, meeting))
@@ -248,7 +248,7 @@ def attendance(request, meeting_uuid):
         services.attendance_record(
             meeting=meeting, members=list(form.cleaned_data["members"]), by=request.user
         )
-    except (services.NotAllowed, PermissionDenied) as refused:
+    except (services.Refused, PermissionDenied) as refused:
         return _refused(request, refused, meeting, Area.CASEWORK)
     messages.success(request, "Attendance recorded")
     return redirect(_meeting_url(Area.CASEWORK, meeting))
@@ -260,7 +260,7 @@ def close(request, meeting_uuid):
     meeting = get_meeting_for_user(request.user, meeting_uuid)
     try:
         rolled = services.meeting_close(meeting=meeting, by=request.user)
-    except (services.NotAllowed, PermissionDenied) as refused:
+    except (services.Refused, PermissionDenied) as refused:
         return _refused(request, refused, meeting, Area.CASEWORK)
     messages.success(
         request,
@@ -284,7 +284,7 @@ def move(request, meeting_uuid, item_uuid):
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
-        except services.NotAllowed as refused:
+        except services.Refused as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(
@@ -308,7 +308,7 @@ def _decide(request, meeting_uuid, item_uuid, area: str):
             )
             return redirect(_meeting_url(area, meeting))
         raise Http404
-    if item.state != ItemState.WAITING:
+    if not workflow.allowed("decide", item.state):
         messages.error(request, "This item has been decided or has left this meeting's agenda.")
         return redirect(_meeting_url(area, meeting))
     cohorts = selectors.cohorts_with_places(item.application.programme)
@@ -334,7 +334,7 @@ def _decide(request, meeting_uuid, item_uuid, area: str):
                 receiving_school=data.get("receiving_school"),
                 by=request.user,
             )
-        except services.NotAllowed as refused:
+        except services.Refused as refused:
             form.add_error(None, str(refused))
         except PermissionDenied:
             raise Http404 from None
@@ -391,7 +391,7 @@ def send_notice(request, notice_uuid):
     notice = get_notice_for_user(request.user, notice_uuid)
     try:
         services.notice_send(notice=notice, by=request.user)
-    except (services.NotAllowed, PermissionDenied) as refused:
+    except (services.Refused, PermissionDenied) as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, f"Outcome notice sent to {notice.application.school.name}")

@@ -455,7 +455,9 @@ def test_a_step_that_is_not_the_provider_s_is_refused_with_a_message(client, cas
     client.force_login(cast.provider_staff)
     response = client.post(act_url(pack, "close"), {"version": pack.version, "reason": "x"})
     assert response.url == pack_url(pack)
-    assert "Only a CAP officer can close the application" in client.get(response.url).content.decode()
+    assert (
+        "Only a CAP officer can close the application" in client.get(response.url).content.decode()
+    )
     pack.refresh_from_db()
     assert pack.status == Status.PACK_SENT
 

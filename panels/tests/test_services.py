@@ -97,7 +97,7 @@ def test_deciding_twice_is_refused(cast, panels, programmes):
     everyone_present(panels.rap.meetings.today, cast.officer)
     item = application.agenda_items.get()
     decide(application, cast.chair)
-    with pytest.raises(services.NotAllowed, match="decided already"):
+    with pytest.raises(services.Refused, match="decided already"):
         services.decision_record(item=item, outcome="declined", rationale="No", by=cast.officer)
 
 
@@ -105,7 +105,7 @@ def test_a_conflicted_member_cannot_decide(cast, panels, programmes):
     application = at_panel(cast, programmes["flourish"])
     everyone_present(panels.rap.meetings.today, cast.officer)
     panels.school_member.panel_seats.filter(panel=panels.rap.panel).update(position="chair")
-    with pytest.raises(services.NotAllowed, match="conflicted"):
+    with pytest.raises(services.Refused, match="conflicted"):
         decide(application, panels.school_member)
     assert application.status == Status.AT_PANEL
 
@@ -118,7 +118,7 @@ def test_a_conflicted_member_does_not_count_towards_the_quorum(cast, panels, pro
         members=list(meeting.panel.members.exclude(user=panels.agency_member)),
         by=cast.officer,
     )
-    with pytest.raises(services.NotAllowed, match="not quorate for this item: 2 of the members"):
+    with pytest.raises(services.Refused, match="not quorate for this item: 2 of the members"):
         decide(application, cast.chair)
 
 
@@ -130,7 +130,7 @@ def test_deciding_after_the_meeting_has_closed_is_refused(cast, panels, programm
     services.item_move(item=item, to=panels.rap.meetings.next, reason="later", by=cast.officer)
     services.meeting_close(meeting=meeting, by=cast.officer)
     item.state = ItemState.WAITING  # as if it had stayed on the agenda
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(services.Refused):
         services.decision_record(item=item, outcome="approved", rationale="x", by=cast.chair)
 
 
@@ -141,7 +141,7 @@ def test_a_meeting_still_to_come_takes_no_decisions(cast, panels, programmes):
     application = application_services.application_refer_to_panel(
         application=application, version=application.version, by=cast.officer
     )
-    with pytest.raises(services.NotAllowed, match="on or after the day"):
+    with pytest.raises(services.Refused, match="on or after the day"):
         decide(application, cast.chair)
 
 
@@ -223,7 +223,7 @@ def test_a_supported_transfer_goes_to_the_headteachers_then_a_dual_placement(
     # The Headteachers' panel meets today too in this test: move it there.
     services.item_move(item=item, to=panels.ht.meetings.today, reason="Urgent", by=cast.officer)
     everyone_present(panels.ht.meetings.today, cast.officer)
-    with pytest.raises(services.NotAllowed, match="receiving school"):
+    with pytest.raises(services.Refused, match="receiving school"):
         decide(application, cast.chair)
     decide(application, cast.chair, receiving_school=cast.school_b)
     assert application.status == Status.PANEL_APPROVED
@@ -263,7 +263,7 @@ def test_refocus_is_approved_into_a_cohort_until_it_is_full_then_the_waiting_lis
         services.item_move(item=item, to=panels.map.meetings.today, reason="x", by=cast.officer)
     decide(first, cast.chair, cohort=cohort)
     assert first.status == Status.PANEL_APPROVED and first.cohort == cohort
-    with pytest.raises(services.NotAllowed, match="full: 1 of 1 places"):
+    with pytest.raises(services.Refused, match="full: 1 of 1 places"):
         decide(second, cast.chair, cohort=cohort)
     decide(second, cast.chair, outcome="waiting_list")
     assert second.status == Status.WAITING_LIST
@@ -344,7 +344,7 @@ def test_each_decision_writes_a_notice_due_three_working_days_after_the_meeting(
     assert message.to == [cast.alice.email]
     assert application.reference in message.subject
     assert application.student.legal_last_name not in message.body
-    with pytest.raises(services.NotAllowed, match="was sent"):
+    with pytest.raises(services.Refused, match="was sent"):
         services.notice_send(notice=notice, by=cast.officer)
 
 

@@ -1,42 +1,26 @@
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
-
-from applications import workflow
-from programmes.models import Route
-
-TARGET = Path(settings.BASE_DIR) / "docs" / "states" / "applications.md"
-MODEL_FILE = Path(settings.BASE_DIR) / "programmes" / "data" / "coventry-2025-26.yaml"
+from django.utils.module_loading import import_string
 
 
-def diagram_document() -> str:
-    return (
-        "# Application states\n\n"
-        "Generated from `applications/workflow.py` by `manage.py write_state_diagrams`: "
-        "do not edit by hand. One diagram per route; a programme names its route.\n"
-        + "".join(
-            f"\n## {route.label}\n\nProgrammes: {_programmes_on(route)}.\n\n"
-            f"```mermaid\n{workflow.mermaid(route)}```\n"
-            for route in Route
-        )
-    )
-
-
-def _programmes_on(route: Route) -> str:
-    """The programmes of the shipped model on this route, read from the model file so the
-    document does not depend on a database."""
-    import yaml
-
-    model = yaml.safe_load(MODEL_FILE.read_text())
-    names = [p["name"] for p in model["programmes"] if p.get("route", "provider") == route]
-    return ", ".join(names) or "none in the shipped model"
+def documents() -> dict[Path, str]:
+    """Every state diagram document the installed apps declare in their AppConfig's
+    `state_diagrams`, so this command knows no app above it."""
+    return {
+        Path(settings.BASE_DIR) / path: import_string(builder)()
+        for config in apps.get_app_configs()
+        for path, builder in getattr(config, "state_diagrams", {}).items()
+    }
 
 
 class Command(BaseCommand):
     help = "Write the state diagrams in docs/states/ from the workflow tables."
 
     def handle(self, *args, **options):
-        TARGET.parent.mkdir(parents=True, exist_ok=True)
-        TARGET.write_text(diagram_document())
-        self.stdout.write(f"Wrote {TARGET.relative_to(settings.BASE_DIR)}")
+        for target, text in documents().items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+            self.stdout.write(f"Wrote {target.relative_to(settings.BASE_DIR)}")
