@@ -14,7 +14,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services
-from accounts.demo import DEMO_PASSWORD, is_demo_email
 from accounts.forms import SignInForm
 from accounts.models import User
 from accounts.rules import (
@@ -51,13 +50,18 @@ def _safe_next(request) -> str | None:
     return None
 
 
+def _is_demo_email(email: str) -> bool:
+    return email.lower().endswith("@" + settings.CAP_DEMO_EMAIL_DOMAIN)
+
+
 def _demo_users() -> list[User]:
+    """The demo users (made by `manage.py load_demo`) for the sign-in page, in demo mode."""
     if not settings.CAP_DEMO_MODE:
         return []
     users = User.objects.filter(
-        is_active=True, email__endswith="demo.cap.invalid"
+        is_active=True, email__iendswith="@" + settings.CAP_DEMO_EMAIL_DOMAIN
     ).prefetch_related("memberships__organisation")
-    return [u for u in users if is_demo_email(u.email)]
+    return list(users)
 
 
 @sensitive_post_parameters("password")
@@ -84,7 +88,7 @@ def sign_in(request):
             "form": form,
             "next": _safe_next(request) or "",
             "demo_users": _demo_users(),
-            "demo_password": DEMO_PASSWORD,
+            "demo_password": settings.CAP_DEMO_PASSWORD,
         },
     )
 
@@ -104,7 +108,7 @@ def locked_out(request, credentials, *args, **kwargs):
             "locked_out": True,
             "cooloff_minutes": round(settings.AXES_COOLOFF_TIME * 60),
             "demo_users": _demo_users(),
-            "demo_password": DEMO_PASSWORD,
+            "demo_password": settings.CAP_DEMO_PASSWORD,
         },
         status=429,
     )
@@ -116,7 +120,7 @@ def demo_sign_in(request, user_uuid):
     if not settings.CAP_DEMO_MODE:
         raise Http404
     user = get_object_or_404(User, uuid=user_uuid, is_active=True)
-    if not is_demo_email(user.email):
+    if not _is_demo_email(user.email):
         raise Http404
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     services.sign_in_record(user=user)

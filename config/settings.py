@@ -22,6 +22,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CAP_DEMO_MODE = env_bool("CAP_DEMO_MODE", default=False)
 if CAP_DEMO_MODE and not DEBUG:
     raise ImproperlyConfigured("CAP_DEMO_MODE is only allowed with DEBUG on, never in production.")
+# The demo users' addresses and shared password: the demo app creates them, and the sign-in
+# page lists them (and signs them in with one select) only in demo mode. An address here is
+# never valid outside a demo database: .invalid is reserved (RFC 2606).
+CAP_DEMO_EMAIL_DOMAIN = "demo.cap.invalid"
+CAP_DEMO_PASSWORD = "demo-password-not-secret"  # noqa: S105 - shown on the demo page by design
 
 # The authority this instance serves: shown in the header and used in letters.
 CAP_AUTHORITY_NAME = env_str("CAP_AUTHORITY_NAME", "Coventry City Council")
@@ -56,6 +61,7 @@ INSTALLED_APPS = [
     "placements",
     "safeguarding",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

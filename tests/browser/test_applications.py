@@ -7,14 +7,15 @@ import io
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from applications.checks import required_evidence
 from applications.models import Application
 from applications.workflow import Status
+from demo.people import demo_email
 from students.models import Student
 
 MODEL_FILE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-26.yaml"
@@ -54,8 +55,8 @@ def a_year_10_student_with_early_help() -> Student:
 def sign_in(journey):
     page = journey.page
     journey.goto("/sign-in/")
-    page.get_by_label("E-mail address").fill(f"coordinator@{DEMO_EMAIL_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("E-mail address").fill(demo_email("coordinator"))
+    page.get_by_label("Password").fill(settings.CAP_DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
 
 

@@ -5,11 +5,11 @@ import io
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
-from accounts.management.commands.load_demo import DEMO_USERS
+from demo.people import DEMO_USERS, demo_email
 
 MODEL_FILE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-26.yaml"
 HOME_HEADINGS = {
@@ -51,8 +51,8 @@ def test_each_demo_role_signs_in_to_a_page_made_for_them(
     journey.goto("/sign-in/")
     expect(page.get_by_role("heading", name="Demo users")).to_be_visible()
     # When they sign in with their e-mail address and password
-    page.get_by_label("E-mail address").fill(f"{email_name}@{DEMO_EMAIL_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("E-mail address").fill(demo_email(email_name))
+    page.get_by_label("Password").fill(settings.CAP_DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     # Then they see their own home page
     expect(page.get_by_role("heading", level=1)).to_have_text(expected_heading(email_name, role))
@@ -76,11 +76,11 @@ def test_each_demo_role_signs_in_to_a_page_made_for_them(
 def test_a_wrong_password_is_explained_beside_the_form(demo, journey):
     page = journey.page
     journey.goto("/sign-in/")
-    page.get_by_label("E-mail address").fill(f"officer@{DEMO_EMAIL_DOMAIN}")
+    page.get_by_label("E-mail address").fill(demo_email("officer"))
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
-    expect(page.get_by_label("E-mail address")).to_have_value(f"officer@{DEMO_EMAIL_DOMAIN}")
+    expect(page.get_by_label("E-mail address")).to_have_value(demo_email("officer"))
     journey.check()
 
 

@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_EMAIL_DOMAIN
 from accounts.models import User
 from applications.models import Application
 from applications.workflow import Status
+from demo.people import demo_email
 from panels import services
 from panels.models import AgendaItem, OutcomeNotice
 from placements.models import Placement
@@ -26,7 +26,7 @@ MODEL_FILE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-
 
 
 def _officer() -> User:
-    return User.objects.get(email=f"officer@{DEMO_EMAIL_DOMAIN}")
+    return User.objects.get(email=demo_email("officer"))
 
 
 @pytest.fixture

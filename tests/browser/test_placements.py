@@ -9,13 +9,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from accounts.models import Organisation, User
 from applications.models import Application
+from demo.people import demo_email
 from placements import schedule, selectors, services
 from placements.models import Alert, Mark
 from programmes.models import Course
@@ -55,7 +56,7 @@ def week_placement(transactional_db, settings, tmp_path, monkeypatch):
         legal_first_name="Jordan",
         legal_last_name="Register-Test",
     )
-    coordinator = User.objects.get(email=f"coordinator@{DEMO_EMAIL_DOMAIN}")
+    coordinator = User.objects.get(email=demo_email("coordinator"))
     application = Application.objects.create(
         student=student,
         school=student.home_school,
@@ -72,8 +73,8 @@ def week_placement(transactional_db, settings, tmp_path, monkeypatch):
         starts_on=week[0],
         planned_end_on=week[0] + dt.timedelta(weeks=6, days=-3),
         days_per_week=Decimal("5"),
-        by=User.objects.get(email=f"officer@{DEMO_EMAIL_DOMAIN}"),
-        monitoring_officer=User.objects.get(email=f"monitoring@{DEMO_EMAIL_DOMAIN}"),
+        by=User.objects.get(email=demo_email("officer")),
+        monitoring_officer=User.objects.get(email=demo_email("monitoring")),
     )
     # It is that Friday afternoon, after the register closed.
     friday_afternoon = schedule.session_starts(week[4], "pm") + dt.timedelta(hours=1)
@@ -84,8 +85,8 @@ def week_placement(transactional_db, settings, tmp_path, monkeypatch):
 def sign_in_as(journey, name: str):
     page = journey.page
     journey.goto("/sign-in/")
-    page.get_by_label("E-mail address").fill(f"{name}@{DEMO_EMAIL_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("E-mail address").fill(demo_email(name))
+    page.get_by_label("Password").fill(settings.CAP_DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     journey.check()
 

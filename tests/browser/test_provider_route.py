@@ -9,16 +9,17 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from accounts.models import User
 from applications import services
 from applications.models import Application
 from applications.tests.factories import complete_application
 from applications.workflow import Status
+from demo.people import demo_email
 from placements.models import Placement
 from programmes.models import Course, EarlyHelpStep
 from students.models import Student
@@ -48,7 +49,7 @@ def draft(transactional_db, settings, tmp_path):
     ).first()
     application = complete_application(
         student=student,
-        by=User.objects.get(email=f"coordinator@{DEMO_EMAIL_DOMAIN}"),
+        by=User.objects.get(email=demo_email("coordinator")),
         programme=course.programme,
     )
     Application.objects.filter(pk=application.pk).update(course=course)
@@ -58,8 +59,8 @@ def draft(transactional_db, settings, tmp_path):
 def sign_in_as(journey, name: str):
     page = journey.page
     journey.goto("/sign-in/")
-    page.get_by_label("E-mail address").fill(f"{name}@{DEMO_EMAIL_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("E-mail address").fill(demo_email(name))
+    page.get_by_label("Password").fill(settings.CAP_DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     journey.check()
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications import checks, services
 from applications.models import Application
+from demo.people import demo_user
 from documents.services import document_upload
 from programmes.models import Course, EarlyHelpStep
 from programmes.selectors import year_current
@@ -43,9 +44,9 @@ STEPS = ["submitted", "returned", "pack_sent", "interview_held", "provider_accep
 def load_demo_applications(*, school_urn: str, provider_ukprn: str) -> int:
     if Application.objects.exists():
         return 0
-    referrer = User.objects.get(email="coordinator@demo.cap.invalid")
-    officer = User.objects.get(email="officer@demo.cap.invalid")
-    provider = User.objects.get(email="provider@demo.cap.invalid")
+    referrer = demo_user("coordinator")
+    officer = demo_user("officer")
+    provider = demo_user("provider")
     year = year_current()
     course = Course.objects.filter(programme__year=year, provider__ukprn=provider_ukprn).first()
     students = Student.objects.filter(home_school__urn=school_urn).order_by("upn")[: len(STEPS)]

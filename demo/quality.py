@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import PROVIDER_KINDS, Organisation, OrganisationKind, User
+from applications import services as application_services
+from applications.models import Application
+from demo.applications import demo_submit
+from demo.people import SCHOOL_B, demo_user
 from documents.storage import document_storage, new_stored_name
+from programmes.models import Course
+from programmes.selectors import year_current
 from quality import services
 from quality.models import (
     ComplianceArea,
@@ -27,6 +33,7 @@ from quality.models import (
     SettingType,
     Visit,
 )
+from students.models import Student
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LAPSED_UKPRN = "19990002"  # Sherbourne Valley Motor Skills: insurance expired
@@ -57,7 +64,7 @@ DSL_NAMES = ["Sam Demo-Patel", "Chris Demo-Walsh", "Jo Demo-Okoro", "Alex Demo-N
 def load_demo_quality() -> int:
     """Records and evidence for every provider without a record. Returns how many."""
     services.framework_load()
-    officer = User.objects.get(email="officer@demo.cap.invalid")
+    officer = demo_user("officer")
     providers = Organisation.objects.filter(
         kind__in=PROVIDER_KINDS, provider_record__isnull=True
     ).order_by("name")
@@ -185,13 +192,6 @@ def _provider(organisation, index, *, items, areas, officer, today) -> None:
 def load_demo_lapsed_application() -> None:
     """An application accepted by CAP for a course at the provider whose insurance has
     expired: sending its pack shows the warning or the refusal."""
-    from applications import services as application_services
-    from applications.demo import demo_submit
-    from applications.models import Application
-    from programmes.models import Course
-    from programmes.selectors import year_current
-    from students.models import Student
-
     year = year_current()
     course = (
         Course.objects.filter(programme__year=year, provider__ukprn=LAPSED_UKPRN)
@@ -200,13 +200,13 @@ def load_demo_lapsed_application() -> None:
     )
     if course is None or Application.objects.filter(course=course).exists():
         return
-    referrer = User.objects.get(email="coordinator.b@demo.cap.invalid")
-    officer = User.objects.get(email="officer@demo.cap.invalid")
+    referrer = demo_user("coordinator.b")
+    officer = demo_user("officer")
     student = next(
         (
             s
             for s in Student.objects.filter(
-                home_school__urn="139292", applications__isnull=True
+                home_school__urn=SCHOOL_B, applications__isnull=True
             ).order_by("upn")
             if s.year_group() in course.year_groups
         ),

@@ -2,10 +2,9 @@ import io
 
 from django.core.management import call_command
 
-from accounts.demo import DEMO_EMAIL_DOMAIN
-from accounts.management.commands.load_demo import DEMO_USERS
 from accounts.models import User
 from applications.tests.factories import REFERENCE
+from demo.people import DEMO_USERS, demo_email
 from safeguarding.models import Concern
 from safeguarding.rules import can_view_concern
 
@@ -18,10 +17,10 @@ def test_the_demo_concern_reaches_exactly_the_schools_dsl_and_the_lead(db, setti
     call_command("load_demo", stdout=io.StringIO())  # safe to run again
     concern = Concern.objects.get()
     assert concern.placement.provider.ukprn == "19990001"
-    assert concern.raised_by.email == f"provider@{DEMO_EMAIL_DOMAIN}"
+    assert concern.raised_by.email == demo_email("provider")
     seen_by = {
         name
         for name, *_ in DEMO_USERS
-        if can_view_concern(User.objects.get(email=f"{name}@{DEMO_EMAIL_DOMAIN}"), concern)
+        if can_view_concern(User.objects.get(email=demo_email(name)), concern)
     }
     assert seen_by == {"school.dsl", "safeguarding"}

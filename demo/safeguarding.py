@@ -9,12 +9,12 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.demo import DEMO_EMAIL_DOMAIN
-from accounts.models import Organisation, User
+from accounts.models import Organisation
 from applications import checks
 from applications import services as applications
-from applications.demo import ANSWERS, PDF
 from applications.models import Application
+from demo.applications import ANSWERS, PDF
+from demo.people import SCHOOLS, demo_user, synthetic_upn
 from documents.services import document_upload
 from lib.dates import academic_year_start
 from placements.models import Placement
@@ -33,15 +33,9 @@ ACCOUNT = (
 )
 
 
-def _user(name: str) -> User:
-    return User.objects.get(email=f"{name}@{DEMO_EMAIL_DOMAIN}")
-
-
 def _demo_student(school_urn: str) -> Student:
     """A Year 10 student of the demo school of their own, so that the other demo students
     stay as the applications demo left them."""
-    from accounts.management.commands.load_demo import SCHOOLS, synthetic_upn
-
     index = [urn for urn, *_ in SCHOOLS].index(school_urn) + 1
     born_in = academic_year_start(timezone.localdate()) - 15
     student, created = Student.objects.get_or_create(
@@ -94,7 +88,11 @@ def _placed_student(*, school_urn: str, provider_ukprn: str) -> Placement | None
     )
     if course is None or start is None:
         return None  # no current year, or no school day in the term dates loaded
-    referrer, officer, provider = _user("coordinator"), _user("officer"), _user("provider")
+    referrer, officer, provider = (
+        demo_user("coordinator"),
+        demo_user("officer"),
+        demo_user("provider"),
+    )
     a = applications.application_start(student=student, by=referrer)
     Application.objects.filter(pk=a.pk).update(
         programme=course.programme,
@@ -158,6 +156,6 @@ def load_demo_safeguarding(*, school_urn: str, provider_ukprn: str) -> int:
         immediate_actions="Listened, did not ask leading questions, said I would pass "
         "it on to the people who keep students safe. Raised this straight away.",
         urgent=True,
-        by=_user("provider"),
+        by=demo_user("provider"),
     )
     return 1

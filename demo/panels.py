@@ -6,20 +6,15 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
 from applications import services as application_services
-from applications.demo import demo_submit
 from applications.models import Application
+from demo.applications import demo_submit
+from demo.people import demo_user
 from lib.dates import year_group
 from panels import services
 from panels.models import PanelMember
 from programmes.models import Meeting, Programme, SeatPosition
 from programmes.selectors import year_current
 from students.models import Student
-
-DOMAIN = "demo.cap.invalid"
-
-
-def _user(name: str) -> User:
-    return User.objects.get(email=f"{name}@{DOMAIN}")
 
 
 def load_demo_panels(*, schools: list[Organisation]) -> None:
@@ -32,8 +27,8 @@ def load_demo_panels(*, schools: list[Organisation]) -> None:
         return
     if PanelMember.objects.filter(panel__year=year).exists():
         return
-    chair, vice, officer = _user("panel.chair"), _user("panel.vice"), _user("officer")
-    member, headteacher = _user("panel.member"), _user("panel.head")
+    chair, vice, officer = demo_user("panel.chair"), demo_user("panel.vice"), demo_user("officer")
+    member, headteacher = demo_user("panel.member"), demo_user("panel.head")
     for panel in year.panels.all():
         PanelMember.objects.create(panel=panel, user=chair, position=SeatPosition.CHAIR)
         PanelMember.objects.create(panel=panel, user=vice, position=SeatPosition.VICE_CHAIR)

@@ -2,12 +2,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from stdnum.gb import upn
 
 from accounts.models import Membership, Organisation, User
+from applications.models import Application
 from lib.dates import academic_year_start, year_group
 from programmes import services
-from programmes.models import Subscription
+from programmes.models import AcademicYear, Subscription
 from students.models import Student
 
 REFERENCE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-26.yaml"
@@ -58,8 +60,6 @@ def test_demo_data_loads_once_however_often_it_runs(model, settings):
 
 
 def test_demo_students_are_synthetic_valid_and_secondary(model, settings):
-    from django.utils import timezone
-
     settings.CAP_DEMO_MODE = True
     call_command("load_demo")
     this_year = academic_year_start(timezone.localdate())
@@ -71,21 +71,18 @@ def test_demo_students_are_synthetic_valid_and_secondary(model, settings):
 
 
 def test_the_demo_has_applications_waiting_at_each_step(model, settings):
-    from applications.models import Application
-    from programmes.models import AcademicYear
-
     # As `make run` does: today falls in the rolled-over year, whose terms hold start dates.
     services.academic_year_rollover(source=AcademicYear.objects.get(name="2025-26"))
     settings.CAP_DEMO_MODE = True
     call_command("load_demo")
     provider_route = ["submitted", "returned", "pack_sent", "interview_held", "provider_accepted"]
-    # Accepted for the provider whose insurance has expired (quality.demo), waiting for
+    # Accepted for the provider whose insurance has expired (demo/quality.py), waiting for
     # its pack.
     lapsed_provider = ["accepted"]
     # Supported Transfer (decided once, now with the Headteachers' panel), Flourish and
     # Refocus on the next panel's agenda, and Focus 11 waiting for CAP's check.
     panel_routes = ["at_panel", "at_panel", "at_panel", "submitted"]
-    # The placements demo (placements/demo.py) and the safeguarding demo's placement come
+    # The placements demo (demo/placements.py) and the safeguarding demo's placement come
     # with applications already placed.
     on_the_route = Application.objects.filter(placement__isnull=True)
     assert sorted(on_the_route.values_list("status", flat=True)) == sorted(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Organisation, OrganisationKind, Role, User
 from applications.models import Application
 from applications.workflow import Status
+from demo.people import demo_user
 from placements import schedule, selectors, services
 from placements.attendance_codes import attendance_codes_ensure
 from placements.models import Mark, MarkChange, Placement
@@ -40,10 +41,10 @@ def load_demo_placements(*, school_urn: str, provider_ukprn: str) -> int:
         return 0
     attendance_codes_ensure()
     year = year_current()
-    officer = User.objects.get(email="officer@demo.cap.invalid")
-    monitoring = User.objects.get(email="monitoring@demo.cap.invalid")
-    provider_user = User.objects.get(email="provider@demo.cap.invalid")
-    academy_user = User.objects.get(email="academy@demo.cap.invalid")
+    officer = demo_user("officer")
+    monitoring = demo_user("monitoring")
+    provider_user = demo_user("provider")
+    academy_user = demo_user("academy")
     provider = Organisation.objects.get(ukprn=provider_ukprn)
     academy = Organisation.objects.filter(kind=OrganisationKind.AP_ACADEMY).first()
     course = Course.objects.filter(programme__year=year, provider=provider).first()

@@ -1,25 +1,18 @@
-"""Demo data for a local CAP: the Coventry secondary schools, agencies, one demo user per
-role and synthetic students. Safe to run again. Refuses unless demo mode is on."""
+"""The demo's people: the Coventry secondary schools, agencies, one demo user per role and
+synthetic students with their carers. Safe to run again. Demo only (manage.py load_demo)."""
 
 import datetime as dt
 import random
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.base import CommandError
 from django.utils import timezone
 from stdnum.gb import upn
 
-from accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.services import membership_create
-from applications.demo import load_demo_applications
 from lib.dates import academic_year_start
-from panels.demo import load_demo_panels
-from placements.demo import load_demo_placements
 from programmes.models import AcademicYear, Subscription
-from quality.demo import load_demo_lapsed_application, load_demo_quality
-from safeguarding.demo import load_demo_safeguarding
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
 K = OrganisationKind
@@ -144,109 +137,101 @@ def synthetic_upn(school_index: int, serial: int) -> str:
     return upn.calc_check_digit(body) + body
 
 
-class Command(BaseCommand):
-    help = "Load demo organisations, users and students (demo mode only)."
+def demo_email(name: str) -> str:
+    """The address of the demo user called `name` in DEMO_USERS, e.g. "officer"."""
+    return f"{name}@{settings.CAP_DEMO_EMAIL_DOMAIN}"
 
-    def handle(self, *args, **options):
-        if not settings.CAP_DEMO_MODE:
-            raise CommandError("Demo data is only for demo mode (CAP_DEMO_MODE=1).")
-        with transaction.atomic():
-            counts = self._load()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready: {counts['schools']} schools, {counts['users']} demo users, "
-                f"{counts['students']} students."
-            )
+
+def demo_user(name: str) -> User:
+    return User.objects.get(email=demo_email(name))
+
+
+def load_demo_organisations() -> dict[str, Organisation]:
+    """The council, the schools and the agencies, with the model's demo provider and
+    academy, keyed as DEMO_USERS names them ("la", "provider", "academy", "agency" or a
+    school's URN)."""
+    la, _ = Organisation.objects.get_or_create(
+        kind=K.LOCAL_AUTHORITY,
+        name=settings.CAP_AUTHORITY_NAME,
+        defaults={
+            "address": "One Friargate, Coventry",
+            "postcode": "CV1 2GN",
+            "telephone": "024 7697 2062",
+        },
+    )
+    schools = {}
+    for urn, name, address, postcode in SCHOOLS:
+        schools[urn], _ = Organisation.objects.get_or_create(
+            urn=urn,
+            defaults={"kind": K.SCHOOL, "name": name, "address": address, "postcode": postcode},
         )
+    agencies = [
+        Organisation.objects.get_or_create(kind=K.AGENCY, name=name)[0] for name in AGENCIES
+    ]
+    provider = Organisation.objects.filter(ukprn=PROVIDER_UKPRN).first()
+    academy = Organisation.objects.filter(kind=K.AP_ACADEMY).first()
+    if provider is None or academy is None:
+        raise CommandError("Load the model of support first (manage.py load_model).")
+    return {
+        "la": la,
+        "provider": provider,
+        "academy": academy,
+        "agency": agencies[0],
+        **schools,
+    }
 
-    def _load(self) -> dict:
-        la, _ = Organisation.objects.get_or_create(
-            kind=K.LOCAL_AUTHORITY,
-            name=settings.CAP_AUTHORITY_NAME,
-            defaults={
-                "address": "One Friargate, Coventry",
-                "postcode": "CV1 2GN",
-                "telephone": "024 7697 2062",
-            },
-        )
-        schools = {}
-        for urn, name, address, postcode in SCHOOLS:
-            schools[urn], _ = Organisation.objects.get_or_create(
-                urn=urn,
-                defaults={"kind": K.SCHOOL, "name": name, "address": address, "postcode": postcode},
+
+def load_demo_users(*, organisations: dict[str, Organisation]) -> None:
+    for email_name, full_name, job_title, org_key, role in DEMO_USERS:
+        user = User.objects.filter(email=demo_email(email_name)).first()
+        if user is None:
+            user = User.objects.create_user(
+                demo_email(email_name),
+                settings.CAP_DEMO_PASSWORD,
+                full_name=full_name,
+                job_title=job_title,
             )
-        agencies = [
-            Organisation.objects.get_or_create(kind=K.AGENCY, name=name)[0] for name in AGENCIES
-        ]
-        provider = Organisation.objects.filter(ukprn=PROVIDER_UKPRN).first()
-        academy = Organisation.objects.filter(kind=K.AP_ACADEMY).first()
-        if provider is None or academy is None:
-            raise CommandError("Load the model of support first (manage.py load_model).")
-        organisations = {
-            "la": la,
-            "provider": provider,
-            "academy": academy,
-            "agency": agencies[0],
-            **schools,
-        }
+        membership_create(user=user, organisation=organisations[org_key], role=role, by=None)
 
-        for email_name, full_name, job_title, org_key, role in DEMO_USERS:
-            user = User.objects.filter(email=f"{email_name}@{DEMO_EMAIL_DOMAIN}").first()
-            if user is None:
-                user = User.objects.create_user(
-                    f"{email_name}@{DEMO_EMAIL_DOMAIN}",
-                    DEMO_PASSWORD,
-                    full_name=full_name,
-                    job_title=job_title,
+
+def load_demo_subscriptions(*, schools: dict[str, Organisation]) -> None:
+    for year in AcademicYear.objects.all():
+        for urn, school in schools.items():
+            if urn not in UNSUBSCRIBED:
+                Subscription.objects.get_or_create(
+                    year=year,
+                    school=school,
+                    defaults={"tier1_placements": year.sla_tier1_placements},
                 )
-            membership_create(user=user, organisation=organisations[org_key], role=role, by=None)
 
-        for year in AcademicYear.objects.all():
-            for urn, school in schools.items():
-                if urn not in UNSUBSCRIBED:
-                    Subscription.objects.get_or_create(
-                        year=year,
-                        school=school,
-                        defaults={"tier1_placements": year.sla_tier1_placements},
-                    )
 
-        rng = random.Random(2025)  # noqa: S311 - synthetic names, not security
-        this_year = academic_year_start(timezone.localdate())
-        for index, school in enumerate(schools.values(), start=1):
-            for serial in range(1, 11):
-                year_group = 7 + (serial % 5)
-                # Born in the academic year (September to August) that puts them in
-                # `year_group` now.
-                born_in = this_year - year_group - 5
-                month = rng.choice([9, 11, 1, 3, 6])
-                student, _ = Student.objects.get_or_create(
-                    upn=synthetic_upn(index, serial),
-                    defaults={
-                        "legal_first_name": rng.choice(FIRST_NAMES),
-                        "legal_last_name": rng.choice(LAST_NAMES),
-                        "date_of_birth": dt.date(
-                            born_in if month >= 9 else born_in + 1, month, rng.randint(1, 28)
-                        ),
-                        "home_school": school,
-                        **_needs(rng),
-                    },
-                )
-                # Drawn whether or not they are saved, so every run makes the same choices.
-                carers = _carers(rng, student)
-                if not student.carers.exists():
-                    Carer.objects.bulk_create(carers)
-        load_demo_quality()  # before the applications: packs go only to approved providers
-        load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
-        load_demo_panels(schools=[schools[SCHOOL_B], schools[SCHOOL_A]])
-        load_demo_lapsed_application()
-        # Before safeguarding's own placement: it makes placements only when there are none.
-        load_demo_placements(school_urn=SCHOOL_B, provider_ukprn=PROVIDER_UKPRN)
-        load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
-        return {
-            "schools": len(schools),
-            "users": len(DEMO_USERS),
-            "students": Student.objects.count(),
-        }
+def load_demo_students(*, schools: dict[str, Organisation]) -> None:
+    """Ten synthetic students in each school, Years 7 to 11, with their carers."""
+    rng = random.Random(2025)  # noqa: S311 - synthetic names, not security
+    this_year = academic_year_start(timezone.localdate())
+    for index, school in enumerate(schools.values(), start=1):
+        for serial in range(1, 11):
+            year_group = 7 + (serial % 5)
+            # Born in the academic year (September to August) that puts them in
+            # `year_group` now.
+            born_in = this_year - year_group - 5
+            month = rng.choice([9, 11, 1, 3, 6])
+            student, _ = Student.objects.get_or_create(
+                upn=synthetic_upn(index, serial),
+                defaults={
+                    "legal_first_name": rng.choice(FIRST_NAMES),
+                    "legal_last_name": rng.choice(LAST_NAMES),
+                    "date_of_birth": dt.date(
+                        born_in if month >= 9 else born_in + 1, month, rng.randint(1, 28)
+                    ),
+                    "home_school": school,
+                    **_needs(rng),
+                },
+            )
+            # Drawn whether or not they are saved, so every run makes the same choices.
+            carers = _carers(rng, student)
+            if not student.carers.exists():
+                Carer.objects.bulk_create(carers)
 
 
 def _needs(rng: random.Random) -> dict:
