@@ -277,20 +277,6 @@ def can_assign_application(user: User, application) -> bool:
     return _is_cap_officer(user) and application.submitted_at is not None
 
 
-def can_view_document(user: User, document) -> bool:
-    """A document is seen by whoever may see its application, and by the provider once CAP
-    has shared it in the pack."""
-    application = document.application
-    return can_view_application(user, application) or (
-        document.shared_with_provider and can_view_pack(user, application)
-    )
-
-
-def check_can_view_document(user: User, document) -> None:
-    if not can_view_document(user, document):
-        raise PermissionDenied("This document is not yours to see.")
-
-
 def check_can_edit_application(user: User, application) -> None:
     if not can_edit_application(user, application):
         raise PermissionDenied("Only the referring school can change this draft.")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications import rules, services
 from applications.models import Application
-from documents.services import document_upload
+from applications.services_documents import application_document_upload
 from programmes.models import Course, EarlyHelpStep
 from programmes.selectors import year_current
 from students.models import Student
@@ -120,7 +120,7 @@ def demo_submit(*, student: Student, programme, course, by: User) -> Application
     )
     application.refresh_from_db()
     for item in rules.required_evidence(application):
-        document_upload(
+        application_document_upload(
             application=application,
             checklist_item=item,
             file=SimpleUploadedFile(f"{item.key}.pdf", PDF, "application/pdf"),

@@ -1,13 +1,17 @@
 """The rules an application must meet before it is submitted. Each problem names the page
-to fix it on, so the check-answers page can link straight there."""
+to fix it on, so the check-answers page can link straight there. Also who may read an
+application's documents, which applications registers with documents.rules."""
 
 import datetime as dt
 from dataclasses import dataclass
 
+from accounts.models import User
+from accounts.permissions import can_view_application, can_view_pack
 from applications import journey
-from applications.models import Application
+from applications.models import Application, ApplicationDocument
+from applications.selectors import documents_for
 from applications.workflow import ACTIVE
-from documents.selectors import documents_for
+from documents.models import Document
 from documents.validation import RISK_ASSESSMENT_KEY
 from programmes.models import (
     ChecklistItem,
@@ -229,3 +233,20 @@ def _evidence(application: Application, *, today: dt.date) -> list[Problem]:
 
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def can_read_application_document(user: User, document: Document) -> bool | None:
+    """Registered with documents.rules (ApplicationsConfig.ready). An application's
+    document is read by whoever may see the application, and by the provider once CAP has
+    shared it in the pack. None: the document is not an application's."""
+    link = (
+        ApplicationDocument.objects.select_related("application__course")
+        .filter(document=document)
+        .first()
+    )
+    if link is None:
+        return None
+    application = link.application
+    return can_view_application(user, application) or (
+        link.shared_with_provider and can_view_pack(user, application)
+    )

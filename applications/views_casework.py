@@ -16,10 +16,9 @@ from accounts.views import area_required
 from applications import forms_actions, journey, selectors, services, workflow
 from applications import selectors_casework as casework
 from applications.models import Application
-from applications.selectors import answers_by_page
+from applications.selectors import answers_by_page, documents_for
 from applications.views import CHANGED, get_application_for_user
 from applications.workflow import Actor, Status
-from documents.selectors import documents_for
 from panels import selectors as panel_selectors
 from programmes.models import Programme
 

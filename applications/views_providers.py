@@ -21,9 +21,8 @@ from accounts.views import area_required
 from applications import forms_actions, services, workflow
 from applications.forms import VersionedForm
 from applications.models import Application
-from applications.selectors import answers_by_page
+from applications.selectors import answers_by_page, documents_for
 from applications.workflow import Status
-from documents.selectors import documents_for
 
 PAGE_SIZE = 50
 CHANGED = (

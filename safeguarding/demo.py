@@ -15,7 +15,7 @@ from applications import rules
 from applications import services as applications
 from applications.demo import ANSWERS, PDF
 from applications.models import Application
-from documents.services import document_upload
+from applications.services_documents import application_document_upload
 from lib.dates import academic_year_start
 from placements.models import Placement
 from programmes.models import Course, EarlyHelpStep
@@ -110,7 +110,7 @@ def _placed_student(*, school_urn: str, provider_ukprn: str) -> Placement | None
     )
     a.refresh_from_db()
     for item in rules.required_evidence(a):
-        document_upload(
+        application_document_upload(
             application=a,
             checklist_item=item,
             file=SimpleUploadedFile(f"{item.key}.pdf", PDF, "application/pdf"),
