@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import ApplicationDocument
+from applications.rules import can_read_application_document
 from applications.tests.factories import draft_application, uploaded_document
 from audit.models import Event
+from documents import rules as document_rules
 from documents.models import Document
-from documents.tests.factories import PDF, stored_files
+from documents.tests.factories import PDF, stored_document, stored_files
 
 
 @pytest.fixture(autouse=True)
@@ -128,6 +130,15 @@ def test_no_media_url_serves_the_stored_file(client, cast, document):
     stored_name = document.document.stored_name
     for url in (f"/media/{stored_name}", f"/static/{stored_name}"):
         assert client.get(url).status_code == 404
+
+
+def test_applications_registers_its_reader_rule_at_start_up():
+    assert can_read_application_document in document_rules.readers()
+
+
+def test_the_rule_says_nothing_of_a_document_no_application_links(cast):
+    document = stored_document(by=cast.alice)
+    assert can_read_application_document(cast.alice, document) is None
 
 
 # --- remove ---------------------------------------------------------------------------
