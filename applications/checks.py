@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from applications import journey
 from applications.models import Application
+from applications.selectors import documents_for
 from applications.workflow import ACTIVE
-from documents.selectors import documents_for
 from documents.validation import RISK_ASSESSMENT_KEY
 from programmes.models import (
     ChecklistItem,

@@ -13,7 +13,8 @@ from django.db import models
 
 from accounts.models import Organisation
 from applications.workflow import Status
-from programmes.models import Cohort, Course, PanelStep, Programme
+from documents.models import Document
+from programmes.models import ChecklistItem, Cohort, Course, PanelStep, Programme
 from students.models import Student
 
 
@@ -192,3 +193,41 @@ class Application(models.Model):
         if self.course_id is not None:
             return self.course.provider
         return self.receiving_school or (self.programme.delivered_by if self.programme else None)
+
+
+class ApplicationDocument(models.Model):
+    """One document given as evidence with an application: which checklist item it answers,
+    the date written on it, and whether CAP shared it with the provider. The file itself is
+    a documents.Document, which knows nothing of applications."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
+    # PROTECT: a linked document is removed through applications.services, which deletes
+    # this row first.
+    document = models.OneToOneField(
+        Document, on_delete=models.PROTECT, related_name="application_link"
+    )
+    checklist_item = models.ForeignKey(
+        ChecklistItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application_documents",
+        help_text="The evidence on the programme's checklist that this document gives.",
+    )
+    dated_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date written on the document: a risk assessment's shows how current it is.",
+    )
+    # Set when the CAP team puts the document in the pack it sends to the provider.
+    shared_with_provider = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["document__uploaded_at", "document_id"]
+
+    def __str__(self) -> str:
+        return f"{self.document} on {self.application}"
+
+    @property
+    def filename(self) -> str:
+        return self.document.filename

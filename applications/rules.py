@@ -16,8 +16,10 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, Role, User
 from accounts.rules import is_cap_officer, provider_ids, school_ids, sees_every_student
-from applications.models import Application
+from applications.models import Application, ApplicationDocument
 from applications.workflow import TRANSITIONS, Actor, Status, allowed, route_of
+from documents.models import Document
+from documents.rules import register_reader
 
 
 @rules.predicate
@@ -104,18 +106,25 @@ def can_assign_application(user: User, application) -> bool:
     return is_cap_officer(user) and application.submitted_at is not None
 
 
-def can_view_document(user: User, document) -> bool:
-    """A document is seen by whoever may see its application, and by the provider once CAP
-    has shared it in the pack."""
-    application = document.application
+def can_read_application_document(user: User, document: Document) -> bool | None:
+    """An application's document is read by whoever may see the application, and by the
+    provider once CAP has shared it in the pack. None: the document is not an
+    application's, so other domains' rules decide."""
+    link = (
+        ApplicationDocument.objects.select_related("application__course")
+        .filter(document=document)
+        .first()
+    )
+    if link is None:
+        return None
+    application = link.application
     return can_view_application(user, application) or (
-        document.shared_with_provider and can_view_pack(user, application)
+        link.shared_with_provider and can_view_pack(user, application)
     )
 
 
-def check_can_view_document(user: User, document) -> None:
-    if not can_view_document(user, document):
-        raise PermissionDenied("This document is not yours to see.")
+# Documents belong to no domain: applications tells documents who may read its own.
+register_reader(can_read_application_document)
 
 
 # --- Who hears about an application -------------------------------------------------------

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from applications import journey
-from applications.models import Agency, Application
+from applications.models import Agency, Application, ApplicationDocument
 from applications.rules import applications_visible_to
 from applications.workflow import EVENT_WORDS, Status
 from audit.models import Event
@@ -16,6 +16,14 @@ def applications_for(user: User) -> QuerySet[Application]:
     return applications_visible_to(
         user, Application.objects.exclude(status=Status.DISCARDED)
     ).select_related("student", "programme", "course__provider", "school")
+
+
+def documents_for(application: Application) -> QuerySet[ApplicationDocument]:
+    """An application's documents, oldest first. The caller has checked that the user may
+    see the application (applications.rules.can_view_application)."""
+    return application.documents.select_related(
+        "document", "document__uploaded_by", "checklist_item"
+    ).order_by("document__uploaded_at", "document_id")
 
 
 @dataclass(frozen=True)

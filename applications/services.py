@@ -19,9 +19,9 @@ from applications.rules import (
     check_can_edit_application,
     check_can_withdraw_application,
 )
+from applications.services_documents import application_document_remove
 from applications.tasks import send_transition_emails
 from audit.services import event_record
-from documents.services import document_remove
 from lib.dates import is_working_day, long_date
 from lib.errors import Conflict, Refused
 from programmes.models import Subscription, Term
@@ -151,8 +151,8 @@ def application_discard(*, application: Application, version: int, by: User) -> 
     check_can_edit_application(by, application)
     # A discarded draft keeps its answers for the school, but not the documents: nothing
     # will use them, so they are not kept.
-    for document in list(application.documents.all()):
-        document_remove(document=document, by=by)
+    for application_document in list(application.documents.select_related("document")):
+        application_document_remove(application_document=application_document, by=by)
     return application_transition(application, "discard", version=version, by=by)
 
 

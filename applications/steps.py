@@ -16,8 +16,8 @@ from django.forms import Form
 from applications import forms_actions as f
 from applications import journey, services
 from applications.models import Application
+from applications.selectors import documents_for
 from applications.workflow import TRANSITIONS
-from documents.selectors import documents_for
 from lib.forms import VersionedForm
 
 # The pages of the form that never go in a provider's pack: the programme is the pack's

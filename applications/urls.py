@@ -12,5 +12,10 @@ urlpatterns = [
     path("applications/<uuid:application_uuid>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<uuid:application_uuid>/discard/", views.discard, name="discard"),
     path("applications/<uuid:application_uuid>/act/<slug:step>/", views.act, name="act"),
+    path(
+        "applications/<uuid:application_uuid>/documents/<uuid:document_uuid>/remove/",
+        views.remove_document,
+        name="remove_document",
+    ),
     path("applications/<uuid:application_uuid>/<slug:slug>/", views.page, name="page"),
 ]

@@ -1,5 +1,5 @@
-"""The schools' side of applications: start, the form's pages, check answers and submit,
-the list, an application's page, withdraw and discard."""
+"""The schools' side of applications: start, the form's pages, evidence, check answers and
+submit, the list, an application's page, withdraw and discard."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,17 +13,19 @@ from accounts.rules import Area, organisations_in_area
 from accounts.views import area_required
 from applications import checks, forms, journey, selectors, services
 from applications import views_acting as acting
-from applications.models import Application
+from applications.models import Application, ApplicationDocument
 from applications.rules import (
     can_edit_application,
     can_view_application,
     can_withdraw_application,
 )
-from applications.selectors import answers_by_page
+from applications.selectors import answers_by_page, documents_for
+from applications.services_documents import (
+    application_document_remove,
+    application_document_upload,
+)
 from applications.workflow import Actor, Status
 from documents.forms import DocumentUploadForm
-from documents.selectors import documents_for
-from documents.services import document_upload
 from lib.errors import Conflict, Refused
 from lib.forms import changed
 from lib.sections import sections_for
@@ -138,14 +140,14 @@ def evidence(request, application: Application):
     required = checks.required_evidence(application)
     form = DocumentUploadForm(request.POST or None, request.FILES or None, checklist_items=required)
     if request.method == "POST" and form.is_valid():
-        document = document_upload(
+        uploaded = application_document_upload(
             application=application,
             checklist_item=form.cleaned_data["checklist_item"],
             file=form.cleaned_data["file"],
             dated_on=form.cleaned_data.get("dated_on"),
             by=request.user,
         )
-        messages.success(request, f"{document.filename} has been uploaded")
+        messages.success(request, f"{uploaded.filename} has been uploaded")
         return redirect("applications:page", application.uuid, "evidence")
     documents = list(documents_for(application))
     required_ids = {item.pk for item in required}
@@ -164,6 +166,22 @@ def evidence(request, application: Application):
             "others": [d for d in documents if d.checklist_item_id not in required_ids],
         },
     )
+
+
+@area_required(Area.SCHOOLS)
+@require_POST
+def remove_document(request, application_uuid, document_uuid):
+    """Only the school, only while the application is a draft: 404 for anyone who cannot
+    see the application, 403 for anyone else who can."""
+    application = get_application_for_user(request.user, application_uuid)
+    application_document = get_object_or_404(
+        ApplicationDocument.objects.select_related("document", "checklist_item"),
+        application=application,
+        document__uuid=document_uuid,
+    )
+    application_document_remove(application_document=application_document, by=request.user)
+    messages.success(request, f"{application_document.filename} has been removed")
+    return redirect("applications:page", application.uuid, "evidence")
 
 
 @area_required(Area.SCHOOLS)

@@ -18,10 +18,9 @@ from applications import selectors_casework as casework
 from applications import views_acting as acting
 from applications.models import Application
 from applications.rules import can_assign_application
-from applications.selectors import answers_by_page
+from applications.selectors import answers_by_page, documents_for
 from applications.views import get_application_for_user
 from applications.workflow import Actor, Status
-from documents.selectors import documents_for
 from lib.sections import sections_for
 from programmes.models import Programme
 

@@ -18,9 +18,8 @@ from applications import views_acting as acting
 from applications import workflow
 from applications.models import Application
 from applications.rules import can_view_pack, packs_visible_to
-from applications.selectors import answers_by_page
+from applications.selectors import answers_by_page, documents_for
 from applications.workflow import Actor, Status
-from documents.selectors import documents_for
 
 PAGE_SIZE = 50
 # What the provider has to do next, for the statuses where the table gives it a step.

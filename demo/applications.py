@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts.models import User
 from applications import checks, services
 from applications.models import Application
+from applications.services_documents import application_document_upload
 from demo.people import demo_user
-from documents.services import document_upload
 from programmes.models import Course, EarlyHelpStep
 from programmes.selectors import year_current
 from students.models import Student
@@ -121,7 +121,7 @@ def demo_submit(*, student: Student, programme, course, by: User) -> Application
     )
     application.refresh_from_db()
     for item in checks.required_evidence(application):
-        document_upload(
+        application_document_upload(
             application=application,
             checklist_item=item,
             file=SimpleUploadedFile(f"{item.key}.pdf", PDF, "application/pdf"),

@@ -13,9 +13,9 @@ from accounts.models import Organisation
 from applications import checks
 from applications import services as applications
 from applications.models import Application
+from applications.services_documents import application_document_upload
 from demo.applications import ANSWERS, PDF
 from demo.people import SCHOOLS, demo_user, synthetic_upn
-from documents.services import document_upload
 from lib.dates import academic_year_start
 from placements.models import Placement
 from programmes.models import Course, EarlyHelpStep
@@ -108,7 +108,7 @@ def _placed_student(*, school_urn: str, provider_ukprn: str) -> Placement | None
     )
     a.refresh_from_db()
     for item in checks.required_evidence(a):
-        document_upload(
+        application_document_upload(
             application=a,
             checklist_item=item,
             file=SimpleUploadedFile(f"{item.key}.pdf", PDF, "application/pdf"),

@@ -55,7 +55,7 @@ class DocumentUploadForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data.get("file")
-        # Checked here for the message; document_upload checks again before storing.
+        # Checked here for the message; documents.services.document_store checks again.
         self.checked = validation.check_upload(file)
         return file
 

@@ -1,8 +1,13 @@
-"""A document: one file of evidence attached to an application.
+"""A document: one stored file, owned by no single domain.
 
 The bytes are encrypted in documents.storage under a random name; this row holds what is
 known about them. The filename is the user's, made safe, and is shown and offered on
 download only; it never names anything on disk.
+
+What a document is for lives with the domain that uses it, in that domain's own link
+table (applications.models.ApplicationDocument for an application's evidence), so this app
+never imports the apps above it. Who may read a document is asked the same way: see
+documents.rules.
 """
 
 import uuid
@@ -13,22 +18,6 @@ from django.db import models
 
 class Document(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    application = models.ForeignKey(
-        "applications.Application", on_delete=models.PROTECT, related_name="documents"
-    )
-    checklist_item = models.ForeignKey(
-        "programmes.ChecklistItem",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="documents",
-        help_text="The evidence on the programme's checklist that this document gives.",
-    )
-    dated_on = models.DateField(
-        null=True,
-        blank=True,
-        help_text="The date written on the document: a risk assessment's shows how current it is.",
-    )
     filename = models.CharField(max_length=150, help_text="The user's filename, made safe.")
     content_type = models.CharField(max_length=100, help_text="What the content is, by sniffing.")
     size = models.PositiveIntegerField(help_text="In bytes, before encryption.")
@@ -38,8 +27,6 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    # Set when the CAP team puts the document in the pack it sends to the provider.
-    shared_with_provider = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -1,48 +1,40 @@
-"""Every write to documents: upload, remove, and the audited read that is a download."""
+"""Every write to documents: store, delete, and the audited read that is a download.
 
-import datetime as dt
+Nothing here knows what a document is for. A domain that keeps documents links them in a
+table of its own, inside the block of document_store, and passes the identifiers it wants
+in the audit events as detail (never a filename: it may carry a student's name).
+"""
 
-from django.core.exceptions import ValidationError
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 
 from accounts.models import User
-from applications.models import Application
-from applications.rules import check_can_edit_application, check_can_view_document
 from audit.services import event_record
 from documents import validation
 from documents.models import Document
+from documents.rules import check_can_view_document
 from documents.storage import document_storage, new_stored_name
-from programmes.models import ChecklistItem
 
 
-def document_upload(
-    *,
-    application: Application,
-    checklist_item: ChecklistItem | None,
-    file,
-    dated_on: dt.date | None,
-    by: User,
-) -> Document:
-    """Check, encrypt and keep one file for a draft application of the user's school."""
-    check_can_edit_application(by, application)
-    if (
-        checklist_item is not None
-        and checklist_item.key == validation.RISK_ASSESSMENT_KEY
-        and dated_on is None
-    ):
-        raise ValidationError({"dated_on": "Enter the date of the risk assessment"})
+@contextmanager
+def document_store(*, file, by: User, detail: dict | None = None) -> Iterator[Document]:
+    """Check, encrypt and keep one uploaded file; use as `with document_store(...) as
+    document:`. The row and its `document.uploaded` event are written in a transaction
+    that stays open for the block, so the caller links the document to its own records
+    there: if the block raises, nothing is kept and the stored file is deleted.
+
+    Raises ValidationError (from documents.validation) before storing anything if the file
+    is refused. A caller inside its own transaction must not fail after the block, or the
+    encrypted file is left without a row."""
     checked = validation.check_upload(file)
     storage = document_storage()
     stored_name = storage.save(new_stored_name(), ContentFile(checked.data))
     try:
         with transaction.atomic():
-            # The application may have been submitted since the check above.
-            check_can_edit_application(by, _locked(application))
             document = Document.objects.create(
-                application=application,
-                checklist_item=checklist_item,
-                dated_on=dated_on,
                 filename=checked.filename,
                 content_type=checked.content_type,
                 size=checked.size,
@@ -50,26 +42,21 @@ def document_upload(
                 stored_name=stored_name,
                 uploaded_by=by,
             )
-            event_record(
-                actor=by,
-                action="document.uploaded",
-                obj=document,
-                detail=_detail(document),
-            )
+            event_record(actor=by, action="document.uploaded", obj=document, detail=detail)
+            yield document
     except BaseException:
         storage.delete(stored_name)
         raise
-    return document
 
 
-def document_remove(*, document: Document, by: User) -> None:
-    """Remove a document from a draft; its file goes once the removal is committed."""
-    with transaction.atomic():
-        check_can_edit_application(by, _locked(document.application))
-        event_record(actor=by, action="document.removed", obj=document, detail=_detail(document))
-        stored_name = document.stored_name
-        document.delete()
-        transaction.on_commit(lambda: document_storage().delete(stored_name))
+@transaction.atomic
+def document_delete(*, document: Document, by: User, detail: dict | None = None) -> None:
+    """Delete a document; its file goes once the deletion is committed. The caller has
+    checked that `by` may, and removed its own link to the document first."""
+    event_record(actor=by, action="document.removed", obj=document, detail=detail)
+    stored_name = document.stored_name
+    document.delete()
+    transaction.on_commit(lambda: document_storage().delete(stored_name))
 
 
 def document_download(*, document: Document, by: User) -> bytes:
@@ -77,17 +64,5 @@ def document_download(*, document: Document, by: User) -> bytes:
     check_can_view_document(by, document)
     with document_storage().open(document.stored_name) as f:
         data = f.read()
-    event_record(actor=by, action="document.downloaded", obj=document, detail=_detail(document))
+    event_record(actor=by, action="document.downloaded", obj=document)
     return data
-
-
-def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().get(pk=application.pk)
-
-
-def _detail(document: Document) -> dict:
-    # Identifiers only: a filename may carry a student's name.
-    return {
-        "application": str(document.application.uuid),
-        "checklist_item": document.checklist_item.key if document.checklist_item else None,
-    }

@@ -6,5 +6,4 @@ app_name = "documents"
 
 urlpatterns = [
     path("<uuid:document_uuid>/", views.download, name="download"),
-    path("<uuid:document_uuid>/remove/", views.remove, name="remove"),
 ]

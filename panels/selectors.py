@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
-from applications.models import Application
+from applications.models import Application, ApplicationDocument
 from applications.selectors import answers_by_page
 from applications.workflow import Status
-from documents.models import Document
 from panels.models import AgendaItem, ItemState, OutcomeNotice, PanelMember
 from panels.rules import is_conflicted, meetings_visible_to
 from programmes.models import Cohort, Meeting, Panel, Programme, Question, Subscription
@@ -121,7 +120,7 @@ class PackItem:
     item: AgendaItem
     application: Application
     sections: list[dict]
-    documents: list[Document]
+    documents: list[ApplicationDocument]
     questions: list[tuple[str, str]]  # (question, the school's answer)
     conflicted: list[str] = field(default_factory=list)
 
@@ -131,10 +130,10 @@ def pack(meeting: Meeting) -> list[PackItem]:
     school's answers. A fixed number of queries whatever the number of items."""
     items = agenda(meeting)
     application_ids = [i.application_id for i in items]
-    documents: dict[int, list[Document]] = {}
-    for document in Document.objects.filter(application_id__in=application_ids).select_related(
-        "checklist_item"
-    ):
+    documents: dict[int, list[ApplicationDocument]] = {}
+    for document in ApplicationDocument.objects.filter(
+        application_id__in=application_ids
+    ).select_related("document", "checklist_item"):
         documents.setdefault(document.application_id, []).append(document)
     questions: dict[int, list[Question]] = {}
     for question in Question.objects.filter(

@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from applications import checks, journey, services
 from applications.models import Application
-from documents.services import document_upload
+from applications.services_documents import application_document_upload
+from documents.tests.factories import checklist_item, upload
 from programmes import services as programme_services
 from programmes.models import AcademicYear, EarlyHelpStep, Programme, Subscription
+from students.tests.factories import StudentFactory
 
 REFERENCE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-26.yaml"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -76,7 +78,7 @@ def complete_application(*, student, by, programme: Programme, upload=True) -> A
     assert all(journey.is_answered(application, p) for p in journey.pages_for(application))
     if upload:
         for item in checks.required_evidence(application):
-            document_upload(
+            application_document_upload(
                 application=application,
                 checklist_item=item,
                 file=SimpleUploadedFile(f"{item.key}.pdf", PDF, "application/pdf"),
@@ -84,3 +86,23 @@ def complete_application(*, student, by, programme: Programme, upload=True) -> A
                 by=by,
             )
     return application
+
+
+def draft_application(cast) -> Application:
+    """A draft by Alice at school A, with no answers yet."""
+    return Application.objects.create(
+        student=StudentFactory(home_school=cast.school_a),
+        school=cast.school_a,
+        created_by=cast.alice,
+    )
+
+
+def uploaded_document(application: Application, *, by, name: str = "report.pdf", data=PDF):
+    """One file given as evidence for the application form's checklist item."""
+    return application_document_upload(
+        application=application,
+        checklist_item=checklist_item(),
+        file=upload(name, data),
+        dated_on=None,
+        by=by,
+    )

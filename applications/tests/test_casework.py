@@ -423,7 +423,7 @@ def test_the_application_page_shows_the_case_to_a_cap_officer(officer_client, ca
     # The school's answers by page, the documents and the timeline.
     assert "Reasons for referral" in page and "Repeated removals from lessons" in page
     for document in application.documents.all():
-        assert reverse("documents:download", args=[document.uuid]) in page
+        assert reverse("documents:download", args=[document.document.uuid]) in page
     assert "moj-timeline" in page and "Submitted" in page and "Draft started" in page
     # The next steps for a submitted application, and the assignment form.
     for step in ("return_to_school", "accept", "decline", "close"):

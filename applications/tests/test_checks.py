@@ -6,10 +6,9 @@ import pytest
 from django.utils import timezone
 
 from applications import checks
-from applications.models import Application
+from applications.models import Application, ApplicationDocument
 from applications.tests.factories import complete_application
 from applications.workflow import Status
-from documents.models import Document
 from programmes.models import EarlyHelpStep
 
 TODAY = timezone.localdate
@@ -231,9 +230,9 @@ def test_an_old_risk_assessment_is_not_enough(cast, programmes, student, year):
     application = complete_application(
         student=student, by=cast.alice, programme=programmes["curriculum-support"]
     )
-    Document.objects.filter(application=application, checklist_item__key="risk-assessment").update(
-        dated_on=TODAY() - dt.timedelta(days=year.risk_assessment_valid_days + 1)
-    )
+    ApplicationDocument.objects.filter(
+        application=application, checklist_item__key="risk-assessment"
+    ).update(dated_on=TODAY() - dt.timedelta(days=year.risk_assessment_valid_days + 1))
     assert problems(application) == ["Upload a risk assessment dated in the last 90 days"]
 
 
@@ -276,9 +275,9 @@ def test_a_risk_assessment_dated_in_the_future_is_not_up_to_date(cast, programme
     application = complete_application(
         student=student, by=cast.alice, programme=programmes["curriculum-support"]
     )
-    Document.objects.filter(application=application, checklist_item__key="risk-assessment").update(
-        dated_on=TODAY() + dt.timedelta(days=400)
-    )
+    ApplicationDocument.objects.filter(
+        application=application, checklist_item__key="risk-assessment"
+    ).update(dated_on=TODAY() + dt.timedelta(days=400))
     assert problems(application) == ["Upload a risk assessment dated in the last 90 days"]
 
 

@@ -226,9 +226,9 @@ def test_the_pack_shows_only_what_cap_shared(client, cast, pack, student):
     shared = pack.documents.get(checklist_item__key="risk-assessment")
     unshared = pack.documents.exclude(pk=shared.pk)
     assert unshared.exists()
-    assert reverse("documents:download", args=[shared.uuid]) in page
+    assert reverse("documents:download", args=[shared.document.uuid]) in page
     for document in unshared:
-        assert reverse("documents:download", args=[document.uuid]) not in page
+        assert reverse("documents:download", args=[document.document.uuid]) not in page
         assert document.filename not in page
 
 
@@ -236,16 +236,18 @@ def test_a_provider_downloads_a_shared_document_but_not_an_unshared_one(client, 
     client.force_login(cast.provider_staff)
     shared = pack.documents.get(shared_with_provider=True)
     unshared = pack.documents.filter(shared_with_provider=False).first()
-    response = client.get(reverse("documents:download", args=[shared.uuid]))
+    response = client.get(reverse("documents:download", args=[shared.document.uuid]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert client.get(reverse("documents:download", args=[unshared.uuid])).status_code == 404
+    assert (
+        client.get(reverse("documents:download", args=[unshared.document.uuid])).status_code == 404
+    )
 
 
 def test_another_provider_cannot_download_a_shared_document(client, pack):
     client.force_login(member(ProviderFactory(), "provider_staff"))
     shared = pack.documents.get(shared_with_provider=True)
-    assert client.get(reverse("documents:download", args=[shared.uuid])).status_code == 404
+    assert client.get(reverse("documents:download", args=[shared.document.uuid])).status_code == 404
 
 
 # --- The list --------------------------------------------------------------------------

@@ -425,11 +425,11 @@ def test_documents_a_new_programme_does_not_need_are_listed_for_removal(
     page = client.get(url("page", application, "evidence")).content.decode()
     assert "Documents this programme does not need" in page
     statement = application.documents.get(checklist_item__key="headteacher-statement")
-    assert reverse("documents:remove", args=[statement.uuid]) in page
-    client.post(
-        reverse("documents:remove", args=[statement.uuid]),
-        {"next": url("page", application, "evidence")},
+    remove = reverse(
+        "applications:remove_document", args=[application.uuid, statement.document.uuid]
     )
+    assert remove in page
+    client.post(remove)
     assert not application.documents.filter(pk=statement.pk).exists()
     assert (
         "Documents this programme does not need"

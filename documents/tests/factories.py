@@ -1,4 +1,4 @@
-"""Files of each kind, built in memory, and a draft application to attach them to."""
+"""Files of each kind, built in memory, and documents stored from them."""
 
 import datetime as dt
 import io
@@ -7,10 +7,9 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from applications.models import Application
-from documents.services import document_upload
+from documents.models import Document
+from documents.services import document_store
 from programmes.models import AcademicYear, ChecklistItem
-from students.tests.factories import StudentFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = (
@@ -74,15 +73,6 @@ def upload(name: str = "report.pdf", data: bytes = PDF) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
 
-def draft_application(cast) -> Application:
-    """A draft by Alice at school A."""
-    return Application.objects.create(
-        student=StudentFactory(home_school=cast.school_a),
-        school=cast.school_a,
-        created_by=cast.alice,
-    )
-
-
 def checklist_item(key: str = "application-form", name: str | None = None) -> ChecklistItem:
     year, _ = AcademicYear.objects.get_or_create(
         name="2025-26", defaults={"starts_on": dt.date(2025, 9, 1), "ends_on": dt.date(2026, 8, 31)}
@@ -93,14 +83,10 @@ def checklist_item(key: str = "application-form", name: str | None = None) -> Ch
     return item
 
 
-def uploaded_document(application: Application, *, by, name: str = "report.pdf", data=PDF):
-    return document_upload(
-        application=application,
-        checklist_item=checklist_item(),
-        file=upload(name, data),
-        dated_on=None,
-        by=by,
-    )
+def stored_document(*, by, name: str = "report.pdf", data: bytes = PDF) -> Document:
+    """A document on its own, linked to nothing: readable by nobody until a rule says so."""
+    with document_store(file=upload(name, data), by=by) as document:
+        return document
 
 
 def stored_files(root) -> list:

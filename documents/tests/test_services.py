@@ -1,138 +1,133 @@
-import datetime as dt
+"""The domain-free services: store a file, delete it, download it. Nothing here knows
+what a document is for; see applications/tests for an application's evidence."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from audit.models import Event
+from documents import rules
 from documents.models import Document
-from documents.services import document_remove, document_upload
+from documents.services import document_delete, document_download, document_store
 from documents.storage import document_storage
-from documents.tests.factories import (
-    EXE,
-    PDF,
-    checklist_item,
-    draft_application,
-    stored_files,
-    upload,
-    uploaded_document,
-)
+from documents.tests.factories import EXE, PDF, stored_document, stored_files, upload
 
 
-def test_an_upload_is_stored_encrypted_and_recorded(cast, document_root):
-    application = draft_application(cast)
-    document = document_upload(
-        application=application,
-        checklist_item=checklist_item(),
-        file=upload("../../etc/passwd.pdf", PDF),
-        dated_on=None,
-        by=cast.alice,
-    )
+@pytest.fixture
+def readers(monkeypatch):
+    """The registered reader rules, emptied for the test and put back after it."""
+    registered: list = []
+    monkeypatch.setattr(rules, "_readers", registered)
+    return registered
 
+
+def test_a_file_is_stored_encrypted_and_recorded(cast, document_root):
+    with document_store(
+        file=upload("../../etc/passwd.pdf", PDF), by=cast.alice, detail={"case": "c1"}
+    ) as document:
+        pass
+
+    assert Document.objects.get() == document
     assert document.filename == "passwd.pdf"
     assert document.content_type == "application/pdf"
     assert document.size == len(PDF)
+    assert document.uploaded_by == cast.alice
     assert "passwd" not in document.stored_name
     (on_disk,) = stored_files(document_root)
     assert b"%PDF" not in on_disk.read_bytes()
     assert document_storage().open(document.stored_name).read() == PDF
     event = Event.objects.get(action="document.uploaded")
-    assert (event.actor, event.object_id) == (cast.alice, str(document.uuid))
-    assert event.detail == {
-        "application": str(application.uuid),
-        "checklist_item": "application-form",
-    }
-
-
-def test_a_risk_assessment_keeps_its_date(cast):
-    document = document_upload(
-        application=draft_application(cast),
-        checklist_item=checklist_item("risk-assessment"),
-        file=upload(),
-        dated_on=dt.date(2026, 3, 1),
-        by=cast.alice,
+    assert (event.actor, event.object_type, event.object_id) == (
+        cast.alice,
+        "documents.document",
+        str(document.uuid),
     )
-    assert document.dated_on == dt.date(2026, 3, 1)
+    assert event.detail == {"case": "c1"}
 
 
-def test_a_risk_assessment_without_a_date_is_refused(cast, document_root):
+def test_a_refused_file_is_never_stored(cast, document_root):
     with pytest.raises(ValidationError):
-        document_upload(
-            application=draft_application(cast),
-            checklist_item=checklist_item("risk-assessment"),
-            file=upload(),
-            dated_on=None,
-            by=cast.alice,
-        )
-    assert not stored_files(document_root)
-
-
-def test_a_renamed_executable_is_refused_and_nothing_is_kept(cast, document_root):
-    with pytest.raises(ValidationError):
-        uploaded_document(draft_application(cast), by=cast.alice, name="report.pdf", data=EXE)
+        stored_document(by=cast.alice, data=EXE)
     assert not Document.objects.exists()
     assert not stored_files(document_root)
+    assert not Event.objects.exists()
 
 
-def test_a_file_over_the_limit_is_refused(cast, settings):
+def test_a_file_over_the_limit_is_refused(cast, settings, document_root):
     settings.CAP_DOCUMENT_MAX_BYTES = len(PDF) - 1
     with pytest.raises(ValidationError):
-        uploaded_document(draft_application(cast), by=cast.alice)
-
-
-@pytest.mark.parametrize("status", ["submitted", "withdrawn", "discarded"])
-def test_an_application_that_is_not_a_draft_refuses_uploads(cast, document_root, status):
-    application = draft_application(cast)
-    application.status = status
-    application.save()
-    with pytest.raises(PermissionDenied):
-        uploaded_document(application, by=cast.alice)
+        stored_document(by=cast.alice)
     assert not stored_files(document_root)
 
 
-@pytest.mark.parametrize("who", ["bob", "officer", "manager", "provider_staff", "outsider"])
-def test_only_the_referring_school_uploads(cast, who):
-    with pytest.raises(PermissionDenied):
-        uploaded_document(draft_application(cast), by=getattr(cast, who))
-
-
-def test_the_school_headteacher_may_upload_too(cast):
-    assert uploaded_document(draft_application(cast), by=cast.headteacher).pk
-
-
-def test_if_saving_the_row_fails_the_stored_file_is_deleted(cast, document_root, monkeypatch):
+def test_if_recording_the_upload_fails_the_stored_file_is_deleted(cast, document_root, monkeypatch):
     def fail(**kwargs):
         raise RuntimeError("database gone")
 
     monkeypatch.setattr("documents.services.event_record", fail)
     with pytest.raises(RuntimeError):
-        uploaded_document(draft_application(cast), by=cast.alice)
+        stored_document(by=cast.alice)
     assert not Document.objects.exists()
     assert not stored_files(document_root)
 
 
-def test_removing_a_document_deletes_its_file_after_commit(
+def test_if_the_callers_block_fails_nothing_is_kept(cast, document_root):
+    """The caller links the document inside the block: a failure there undoes it all."""
+    with pytest.raises(RuntimeError), document_store(file=upload(), by=cast.alice):
+        raise RuntimeError("the link could not be saved")
+    assert not Document.objects.exists()
+    assert not Event.objects.filter(action="document.uploaded").exists()
+    assert not stored_files(document_root)
+
+
+def test_deleting_a_document_removes_its_file_after_commit(
     cast, document_root, django_capture_on_commit_callbacks
 ):
-    document = uploaded_document(draft_application(cast), by=cast.alice)
+    document = stored_document(by=cast.alice)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        document_remove(document=document, by=cast.alice)
-    assert stored_files(document_root), "the file stays until the removal is committed"
+        document_delete(document=document, by=cast.alice, detail={"case": "c1"})
+    assert not Document.objects.exists()
+    assert stored_files(document_root), "the file stays until the deletion is committed"
     for callback in callbacks:
         callback()
     assert not stored_files(document_root)
-    assert not Document.objects.exists()
     event = Event.objects.get(action="document.removed")
-    assert (event.actor, event.object_id) == (cast.alice, str(document.uuid))
+    assert (event.actor, event.object_id, event.detail) == (
+        cast.alice,
+        str(document.uuid),
+        {"case": "c1"},
+    )
 
 
-def test_a_document_of_a_submitted_application_cannot_be_removed(cast):
-    application = draft_application(cast)
-    document = uploaded_document(application, by=cast.alice)
-    application.status = "submitted"
-    application.submitted_at = timezone.now()
-    application.save()
+def test_a_document_no_rule_claims_cannot_be_downloaded(cast, readers):
+    document = stored_document(by=cast.alice)
     with pytest.raises(PermissionDenied):
-        document_remove(document=document, by=cast.alice)
-    assert Document.objects.filter(pk=document.pk).exists()
-    assert not Event.objects.filter(action="document.removed").exists()
+        document_download(document=document, by=cast.alice)
+    assert not Event.objects.filter(action="document.downloaded").exists()
+
+
+def test_a_document_a_rule_allows_is_downloaded_and_recorded(cast, readers):
+    document = stored_document(by=cast.alice)
+    rules.register_reader(lambda user, d: user == cast.alice and d == document)
+
+    assert document_download(document=document, by=cast.alice) == PDF
+    event = Event.objects.get(action="document.downloaded")
+    assert (event.actor, event.object_id) == (cast.alice, str(document.uuid))
+    with pytest.raises(PermissionDenied):
+        document_download(document=document, by=cast.bob)
+    assert Event.objects.filter(action="document.downloaded").count() == 1
+
+
+def test_a_rule_that_does_not_know_the_document_grants_nothing(cast, readers):
+    document = stored_document(by=cast.alice)
+    rules.register_reader(lambda user, d: None)
+    rules.register_reader(lambda user, d: False)
+    assert not rules.can_view_document(cast.alice, document)
+
+
+def test_registering_a_rule_twice_has_no_effect(readers):
+    def reader(user, document):
+        return True
+
+    rules.register_reader(reader)
+    rules.register_reader(reader)
+    assert rules.readers() == (reader,)

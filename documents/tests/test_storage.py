@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from documents.storage import EncryptedStorage, document_storage, new_stored_name
-from documents.tests.factories import PDF, draft_application, stored_files, uploaded_document
+from documents.tests.factories import PDF, stored_document, stored_files
 
 
 def storage(root, *keys):
@@ -66,7 +66,7 @@ def test_a_stored_file_has_no_url(tmp_path, settings):
 
 def test_the_rotate_command_re_encrypts_every_document_with_the_newest_key(cast, settings):
     (old,) = settings.CAP_DOCUMENT_KEYS
-    document = uploaded_document(draft_application(cast), by=cast.alice)
+    document = stored_document(by=cast.alice)
     new = Fernet.generate_key().decode()
     settings.CAP_DOCUMENT_KEYS = [new, old]
 
