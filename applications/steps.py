@@ -1,7 +1,7 @@
 """Each step a person takes on an application's page, beside the workflow table: the form
 it asks for and the service that takes it. Who may take it is the table's
 (Transition.actors, asked through applications.rules.can_act_on_application); which page
-offers it follows from that. One view helper (applications.views_acting) reads this for
+offers it follows from that. One view helper (applications.views.acting) reads this for
 schools, the CAP team and providers alike.
 
 A domain above applications registers its own steps at start-up (panels: offering a place
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.forms import Form
 
-from applications import forms_actions as f
+from applications import forms as f
 from applications import journey, services
 from applications.models import Application
 from applications.selectors import documents_for

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications import checks, services
 from applications.models import Application
-from applications.services_documents import application_document_upload
+from applications.services import application_document_upload
 from demo.people import demo_user
 from programmes.models import Course, EarlyHelpStep
 from programmes.selectors import year_current

@@ -13,7 +13,7 @@ from accounts.models import Organisation
 from applications import checks
 from applications import services as applications
 from applications.models import Application
-from applications.services_documents import application_document_upload
+from applications.services import application_document_upload
 from demo.applications import ANSWERS, PDF
 from demo.people import SCHOOLS, demo_user, synthetic_upn
 from lib.dates import academic_year_start

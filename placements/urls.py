@@ -3,7 +3,8 @@ receiving school's registers), /providers/ (the setting)."""
 
 from django.urls import path
 
-from placements import views, views_registers
+from placements.views import placements as views
+from placements.views import registers
 
 app_name = "placements"
 
@@ -12,15 +13,17 @@ urlpatterns = [
     path("casework/placements/", views.casework_list, name="casework_list"),
     path(
         "casework/placements/whereabouts/",
-        views_registers.casework_whereabouts,
+        registers.casework_whereabouts,
         name="casework_whereabouts",
     ),
-    path("casework/placements/alerts/", views_registers.casework_alerts, name="casework_alerts"),
+    path("casework/placements/alerts/", registers.casework_alerts, name="casework_alerts"),
     path("casework/placements/attendance/", views.attendance, name="attendance"),
     path("casework/placements/reports/", views.report_runs, name="report_runs"),
     path("casework/placements/reports/<uuid:run_uuid>/", views.report_run, name="report_run"),
     path(
-        "casework/placements/<uuid:placement_uuid>/", views.casework_detail, name="casework_detail"
+        "casework/placements/<uuid:placement_uuid>/",
+        views.casework_detail,
+        name="casework_detail",
     ),
     path("casework/placements/<uuid:placement_uuid>/edit/", views.edit, name="edit"),
     path("casework/placements/<uuid:placement_uuid>/exit/", views.exit_, name="exit"),
@@ -31,19 +34,23 @@ urlpatterns = [
     ),
     # The home school
     path("schools/placements/", views.schools_list, name="schools_list"),
-    path("schools/placements/codes/", views_registers.codes, name="codes"),
-    path("schools/placements/codes.csv", views_registers.codes_csv, name="codes_csv"),
+    path("schools/placements/codes/", registers.codes, name="codes"),
+    path("schools/placements/codes.csv", registers.codes_csv, name="codes_csv"),
     path(
         "schools/placements/whereabouts/",
-        views_registers.schools_whereabouts,
+        registers.schools_whereabouts,
         name="schools_whereabouts",
     ),
-    path("schools/placements/alerts/", views_registers.schools_alerts, name="schools_alerts"),
-    path("schools/placements/<uuid:placement_uuid>/", views.schools_detail, name="schools_detail"),
-    path("schools/registers/", views_registers.schools_registers, name="schools_registers"),
+    path("schools/placements/alerts/", registers.schools_alerts, name="schools_alerts"),
+    path(
+        "schools/placements/<uuid:placement_uuid>/",
+        views.schools_detail,
+        name="schools_detail",
+    ),
+    path("schools/registers/", registers.schools_registers, name="schools_registers"),
     path(
         "schools/registers/<uuid:setting_uuid>/<str:week>/",
-        views_registers.schools_register,
+        registers.schools_register,
         name="schools_register",
     ),
     # The setting
@@ -58,14 +65,16 @@ urlpatterns = [
         views.providers_add,
         name="providers_add",
     ),
-    path("providers/registers/", views_registers.providers_registers, name="providers_registers"),
+    path("providers/registers/", registers.providers_registers, name="providers_registers"),
     path(
         "providers/registers/<uuid:setting_uuid>/<str:week>/",
-        views_registers.providers_register,
+        registers.providers_register,
         name="providers_register",
     ),
     # A termly report, for anyone who may see its placement
     path(
-        "placements/reports/<uuid:report_uuid>.pdf", views.report_download, name="report_download"
+        "placements/reports/<uuid:report_uuid>.pdf",
+        views.report_download,
+        name="report_download",
     ),
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from applications import checks, journey, services
 from applications.models import Application
-from applications.services_documents import application_document_upload
+from applications.services import application_document_upload
 from documents.tests.factories import checklist_item, upload
 from programmes import services as programme_services
 from programmes.models import AcademicYear, EarlyHelpStep, Programme, Subscription

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import member
-from applications import selectors_casework as casework
-from applications import services, workflow
+from applications import selectors, services, workflow
 from applications.models import Application
 from applications.tests.factories import complete_application, early_help_done, subscribe
 from applications.workflow import Status
@@ -154,7 +153,7 @@ def test_the_queue_shows_only_open_applications_unless_asked(
     assert references(officer_client.get(QUEUE).content.decode()) == [application.reference]
     page = officer_client.get(QUEUE, {"step": Status.CLOSED}).content.decode()
     assert references(page) == [closed.reference]
-    page = officer_client.get(QUEUE, {"step": casework.ANY_STEP}).content.decode()
+    page = officer_client.get(QUEUE, {"step": selectors.ANY_STEP}).content.decode()
     assert set(references(page)) == {application.reference, closed.reference}
 
 
@@ -179,7 +178,7 @@ def two_schools(cast, programmes, year, subscribed):
         ("provider", lambda a, b, cast: a.course.provider.uuid, "a"),
         ("step", lambda a, b, cast: Status.ACCEPTED, "b"),
         ("officer", lambda a, b, cast: cast.officer.uuid, "b"),
-        ("officer", lambda a, b, cast: casework.UNASSIGNED, "a"),
+        ("officer", lambda a, b, cast: selectors.UNASSIGNED, "a"),
     ],
 )
 def test_each_filter_narrows_the_queue(officer_client, cast, two_schools, name, value, expect):
@@ -256,7 +255,7 @@ def test_age_counts_working_days_across_a_weekend(cast, programmes, subscribed, 
     Application.objects.filter(pk=application.pk).update(
         status_changed_at=at_london(2026, 11, 20, 16, 30)
     )
-    rows = casework.queue_rows(
+    rows = selectors.queue_rows(
         Application.objects.filter(pk=application.pk), today=dt.date(2026, 11, 24)
     )
     # Monday and Tuesday.
@@ -269,7 +268,7 @@ def test_age_skips_the_christmas_bank_holidays(cast, programmes, subscribed, app
     Application.objects.filter(pk=application.pk).update(
         status_changed_at=at_london(2025, 12, 24, 9, 0)
     )
-    rows = casework.queue_rows(
+    rows = selectors.queue_rows(
         Application.objects.filter(pk=application.pk), today=dt.date(2025, 12, 30)
     )
     # Christmas Day, Boxing Day and the weekend do not count: Monday 29th and Tuesday 30th.
@@ -281,7 +280,7 @@ def test_age_falls_back_to_the_submission_date(cast, programmes, subscribed, app
         status_changed_at=None,
         submitted_at=at_london(2026, 11, 23, 10, 0),
     )
-    rows = casework.queue_rows(
+    rows = selectors.queue_rows(
         Application.objects.filter(pk=application.pk), today=dt.date(2026, 11, 25)
     )
     assert rows[0].age == 2
@@ -295,18 +294,18 @@ def test_a_withdrawal_is_overdue_once_its_five_working_days_have_passed(
     Application.objects.filter(pk=application.pk).update(
         status_changed_at=at_london(2026, 12, 14, 23, 30)
     )
-    [row] = casework.queue_rows(
+    [row] = selectors.queue_rows(
         Application.objects.filter(pk=application.pk), today=dt.date(2026, 12, 21)
     )
     assert row.due_on == dt.date(2026, 12, 21)
     assert not row.overdue
 
     def overdue(today):
-        return list(casework.queue(cast.officer, today=today, overdue=True))
+        return list(selectors.queue(cast.officer, today=today, overdue=True))
 
     assert overdue(dt.date(2026, 12, 21)) == []
     assert overdue(dt.date(2026, 12, 22)) == [application]
-    [row] = casework.queue_rows(
+    [row] = selectors.queue_rows(
         Application.objects.filter(pk=application.pk), today=dt.date(2026, 12, 22)
     )
     assert row.overdue
@@ -316,8 +315,8 @@ def test_an_application_without_a_clock_is_never_overdue(cast, programmes, subsc
     Application.objects.filter(pk=application.pk).update(
         status_changed_at=timezone.now() - dt.timedelta(days=100)
     )
-    assert list(casework.queue(cast.officer, today=timezone.localdate(), overdue=True)) == []
-    [row] = casework.queue_rows([application], today=timezone.localdate())
+    assert list(selectors.queue(cast.officer, today=timezone.localdate(), overdue=True)) == []
+    [row] = selectors.queue_rows([application], today=timezone.localdate())
     assert row.due_on is None and not row.overdue
 
 
@@ -755,7 +754,7 @@ def test_an_officer_assigns_an_application_and_unassigns_it(officer_client, cast
     officer_client.post(url, {"officer": ""})
     application.refresh_from_db()
     assert application.assigned_to is None
-    filtered = officer_client.get(QUEUE, {"officer": casework.UNASSIGNED}).content.decode()
+    filtered = officer_client.get(QUEUE, {"officer": selectors.UNASSIGNED}).content.decode()
     assert references(filtered) == [application.reference]
 
 

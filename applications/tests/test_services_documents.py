@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from applications.models import ApplicationDocument
-from applications.services_documents import (
+from applications.services import (
     application_document_remove,
     application_document_upload,
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications import views_providers as views
+from applications.views import providers as views
 
 app_name = "providers"
 

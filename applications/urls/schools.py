@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications import views
+from applications.views import schools as views
 
 app_name = "applications"
 

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import PROVIDER_KINDS, SCHOOL_KINDS, Organisation
 from accounts.rules import Area
 from accounts.views import area_required
-from applications import forms_actions, selectors, services
-from applications import selectors_casework as casework
-from applications import views_acting as acting
+from applications import selectors, services
+from applications.forms import AssignForm
 from applications.models import Application
 from applications.rules import can_assign_application
 from applications.selectors import answers_by_page, documents_for
-from applications.views import get_application_for_user
+from applications.views import acting
+from applications.views.schools import get_application_for_user
 from applications.workflow import Actor, Status
 from lib.sections import sections_for
 from programmes.models import Programme
@@ -70,7 +70,7 @@ class QueueFilterForm(forms.Form):
         choices=[
             ("", "All open steps"),
             *[(s.value, s.label) for s in Status if s not in (Status.DRAFT, Status.DISCARDED)],
-            (casework.ANY_STEP, "Any step, finished ones too"),
+            (selectors.ANY_STEP, "Any step, finished ones too"),
         ],
         error_messages={"invalid_choice": "Select a step from the list"},
     )
@@ -87,7 +87,7 @@ class QueueFilterForm(forms.Form):
         self.fields["programme"].label_from_instance = lambda p: f"{p.name} ({p.year.name})"
         self.fields["officer"].choices = [
             ("", "Anyone"),
-            (casework.UNASSIGNED, "Unassigned"),
+            (selectors.UNASSIGNED, "Unassigned"),
             *[
                 (str(uuid), name)
                 for uuid, name in selectors.cap_officers().values_list("uuid", "full_name")
@@ -112,7 +112,7 @@ def _sort_columns(current: str) -> dict[str, dict]:
     """Each sortable column's aria-sort and the sort its header link asks for. A column
     first sorts ascending, but age first sorts oldest first."""
     columns = {}
-    for column in casework.SORT_COLUMNS:
+    for column in selectors.SORT_COLUMNS:
         first = f"-{column}" if column == "age" else column
         if current.lstrip("-") == column:
             descending = current.startswith("-")
@@ -129,10 +129,10 @@ def _sort_columns(current: str) -> dict[str, dict]:
 def queue(request):
     today = timezone.localdate()
     form = QueueFilterForm(request.GET)
-    sort = request.GET.get("sort") or casework.DEFAULT_SORT
-    if sort.lstrip("-") not in casework.SORT_COLUMNS:
-        sort = casework.DEFAULT_SORT
-    applications = casework.queue(request.user, today=today, sort=sort, **form.filters())
+    sort = request.GET.get("sort") or selectors.DEFAULT_SORT
+    if sort.lstrip("-") not in selectors.SORT_COLUMNS:
+        sort = selectors.DEFAULT_SORT
+    applications = selectors.queue(request.user, today=today, sort=sort, **form.filters())
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -141,7 +141,7 @@ def queue(request):
             "filter_form": form,
             "form": form,
             "page": page,
-            "rows": casework.queue_rows(page.object_list, today=today),
+            "rows": selectors.queue_rows(page.object_list, today=today),
             "sort": sort,
             "columns": _sort_columns(sort),
             "filtered": any(request.GET.get(name) for name in form.fields if name != "sort"),
@@ -162,7 +162,7 @@ def _application_page(
     failed_assign_form = assign_form
     actions = acting.steps_open(user, application, Actor.CAP, bound=step_form)
     if assign_form is None and can_assign_application(user, application):
-        assign_form = forms_actions.AssignForm(
+        assign_form = AssignForm(
             officers=selectors.cap_officers(),
             initial={"officer": application.assigned_to_id},
             auto_id="assign-%s",
@@ -172,7 +172,7 @@ def _application_page(
         "casework/application.html",
         {
             "application": application,
-            "due_on": casework.due_on(application),
+            "due_on": selectors.due_on(application),
             "sections": answers_by_page(application) if application.programme_id else [],
             "shared_sections": set(application.shared_sections or []),
             "documents": documents_for(application),
@@ -214,9 +214,7 @@ def assign(request, application_uuid):
     if not can_assign_application(request.user, application):
         messages.error(request, "Only CAP officers assign applications.")
         return redirect("casework:application", application.uuid)
-    form = forms_actions.AssignForm(
-        request.POST, officers=selectors.cap_officers(), auto_id="assign-%s"
-    )
+    form = AssignForm(request.POST, officers=selectors.cap_officers(), auto_id="assign-%s")
     if not form.is_valid():
         return _application_page(request, application, assign_form=form)
     officer = form.cleaned_data["officer"]

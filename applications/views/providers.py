@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.rules import Area
 from accounts.views import area_required
-from applications import views_acting as acting
 from applications import workflow
 from applications.models import Application
 from applications.rules import can_view_pack, packs_visible_to
 from applications.selectors import answers_by_page, documents_for
+from applications.views import acting
 from applications.workflow import Actor, Status
 
 PAGE_SIZE = 50

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications import views_casework as views
+from applications.views import casework as views
 
 app_name = "casework"
 

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.rules import Area, organisations_in_area
 from accounts.views import area_required
 from applications import checks, forms, journey, selectors, services
-from applications import views_acting as acting
 from applications.models import Application, ApplicationDocument
 from applications.rules import (
     can_edit_application,
@@ -20,10 +19,11 @@ from applications.rules import (
     can_withdraw_application,
 )
 from applications.selectors import answers_by_page, documents_for
-from applications.services_documents import (
+from applications.services import (
     application_document_remove,
     application_document_upload,
 )
+from applications.views import acting
 from applications.workflow import Actor, Status
 from documents.forms import DocumentUploadForm
 from lib.errors import Conflict, Refused
