@@ -85,6 +85,7 @@ run: demo-data
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 check: $(VENV)/.synced
 	$(DEMO_ENV) $(PY) manage.py check

@@ -9,10 +9,11 @@ services. docs/permissions.md explains them in plain English, and a test keeps i
 every rule.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 
@@ -130,6 +131,19 @@ def provider_ids(user: User) -> set[int]:
 def dsl_organisation_ids(user: User) -> set[int]:
     """The organisations for which the user is a designated safeguarding lead."""
     return {m.organisation_id for m in memberships_of(user) if m.role == Role.DSL}
+
+
+def emails_of(memberships: QuerySet[Membership], may: Callable[[User], bool]) -> list[str]:
+    """The e-mail addresses of the active people in `memberships` (at active organisations)
+    for whom `may` holds: whom an e-mail goes to is decided by the same rules as who may
+    see what it links to."""
+    people = {
+        m.user
+        for m in memberships.filter(user__is_active=True, organisation__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    }
+    return sorted({user.email for user in people if may(user)})
 
 
 # --- Predicates about roles ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, Role, User
-from accounts.rules import is_cap_officer, provider_ids, school_ids, sees_every_student
+from accounts.rules import emails_of, is_cap_officer, provider_ids, school_ids, sees_every_student
 from applications.models import Application, ApplicationDocument
 from applications.workflow import TRANSITIONS, Actor, Status, allowed, route_of
 from documents.models import Document
@@ -131,28 +131,16 @@ register_reader(can_read_application_document)
 # E-mails go to people the rules above let see what the e-mail links to.
 
 
-def _members(organisation_id: int, roles: list[str]) -> list[User]:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organisation_id=organisation_id,
-            role__in=roles,
-            user__is_active=True,
-            organisation__is_active=True,
-        ).select_related("user")
-    ]
-
-
 def school_recipients(application: Application) -> list[str]:
     """The person who made the application while they still work at the school; otherwise
     the school's CAP coordinators and headteachers."""
-    people = [
-        user
-        for user in _members(application.school_id, [Role.REFERRER, Role.HEADTEACHER])
-        if can_view_application(user, application)
-    ]
-    creator = [user for user in people if user.pk == application.created_by_id]
-    return sorted({user.email for user in creator or people})
+    school_staff = Membership.objects.filter(
+        organisation_id=application.school_id, role__in=[Role.REFERRER, Role.HEADTEACHER]
+    )
+    creator = school_staff.filter(user_id=application.created_by_id)
+    return emails_of(creator, lambda user: can_view_application(user, application)) or emails_of(
+        school_staff, lambda user: can_view_application(user, application)
+    )
 
 
 def cap_recipients(application: Application) -> list[str]:
@@ -167,5 +155,7 @@ def provider_recipients(application: Application) -> list[str]:
     """The staff of the course's provider who may see the pack: none before it is sent."""
     if application.course is None:
         return []
-    people = _members(application.course.provider_id, [Role.PROVIDER_STAFF, Role.DSL])
-    return sorted({user.email for user in people if can_view_pack(user, application)})
+    provider_staff = Membership.objects.filter(
+        organisation_id=application.course.provider_id, role__in=[Role.PROVIDER_STAFF, Role.DSL]
+    )
+    return emails_of(provider_staff, lambda user: can_view_pack(user, application))

@@ -6,13 +6,13 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, OrganisationKind, Role, User
 from applications import journey, workflow
 from applications.models import Agency, Application, ApplicationDocument
 from applications.rules import applications_visible_to
 from applications.workflow import EVENT_WORDS, Status
 from audit.models import Event
-from lib.dates import add_working_days, is_working_day
+from lib.dates import add_working_days, is_working_day, working_days_before
 from programmes.models import Programme
 
 
@@ -79,7 +79,6 @@ def timeline(application: Application) -> list[TimelineEntry]:
 
 def cap_officers():
     """Everyone who acts for CAP on applications, for the assignment list."""
-    from accounts.models import OrganisationKind, Role, User
 
     return (
         User.objects.filter(
@@ -136,7 +135,6 @@ def overdue_filter(today):
     from django.db.models import Q
 
     from applications.workflow import CLOCKS
-    from lib.dates import working_days_before
 
     condition = Q(pk__in=[])
     for status, days in CLOCKS.items():

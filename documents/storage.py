@@ -66,3 +66,18 @@ def new_stored_name() -> str:
 def document_storage() -> EncryptedStorage:
     """The storage as the settings say now (tests change them)."""
     return EncryptedStorage(keys=settings.CAP_DOCUMENT_KEYS, location=settings.CAP_DOCUMENT_ROOT)
+
+
+def stored_save(data: bytes, *, replacing: str = "") -> str:
+    """Keep bytes encrypted under a new random name (for files CAP makes, such as PDFs),
+    and remove the file they replace. Returns the new name."""
+    storage = document_storage()
+    name = storage.save(new_stored_name(), ContentFile(data))
+    if replacing:
+        storage.delete(replacing)
+    return name
+
+
+def stored_read(name: str) -> bytes:
+    with document_storage().open(name) as f:
+        return f.read()

@@ -1,17 +1,28 @@
 """What panels registers with the apps below it at start-up (PanelsConfig.ready): what
-happens at panels when an application takes a step, and the panels' sections of the
-applications pages. (Who acts for a panel is registered in panels/rules.py.)"""
+happens at panels when an application takes a step, the step panels adds to an
+application's page (offering a place from the waiting list), and the panels' sections of
+the applications pages. (Who acts for a panel is registered in panels/rules.py.)"""
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
 from applications.effects import on_transition
+from applications.forms import CohortForm
 from applications.models import Application
+from applications.steps import Step, step_register
 from lib.sections import section
 from panels import selectors
-from panels.services import agenda_add, agenda_withdraw
+from panels.services import agenda_add, agenda_withdraw, application_offer_place
 from programmes.models import ROUTE_PANEL_STEPS
+
+
+def _cohort_form(application: Application, **kwargs) -> CohortForm:
+    return CohortForm(cohorts=application.programme.cohorts.all(), **kwargs)
+
+
+# CAP offers a place from the waiting list on the application's page.
+step_register(Step("offer_place", _cohort_form, application_offer_place))
 
 
 @on_transition("refer_to_panel")

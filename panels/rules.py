@@ -125,3 +125,11 @@ def can_view_outcome_notice(user: User, notice) -> bool:
 # The CAP manager keeps the members of each panel in the admin.
 for _verb in ("view", "add", "change", "delete"):
     rules.add_perm(f"panels.{_verb}_panelmember", can_edit_model)
+
+
+def pack_recipients(meeting) -> list[str]:
+    """The panel's members who may read the meeting's pack now."""
+    members = meeting.panel.members.filter(is_active=True, user__is_active=True).select_related(
+        "user"
+    )
+    return sorted({m.user.email for m in members if can_view_meeting_pack(m.user, meeting)})

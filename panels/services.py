@@ -18,8 +18,10 @@ from applications.models import Application
 from applications.rules import school_recipients
 from applications.services import application_transition, step_check
 from audit.services import event_record
+from documents.storage import stored_read, stored_save
 from lib.dates import add_working_days, long_date
 from lib.errors import Refused
+from lib.pdf import render_pdf
 from panels import selectors, workflow
 from panels.models import (
     AgendaItem,
@@ -29,7 +31,13 @@ from panels.models import (
     OutcomeNotice,
     PanelMember,
 )
-from panels.rules import can_run_panels, check_can_decide_item, is_conflicted
+from panels.rules import (
+    can_run_panels,
+    can_view_meeting_pack,
+    can_view_outcome_notice,
+    check_can_decide_item,
+    is_conflicted,
+)
 from panels.workflow import ItemState
 from programmes.models import ROUTE_PANEL_STEPS, CapacityRule, Cohort, Meeting, PanelStep
 
@@ -246,6 +254,57 @@ def meeting_close(*, meeting: Meeting, by: User) -> list[AgendaItem]:
     record.save(update_fields=["closed_at", "closed_by"])
     event_record(actor=by, action="meeting.closed", obj=meeting, detail={"rolled": len(rolled)})
     return rolled
+
+
+# --- The pack and the letters, made and read -----------------------------------------------
+
+
+def pack_render(*, meeting_id: int) -> MeetingRecord:
+    """Render the meeting's pack as it is now (after each publication, in the background)
+    and keep it encrypted, in place of the last one."""
+    record = MeetingRecord.objects.select_related("meeting__panel__year").get(meeting_id=meeting_id)
+    meeting = record.meeting
+    data = render_pdf(
+        "panels/pack_pdf.html",
+        {"meeting": meeting, "items": selectors.pack(meeting), "rendered_at": timezone.now()},
+    )
+    record.pack_file = stored_save(data, replacing=record.pack_file)
+    record.pack_rendered_at = timezone.now()
+    record.save(update_fields=["pack_file", "pack_rendered_at"])
+    return record
+
+
+def letter_render(*, notice_id: int) -> OutcomeNotice:
+    """Render an outcome notice's letter as written, and keep it encrypted."""
+    notice = OutcomeNotice.objects.select_related(
+        "application__school", "decision__item__meeting__panel"
+    ).get(pk=notice_id)
+    data = render_pdf("panels/letter_pdf.html", {"notice": notice})
+    notice.letter_file = stored_save(data, replacing=notice.letter_file)
+    notice.letter_rendered_at = timezone.now()
+    notice.save(update_fields=["letter_file", "letter_rendered_at"])
+    return notice
+
+
+def meeting_read(*, meeting: Meeting, what: str, by: User) -> None:
+    """Every read of a meeting's agenda or pack is audited: `what` is "agenda" or "pack"."""
+    event_record(actor=by, action=f"meeting.{what}_read", obj=meeting)
+
+
+def pack_download(*, meeting: Meeting, by: User) -> bytes:
+    """The pack's PDF, for someone who may read it; each download is audited."""
+    if not can_view_meeting_pack(by, meeting):
+        raise PermissionDenied("This pack is not yours to read.")
+    event_record(actor=by, action="meeting.pack_downloaded", obj=meeting)
+    return stored_read(meeting.record.pack_file)
+
+
+def letter_download(*, notice: OutcomeNotice, by: User) -> bytes:
+    """An outcome notice's letter, for someone who may see it; each download is audited."""
+    if not can_view_outcome_notice(by, notice):
+        raise PermissionDenied("This letter is not yours to read.")
+    event_record(actor=by, action="notice.letter_downloaded", obj=notice)
+    return stored_read(notice.letter_file)
 
 
 # --- Decisions --------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.rules import Area
 from accounts.views import area_required
-from audit.services import event_record
 from panels import calendar, selectors, services, workflow
 from panels.forms import AttendanceForm, DecisionForm, MoveForm
 from panels.models import AgendaItem, OutcomeNotice
@@ -25,7 +24,6 @@ from panels.rules import (
     is_conflicted,
     pack_window_closes,
 )
-from panels.tasks import read_stored
 from programmes.models import Meeting
 
 # --- Getters: 404 for what the user may not see ------------------------------------------
@@ -130,7 +128,7 @@ def _meeting_page(request, meeting: Meeting, area: str, *, attendance_form=None)
             auto_id="attendance-%s",
         )
     if may_read and not runs:
-        event_record(actor=user, action="meeting.agenda_read", obj=meeting)
+        services.meeting_read(meeting=meeting, what="agenda", by=user)
     return render(
         request,
         "panels/meeting.html",
@@ -171,7 +169,7 @@ def member_meeting(request, meeting_uuid):
 def _pack_page(request, meeting: Meeting, area: str):
     if not can_view_meeting_pack(request.user, meeting):
         raise Http404
-    event_record(actor=request.user, action="meeting.pack_read", obj=meeting)
+    services.meeting_read(meeting=meeting, what="pack", by=request.user)
     return render(
         request,
         "panels/pack.html",
@@ -198,8 +196,8 @@ def _pack_pdf(request, meeting: Meeting):
     if not record.pack_file or record.pack_rendered_at is None:
         messages.info(request, "The pack's PDF is still being made. Try again in a minute.")
         return redirect(request.path.removesuffix("pack.pdf"))
-    event_record(actor=request.user, action="meeting.pack_downloaded", obj=meeting)
-    return _pdf(read_stored(record.pack_file), f"panel-pack-{meeting.date:%Y-%m-%d}.pdf")
+    data = services.pack_download(meeting=meeting, by=request.user)
+    return _pdf(data, f"panel-pack-{meeting.date:%Y-%m-%d}.pdf")
 
 
 @area_required(Area.CASEWORK)
@@ -402,8 +400,8 @@ def _letter(request, notice_uuid):
     notice = get_notice_for_user(request.user, notice_uuid)
     if not notice.letter_file:
         raise Http404
-    event_record(actor=request.user, action="notice.letter_downloaded", obj=notice)
-    return _pdf(read_stored(notice.letter_file), f"outcome-{notice.application.reference}.pdf")
+    data = services.letter_download(notice=notice, by=request.user)
+    return _pdf(data, f"outcome-{notice.application.reference}.pdf")
 
 
 @area_required(Area.CASEWORK)

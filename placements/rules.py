@@ -6,6 +6,7 @@ at its organisation and records their marks. Nobody else sees any.
 """
 
 import rules
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
@@ -94,3 +95,12 @@ can_issue_reports = is_cap_staff
 def check_can_issue_reports(user: User) -> None:
     if not can_issue_reports(user):
         raise PermissionDenied("Only the CAP team issues termly reports.")
+
+
+def monitoring_recipients(placement) -> list[str]:
+    """The placement's monitoring officer while they may still see it; otherwise the CAP
+    team's inbox."""
+    officer = placement.monitoring_officer
+    if officer is not None and officer.is_active and can_view_placement(officer, placement):
+        return [officer.email]
+    return [settings.CAP_TEAM_EMAIL]

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -394,3 +395,46 @@ def placements_needing_report(term: Term) -> QuerySet:
     return open_between(Placement.objects.all(), term.starts_on, term.ends_on).exclude(
         reports__term=term
     )
+
+
+# --- The termly report ----------------------------------------------------------------
+
+
+def report_context(placement: Placement, term: Term) -> dict:
+    """What the report says: attendance in the term, progress, behaviour, the latest
+    review's commentary and its actions as next steps."""
+    first = max(term.starts_on, placement.starts_on)
+    last = min(term.ends_on, placement.last_day)
+    marks = Mark.objects.filter(placement=placement, date__gte=first, date__lte=last)
+    in_term = {"placement": placement}
+    behaviour = placement.behaviour.filter(happened_on__gte=first, happened_on__lte=last)
+    reviews = list(placement.reviews.filter(held_on__lte=last).order_by("-held_on")[:1])
+    return {
+        "placement": placement,
+        "student": placement.student,
+        "term": term,
+        "first": first,
+        "last": last,
+        "figures": figures(marks),
+        "trend": weekly_trend(marks, weeks=14),
+        "hours": hours(placement, first),
+        "targets": [
+            (t, list(t.reviews.all())[-1:] or None)
+            for t in placement.targets.prefetch_related("reviews")
+        ],
+        "assessments": placement.assessments.filter(taken_on__lte=last),
+        "qualifications": placement.qualifications.filter(gained_on__lte=last),
+        "positive": behaviour.filter(kind="positive").count(),
+        "negative": behaviour.filter(kind="negative").count(),
+        "behaviour": behaviour,
+        "review": reviews[0] if reviews else None,
+        "student_view": placement.student_views.filter(given_on__lte=last).last(),
+        "authority_name": settings.CAP_AUTHORITY_NAME,
+        "service_name": settings.CAP_SERVICE_NAME,
+        "issued_on": timezone.localdate(),
+        **in_term,
+    }
+
+
+def term_for(day: dt.date) -> Term | None:
+    return Term.objects.filter(starts_on__lte=day, ends_on__gte=day).first()

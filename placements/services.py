@@ -1,6 +1,7 @@
 """Every write to a placement and its registers. Keyword-only, atomic, audited."""
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,8 +12,10 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from accounts.rules import is_cap_staff
 from audit.services import event_record
+from documents.storage import stored_read, stored_save
 from lib.errors import Conflict, Refused
-from placements import schedule
+from lib.pdf import render_pdf
+from placements import schedule, selectors
 from placements.models import (
     Alert,
     AlertKind,
@@ -24,11 +27,13 @@ from placements.models import (
     Phase,
     Placement,
     ReportRun,
+    TermlyReport,
 )
 from placements.rules import (
     check_can_edit_placement,
     check_can_issue_reports,
     check_can_record_marks,
+    check_can_view_placement,
 )
 from placements.schedule import SETTING
 from programmes.models import Course, Term
@@ -331,12 +336,10 @@ def register_save(
 def alerts_raise(*, now: dt.datetime | None = None) -> list[Alert]:
     """Raise today's alerts: a session at a setting whose register has closed without a
     mark, and a session marked absent. Each is raised once. Returns the new alerts."""
-    from placements.selectors import today_sessions
-
     now = now or timezone.now()
     raised = []
     with transaction.atomic():
-        for row in today_sessions(now=now):
+        for row in selectors.today_sessions(now=now):
             if row.where != SETTING:
                 continue
             if row.mark is None and now >= schedule.register_closes(row.date, row.session):
@@ -373,10 +376,8 @@ def alerts_mark_emailed(*, alerts: list[Alert]) -> None:
 def report_run_start(*, term: Term, by: User) -> ReportRun:
     """Ask for the termly report of every placement open during the term that has none
     yet. The reports are made in the background (placements.tasks)."""
-    from placements.selectors import placements_needing_report
-
     check_can_issue_reports(by)
-    placements = list(placements_needing_report(term).values_list("pk", flat=True))
+    placements = list(selectors.placements_needing_report(term).values_list("pk", flat=True))
     run = ReportRun.objects.create(term=term, requested_by=by, total=len(placements))
     event_record(
         actor=by, action="report_run.started", obj=run, detail={"placements": len(placements)}
@@ -419,3 +420,55 @@ def record_add(*, placement: Placement, kind: str, data: dict, by: User):
         detail={"record": str(record.uuid)},
     )
     return record
+
+
+# --- Termly reports: made once, kept exactly as issued (encrypted, with the SHA-256) -------
+
+
+def report_issue(*, placement_id: int, term: Term, run: ReportRun | None = None) -> TermlyReport:
+    """Make and keep one report. The PDF is written before the row that points to it; a
+    failure leaves no row, so the report can be asked for again."""
+    placement = (
+        selectors.with_related(Placement.objects.filter(pk=placement_id)).select_related("student")
+    ).get()
+    pdf = render_pdf("placements/report_pdf.html", selectors.report_context(placement, term))
+    name = stored_save(pdf)
+    with transaction.atomic():
+        report = TermlyReport.objects.create(
+            placement=placement,
+            term=term,
+            run=run,
+            stored_name=name,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            issued_at=timezone.now(),
+        )
+        event_record(
+            action="termly_report.issued",
+            obj=report,
+            detail={"placement": str(placement.uuid), "term": term.name},
+        )
+    return report
+
+
+def report_read(*, report: TermlyReport, by) -> bytes:
+    """The PDF as issued, for someone who may see the placement; each download is
+    audited."""
+    check_can_view_placement(by, report.placement)
+    data = stored_read(report.stored_name)
+    if hashlib.sha256(data).hexdigest() != report.sha256:
+        raise ValueError("The stored report does not match the one issued.")
+    event_record(actor=by, action="termly_report.downloaded", obj=report)
+    return data
+
+
+def report_run_tally(*, run: ReportRun, failed: bool) -> None:
+    """One more placement's report done (or failed) in a run, for its progress page."""
+    counts = {"done": F("done") + 1}
+    if failed:
+        counts["failed"] = F("failed") + 1
+    ReportRun.objects.filter(pk=run.pk).update(**counts)
+
+
+def report_run_finish(*, run: ReportRun) -> None:
+    ReportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())

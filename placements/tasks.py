@@ -11,14 +11,13 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import task
 
-from accounts.models import Membership, Role
+from applications.rules import school_recipients
 from placements.models import Alert, ReportRun, TermlyReport
+from placements.rules import monitoring_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -35,23 +34,6 @@ def sweep_attendance() -> int:
     return len(raised)
 
 
-def _home_school_contacts(placement) -> list[str]:
-    """The person who made the application while they still work at the school; otherwise
-    the school's CAP coordinators and headteachers."""
-    people = dict(
-        Membership.objects.filter(
-            organisation=placement.home_school_id,
-            organisation__is_active=True,
-            user__is_active=True,
-            role__in=[Role.REFERRER, Role.HEADTEACHER],
-        ).values_list("user_id", "user__email")
-    )
-    author = placement.application.created_by_id
-    if author in people:
-        return [people[author]]
-    return sorted(set(people.values()))
-
-
 @task()
 def send_alert_emails(alert_ids: list[int]) -> None:
     """One e-mail per person for the alerts just raised: how many, and a link to their
@@ -64,12 +46,16 @@ def send_alert_emails(alert_ids: list[int]) -> None:
         )
     )
     by_person: dict[tuple[str, str], list[Alert]] = defaultdict(list)
+    school_contacts = {}  # the same school and referrer hear once, whatever the alerts
     for alert in alerts:
-        for email in _home_school_contacts(alert.placement):
+        application = alert.placement.application
+        key = (application.school_id, application.created_by_id)
+        if key not in school_contacts:
+            school_contacts[key] = school_recipients(application)
+        for email in school_contacts[key]:
             by_person[(email, "schools")].append(alert)
-        officer = alert.placement.monitoring_officer
-        email = officer.email if officer and officer.is_active else settings.CAP_TEAM_EMAIL
-        by_person[(email, "casework")].append(alert)
+        for email in monitoring_recipients(alert.placement):
+            by_person[(email, "casework")].append(alert)
     for (email, area), mine in sorted(by_person.items()):
         context = {
             "count": len(mine),
@@ -91,7 +77,7 @@ def send_alert_emails(alert_ids: list[int]) -> None:
 def make_reports(run_id: int, placement_ids: list[int]) -> None:
     """Make the termly report of each placement, counting progress as it goes. A placement
     that already has its report for the term keeps it: a report is never remade."""
-    from placements.reports import report_issue
+    from placements.services import report_issue, report_run_finish, report_run_tally
 
     run = ReportRun.objects.select_related("term").get(pk=run_id)
     for placement_id in placement_ids:
@@ -102,6 +88,7 @@ def make_reports(run_id: int, placement_ids: list[int]) -> None:
             # One report that cannot be made must not stop the others. The log names the
             # placement's id only; the run page shows how many failed, to ask again.
             logger.exception("Termly report failed: run %s, placement %s", run.pk, placement_id)
-            ReportRun.objects.filter(pk=run.pk).update(failed=F("failed") + 1)
-        ReportRun.objects.filter(pk=run.pk).update(done=F("done") + 1)
-    ReportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+            report_run_tally(run=run, failed=True)
+        else:
+            report_run_tally(run=run, failed=False)
+    report_run_finish(run=run)

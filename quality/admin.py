@@ -11,7 +11,7 @@ class QualitySettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "gate_mode", "reminder_notice_days", "review_due_days"]
 
     def has_add_permission(self, request):
-        # One row: created with the defaults the first time it is read.
+        # One row: until the CAP manager adds it, the defaults apply.
         return super().has_add_permission(request) and not models.QualitySettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):

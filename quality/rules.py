@@ -9,8 +9,8 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from accounts.models import User
-from accounts.rules import is_cap_officer, is_cap_staff, provider_ids, school_ids
+from accounts.models import Membership, Role, User
+from accounts.rules import emails_of, is_cap_officer, is_cap_staff, provider_ids, school_ids
 from programmes.rules import can_edit_model
 
 
@@ -71,3 +71,11 @@ def check_can_view_evidence(user: User, evidence) -> None:
 for _model in ("qualitysettings", "compliancearea", "evidenceitem"):
     for _verb in ("view", "add", "change", "delete"):
         rules.add_perm(f"quality.{_verb}_{_model}", can_edit_model)
+
+
+def provider_recipients(record) -> list[str]:
+    """The provider's own staff who may see its quality-assurance record."""
+    staff = Membership.objects.filter(
+        organisation_id=record.organisation_id, role__in=[Role.PROVIDER_STAFF, Role.DSL]
+    )
+    return emails_of(staff, lambda user: can_view_provider_quality(user, record))

@@ -38,8 +38,9 @@ def on_day(day: dt.date) -> str:
 
 
 def settings_current() -> QualitySettings:
-    """The CAP manager's settings; the defaults until they change them."""
-    return QualitySettings.objects.get_or_create(pk=1)[0]
+    """The CAP manager's settings; the defaults (unsaved) until they set their own in the
+    admin. A read never writes."""
+    return QualitySettings.objects.filter(pk=1).first() or QualitySettings(pk=1)
 
 
 @dataclass

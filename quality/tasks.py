@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from accounts.models import Membership, Role
 from quality.models import Evidence
+from quality.rules import provider_recipients
 
 
 @task()
@@ -16,16 +16,7 @@ def send_expiry_reminder(evidence_id: int) -> None:
     expire (or has). Names the provider and the evidence, nothing about any student."""
     evidence = Evidence.objects.select_related("item", "provider__organisation").get(pk=evidence_id)
     organisation = evidence.provider.organisation
-    provider_emails = sorted(
-        set(
-            Membership.objects.filter(
-                organisation=organisation,
-                role__in=[Role.PROVIDER_STAFF, Role.DSL],
-                user__is_active=True,
-                organisation__is_active=True,
-            ).values_list("user__email", flat=True)
-        )
-    )
+    provider_emails = provider_recipients(evidence.provider)
     context = {
         "evidence": evidence,
         "organisation": organisation,

@@ -11,10 +11,11 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from accounts.rules import (
     Area,
     dsl_organisation_ids,
+    emails_of,
     is_safeguarding_lead,
     memberships_of,
     organisations_in_area,
@@ -116,3 +117,25 @@ def can_view_concern_receipt(user: User, concern) -> bool:
 # Asked by name from the pages of apps below safeguarding (a placement's page), which do
 # not import it.
 rules.add_perm("safeguarding.raise_concern", can_raise_concern)
+
+
+# --- Who hears of a concern ---------------------------------------------------------------
+
+
+def concern_alert_recipients(concern) -> list[str]:
+    """Every DSL who may see the concern."""
+    where = Q(organisation__kind=OrganisationKind.LOCAL_AUTHORITY) | Q(
+        organisation_id=concern.student.home_school_id
+    )
+    if concern.placement_id is not None:
+        where |= Q(organisation_id=concern.placement.provider_id)
+    dsls = Membership.objects.filter(where, role=Role.DSL)
+    return emails_of(dsls, lambda user: can_view_concern(user, concern))
+
+
+def lead_recipients() -> list[str]:
+    """The CAP safeguarding leads, to whom an unacknowledged urgent concern escalates."""
+    leads = Membership.objects.filter(
+        organisation__kind=OrganisationKind.LOCAL_AUTHORITY, role=Role.DSL
+    )
+    return emails_of(leads, is_safeguarding_lead)

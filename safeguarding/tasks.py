@@ -12,33 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from accounts.models import Membership, OrganisationKind, Role
-
-
-def _emails(memberships) -> list[str]:
-    return sorted(
-        set(
-            memberships.filter(
-                role=Role.DSL, user__is_active=True, organisation__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-    )
-
-
-def concern_alert_recipients(concern) -> list[str]:
-    """Every DSL who may see the concern (safeguarding.rules.can_view_concern)."""
-    from django.db.models import Q
-
-    where = Q(organisation__kind=OrganisationKind.LOCAL_AUTHORITY) | Q(
-        organisation_id=concern.student.home_school_id
-    )
-    if concern.placement_id is not None:
-        where |= Q(organisation_id=concern.placement.provider_id)
-    return _emails(Membership.objects.filter(where))
-
-
-def lead_recipients() -> list[str]:
-    return _emails(Membership.objects.filter(organisation__kind=OrganisationKind.LOCAL_AUTHORITY))
+from safeguarding.models import Concern
+from safeguarding.rules import concern_alert_recipients, lead_recipients
 
 
 def _send(concern, *, template: str, subject: str, recipients: list[str]) -> None:
@@ -57,9 +32,7 @@ def _send(concern, *, template: str, subject: str, recipients: list[str]) -> Non
     )
 
 
-def _concern(concern_id: int):
-    from safeguarding.models import Concern
-
+def _concern(concern_id: int) -> Concern:
     return Concern.objects.select_related(
         "raised_by", "raised_for", "category", "student", "placement"
     ).get(pk=concern_id)

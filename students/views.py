@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.rules import Area, organisations_in_area
 from accounts.views import area_required
-from applications.selectors import applications_for
+from lib.sections import sections_for
 from students import selectors, services
 from students.forms import CarerForm, SearchForm, StudentForm
 from students.rules import can_create_student, can_edit_student, check_can_edit_student
@@ -88,7 +88,7 @@ def student_detail(request, student_uuid):
         {
             "student": student,
             "carers": selectors.carers_of(student),
-            "applications": applications_for(request.user).filter(student=student),
+            "page_sections": sections_for("students:detail", request, student),
             "can_edit": can_edit_student(request.user, student),
         },
     )

@@ -9,7 +9,7 @@ from applications import checks
 from applications.models import Application, ApplicationDocument
 from applications.tests.factories import complete_application
 from applications.workflow import Status
-from programmes.models import EarlyHelpStep
+from programmes.models import EarlyHelpStep, Programme
 
 TODAY = timezone.localdate
 
@@ -248,7 +248,6 @@ def test_another_school_s_open_application_is_not_described(cast, programmes, st
 
 
 def test_a_programme_from_a_year_that_has_ended_must_be_chosen_again(cast, year, student):
-    from programmes.models import Programme
 
     old = Programme.objects.get(year__name="2025-26", key="insight")
     application = complete_application(student=student, by=cast.alice, programme=old)

@@ -209,39 +209,6 @@ def test_a_withdrawal_is_overdue_after_five_working_days(cast, submitted):
     assert Application.objects.filter(overdue_filter(friday + dt.timedelta(days=10))).exists()
 
 
-def test_a_placement_is_set_up_from_a_confirmed_start(cast, submitted):
-    from placements.models import Placement
-
-    application = pack_sent(submitted, cast)
-    day = timezone.localdate() + dt.timedelta(days=1)
-    application = services.application_arrange_interview(
-        application=application,
-        on=day,
-        details="Here",
-        version=application.version,
-        by=cast.provider_staff,
-    )
-    application = services.application_hold_interview(
-        application=application, version=application.version, by=cast.provider_staff
-    )
-    start = day + dt.timedelta(days=7)
-    while services.start_date_problem(application, start, today=timezone.localdate()):
-        start += dt.timedelta(days=1)  # the next school day in term
-    application = services.application_provider_accept(
-        application=application, start_on=start, version=application.version, by=cast.provider_staff
-    )
-    application = services.application_confirm_start(
-        application=application, start_on=start, version=application.version, by=cast.officer
-    )
-    application = services.application_set_up_placement(
-        application=application, version=application.version, by=cast.officer
-    )
-    placement = Placement.objects.get(application=application)
-    assert placement.provider == cast.provider and placement.starts_on == start
-    assert placement.planned_end_on.weekday() == 4
-    assert (placement.planned_end_on - start).days < 6 * 7
-
-
 def test_an_interview_more_than_a_year_ahead_is_refused(cast, submitted):
     application = pack_sent(submitted, cast)
     with pytest.raises(services.Refused, match="within the next year"):
@@ -252,22 +219,6 @@ def test_an_interview_more_than_a_year_ahead_is_refused(cast, submitted):
             version=application.version,
             by=cast.provider_staff,
         )
-
-
-def test_a_one_week_course_starting_on_a_friday_ends_that_day(cast, submitted, course):
-    from placements.models import Placement
-
-    course.weeks = 1
-    course.save()
-    friday = timezone.localdate() + dt.timedelta(days=(4 - timezone.localdate().weekday()) % 7)
-    Application.objects.filter(pk=submitted.pk).update(
-        status=Status.START_CONFIRMED, start_on=friday
-    )
-    submitted.refresh_from_db()
-    services.application_set_up_placement(
-        application=submitted, version=submitted.version, by=cast.officer
-    )
-    assert Placement.objects.get(application=submitted).planned_end_on == friday
 
 
 def test_the_school_is_told_even_when_the_person_who_applied_has_left(

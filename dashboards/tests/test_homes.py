@@ -3,7 +3,11 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from accounts.models import Membership, Organisation
+from accounts.tests.factories import member
+from accounts.views import server_error
 from programmes import services
+from programmes.models import Course, Programme, Subscription
 from students.tests.factories import StudentFactory
 
 REFERENCE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-26.yaml"
@@ -46,7 +50,6 @@ def test_everyone_else_is_refused_each_home(client, cast, area, who):
 
 
 def test_a_school_home_shows_its_subscription_and_students(client, cast, model):
-    from programmes.models import Subscription
 
     year = model.__class__.objects.get(name="2026-27")
     Subscription.objects.create(year=year, school=cast.school_a, tier1_placements=15)
@@ -78,11 +81,9 @@ def test_the_manager_is_asked_to_confirm_a_draft_year(client, cast, model):
 
 
 def test_a_provider_home_lists_only_its_own_courses(client, cast, model):
-    from accounts.models import Organisation
 
     provider = Organisation.objects.get(ukprn="19990001")
     other = Organisation.objects.get(ukprn="19990002")
-    from accounts.tests.factories import member
 
     staff = member(provider, "provider_staff")
     client.force_login(staff)
@@ -92,7 +93,6 @@ def test_a_provider_home_lists_only_its_own_courses(client, cast, model):
 
 
 def test_a_person_with_several_areas_chooses_where_to_start(client, cast):
-    from accounts.models import Membership
 
     Membership.objects.create(user=cast.alice, organisation=cast.la, role="panel_member")
     client.force_login(cast.alice)
@@ -141,7 +141,6 @@ def test_an_unknown_page_answers_with_the_service_s_404(client, cast):
 
 
 def test_a_server_error_answers_with_the_service_s_500_page(rf):
-    from accounts.views import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500
@@ -184,8 +183,6 @@ def test_every_page_carries_a_strict_content_security_policy(client, db):
 def test_home_pages_cost_the_same_queries_however_much_data(client, cast, model, area, who):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from programmes.models import Course, Programme
 
     client.force_login(getattr(cast, who))
 

@@ -7,12 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from applications import services as application_services
+from applications.models import Application
+from applications.services import start_date_problem
 from applications.workflow import Status
 from lib.dates import add_working_days
 from panels import selectors, services
 from panels.models import ItemState, OutcomeNotice
 from panels.tests.conftest import DAY, at_panel, decide, everyone_present, submitted
 from placements.models import Placement
+from programmes.models import Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -291,8 +294,6 @@ def test_refocus_is_approved_into_a_cohort_until_it_is_full_then_the_waiting_lis
 def test_the_waiting_list_puts_subscribing_schools_first_then_the_earliest(
     cast, panels, programmes
 ):
-    from applications.models import Application
-    from programmes.models import Subscription
 
     refocus = programmes["refocus"]
     a_early, b_late, a_late = (submitted(cast, refocus) for _ in range(3))
@@ -362,7 +363,6 @@ def test_the_sweep_marks_unsent_notices_past_their_due_date_once(cast, panels, p
 
 
 def _a_school_day() -> dt.date:
-    from applications.services import start_date_problem
 
     today = timezone.localdate()
     for n in range(1, 200):

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from applications.models import Application
 from applications.workflow import Status
 from audit.models import Event
 from panels import services
 from panels.models import OutcomeNotice
-from panels.tests.conftest import DAY, at_panel, decide, everyone_present
+from panels.tests.conftest import DAY, at_panel, decide, everyone_present, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -437,3 +438,62 @@ def test_schools_see_the_coming_panel_dates_and_others_are_refused(client, cast,
     for who in ("officer", "chair", "provider_staff", "outsider"):
         client.force_login(getattr(cast, who))
         assert client.get(url).status_code == 403
+
+
+# --- Offering a place from the waiting list (a step panels registers) ----------------------
+
+
+def _on_the_waiting_list(cast, refocus):
+    application = submitted(cast, refocus)
+    Application.objects.filter(pk=application.pk).update(status=Status.WAITING_LIST)
+    application.refresh_from_db()
+    return application
+
+
+def test_cap_offers_a_waiting_student_a_place_from_the_application_s_page(
+    client, cast, panels, programmes
+):
+    refocus = programmes["refocus"]
+    cohort = refocus.cohorts.order_by("starts_on").last()
+    application = _on_the_waiting_list(cast, refocus)
+    client.force_login(cast.officer)
+    page = client.get(reverse("casework:application", args=[application.uuid])).content.decode()
+    assert "Offer a place in a cohort" in page
+    response = client.post(
+        reverse("casework:act", args=[application.uuid, "offer_place"]),
+        {"version": application.version, "cohort": str(cohort.uuid)},
+        follow=True,
+    )
+    assert f"Application {application.reference}: offered a place" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.PANEL_APPROVED and application.cohort == cohort
+
+
+def test_a_place_in_a_full_cohort_is_refused_with_the_count(client, cast, panels, programmes):
+    refocus = programmes["refocus"]
+    cohort = refocus.cohorts.order_by("starts_on").last()
+    cohort.capacity = 0
+    cohort.save()
+    application = _on_the_waiting_list(cast, refocus)
+    client.force_login(cast.officer)
+    response = client.post(
+        reverse("casework:act", args=[application.uuid, "offer_place"]),
+        {"version": application.version, "cohort": str(cohort.uuid)},
+        follow=True,
+    )
+    assert "is full: 0 of 0 places are taken" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.WAITING_LIST
+
+
+def test_a_school_cannot_offer_a_place(client, cast, panels, programmes):
+    refocus = programmes["refocus"]
+    application = _on_the_waiting_list(cast, refocus)
+    client.force_login(cast.alice)
+    response = client.post(
+        reverse("casework:act", args=[application.uuid, "offer_place"]),
+        {"version": application.version},
+    )
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.status == Status.WAITING_LIST

@@ -10,6 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from audit.models import Event
+from placements import services
 from placements.models import BehaviourEntry, Mark, ReportRun, Review, Target, TermlyReport
 from placements.tests.factories import MONDAY, WEDNESDAY, at, make_placement
 from programmes.models import Term
@@ -164,22 +165,20 @@ def test_one_report_that_fails_does_not_stop_the_others(
     django_capture_on_commit_callbacks,
     monkeypatch,
 ):
-    from placements import reports
-
     clock(at(MONDAY.replace(month=3, day=30), 9))
     make_placement(
         programme=programme, provider=cast.academy, school=cast.school_b, by=cast.officer
     )
-    real = reports.render_pdf
+    real = services.render_pdf
     calls = []
 
-    def flaky(context):
+    def flaky(template, context):
         calls.append(context["placement"].pk)
         if context["placement"] == placement:
             raise OSError("font cache")
-        return real(context)
+        return real(template, context)
 
-    monkeypatch.setattr(reports, "render_pdf", flaky)
+    monkeypatch.setattr(services, "render_pdf", flaky)
     run = make_run(client, cast, spring, django_capture_on_commit_callbacks)
     run.refresh_from_db()
     assert (run.total, run.done, run.failed) == (2, 2, 1)

@@ -17,7 +17,7 @@ from accounts.rules import Area
 from accounts.views import area_required
 from lib.errors import Conflict, Refused
 from lib.forms import changed, posted
-from placements import forms, reports, schedule, selectors, services
+from placements import forms, schedule, selectors, services
 from placements.models import ExitOutcome, Mark, MarkChange, Placement, ReportRun, TermlyReport
 from placements.records import KINDS
 from placements.rules import (
@@ -414,7 +414,7 @@ def report_download(request, report_uuid):
     )
     if report is None or not can_view_placement(request.user, report.placement):
         raise Http404
-    data = reports.report_read(report=report, by=request.user)
+    data = services.report_read(report=report, by=request.user)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="termly-report-{report.term.name.lower().replace(" ", "-")}.pdf"'

@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
-from applications.tests.factories import complete_application, early_help_done, subscribe
+from applications.models import Application
+from applications.tests.factories import (
+    complete_application,
+    early_help_done,
+    load_model,
+    subscribe,
+)
 from applications.workflow import Status
 from audit.models import Event
 from placements.models import Placement
@@ -41,7 +47,6 @@ def accepted(cast, year, areas):
 
 @pytest.fixture
 def year(db):
-    from applications.tests.factories import load_model
 
     return load_model()
 
@@ -112,7 +117,6 @@ def test_the_placement_is_refused_when_the_provider_lapsed_after_the_pack(cast, 
     record = approved_provider(cast.provider)
     application = send_pack(accepted, cast.officer)
     Placement.objects.all().delete()
-    from applications.models import Application
 
     Application.objects.filter(pk=application.pk).update(
         status=Status.START_CONFIRMED, start_on=timezone.localdate() + dt.timedelta(days=7)

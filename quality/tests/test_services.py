@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.tests.factories import ProviderFactory
+from accounts.models import Role
+from accounts.tests.factories import ProviderFactory, member
 from audit.models import Event
 from documents.storage import document_storage
 from quality import services
@@ -165,8 +166,6 @@ def test_a_confirmation_needs_its_text(cast, record):
 
 
 def test_another_provider_cannot_submit_evidence_for_this_one(cast, record):
-    from accounts.models import Role
-    from accounts.tests.factories import member
 
     stranger = member(ProviderFactory(), Role.PROVIDER_STAFF)
     for by in (stranger, cast.officer, cast.alice):

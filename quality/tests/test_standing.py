@@ -174,7 +174,6 @@ def test_standings_take_the_same_queries_for_3_or_12_providers(areas):
             standings(ProviderRecord.objects.filter(pk__in=ids), today=TODAY)
         return len(queries)
 
-    settings_current()  # created with the defaults on first read
     assert count(3) == count(12)
 
 

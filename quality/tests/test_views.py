@@ -23,7 +23,6 @@ from quality.models import (
     Review,
     Visit,
 )
-from quality.selectors import settings_current
 from quality.tests.factories import PDF, approved_provider
 
 OVERVIEW = reverse("quality:overview")
@@ -84,7 +83,6 @@ def test_a_monitoring_officer_changes_no_provider_record(client, cast, record, n
 
 def test_the_overview_takes_the_same_queries_for_3_or_12_providers(client, cast, areas):
     client.force_login(cast.officer)
-    settings_current()
 
     def queries(n: int) -> int:
         for _ in range(n - ProviderRecord.objects.count()):

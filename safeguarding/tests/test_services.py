@@ -19,6 +19,7 @@ from safeguarding.models import (
 )
 from safeguarding.selectors import with_status
 from safeguarding.tests.conftest import ACCOUNT, make_placement, raise_concern
+from students.tests.factories import StudentFactory
 
 
 def test_a_concern_keeps_who_raised_it_for_whom_and_what_they_saw(cast, concern, placement):
@@ -57,7 +58,6 @@ def test_a_provider_raises_only_on_its_own_placement(cast, student, placement):
 
 
 def test_a_placement_of_another_student_is_refused(cast, student, placement):
-    from students.tests.factories import StudentFactory
 
     someone_else = StudentFactory(home_school=cast.school_a)
     with pytest.raises(services.Refused):

@@ -9,8 +9,10 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import member
 from audit.models import Event
+from lib.admin import admin_site
 from safeguarding.models import ACCOUNT_MAX_LENGTH, VIEWED, Concern, Entry, EntryKind
 from safeguarding.tests.conftest import ACCOUNT, raise_concern
+from students.tests.factories import StudentFactory
 
 
 def _raise_data(placement=None, **changes):
@@ -105,7 +107,6 @@ def test_a_future_date_is_refused(client, cast, student):
 
 def test_a_forged_post_for_another_students_placement_is_refused(client, cast, student, placement):
     from safeguarding.tests.conftest import make_placement
-    from students.tests.factories import StudentFactory
 
     other = make_placement(
         StudentFactory(home_school=cast.school_b), cast.provider, by=cast.officer
@@ -118,7 +119,6 @@ def test_a_forged_post_for_another_students_placement_is_refused(client, cast, s
 
 
 def test_a_forged_post_for_a_student_the_user_does_not_work_with_is_404(client, cast, student):
-    from students.tests.factories import StudentFactory
 
     client.force_login(cast.alice)
     stranger = StudentFactory(home_school=cast.school_b)
@@ -292,7 +292,6 @@ def test_the_queue_and_the_chronology_do_not_grow_with_the_number_of_concerns(
 
 
 def test_the_admin_has_no_safeguarding_pages_and_hides_its_audit_events(client, cast, concern):
-    from lib.admin import admin_site
     from safeguarding.models import Category
 
     assert not [m for m in admin_site._registry if m._meta.app_label == "safeguarding"]

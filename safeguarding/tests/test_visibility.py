@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from accounts.tests.factories import member
+from accounts.tests.factories import ProviderFactory, member
 from audit.models import Event
 from safeguarding.models import Entry
 
@@ -44,7 +44,6 @@ CAN_RAISE = {
 
 @pytest.fixture
 def people(cast):
-    from accounts.tests.factories import ProviderFactory
 
     extra = {
         "provider_dsl": member(cast.provider, Role.DSL),
