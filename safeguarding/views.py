@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.rules import is_dsl
 from lib.forms import posted
+from lib.pdf import render_pdf
 from safeguarding import selectors, services
 from safeguarding.forms import ActionForm, CloseForm, ConcernForm, UpdateForm
 
@@ -220,11 +220,9 @@ def chronology(request, student_uuid):
 def chronology_pdf(request, student_uuid):
     """The chronology as a PDF for a child-protection conference. Generating it is audited
     as a read of each concern in it."""
-    from weasyprint import HTML
-
     student = selectors.get_student_for_chronology(request.user, student_uuid)
     concerns, items = selectors.chronology_of(request.user, student)
-    html = render_to_string(
+    pdf = render_pdf(
         "safeguarding/chronology_pdf.html",
         {
             "student": student,
@@ -235,7 +233,6 @@ def chronology_pdf(request, student_uuid):
         },
         request=request,
     )
-    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     services.chronology_pdf_record(student=student, concerns=concerns, by=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
