@@ -114,11 +114,6 @@ def can_view_concern_receipt(user: User, concern) -> bool:
     return user.is_authenticated and concern.raised_by_id == user.pk
 
 
-# Asked by name from the pages of apps below safeguarding (a placement's page), which do
-# not import it.
-rules.add_perm("safeguarding.raise_concern", can_raise_concern)
-
-
 # --- Who hears of a concern ---------------------------------------------------------------
 
 

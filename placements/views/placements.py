@@ -17,6 +17,7 @@ from accounts.rules import Area
 from accounts.views import area_required
 from lib.errors import Conflict, Refused
 from lib.forms import changed, posted
+from lib.sections import sections_for
 from placements import forms, schedule, selectors, services
 from placements.models import ExitOutcome, Mark, MarkChange, Placement, ReportRun, TermlyReport
 from placements.records import KINDS
@@ -187,8 +188,7 @@ def _detail(request, area: str, placement_uuid):
             "kinds": KINDS,
             "reports": placement.reports.select_related("term").all(),
             "can_edit": area == "casework" and can_edit_placement(user, placement),
-            # Safeguarding sits above placements: ask its registered rule by name.
-            "can_raise_concern": user.has_perm("safeguarding.raise_concern", placement.student),
+            "actions": sections_for("placements:actions", request, placement.student),
             "can_add": area in ("casework", "providers")
             and can_add_placement_record(user, placement),
             "can_mark": can_record_marks(user, placement),
