@@ -3,6 +3,7 @@ along the transitions applications.workflow allows; what other domains do on a t
 they register in applications.effects."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -36,7 +37,7 @@ class SubmitRefused(Refused):
         super().__init__(f"{len(problems)} problems")
 
 
-def step_check(application: Application, name: str, by: User) -> None:
+def _check_step(application: Application, name: str, by: User) -> None:
     """Refuse a step the table does not allow now, or that this user may not take."""
     if not workflow.allowed(name, application.status, workflow.route_of(application)):
         transition = workflow.TRANSITIONS[name]
@@ -48,14 +49,24 @@ def step_check(application: Application, name: str, by: User) -> None:
 
 
 def application_transition(
-    application: Application, name: str, *, version: int, by: User, **changes
+    application: Application,
+    name: str,
+    *,
+    version: int,
+    by: User,
+    check: Callable[[], None] | None = None,
+    **changes,
 ):
     """Move an application along one transition of the workflow table, if the user may take
     it and the application is still at `version`; record the event, run what other domains
     registered for the transition (applications.effects) and, after commit, queue the
-    e-mails the table names. An effect that refuses undoes the whole step."""
+    e-mails the table names. An effect that refuses undoes the whole step. `check` refuses
+    what the table cannot (a date out of term, say), once the step is known to be open to
+    the user and before anything is written."""
     transition = workflow.TRANSITIONS[name]
-    step_check(application, name, by)
+    _check_step(application, name, by)
+    if check is not None:
+        check()
     source = application.status
     with transaction.atomic():
         application = _move(
@@ -250,17 +261,20 @@ def application_send_pack(
 def application_arrange_interview(
     *, application: Application, on, details: str, version: int, by: User
 ):
-    step_check(application, "arrange_interview", by)
-    today = timezone.localdate()
-    if on < today:
-        raise Refused("The interview date must be today or later", field="on")
-    if on > today + dt.timedelta(days=365):
-        raise Refused("The interview date must be within the next year", field="on")
+
+    def check_date() -> None:
+        today = timezone.localdate()
+        if on < today:
+            raise Refused("The interview date must be today or later", field="on")
+        if on > today + dt.timedelta(days=365):
+            raise Refused("The interview date must be within the next year", field="on")
+
     return application_transition(
         application,
         "arrange_interview",
         version=version,
         by=by,
+        check=check_date,
         interview_on=on,
         interview_details=details,
     )
@@ -273,10 +287,13 @@ def application_hold_interview(*, application: Application, version: int, by: Us
 
 @transaction.atomic
 def application_provider_accept(*, application: Application, start_on, version: int, by: User):
-    step_check(application, "provider_accept", by)
-    _check_start(application, start_on)
     return application_transition(
-        application, "provider_accept", version=version, by=by, proposed_start_on=start_on
+        application,
+        "provider_accept",
+        version=version,
+        by=by,
+        check=lambda: _check_start(application, start_on),
+        proposed_start_on=start_on,
     )
 
 
@@ -296,10 +313,13 @@ def application_provider_decline(
 
 @transaction.atomic
 def application_confirm_start(*, application: Application, start_on, version: int, by: User):
-    step_check(application, "confirm_start", by)
-    _check_start(application, start_on)
     return application_transition(
-        application, "confirm_start", version=version, by=by, start_on=start_on
+        application,
+        "confirm_start",
+        version=version,
+        by=by,
+        check=lambda: _check_start(application, start_on),
+        start_on=start_on,
     )
 
 
@@ -356,13 +376,12 @@ def application_record_alternatives(
 def application_confirm_panel_start(
     *, application: Application, start_on, days_per_week, version: int, by: User
 ):
-    step_check(application, "confirm_panel_start", by)
-    _check_start(application, start_on)
     return application_transition(
         application,
         "confirm_panel_start",
         version=version,
         by=by,
+        check=lambda: _check_start(application, start_on),
         start_on=start_on,
         days_per_week=days_per_week,
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import SCHOOL_KINDS, Organisation, User
 from applications.models import Application
 from applications.rules import school_recipients
-from applications.services import application_transition, step_check
+from applications.services import application_transition
 from audit.services import event_record
 from documents.storage import stored_read, stored_save
 from lib.dates import add_working_days, long_date
@@ -653,6 +653,12 @@ def notices_mark_overdue(*, today: dt.date) -> int:
 @transaction.atomic
 def application_offer_place(*, application: Application, cohort: Cohort, version: int, by: User):
     """Offer a student on the waiting list a place in a cohort with one free."""
-    step_check(application, "offer_place", by)
-    cohort = cohort_with_a_place(application, cohort)
-    return application_transition(application, "offer_place", version=version, by=by, cohort=cohort)
+    return application_transition(
+        application,
+        "offer_place",
+        version=version,
+        by=by,
+        # Locks the cohort's row, so two offers cannot both take its last place.
+        check=lambda: cohort_with_a_place(application, cohort),
+        cohort=cohort,
+    )

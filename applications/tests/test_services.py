@@ -184,3 +184,29 @@ def test_discarding_a_draft_removes_its_documents(cast, student, programmes):
     assert not application.documents.exists()
     assert not Document.objects.filter(pk__in=document_ids).exists()
     assert Event.objects.filter(action="document.removed").count() == len(document_ids)
+
+
+def test_a_step_is_refused_to_a_person_who_may_not_take_it_before_its_date_is_checked(
+    cast, student, programmes
+):
+    """Who may act is asked first: a refused person learns nothing of the date rules."""
+    application = complete_application(
+        student=student, by=cast.alice, programme=programmes["curriculum-support"]
+    )
+    Application.objects.filter(pk=application.pk).update(status=Status.PROVIDER_ACCEPTED)
+    application.refresh_from_db()
+    yesterday = application.updated_at.date().replace(year=2000)
+    with pytest.raises(PermissionDenied):
+        services.application_confirm_start(
+            application=application, start_on=yesterday, version=application.version, by=cast.bob
+        )
+    with pytest.raises(services.Refused, match="today or later") as refused:
+        services.application_confirm_start(
+            application=application,
+            start_on=yesterday,
+            version=application.version,
+            by=cast.officer,
+        )
+    assert refused.value.field == "start_on"
+    application.refresh_from_db()
+    assert application.status == Status.PROVIDER_ACCEPTED and application.start_on is None

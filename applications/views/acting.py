@@ -107,10 +107,11 @@ def act(
         form.step = name
         return page(application, form)
     except (Refused, PermissionDenied) as refused:
+        # The step was undone; an effect may have refused after the move.
+        application.refresh_from_db()
         if getattr(refused, "field", None) in form.fields:
             form.add_error(refused.field, str(refused))
             return page(application, form)
-        application.refresh_from_db()
         still_open = can_act_on_application(user, application, name)
         messages.error(request, str(refused) if still_open else not_open(application, transition))
         return redirect(back)
