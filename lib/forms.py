@@ -134,3 +134,34 @@ class VersionedForm(forms.Form):
         else:
             kwargs = {**kwargs, "data": data}
         return type(self)(*args, **kwargs)
+
+
+class ChoiceByUuid(forms.ModelChoiceField):
+    """A choice of object by UUID: a value that is not a UUID at all is an invalid choice
+    like any other, not the database field's own message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(to_field_name="uuid", **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class ChoicesByUuid(forms.ModelMultipleChoiceField):
+    """Several objects chosen by UUID, with the same message for a value that is not one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(to_field_name="uuid", **kwargs)
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None

@@ -1,39 +1,10 @@
 from django import forms
-from django.core.exceptions import ValidationError
 
 from accounts.models import SCHOOL_KINDS, Organisation
+from lib.forms import ChoiceByUuid, ChoicesByUuid
 from panels.models import APPROVALS, AgendaItem, Outcome
 from panels.selectors import later_meetings, open_meetings
 from programmes.models import ROUTE_PANEL_STEPS, CapacityRule, Meeting, PanelStep
-
-
-class ChoiceByUuid(forms.ModelChoiceField):
-    """A choice of object by UUID: a value that is not a UUID at all is an invalid choice
-    like any other, not the database field's own message."""
-
-    def __init__(self, **kwargs):
-        super().__init__(to_field_name="uuid", **kwargs)
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            ) from None
-
-
-class ChoicesByUuid(forms.ModelMultipleChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(to_field_name="uuid", **kwargs)
-
-    def _check_values(self, value):
-        try:
-            return super()._check_values(value)
-        except ValidationError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            ) from None
 
 
 def _text(label: str, *, required_message: str = "", hint: str = "", rows: int = 4):

@@ -3,7 +3,7 @@ the provider route, and assignment to an officer."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,44 +21,32 @@ from applications.selectors import answers_by_page, documents_for
 from applications.views import acting
 from applications.views.schools import get_application_for_user
 from applications.workflow import Actor, Status
+from lib.forms import ChoiceByUuid
 from lib.sections import sections_for
 from programmes.models import Programme
 
 PAGE_SIZE = 50
 
 
-class UuidChoiceField(forms.ModelChoiceField):
-    """A choice of object by UUID. A value that is not a UUID at all is an invalid choice
-    like any other, not the database field's own message."""
-
-    def __init__(self, **kwargs):
-        super().__init__(to_field_name="uuid", required=False, **kwargs)
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            ) from None
-
-
 class QueueFilterForm(forms.Form):
     """The queue's filters, sent by GET so a filtered queue can be bookmarked."""
 
-    programme = UuidChoiceField(
+    programme = ChoiceByUuid(
+        required=False,
         label="Programme",
         queryset=Programme.objects.select_related("year").order_by("-year__starts_on", "name"),
         empty_label="All programmes",
         error_messages={"invalid_choice": "Select a programme from the list"},
     )
-    school = UuidChoiceField(
+    school = ChoiceByUuid(
+        required=False,
         label="School",
         queryset=Organisation.objects.filter(kind__in=SCHOOL_KINDS).order_by("name"),
         empty_label="All schools",
         error_messages={"invalid_choice": "Select a school from the list"},
     )
-    provider = UuidChoiceField(
+    provider = ChoiceByUuid(
+        required=False,
         label="Provider",
         queryset=Organisation.objects.filter(kind__in=PROVIDER_KINDS).order_by("name"),
         empty_label="All providers",
