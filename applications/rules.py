@@ -29,11 +29,6 @@ def can_view_application(user: User, application) -> bool:
     return sees_every_student(user) and application.submitted_at is not None
 
 
-def check_can_view_application(user: User, application) -> None:
-    if not can_view_application(user, application):
-        raise PermissionDenied("This application is not yours to see.")
-
-
 def applications_visible_to(user: User, queryset: QuerySet) -> QuerySet:
     """The same rule as can_view_application, as a queryset filter for lists."""
     mine = Q(school_id__in=school_ids(user))
@@ -137,10 +132,12 @@ def school_recipients(application: Application) -> list[str]:
     school_staff = Membership.objects.filter(
         organisation_id=application.school_id, role__in=[Role.REFERRER, Role.HEADTEACHER]
     )
+
+    def may_see(user: User) -> bool:
+        return can_view_application(user, application)
+
     creator = school_staff.filter(user_id=application.created_by_id)
-    return emails_of(creator, lambda user: can_view_application(user, application)) or emails_of(
-        school_staff, lambda user: can_view_application(user, application)
-    )
+    return emails_of(creator, may_see) or emails_of(school_staff, may_see)
 
 
 def cap_recipients(application: Application) -> list[str]:

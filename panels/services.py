@@ -32,10 +32,10 @@ from panels.models import (
     PanelMember,
 )
 from panels.rules import (
-    can_run_panels,
     can_view_meeting_pack,
     can_view_outcome_notice,
     check_can_decide_item,
+    check_can_run_panels,
     is_conflicted,
 )
 from panels.workflow import ItemState
@@ -43,11 +43,6 @@ from programmes.models import ROUTE_PANEL_STEPS, CapacityRule, Cohort, Meeting, 
 
 # Working days the service promises between a meeting and the school hearing its outcome.
 NOTICE_WORKING_DAYS = 3
-
-
-def _check_runs_panels(by: User) -> None:
-    if not can_run_panels(by):
-        raise PermissionDenied("Only CAP officers run panel meetings.")
 
 
 def _record(meeting: Meeting) -> MeetingRecord:
@@ -139,7 +134,7 @@ def _check_takes_items(meeting: Meeting) -> None:
 @transaction.atomic
 def item_move(*, item: AgendaItem, to: Meeting, reason: str, by: User) -> AgendaItem:
     """Move an item to another meeting of the same panel, with a reason."""
-    _check_runs_panels(by)
+    check_can_run_panels(by)
     item = (
         AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
     )
@@ -178,7 +173,7 @@ def pack_publish(*, meeting: Meeting, by: User) -> MeetingRecord:
     again renders it again, with the agenda as it is then."""
     from panels.tasks import render_pack, tell_members_pack_published
 
-    _check_runs_panels(by)
+    check_can_run_panels(by)
     if meeting.date is None:
         raise Refused("The meeting has no date yet.")
     record = _record(meeting)
@@ -200,7 +195,7 @@ def pack_publish(*, meeting: Meeting, by: User) -> MeetingRecord:
 
 @transaction.atomic
 def attendance_record(*, meeting: Meeting, members: list[PanelMember], by: User) -> None:
-    _check_runs_panels(by)
+    check_can_run_panels(by)
     if any(m.panel_id != meeting.panel_id for m in members):
         raise Refused("Only the panel's own members can be recorded as present.")
     record = _record(meeting)
@@ -219,7 +214,7 @@ def attendance_record(*, meeting: Meeting, members: list[PanelMember], by: User)
 def meeting_close(*, meeting: Meeting, by: User) -> list[AgendaItem]:
     """Close a meeting after it has happened: no more decisions; every item not heard
     rolls to the panel's next meeting. Returns the new items."""
-    _check_runs_panels(by)
+    check_can_run_panels(by)
     record = MeetingRecord.objects.select_for_update().filter(meeting=meeting).first()
     if record is None:
         record = _record(meeting)
@@ -607,7 +602,7 @@ def notice_send(*, notice: OutcomeNotice, by: User) -> OutcomeNotice:
     e-mailed after commit."""
     from panels.tasks import send_notice_email
 
-    _check_runs_panels(by)
+    check_can_run_panels(by)
     notice = OutcomeNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.sent_at is not None:
         raise Refused(f"This notice was sent on {long_date(timezone.localdate(notice.sent_at))}.")

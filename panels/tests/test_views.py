@@ -497,3 +497,20 @@ def test_a_school_cannot_offer_a_place(client, cast, panels, programmes):
     assert response.status_code == 403
     application.refresh_from_db()
     assert application.status == Status.WAITING_LIST
+
+
+def test_a_monitoring_officer_is_told_only_a_cap_officer_offers_a_place(
+    client, cast, panels, programmes
+):
+    refocus = programmes["refocus"]
+    cohort = refocus.cohorts.order_by("starts_on").last()
+    application = _on_the_waiting_list(cast, refocus)
+    client.force_login(cast.monitoring)
+    response = client.post(
+        reverse("casework:act", args=[application.uuid, "offer_place"]),
+        {"version": application.version, "cohort": str(cohort.uuid)},
+        follow=True,
+    )
+    assert "Only a CAP officer can offer a place in a cohort" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.WAITING_LIST and application.cohort is None

@@ -7,12 +7,15 @@ import pytest
 from django.utils import timezone
 
 from applications import services
+from applications.effects import effects_of
 from applications.models import Application
 from applications.tests.factories import complete_application, early_help_done, load_model
 from applications.workflow import Status
 from lib.errors import Refused
+from placements.hooks import placement_set_up
 from placements.models import Placement
 from programmes.models import Course, Programme
+from quality.hooks import placement_gate
 from students.tests.factories import StudentFactory
 
 
@@ -82,3 +85,9 @@ def test_a_placement_without_a_length_is_refused_and_nothing_is_kept(cast, cours
     application.refresh_from_db()
     assert application.status == Status.START_CONFIRMED
     assert not Placement.objects.filter(application=application).exists()
+
+
+def test_quality_s_gate_runs_before_the_placement_is_made():
+    """Effects run in the order their apps are installed: quality refuses a lapsed provider
+    before placements makes anything."""
+    assert effects_of("set_up_placement") == [placement_gate, placement_set_up]

@@ -28,6 +28,9 @@ from placements.rules import (
     can_record_marks,
     can_view_home_codes,
     can_view_placement,
+    check_can_add_placement_record,
+    check_can_edit_placement,
+    check_can_issue_reports,
     placements_visible_to,
     registers_visible_to,
 )
@@ -247,8 +250,7 @@ def attendance(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, placement_uuid):
     placement = get_placement_for_user(request.user, placement_uuid)
-    if not can_edit_placement(request.user, placement):
-        raise PermissionDenied("Only the CAP team changes a placement.")
+    check_can_edit_placement(request.user, placement)
     if request.method == "POST":
         form = forms.PlacementForm(request.POST)
         if form.is_valid():
@@ -331,8 +333,7 @@ def _add(request, area: str, placement_uuid, kind: str):
     spec = KINDS.get(kind)
     if spec is None:
         raise Http404
-    if not can_add_placement_record(request.user, placement):
-        raise PermissionDenied("Only the setting and the CAP team add to this placement.")
+    check_can_add_placement_record(request.user, placement)
     extra = {"placement": placement} if kind == "target-review" else {}
     form = spec.form(posted(request), **extra)
     if request.method == "POST" and form.is_valid():
@@ -370,8 +371,7 @@ def providers_add(request, placement_uuid, kind):
 @area_required(Area.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def report_runs(request):
-    if not can_issue_reports(request.user):
-        raise PermissionDenied("Only the CAP team issues termly reports.")
+    check_can_issue_reports(request.user)
     today = timezone.localdate()
     terms = (
         Term.objects.filter(starts_on__lte=today).select_related("year").order_by("-starts_on")[:6]
