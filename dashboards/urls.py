@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards.views import homes as views
 
 app_name = "dashboards"
 

@@ -129,3 +129,10 @@ def monday_nearest(day: dt.date) -> dt.date:
     if day.weekday() >= 4:
         return day + dt.timedelta(days=7 - day.weekday())
     return day - dt.timedelta(days=day.weekday())
+
+
+def time_of_day(moment: dt.datetime | dt.time) -> str:
+    """A time the GOV.UK way: "9am", "1:25pm", "12pm" for midday."""
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
