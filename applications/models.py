@@ -113,6 +113,11 @@ class Application(models.Model):
 
     # The provider route, after submission (applications.workflow)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When CAP or the first panel approved or declined it.",
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -68,6 +68,8 @@ def application_transition(
     if check is not None:
         check()
     source = application.status
+    if transition.decides and application.decided_at is None:
+        changes["decided_at"] = timezone.now()
     with transaction.atomic():
         application = _move(
             application,

@@ -60,6 +60,9 @@ class Transition:
     notify: tuple[str, ...] = ()  # who is e-mailed after commit: school, cap, provider
     clock_days: int | None = None  # working days the next actor has, where the service says
     routes: tuple[str, ...] = ()  # empty: every route
+    # The service's decision on the referral: the first one sets Application.decided_at,
+    # from which oversight counts the working days from submission to decision.
+    decides: bool = False
 
     @property
     def event(self) -> str:
@@ -127,6 +130,7 @@ TRANSITIONS = {
             "Accepted by CAP",
             notify=("school",),
             routes=(R.PROVIDER,),
+            decides=True,
         ),
         Transition(
             "refer_to_panel",
@@ -148,6 +152,7 @@ TRANSITIONS = {
             ("panel",),
             "Approved by the panel",
             routes=_PANEL_ROUTES,
+            decides=True,
         ),
         Transition(
             "panel_refer_on",
@@ -157,6 +162,7 @@ TRANSITIONS = {
             ("panel",),
             "Approved by the panel and put on the next panel's agenda",
             routes=_TWO_PANELS,
+            decides=True,
         ),
         Transition(
             "panel_waiting_list",
@@ -166,6 +172,7 @@ TRANSITIONS = {
             ("panel",),
             "Approved by the panel and put on the waiting list",
             routes=(R.PANEL_THEN_MULTI_AGENCY,),
+            decides=True,
         ),
         Transition(
             "panel_defer",
@@ -194,6 +201,7 @@ TRANSITIONS = {
             "Declined by the panel",
             notify=("cap",),
             routes=_PANEL_ROUTES,
+            decides=True,
         ),
         Transition(
             "answer_panel",
@@ -232,6 +240,7 @@ TRANSITIONS = {
             ("cap",),
             "Declined by CAP",
             notify=("school",),
+            decides=True,
         ),
         Transition(
             "send_pack",
