@@ -3,4 +3,8 @@ from django.apps import AppConfig
 
 class DashboardsConfig(AppConfig):
     name = "dashboards"
-    verbose_name = "Home pages"
+    verbose_name = "Home pages and oversight"
+
+    def ready(self):
+        # Each figures module registers its pages (dashboards.pages).
+        from dashboards.figures import placements, referrals  # noqa: F401

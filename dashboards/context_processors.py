@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.rules import AREA_LABELS, Area, areas_of, can_use_admin, is_dsl
+from dashboards.rules import sees_caseload_figures, sees_service_figures
 from panels.rules import can_run_panels
 from programmes.rules import can_view_model
 
@@ -19,17 +20,21 @@ def service(request) -> dict:
                 nav.append(("Panel dates", reverse("school_panels:dates")))
                 nav.append(("Course directory", reverse("quality:directory")))
                 nav.append(("Placements", reverse("placements:schools_list")))
+                nav.append(("Figures", reverse("dashboards:schools_figures")))
             elif area == Area.CASEWORK:
                 nav.append(("Applications", reverse("casework:queue")))
                 if can_run_panels(user):
                     nav.append(("Panels", reverse("casework_meetings:meetings")))
                 nav.append(("Placements", reverse("placements:casework_list")))
                 nav.append(("Providers", reverse("quality:overview")))
+                if sees_service_figures(user) or sees_caseload_figures(user):
+                    nav.append(("Figures", reverse("dashboards:casework_figures")))
             elif area == Area.PROVIDERS:
                 nav.append(("Packs", reverse("providers:packs")))
                 nav.append(("Registers", reverse("placements:providers_registers")))
                 nav.append(("Placements", reverse("placements:providers_list")))
                 nav.append(("Compliance", reverse("quality:compliance_home")))
+                nav.append(("Figures", reverse("dashboards:providers_figures")))
         if is_dsl(user):
             nav.append(("Safeguarding", reverse("safeguarding:queue")))
         if can_view_model(user):

@@ -21,6 +21,7 @@ from accounts.models import Organisation, OrganisationKind, User
 from accounts.rules import Area, is_cap_officer, provider_ids, school_ids
 from applications.models import Application
 from dashboards import rules as oversight_rules
+from dashboards.models import DEFAULT_THRESHOLD, OversightSettings
 from placements.models import Placement
 from programmes.models import AcademicYear, Programme, Route, Term, Tier
 from programmes.selectors import year_current, years_all
@@ -107,9 +108,13 @@ class Scope:
 
     def placements_open(self) -> QuerySet[Placement]:
         """Placements open at some time between first and last."""
-        return self.placements().filter(starts_on__lte=self.last).filter(
-            Q(ended_on__isnull=True, planned_end_on__gte=self.first)
-            | Q(ended_on__gte=self.first)
+        return (
+            self.placements()
+            .filter(starts_on__lte=self.last)
+            .filter(
+                Q(ended_on__isnull=True, planned_end_on__gte=self.first)
+                | Q(ended_on__gte=self.first)
+            )
         )
 
     def query(self, **extra) -> str:
@@ -129,6 +134,31 @@ class Scope:
             values["route"] = self.route
         values.update({k: v for k, v in extra.items() if v not in (None, "")})
         return urlencode(values)
+
+    def filters(self) -> list[dict]:
+        """The filter form's fields with the value applied selected, for the page."""
+        applied = {
+            "year": self.year.name,
+            "term": str(self.term.pk) if self.term else "",
+            "tier": str(self.tier.number) if self.tier else "",
+            "programme": self.programme.key if self.programme else "",
+            "school": str(self.school.uuid) if self.school else "",
+            "provider": str(self.provider.uuid) if self.provider else "",
+            "route": self.route,
+        }
+        return [
+            {
+                "name": field.html_name,
+                "id": field.id_for_label,
+                "label": field.label,
+                "options": [
+                    (value, label, value == applied[field.name])
+                    for value, label in field.field.choices
+                ],
+            }
+            for field in self.form
+            if len(field.field.choices) > 1 or field.name == "year"
+        ]
 
     def described(self) -> str:
         """The filters in words, for headings and the first lines of a download."""
@@ -247,8 +277,13 @@ def scope_for(request, area: str) -> Scope:
     show = AREA_FILTERS[area]
     school = _one_of(schools, data.get("school")) if "school" in show else None
     provider = _one_of(providers, data.get("provider")) if "provider" in show else None
-    form = FilterForm(data or None, year=year, schools=schools.order_by("name"),
-                      providers=providers.order_by("name"), show=show)
+    form = FilterForm(
+        data or None,
+        year=year,
+        schools=schools.order_by("name"),
+        providers=providers.order_by("name"),
+        show=show,
+    )
     term = tier = programme = None
     route = ""
     if "term" in show and data.get("term"):
@@ -272,3 +307,9 @@ def scope_for(request, area: str) -> Scope:
         form=form,
         **scope_kwargs,
     )
+
+
+def suppression_threshold() -> int:
+    """Counts below this are withheld outside the CAP team."""
+    settings = OversightSettings.objects.first()
+    return settings.suppress_below if settings else DEFAULT_THRESHOLD
