@@ -10,6 +10,7 @@ to the list behind the figure. Counts under the suppression threshold are hidden
 import csv
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass, field, replace
 from xml.etree import ElementTree
@@ -116,6 +117,13 @@ def share(part: int, whole: int) -> float | None:
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
+def _ticks(values: list) -> list[int]:
+    """Whole-number ticks for counts: about five, from 0 to the largest."""
+    top = math.ceil(max((v for v in values if v is not None), default=0)) or 1
+    step = math.ceil(top / 5)
+    return list(range(0, top + step, step))
+
+
 def chart_svg(table: Table) -> SafeString:
     """The table's chart as inline SVG drawn by pygal, with no script and no inline style
     (the page's style sheet colours it, which the content security policy needs). The
@@ -124,6 +132,7 @@ def chart_svg(table: Table) -> SafeString:
     if not table.chart or not table.rows:
         return mark_safe("")
     import pygal  # Slow to import; only pages with charts need it.
+    import pygal.style
 
     column = table.chart_column
     if column is None:
@@ -135,6 +144,8 @@ def chart_svg(table: Table) -> SafeString:
         else c[column].value
         for c in cells
     ]
+    if not any(values):
+        return mark_safe("")  # Nothing to draw: the table says so.
     labels = [shown(c[0].value, table.columns[0].kind) for c in cells]
     kind = table.columns[column].kind
     config = {
@@ -143,15 +154,18 @@ def chart_svg(table: Table) -> SafeString:
         "no_prefix": True,
         "disable_xml_declaration": True,
         "show_legend": False,
-        "print_values": table.chart == "bar",
         "width": 720,
         "height": max(180, 36 * len(labels) + 80) if table.chart == "bar" else 320,
         "truncate_label": 40,
         "value_formatter": (lambda v: f"{v:.1f}%") if kind == RATE else (lambda v: f"{v:,.0f}"),
         "x_label_rotation": 0 if table.chart == "bar" or len(labels) < 8 else 30,
         "range": (0, 100) if kind == RATE else None,
+        "y_labels": [0, 25, 50, 75, 100] if kind == RATE else _ticks(values),
         "include_x_axis": True,
     }
+    # pygal leaves room for the labels from the font size it is told; the style sheet
+    # (frontend/app.scss) draws them at the same size.
+    config["style"] = pygal.style.Style(label_font_size=12, major_label_font_size=12)
     if table.chart == "bar":
         chart = pygal.HorizontalBar(**config)
         # pygal draws the first bar at the bottom; people read from the top.

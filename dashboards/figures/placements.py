@@ -196,16 +196,23 @@ def compliance(scope: Scope) -> list[Table]:
     providers = Table(
         key="providers",
         caption="Each provider",
-        columns=[Column("Provider", LABEL), Column("Status", TEXT), Column("Rating", TEXT)]
-        + [
-            Column(area.area.name, TEXT) for area in (found[records[0].pk].areas if records else [])
+        columns=[
+            Column("Provider", LABEL),
+            Column("Status", TEXT),
+            Column("Rating", TEXT),
+            Column("Areas not green", TEXT),
         ],
         rows=[
             [
                 Cell(record.organisation.name, reverse("quality:provider", args=[record.uuid])),
                 found[record.pk].status_label,
                 Rating(worst[record.pk]).label,
-                *[Rating(area.rating).label for area in found[record.pk].areas],
+                "; ".join(
+                    f"{area.area.name}: {Rating(area.rating).label.lower()}"
+                    for area in found[record.pk].areas
+                    if area.rating != Rating.GREEN
+                )
+                or "None",
             ]
             for record in records
         ],

@@ -411,8 +411,9 @@ def notices(scope: Scope) -> list[Table]:
         ],
         chart="bar",
         summary=(
-            f"{share(totals['on_time'], totals['all']):.1f}% of {totals['all']:,} notices due "
-            "in the period were sent on time."
+            f"{share(totals['on_time'], totals['all']):.1f}% of the {totals['all']:,} "
+            f"{'notice' if totals['all'] == 1 else 'notices'} due in the period "
+            f"{'was' if totals['on_time'] == 1 else 'were'} sent on time."
             if totals["all"]
             else "No outcome notice was due in the period."
         ),
