@@ -30,6 +30,7 @@ SECTIONS = {
     "quality": "Provider quality assurance and the course directory",
     "placements": "Placements",
     "safeguarding": "Safeguarding concerns",
+    "dashboards": "Figures",
 }
 
 RULE_NAME = re.compile(r"(?:check_)?can_\w+")

@@ -231,3 +231,22 @@ def test_the_school_is_told_even_when_the_person_who_applied_has_left(
             application=submitted, version=submitted.version, by=cast.officer
         )
     assert mail.outbox[0].to == [cast.headteacher.email]
+
+
+def test_the_first_decision_is_kept_as_when_the_application_was_decided(cast, submitted):
+    assert submitted.decided_at is None
+    accepted = services.application_accept(
+        application=submitted, version=submitted.version, by=cast.officer
+    )
+    assert accepted.decided_at is not None
+    decided_at = accepted.decided_at
+    # A later step moves the application on but does not change when it was decided.
+    sent = services.application_send_pack(
+        application=accepted,
+        sections=["reasons"],
+        documents=[],
+        note="",
+        version=accepted.version,
+        by=cast.officer,
+    )
+    assert sent.decided_at == decided_at
