@@ -1,9 +1,15 @@
 """What the CAP manager sets for oversight: the threshold under which numbers are withheld
-outside the CAP team."""
+outside the CAP team, and the secondary population the equalities figures compare with."""
+
+import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from accounts.models import Organisation
+from dashboards import characteristics
+from programmes.models import AcademicYear
 
 DEFAULT_THRESHOLD = 5
 
@@ -27,3 +33,47 @@ class OversightSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Withhold numbers below {self.suppress_below}"
+
+
+class PopulationUpload(models.Model):
+    """One CSV of secondary population counts the CAP manager loaded: who, when, which file
+    and how many rows. The counts it loaded point back to it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255)
+    rows = models.PositiveIntegerField()
+    schools = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.year})"
+
+
+class PopulationCount(models.Model):
+    """How many students on a school's roll in a year have one value of a characteristic:
+    the secondary population the equalities figures compare referrals with."""
+
+    year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    characteristic = models.CharField(max_length=20, choices=characteristics.CHOICES)
+    value = models.CharField(max_length=20)
+    count = models.PositiveIntegerField()
+    upload = models.ForeignKey(PopulationUpload, on_delete=models.PROTECT, related_name="counts")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "school", "characteristic", "value"],
+                name="population_count_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.year} {self.characteristic}={self.value}: {self.count}"

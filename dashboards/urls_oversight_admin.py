@@ -1,0 +1,14 @@
+"""The CAP manager's oversight settings, under /casework/oversight/ (config/urls.py includes
+them before the oversight pages, whose keys would otherwise match these paths)."""
+
+from django.urls import path
+
+from dashboards.views import equalities
+
+app_name = "oversight_admin"
+
+urlpatterns = [
+    path("population/", equalities.population_upload, name="population"),
+    path("population/example.csv", equalities.population_example, name="population_example"),
+    path("settings/", equalities.threshold_edit, name="settings"),
+]
