@@ -4,6 +4,9 @@ from lib.admin import admin_site
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    # The CAP manager's settings for the figures, before the figures' own pages, whose keys
+    # would otherwise match these paths.
+    path("casework/figures/", include("dashboards.urls_oversight_admin")),
     path("", include("dashboards.urls")),
     path("schools/", include("students.urls")),
     path("schools/", include("applications.urls.schools")),

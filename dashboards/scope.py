@@ -21,7 +21,6 @@ from accounts.models import Organisation, OrganisationKind, User
 from accounts.rules import Area, is_cap_officer, provider_ids, school_ids
 from applications.models import Application
 from dashboards import rules as oversight_rules
-from dashboards.models import DEFAULT_THRESHOLD, OversightSettings
 from placements.models import Placement
 from programmes.models import AcademicYear, Programme, Route, Term, Tier
 from programmes.selectors import year_current, years_all
@@ -307,9 +306,3 @@ def scope_for(request, area: str) -> Scope:
         form=form,
         **scope_kwargs,
     )
-
-
-def suppression_threshold() -> int:
-    """Counts below this are withheld outside the CAP team."""
-    settings = OversightSettings.objects.first()
-    return settings.suppress_below if settings else DEFAULT_THRESHOLD

@@ -1,5 +1,5 @@
-"""The CAP manager's oversight settings, under /casework/oversight/ (config/urls.py includes
-them before the oversight pages, whose keys would otherwise match these paths)."""
+"""The CAP manager's settings for the figures, under /casework/figures/ (config/urls.py
+includes them before the figures' pages, whose keys would otherwise match these paths)."""
 
 from django.urls import path
 

@@ -177,7 +177,7 @@ def service(cast, year, **filters) -> Scope:
 
 def school_scope(cast, year, user=None) -> Scope:
     user = user or cast.alice
-    request = RequestFactory().get("/schools/oversight/equalities/", {"year": year.name})
+    request = RequestFactory().get("/schools/figures/equalities/", {"year": year.name})
     request.user = user
     return scope_for(request, Area.SCHOOLS)
 
@@ -346,7 +346,7 @@ def test_a_monitoring_officer_s_caseload_is_compared_with_its_referrals(cast, ye
 
 def test_a_school_user_cannot_ask_for_another_school_s_figures(cast, year, cases):
     request = RequestFactory().get(
-        "/schools/oversight/equalities/", {"year": year.name, "school": str(cast.school_b.uuid)}
+        "/schools/figures/equalities/", {"year": year.name, "school": str(cast.school_b.uuid)}
     )
     request.user = cast.alice
     with pytest.raises(Http404):

@@ -13,10 +13,8 @@ from dashboards import population, selectors
 from dashboards.models import OversightSettings, PopulationCount, PopulationUpload
 from programmes.models import AcademicYear
 
-pytestmark = pytest.mark.urls("dashboards.tests.urls")
-
-POPULATION = "/casework/oversight/population/"
-SETTINGS = "/casework/oversight/settings/"
+POPULATION = "/casework/figures/population/"
+SETTINGS = "/casework/figures/settings/"
 REFUSED = [
     "officer",
     "monitoring",
@@ -70,9 +68,7 @@ def test_urls_are_where_the_lead_includes_them():
 
 
 @pytest.mark.parametrize("who", REFUSED)
-@pytest.mark.parametrize(
-    "url", [POPULATION, SETTINGS, "/casework/oversight/population/example.csv"]
-)
+@pytest.mark.parametrize("url", [POPULATION, SETTINGS, "/casework/figures/population/example.csv"])
 def test_everyone_but_the_cap_manager_is_told_the_pages_do_not_exist(client, cast, who, url):
     client.force_login(getattr(cast, who))
     assert client.get(url).status_code == 404
@@ -89,7 +85,7 @@ def test_other_methods_are_refused(client, cast):
     client.force_login(cast.manager)
     assert client.put(POPULATION).status_code == 405
     assert client.delete(SETTINGS).status_code == 405
-    assert client.post("/casework/oversight/population/example.csv").status_code == 405
+    assert client.post("/casework/figures/population/example.csv").status_code == 405
 
 
 # --- The upload ------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from accounts.views import area_required
 from dashboards import report
 from dashboards.figures import placements, referrals
 from dashboards.pages import PAGES, pages_for
-from dashboards.scope import Scope, scope_for, suppression_threshold
+from dashboards.rules import can_manage_oversight
+from dashboards.scope import Scope, scope_for
+from dashboards.selectors import threshold
 
 
 def tables_for(scope: Scope, key: str) -> list[report.Table]:
@@ -26,8 +28,8 @@ def tables_for(scope: Scope, key: str) -> list[report.Table]:
         raise Http404("No such page")
     tables = page.tables(scope)
     if scope.suppress:
-        threshold = suppression_threshold()
-        tables = [report.suppress(table, threshold) for table in tables]
+        below = threshold()
+        tables = [report.suppress(table, below) for table in tables]
     return tables
 
 
@@ -54,7 +56,8 @@ def _oversight(request, area: str, key: str):
             "page_url": f"dashboards:{area}_oversight",
             "scope": scope,
             "tables": [(table, report.chart_svg(table)) for table in tables],
-            "threshold": suppression_threshold() if scope.suppress else None,
+            "threshold": threshold(),
+            "can_manage": can_manage_oversight(request.user),
         },
     )
 
