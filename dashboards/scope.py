@@ -85,8 +85,14 @@ class Scope:
         return qs
 
     def placements(self) -> QuerySet[Placement]:
-        """Every placement the person may count, with the filters other than dates."""
-        qs = Placement.objects.filter(programme__year=self.year)
+        """Every placement the person may count that was open at some time in the academic
+        year, whichever year's programme it began on, with the filters other than dates: a
+        programme or tier chosen in one year matches the same programme or tier in another."""
+        year = self.year
+        qs = Placement.objects.filter(starts_on__lte=year.ends_on).filter(
+            Q(ended_on__isnull=True, planned_end_on__gte=year.starts_on)
+            | Q(ended_on__gte=year.starts_on)
+        )
         if self.caseload_of is not None:
             qs = qs.filter(monitoring_officer=self.caseload_of)
         if self.school_ids is not None:
@@ -94,9 +100,9 @@ class Scope:
         if self.provider_ids is not None:
             qs = qs.filter(provider_id__in=self.provider_ids)
         if self.tier:
-            qs = qs.filter(programme__tier=self.tier)
+            qs = qs.filter(programme__tier__number=self.tier.number)
         if self.programme:
-            qs = qs.filter(programme=self.programme)
+            qs = qs.filter(programme__key=self.programme.key)
         if self.school:
             qs = qs.filter(home_school=self.school)
         if self.provider:

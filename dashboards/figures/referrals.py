@@ -725,7 +725,11 @@ def allowance(scope: Scope) -> Table:
     used = Counter(
         dict(
             scope.placements()
-            .filter(programme__counts_against_allowance=True)
+            .filter(
+                programme__counts_against_allowance=True,
+                starts_on__gte=scope.year.starts_on,
+                starts_on__lte=scope.year.ends_on,
+            )
             .values_list("home_school")
             .annotate(n=Count("id"))
             .order_by()
@@ -767,8 +771,8 @@ def allowance(scope: Scope) -> Table:
         chart="bar",
         chart_column=2,
         summary="Tier 1 placements each school has used this year.",
-        note="Placements on programmes that count against the service level agreement's "
-        "allowance, in the whole academic year.",
+        note="Placements started in the academic year on programmes that count against the "
+        "service level agreement's allowance.",
     )
 
 

@@ -424,3 +424,17 @@ def test_a_page_makes_as_many_queries_for_many_as_for_few(client, cast, programm
     few = _queries(client, cast.officer, "casework", key)
     add(6)
     assert _queries(client, cast.officer, "casework", key) == few
+
+
+def test_a_placement_still_open_from_last_years_programme_counts_this_year(
+    client, cast, programme
+):
+    placement = make_placement(
+        programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
+    )
+    Placement.objects.filter(pk=placement.pk).update(planned_end_on=dt.date(2026, 12, 18))
+    client.force_login(cast.officer)
+    response = client.get(
+        reverse("dashboards:casework_oversight", args=["placements"]), {"year": "now"}
+    )
+    assert row(table(response, "by-setting"), "Provider P")[1:] == [1, 0, 0]
