@@ -1,15 +1,17 @@
-"""What the CAP manager sets for oversight: the threshold under which numbers are withheld
-outside the CAP team, and the secondary population the equalities figures compare with."""
+"""What the CAP manager sets for the figures (the threshold under which numbers are
+withheld outside the CAP team, and the secondary population the equalities figures compare
+with), and the multi-agency panel's termly oversight reports, kept as made."""
 
 import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
 from accounts.models import Organisation
 from dashboards import characteristics
-from programmes.models import AcademicYear
+from programmes.models import AcademicYear, Panel, Term
 
 DEFAULT_THRESHOLD = 5
 
@@ -77,3 +79,41 @@ class PopulationCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} {self.year} {self.characteristic}={self.value}: {self.count}"
+
+
+class PanelReport(models.Model):
+    """A panel's oversight report for a term: asked for by the CAP team, made in the
+    background (dashboards.tasks), published to the panel's members and kept exactly as
+    made. Its PDF is stored encrypted with its checksum and never made again; one that
+    failed leaves its reason, and the report can be asked for again."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="oversight_reports")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    stored_name = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    made_at = models.DateTimeField(null=True, blank=True)
+    failed = models.TextField(blank=True, help_text="Why the report could not be made.")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "term"],
+                condition=Q(made_at__isnull=False),
+                name="panel_report_one_made_per_term",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Oversight report of the {self.panel} for {self.term}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.made_at is None and not self.failed

@@ -70,7 +70,9 @@ class Table:
 
 def suppress(table: Table, threshold: int) -> Table:
     """The table as shown outside the CAP team: a count from 1 to threshold - 1 becomes
-    SUPPRESSED, and so does every rate in its row, which could give it away."""
+    SUPPRESSED, and so does every rate in its row, which could give it away. A summary is
+    written from the figures before they were withheld ("3 referrals were submitted"), so a
+    table that withholds any says so instead."""
     if threshold <= 1:
         return table
     rows = []
@@ -91,7 +93,14 @@ def suppress(table: Table, threshold: int) -> Table:
                 for col, c in zip(table.columns, row, strict=True)
             ]
         )
-    return replace(table, rows=rows)
+    withheld = any(c.suppressed for row in rows for c in row)
+    if not withheld:
+        return replace(table, rows=rows)
+    summary = (
+        f"Some of these figures are under {threshold} and are shown as “{SUPPRESSED}”: "
+        "the table gives the rest."
+    )
+    return replace(table, rows=rows, summary=summary)
 
 
 def shown(value, kind: str) -> str:

@@ -1,21 +1,31 @@
-"""What the CAP manager changes for oversight: the secondary population and the threshold
-under which numbers are withheld. Each change is audited, with no personal data: counts and
-codes only."""
+"""Every write of the figures, keyword-only, atomic and audited with no personal data:
+what the CAP manager changes (the secondary population and the threshold under which
+numbers are withheld), and the multi-agency panel's termly oversight report, asked for by
+the CAP team, made and published in the background (dashboards.tasks) and kept exactly as
+made."""
 
-from django.db import transaction
+import datetime as dt
+import hashlib
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from audit.services import event_record
-from dashboards import rules
+from dashboards import rules, selectors
 from dashboards.models import (
     DEFAULT_THRESHOLD,
     OversightSettings,
+    PanelReport,
     PopulationCount,
     PopulationUpload,
 )
 from dashboards.population import Read
+from dashboards.rules import check_can_make_panel_reports, check_can_read_panel_report
+from documents.storage import document_storage, stored_read, stored_save
 from lib.errors import Refused
-from programmes.models import AcademicYear
+from lib.pdf import render_pdf
+from programmes.models import AcademicYear, Panel, Term
 
 
 def _check_can_manage(by: User) -> None:
@@ -85,3 +95,128 @@ def oversight_threshold_set(*, suppress_below: int, by: User) -> OversightSettin
             detail={"from": before, "to": suppress_below},
         )
     return row
+
+
+# A report asked for this long ago and still not made was lost (a worker stopped, say):
+# asking again gives it up and starts afresh.
+GIVE_UP_AFTER = dt.timedelta(hours=1)
+
+
+def _named(report: PanelReport) -> str:
+    return f"The {report.panel.name}'s report for {report.term.name} {report.term.year.name}"
+
+
+@transaction.atomic
+def panel_report_request(*, panel: Panel, term: Term, by: User) -> PanelReport:
+    """Ask for a panel's oversight report for a term; it is made in the background. Refused
+    for a term of another year, and for a panel and term whose report is made already (a
+    report is never made again) or being made."""
+    from dashboards.tasks import make_panel_report  # the task calls these services
+
+    check_can_make_panel_reports(by)
+    if term.year_id != panel.year_id:
+        raise Refused(f"Choose a term of {panel.year.name}, the {panel.name}'s year", field="term")
+    now = timezone.now()
+    for earlier in PanelReport.objects.select_for_update().filter(
+        panel=panel, term=term, failed=""
+    ):
+        if earlier.made_at is not None:
+            raise Refused(
+                f"{_named(earlier)} was made on {selectors.when(earlier.made_at)}. A report "
+                "is kept as it was made and is not made again: you can download it below.",
+                field="term",
+            )
+        if earlier.requested_at > now - GIVE_UP_AFTER:
+            raise Refused(
+                f"{_named(earlier)} is being made. It will be listed below when it is ready.",
+                field="term",
+            )
+        _fail(earlier, "Not made within an hour of being asked for: asked for again.")
+    report = PanelReport.objects.create(panel=panel, term=term, requested_by=by, requested_at=now)
+    event_record(
+        actor=by,
+        action="panel_report.requested",
+        obj=report,
+        detail={"panel": str(panel.uuid), "term": term.pk},
+    )
+    transaction.on_commit(lambda: make_panel_report.enqueue(report.pk))
+    return report
+
+
+def panel_report_make(*, report_id: int) -> PanelReport:
+    """Make the report's PDF from the figures as they are now, and keep it encrypted with
+    its checksum. A report made already is returned as it is: never made again. The PDF is
+    written before the row that points to it, so a failure leaves the report unmade."""
+    report = PanelReport.objects.select_related("panel", "term__year", "requested_by").get(
+        pk=report_id
+    )
+    if not report.is_pending:
+        return report
+    made_at = timezone.now()
+    pdf = render_pdf(
+        "dashboards/panel_reports/report_pdf.html",
+        selectors.panel_report_contents(report=report, made_at=made_at),
+    )
+    name = stored_save(pdf)
+    try:
+        with transaction.atomic():
+            report = PanelReport.objects.select_for_update().get(pk=report_id)
+            if not report.is_pending:  # made or given up while this one rendered
+                document_storage().delete(name)
+                return report
+            report.stored_name = name
+            report.sha256 = hashlib.sha256(pdf).hexdigest()
+            report.size = len(pdf)
+            report.made_at = made_at
+            report.save(update_fields=["stored_name", "sha256", "size", "made_at"])
+            event_record(
+                action="panel_report.made",
+                obj=report,
+                detail={"sha256": report.sha256, "size": report.size},
+            )
+    except IntegrityError:
+        # Another request for the same panel and term was made first: that one is kept.
+        document_storage().delete(name)
+        return panel_report_fail(report_id=report_id, reason="Made already by another request.")
+    return report
+
+
+@transaction.atomic
+def panel_report_publish(*, report: PanelReport) -> PanelReport:
+    """Open a made report to the panel's members and e-mail them a link."""
+    from dashboards.tasks import tell_members_panel_report  # the task calls these services
+
+    report = PanelReport.objects.select_for_update().get(pk=report.pk)
+    if report.made_at is None or report.published_at is not None:
+        return report
+    report.published_at = timezone.now()
+    report.save(update_fields=["published_at"])
+    event_record(action="panel_report.published", obj=report)
+    transaction.on_commit(lambda: tell_members_panel_report.enqueue(report.pk))
+    return report
+
+
+def _fail(report: PanelReport, reason: str) -> PanelReport:
+    report.failed = reason
+    report.save(update_fields=["failed"])
+    event_record(action="panel_report.failed", obj=report, detail={"reason": reason})
+    return report
+
+
+@transaction.atomic
+def panel_report_fail(*, report_id: int, reason: str) -> PanelReport:
+    """Record why a report could not be made; the CAP team can ask for it again."""
+    report = PanelReport.objects.select_for_update().get(pk=report_id)
+    if not report.is_pending:
+        return report
+    return _fail(report, reason)
+
+
+def panel_report_read(*, report: PanelReport, by: User) -> bytes:
+    """The PDF as made, for someone who may read it; each download is audited."""
+    check_can_read_panel_report(by, report)
+    data = stored_read(report.stored_name)
+    if hashlib.sha256(data).hexdigest() != report.sha256:
+        raise ValueError("The stored report does not match the one made.")
+    event_record(actor=by, action="panel_report.downloaded", obj=report)
+    return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards.views import homes, oversight
+from dashboards.views import homes, oversight, panel_reports
 
 app_name = "dashboards"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("panels/", homes.panels_home, name="panels"),
     path("agencies/", homes.agencies_home, name="agencies"),
     path("casework/figures/", oversight.casework_first, name="casework_figures"),
+    # Before casework/figures/<slug:key>/, which would take "panel-reports" for a page key.
+    path(
+        "casework/figures/panel-reports/",
+        panel_reports.casework_panel_reports,
+        name="casework_panel_reports",
+    ),
     path("casework/figures/<slug:key>/", oversight.casework_page, name="casework_oversight"),
     path("schools/figures/", oversight.schools_first, name="schools_figures"),
     path("schools/figures/<slug:key>/", oversight.schools_page, name="schools_oversight"),
@@ -33,5 +39,12 @@ urlpatterns = [
         "providers/figures/list/placements/",
         oversight.providers_placements_behind,
         name="providers_placements_behind",
+    ),
+    path("panels/reports/", panel_reports.panels_reports, name="panels_reports"),
+    # The one download for the CAP team and the panel's members: the getter checks access.
+    path(
+        "figures/panel-reports/<uuid:report_uuid>.pdf",
+        panel_reports.panel_report_download,
+        name="panel_report_download",
     ),
 ]

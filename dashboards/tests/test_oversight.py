@@ -426,9 +426,7 @@ def test_a_page_makes_as_many_queries_for_many_as_for_few(client, cast, programm
     assert _queries(client, cast.officer, "casework", key) == few
 
 
-def test_a_placement_still_open_from_last_years_programme_counts_this_year(
-    client, cast, programme
-):
+def test_a_placement_still_open_from_last_years_programme_counts_this_year(client, cast, programme):
     placement = make_placement(
         programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
     )
