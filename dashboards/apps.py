@@ -7,4 +7,10 @@ class DashboardsConfig(AppConfig):
 
     def ready(self):
         # Each figures module registers its pages (dashboards.pages).
-        from dashboards.figures import census, equalities, placements, referrals  # noqa: F401
+        from dashboards.figures import (  # noqa: F401
+            attendance,
+            census,
+            equalities,
+            placements,
+            referrals,
+        )

@@ -1,6 +1,7 @@
 """Demo placements: students of one school at the demo provider and at the AP academy, with weekly
-patterns, three weeks of registers (a correction, a late entry, absences), a session whose
-mark never came (so the sweep has raised its alert), and monitoring records. Demo only.
+patterns, three weeks of registers (a correction, a late entry, absences) with their weekly
+tallies counted, a session whose mark never came (so the sweep has raised its alert), and
+monitoring records. Demo only.
 
 The demo's placements start in the past, which the application route cannot do (a start
 date is today or later), so their applications are written here already "placed"."""
@@ -148,6 +149,8 @@ def load_demo_placements(*, school_urn: str, provider_ukprn: str) -> int:
             changed_at=later,
             late=True,
         )
+    # The marks above were written directly, not through a register: count their weeks.
+    services.tallies_rebuild(first=days[0], last=days[-1])
     # The sweep, as the scheduler ran it each afternoon of the last week.
     for day in days[-5:]:
         services.alerts_raise(now=schedule.session_starts(day, "pm") + dt.timedelta(hours=1))

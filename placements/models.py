@@ -219,6 +219,37 @@ class MarkChange(models.Model):
         return f"{self.previous_code or '–'} to {self.code}"
 
 
+class MarkTally(models.Model):
+    """The marks of one placement in one week, counted by how DfE statistics treat their
+    codes, with how many were first entered after the register closed.
+
+    Oversight counts from here rather than from every mark (20 million at national
+    volume): services.register_save recounts the weeks it touches in the same transaction
+    as the marks, so the tallies are as current as the marks; services.tallies_rebuild
+    recounts them for marks written any other way (the demo, a data migration)."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="tallies")
+    week = models.DateField(help_text="The Monday of the week.")
+    present = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    authorised = models.PositiveIntegerField(default=0)
+    unauthorised = models.PositiveIntegerField(default=0)
+    not_possible = models.PositiveIntegerField(default=0)
+    entered_late = models.PositiveIntegerField(
+        default=0, help_text="Marks whose first entry came after the register closed."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "week"], name="mark_tally_one_per_week")
+        ]
+        # Every figure picks the weeks of a year or term first, then the placements.
+        indexes = [models.Index(fields=["week", "placement"], name="mark_tally_week")]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week}"
+
+
 class AlertKind(models.TextChoices):
     MISSING = "missing", "No mark after the register closed"
     ABSENT = "absent", "Absent"
@@ -245,6 +276,7 @@ class Alert(models.Model):
                 fields=["placement", "date", "session", "kind"], name="alert_one_per_session"
             )
         ]
+        indexes = [models.Index(fields=["date", "placement"], name="alert_date")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date} {self.session}"

@@ -7,12 +7,36 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear, Greatest, Least
 from django.utils import timezone
 
+from lib import dates
 from placements import schedule
 from placements.codes import HomeCode, home_code
-from placements.models import Alert, AttendanceCode, Category, Mark, Phase, Placement
+from placements.models import (
+    Alert,
+    AlertKind,
+    AttendanceCode,
+    Category,
+    Mark,
+    MarkTally,
+    Phase,
+    Placement,
+)
 from placements.schedule import SETTING, Calendar
 from programmes.models import Term
 
@@ -334,15 +358,223 @@ def weekly_trend(marks: QuerySet, *, weeks: int = 8) -> list[tuple[dt.date, Figu
     return [(week, Figures(by_week[week])) for week in sorted(by_week)[-weeks:]]
 
 
-def figures_by_setting(marks: QuerySet) -> list[tuple[str, Figures]]:
-    """The figures of each setting, by name, counted in one query."""
-    from django.db.models import Count
+# --- Attendance for oversight, from the weekly tallies ----------------------------------
+# Every figure below counts MarkTally rows (one a placement a week), never the marks
+# themselves, for the weeks of a window: from the week holding `first` to the week holding
+# `last`. A week is the unit, so a week that straddles the window's edge counts whole.
+# Each takes the placements to count as a queryset (a Scope's, or those a person may see)
+# and makes one or two queries whatever the number of marks.
 
-    counts: dict[str, Counter] = defaultdict(Counter)
-    rows = marks.values("placement__provider__name", "code__category").annotate(n=Count("id"))
+_CATEGORY_SUMS = {c.value: Coalesce(Sum(c.value), 0) for c in Category}
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def tallies(placements: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
+    """The tallies of `placements` for the weeks from the week of `first` to the week of
+    `last`."""
+    return MarkTally.objects.filter(
+        placement__in=placements, week__gte=_monday(first), week__lte=last
+    )
+
+
+def _figures_of(row: dict) -> Figures:
+    return Figures(Counter({c: row[c.value] or 0 for c in Category}))
+
+
+def attendance_totals(placements: QuerySet, first: dt.date, last: dt.date) -> Figures:
+    """The DfE figures of every session of `placements` in the window, in one query."""
+    return _figures_of(tallies(placements, first, last).aggregate(**_CATEGORY_SUMS))
+
+
+@dataclass
+class Group:
+    """The figures of one setting, programme or home school. `key` is what a filter names
+    it by (an organisation's UUID, a programme's key)."""
+
+    key: str
+    name: str
+    figures: Figures
+
+
+# What each grouping groups by: the key a filter uses, and the name shown.
+GROUPINGS = {
+    "setting": ("placement__provider__uuid", "placement__provider__name"),
+    "programme": ("placement__programme__key", "placement__programme__name"),
+    "school": ("placement__home_school__uuid", "placement__home_school__name"),
+}
+
+
+def attendance_by(placements: QuerySet, first: dt.date, last: dt.date, *, by: str) -> list[Group]:
+    """The figures of each setting, programme or home school (`by` is one of GROUPINGS),
+    by name, in one query."""
+    key, name = GROUPINGS[by]
+    rows = (
+        tallies(placements, first, last)
+        .values(key, name)
+        .annotate(**_CATEGORY_SUMS)
+        .order_by(name, key)
+    )
+    return [Group(str(row[key]), row[name], _figures_of(row)) for row in rows]
+
+
+def attendance_by_week(
+    placements: QuerySet, first: dt.date, last: dt.date
+) -> list[tuple[dt.date, Figures]]:
+    """The figures week by week (each week's Monday), for the weeks with marks, in one
+    query."""
+    rows = tallies(placements, first, last).values("week").annotate(**_CATEGORY_SUMS)
+    return [(row["week"], _figures_of(row)) for row in rows.order_by("week")]
+
+
+@dataclass
+class Below:
+    """Placements with possible sessions in the window (`counted`), and how many of them
+    attended under 90% and under 50% of those sessions."""
+
+    counted: int
+    below_90: int
+    below_50: int
+
+
+def attendance_below(placements: QuerySet, first: dt.date, last: dt.date) -> Below:
+    """How many placements attended under 90% and under 50% of their possible sessions
+    over the window, in one query: each placement's weeks summed in SQL (GROUP BY
+    placement, HAVING possible sessions), then counted with the thresholds compared in
+    whole numbers (100 × attended < 90 × possible), so no row comes back to Python."""
+    per_placement = (
+        tallies(placements, first, last)
+        .values("placement")
+        .annotate(
+            attended_100=Sum((F("present") + F("approved")) * 100),
+            possible=Sum(F("present") + F("approved") + F("authorised") + F("unauthorised")),
+        )
+        .filter(possible__gt=0)
+        .order_by()
+    )
+    counts = per_placement.aggregate(
+        counted=Count("placement"),
+        below_90=Count("placement", filter=Q(attended_100__lt=F("possible") * 90)),
+        below_50=Count("placement", filter=Q(attended_100__lt=F("possible") * 50)),
+    )
+    return Below(**counts)
+
+
+@dataclass
+class Timeliness:
+    """One setting's registers in the window: the marks recorded, how many were first
+    entered after the register closed, and the sessions whose mark had not come when the
+    register closed (missing-mark alerts), with how many of those never came."""
+
+    key: str
+    name: str
+    marks: int = 0
+    entered_late: int = 0
+    missing: int = 0
+    still_missing: int = 0
+
+
+def register_timeliness(placements: QuerySet, first: dt.date, last: dt.date) -> list[Timeliness]:
+    """Each setting's late and missing marks in the window's weeks, by name, in two
+    queries: the tallies by setting, and the missing-mark alerts by setting."""
+    by_key: dict[str, Timeliness] = {}
+    late = (
+        tallies(placements, first, last)
+        .values("placement__provider__uuid", "placement__provider__name")
+        .annotate(**_CATEGORY_SUMS, late=Coalesce(Sum("entered_late"), 0))
+        .order_by()
+    )
+    for row in late:
+        key = str(row["placement__provider__uuid"])
+        by_key[key] = Timeliness(
+            key,
+            row["placement__provider__name"],
+            marks=sum(row[c.value] for c in Category),
+            entered_late=row["late"],
+        )
+    alerts = (
+        Alert.objects.filter(
+            placement__in=placements,
+            kind=AlertKind.MISSING,
+            date__gte=_monday(first),
+            date__lte=_monday(last) + dt.timedelta(days=6),
+        )
+        .values("placement__provider__uuid", "placement__provider__name")
+        .annotate(n=Count("pk"), unresolved=Count("pk", filter=Q(resolved_at__isnull=True)))
+        .order_by()
+    )
+    for row in alerts:
+        key = str(row["placement__provider__uuid"])
+        found = by_key.setdefault(key, Timeliness(key, row["placement__provider__name"]))
+        found.missing, found.still_missing = row["n"], row["unresolved"]
+    return sorted(by_key.values(), key=lambda t: (t.name, t.key))
+
+
+@dataclass
+class HoursGroup:
+    """Placements with the same hours a week at the setting and the same year group."""
+
+    hours: float
+    year_group: int
+    full_time: float | None
+    placements: int
+
+    @property
+    def share(self) -> float | None:
+        """The hours as a share of full time, as a fraction."""
+        return self.hours / self.full_time if self.full_time else None
+
+
+def hours_at_setting(
+    placements: QuerySet, first: dt.date, last: dt.date, *, on: dt.date
+) -> list[HoursGroup]:
+    """The placements open in the window, grouped by their hours a week at the setting and
+    the student's year group, for comparing with full-time hours.
+
+    Each placement is taken as it is on `on` (say today, within the window), or on its own
+    first or last day when it was not open then: its sessions at the setting are the
+    pattern of the phase covering that day, or its own pattern (schedule.pattern_on, done
+    in SQL), and its hours are schedule.hours_a_week of them. The year group is the one of
+    the academic year holding `on`. The database groups the placements by pattern and year
+    of birth (a few dozen groups however many placements); the hours are worked out per
+    group. It approximates a placement's week as one typical week: weeks with a bank
+    holiday, half term or a later change of pattern are not counted separately, and
+    sessions at the home school are not hours at the setting."""
+    day = Greatest(F("starts_on"), Least(Value(on), Coalesce(F("ended_on"), F("planned_end_on"))))
+    phase_pattern = (
+        Phase.objects.filter(
+            placement=OuterRef("pk"), starts_on__lte=OuterRef("day"), ends_on__gte=OuterRef("day")
+        )
+        .order_by("-starts_on", "-pk")
+        .values("pattern")[:1]
+    )
+    born = ExtractYear("student__date_of_birth")
+    rows = (
+        open_between(placements, first, last)
+        .annotate(day=day)
+        .annotate(
+            week=Coalesce(
+                Subquery(phase_pattern, output_field=JSONField()),
+                F("pattern"),
+                output_field=JSONField(),
+            ),
+            cohort=Case(When(student__date_of_birth__month__gte=9, then=born), default=born - 1),
+        )
+        .values("week", "cohort")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    start = dates.academic_year_start(on)
+    groups: Counter = Counter()
     for row in rows:
-        counts[row["placement__provider__name"]][row["code__category"]] = row["n"]
-    return [(name, Figures(counts[name])) for name in sorted(counts)]
+        hours = schedule.hours_a_week(row["week"] or [])
+        groups[(hours, start - row["cohort"] - 5)] += row["n"]
+    return [
+        HoursGroup(hours, year_group, schedule.full_time_hours(year_group), n)
+        for (hours, year_group), n in sorted(groups.items())
+    ]
 
 
 def placement_marks(placement: Placement) -> QuerySet:

@@ -2,11 +2,15 @@
 
 import datetime as dt
 import hashlib
+import operator
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -24,6 +28,7 @@ from placements.models import (
     ExitOutcome,
     Mark,
     MarkChange,
+    MarkTally,
     Phase,
     Placement,
     ReportRun,
@@ -235,12 +240,23 @@ def register_save(
     expected at the setting, is in the future, has a code that does not exist or that a
     setting may not use, or was changed by someone else since the page was shown. A cell
     posted again with the code it already has changes nothing, so a register sent twice
-    saves once. Returns how many marks were entered or corrected."""
+    saves once. The weeks it changes are recounted into their tallies (MarkTally) in the
+    same transaction, so oversight's figures are as current as the marks. Pass placements
+    loaded with selectors.with_related, as the register page does, or each cell reads the
+    placement's phases. Returns how many marks were entered or corrected."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     codes = {c.code: c for c in AttendanceCode.objects.all()}
     problems: list[str] = []
     wanted = [e for e in entries if e.code or e.shown]
+    # Registers saved at the same moment for the same students wait for each other here,
+    # so each sees the other's marks, and counts them when it recounts their weeks.
+    list(
+        Placement.objects.select_for_update()
+        .filter(pk__in={e.placement.pk for e in wanted})
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     existing = {
         (m.placement_id, m.date, m.session): m
         for m in Mark.objects.select_for_update().filter(
@@ -282,14 +298,27 @@ def register_save(
     if problems:
         raise RegisterRefused(problems)
 
-    saved = 0
-    for e in wanted:
+    changed = [
+        e
+        for e in wanted
+        if e.code
+        and (
+            (current := existing.get((e.placement.pk, e.date, e.session))) is None
+            or current.code_id != e.code
+        )
+    ]
+    if not changed:
+        return 0
+    # A fixed few queries whatever the register's size: the new marks in one insert, the
+    # corrections in one update, their history in one insert, the alerts they resolve in
+    # one update and the weeks' tallies recounted in two. (Django splits an insert of more
+    # than 999 values on SQLite, so there a week of more than 16 full-time students takes
+    # one more insert per 166 marks; PostgreSQL takes them all at once.)
+    new, corrected, changes = [], [], []
+    for e in changed:
         current = existing.get((e.placement.pk, e.date, e.session))
-        if current is not None and current.code_id == e.code:
-            continue
-        late = now > schedule.register_closes(e.date, e.session)
         if current is None:
-            mark = Mark.objects.create(
+            mark = Mark(
                 placement=e.placement,
                 date=e.date,
                 session=e.session,
@@ -297,37 +326,131 @@ def register_save(
                 recorded_by=by,
                 recorded_at=now,
             )
+            new.append(mark)
+            previous = ""
         else:
-            mark = current
-            Mark.objects.filter(pk=mark.pk).update(code_id=e.code, recorded_by=by, recorded_at=now)
-        MarkChange.objects.create(
-            mark=mark,
-            previous_code=current.code_id if current else "",
-            code=e.code,
-            changed_by=by,
-            changed_at=now,
-            late=late,
+            mark, previous = current, current.code_id
+            mark.code_id, mark.recorded_by, mark.recorded_at = e.code, by, now
+            corrected.append(mark)
+        changes.append(
+            MarkChange(
+                mark=mark,
+                previous_code=previous,
+                code=e.code,
+                changed_by=by,
+                changed_at=now,
+                late=now > schedule.register_closes(e.date, e.session),
+            )
         )
-        # A mark that arrives resolves the alert its absence raised.
-        Alert.objects.filter(
-            placement=e.placement,
-            date=e.date,
-            session=e.session,
-            kind=AlertKind.MISSING,
-            resolved_at__isnull=True,
-        ).update(resolved_at=now)
-        saved += 1
-    if saved:
-        event_record(
-            actor=by,
-            action="register.saved",
-            detail={
-                "marks": saved,
-                "setting": str(wanted[0].placement.provider.uuid),
-                "dates": sorted({str(e.date) for e in wanted}),
-            },
+    Mark.objects.bulk_create(new)  # PostgreSQL and SQLite 3.35+ give back the new ids.
+    if corrected:
+        Mark.objects.bulk_update(corrected, ["code", "recorded_by", "recorded_at"])
+    MarkChange.objects.bulk_create(changes)
+    # A mark that arrives resolves the alert its absence raised.
+    Alert.objects.filter(
+        Exists(
+            Mark.objects.filter(
+                placement=OuterRef("placement"), date=OuterRef("date"), session=OuterRef("session")
+            )
+        ),
+        placement__in={e.placement.pk for e in changed},
+        date__in={e.date for e in changed},
+        kind=AlertKind.MISSING,
+        resolved_at__isnull=True,
+    ).update(resolved_at=now)
+    _tallies_recount({(e.placement.pk, _monday(e.date)) for e in changed})
+    event_record(
+        actor=by,
+        action="register.saved",
+        detail={
+            "marks": len(changed),
+            "setting": str(wanted[0].placement.provider.uuid),
+            "dates": sorted({str(e.date) for e in wanted}),
+        },
+    )
+    return len(changed)
+
+
+# --- Tallies: a placement's marks week by week, for oversight ---------------------------
+
+TALLIED = ("present", "approved", "authorised", "unauthorised", "not_possible", "entered_late")
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _counted(marks: QuerySet) -> list[MarkTally]:
+    """The tallies of `marks`, counted in one query grouped by placement and week. A mark
+    was entered late when its first entry (the change from no code) was."""
+    by_category = {
+        category.value: Count("pk", filter=Q(code__category=category)) for category in Category
+    }
+    late_entry = MarkChange.objects.filter(mark=OuterRef("pk"), previous_code="", late=True)
+    rows = (
+        marks.annotate(week=TruncWeek("date"))
+        .values("placement_id", "week")
+        .annotate(**by_category, entered_late=Count("pk", filter=Q(Exists(late_entry))))
+        .order_by()
+    )
+    return [
+        MarkTally(
+            placement_id=row["placement_id"],
+            week=row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"],
+            **{name: row[name] for name in TALLIED},
         )
-    return saved
+        for row in rows
+    ]
+
+
+def _tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
+    """Recount the tallies of these (placement id, Monday) pairs from their marks, in two
+    queries: one count and one upsert. Marks are never removed, so every pair has one."""
+    placements_by_week: dict[dt.date, set[int]] = defaultdict(set)
+    for placement_id, monday in weeks:
+        placements_by_week[monday].add(placement_id)
+    where = reduce(
+        operator.or_,
+        (
+            Q(date__gte=monday, date__lte=monday + dt.timedelta(days=6), placement_id__in=ids)
+            for monday, ids in placements_by_week.items()
+        ),
+    )
+    MarkTally.objects.bulk_create(
+        _counted(Mark.objects.filter(where)),
+        update_conflicts=True,
+        unique_fields=["placement", "week"],
+        update_fields=list(TALLIED),
+    )
+
+
+def tallies_rebuild(*, first: dt.date | None = None, last: dt.date | None = None) -> int:
+    """Recount the tallies of every week from the week of `first` to the week of `last`
+    (by default every week with a mark or a tally) from the marks, one week per
+    transaction so a big recount neither holds locks long nor loads more than a week.
+    For marks written other than by register_save: the demo's loader, a data migration, a
+    repair. A register saved in a week while it is being recounted keeps its own tallies
+    current; run it again if in doubt. Returns how many tallies were written."""
+    if first is None or last is None:
+        marks = Mark.objects.aggregate(first=Min("date"), last=Max("date"))
+        tallies = MarkTally.objects.aggregate(first=Min("week"), last=Max("week"))
+        firsts = [d for d in (marks["first"], tallies["first"]) if d]
+        lasts = [d for d in (marks["last"], tallies["last"]) if d]
+        if not firsts:
+            return 0
+        first = first or min(firsts)
+        last = last or max(lasts)
+    written = 0
+    week = _monday(first)
+    while week <= last:
+        following = week + dt.timedelta(weeks=1)
+        with transaction.atomic():
+            MarkTally.objects.filter(week=week).delete()
+            tallies = _counted(Mark.objects.filter(date__gte=week, date__lt=following))
+            MarkTally.objects.bulk_create(tallies, batch_size=1000)
+        written += len(tallies)
+        week = following
+    return written
 
 
 # --- Alerts -----------------------------------------------------------------------------

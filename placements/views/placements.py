@@ -19,7 +19,7 @@ from lib.errors import Conflict, Refused
 from lib.forms import changed, posted
 from lib.sections import sections_for
 from placements import forms, schedule, selectors, services
-from placements.models import ExitOutcome, Mark, MarkChange, Placement, ReportRun, TermlyReport
+from placements.models import ExitOutcome, MarkChange, Placement, ReportRun, TermlyReport
 from placements.records import KINDS
 from placements.rules import (
     can_add_placement_record,
@@ -35,6 +35,7 @@ from placements.rules import (
     registers_visible_to,
 )
 from programmes.models import Term
+from programmes.selectors import year_current, years_all
 
 PAGE_SIZE = 50
 
@@ -223,24 +224,30 @@ def providers_detail(request, placement_uuid):
 # --- Attendance across placements -------------------------------------------------------
 
 
+TREND_WEEKS = 12
+
+
 @area_required(Area.CASEWORK)
 @require_GET
 def attendance(request):
-    """Attendance at each setting and week by week, over every placement's marks."""
-    marks = Mark.objects.filter(
-        placement__in=placements_visible_to(request.user, Placement.objects.all())
-    )
-    return render(
-        request,
-        "placements/attendance.html",
-        {
-            "figures": selectors.figures(marks),
-            "by_setting": selectors.figures_by_setting(marks),
-            "trend": selectors.weekly_trend(
-                marks.filter(date__gte=timezone.localdate() - dt.timedelta(weeks=12)), weeks=12
-            ),
-        },
-    )
+    """Attendance at each setting and week by week in one academic year (the current one
+    unless ?year= names another), counted from the weekly tallies rather than every mark
+    ever recorded."""
+    years = list(years_all())
+    year = next((y for y in years if y.name == request.GET.get("year")), None) or year_current()
+    placements = placements_visible_to(request.user, Placement.objects.all())
+    context = {"year": year, "years": years, "figures": None, "by_setting": [], "trend": []}
+    if year is not None:
+        first, last = year.starts_on, year.ends_on
+        context.update(
+            figures=selectors.attendance_totals(placements, first, last),
+            by_setting=[
+                (group.name, group.figures)
+                for group in selectors.attendance_by(placements, first, last, by="setting")
+            ],
+            trend=selectors.attendance_by_week(placements, first, last)[-TREND_WEEKS:],
+        )
+    return render(request, "placements/attendance.html", context)
 
 
 # --- The CAP team's edits ---------------------------------------------------------------
