@@ -11,6 +11,9 @@ class DashboardsConfig(AppConfig):
             attendance,
             census,
             equalities,
+            panels,
             placements,
+            places,
+            provider_route,
             referrals,
         )

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from accounts.rules import Area
+from dashboards.figures.common import counted
 from dashboards.pages import page
 from dashboards.report import LABEL, RATE, TEXT, Cell, Column, Table, share
 from dashboards.scope import Scope
@@ -120,7 +121,7 @@ def movement(scope: Scope, *, by: str) -> Table:
 
 def exits(scope: Scope) -> Table:
     ended = scope.placements().filter(ended_on__gte=scope.first, ended_on__lte=scope.last)
-    counts = Counter(dict(ended.values_list("exit_outcome").annotate(n=Count("id")).order_by()))
+    counts = counted(ended, "exit_outcome")
     total = sum(counts.values())
     rows = [
         [

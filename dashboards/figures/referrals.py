@@ -1,4 +1,5 @@
-"""Referrals, decisions and their timeliness, the provider route, panels and places.
+"""Referrals, decisions and their timeliness: by month, where they are now, declines,
+working days to a decision and a start, and outcome notices sent on time.
 
 Every count is made in the database from the scope's querysets and bounded by its window
 (the year or the chosen term); medians and percentiles are worked out from counts of
@@ -9,35 +10,23 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Organisation, OrganisationKind
 from accounts.rules import Area
 from applications.models import Application, ProviderDeclineReason
 from applications.workflow import Status
+from dashboards.figures.common import counted, local_range
 from dashboards.pages import page
 from dashboards.report import DATE, LABEL, NUMBER, RATE, TEXT, Cell, Column, Table, share
 from dashboards.scope import Scope
 from lib import dates
-from panels.models import AgendaItem, Outcome, OutcomeNotice
-from programmes.models import Route, Subscription
+from panels.models import OutcomeNotice
+from programmes.models import Route
 
 S = Status
-APPROVED = (
-    S.ACCEPTED,
-    S.PACK_SENT,
-    S.INTERVIEW_ARRANGED,
-    S.INTERVIEW_HELD,
-    S.PROVIDER_ACCEPTED,
-    S.PROVIDER_DECLINED,
-    S.START_CONFIRMED,
-    S.PLACED,
-    S.PANEL_APPROVED,
-    S.WAITING_LIST,
-)
 DECLINED = (S.DECLINED, S.PANEL_DECLINED)
 # Where an application is now, in the groups the CAP team talks about.
 STAGES = [
@@ -58,16 +47,8 @@ STAGES = [
 ]
 
 
-def _local_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The window as aware datetimes: from the start of `first` to the end of `last`."""
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return start, end
-
-
 def submitted_in(scope: Scope):
-    start, end = _local_range(scope.first, scope.last)
+    start, end = local_range(scope.first, scope.last)
     return scope.applications().filter(submitted_at__gte=start, submitted_at__lt=end)
 
 
@@ -82,9 +63,7 @@ def _month(value: str) -> tuple[dt.datetime, dt.datetime] | None:
     if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12 and len(year) == 4):
         return None
     first = dt.date(int(year), int(month), 1)
-    return _local_range(
-        first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    )
+    return local_range(first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1))
 
 
 def applications_behind(scope: Scope, params) -> tuple[str, object]:
@@ -92,7 +71,7 @@ def applications_behind(scope: Scope, params) -> tuple[str, object]:
     criteria in words. Unknown criteria count nothing rather than everything."""
     qs = scope.applications()
     said = []
-    window = _local_range(scope.first, scope.last)
+    window = local_range(scope.first, scope.last)
     for field, words in (
         ("started", "started"),
         ("submitted", "submitted"),
@@ -174,7 +153,7 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def referrals_by_month(scope: Scope) -> Table:
-    start, end = _local_range(scope.first, scope.last)
+    start, end = local_range(scope.first, scope.last)
     apps = scope.applications()
 
     def by_month(qs, field: str) -> Counter:
@@ -233,9 +212,7 @@ def referrals_by_month(scope: Scope) -> Table:
 
 def referrals_now(scope: Scope) -> Table:
     """Where the referrals submitted in the period are now."""
-    counts = Counter(
-        dict(submitted_in(scope).values_list("status").annotate(n=Count("id")).order_by())
-    )
+    counts = counted(submitted_in(scope), "status")
     total = sum(counts.values())
     rows = []
     for label, statuses in STAGES:
@@ -263,14 +240,7 @@ def declines_by_reason(scope: Scope) -> Table:
     apps = submitted_in(scope)
     cap = apps.filter(status=S.DECLINED).count()
     panel = apps.filter(status=S.PANEL_DECLINED).count()
-    providers = Counter(
-        dict(
-            apps.exclude(provider_decline_reason="")
-            .values_list("provider_decline_reason")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    )
+    providers = counted(apps.exclude(provider_decline_reason=""), "provider_decline_reason")
     rows = [
         ["Declined by CAP", Cell(cap, behind(scope, submitted="window", status=S.DECLINED))],
         [
@@ -326,7 +296,7 @@ def _working_days(pairs) -> Counter:
 def timeliness(scope: Scope) -> Table:
     """Working days from submission to decision (decided in the window) and from decision
     to the placement's start (started in the window), per route."""
-    start, end = _local_range(scope.first, scope.last)
+    start, end = local_range(scope.first, scope.last)
     decided = scope.applications().filter(
         decided_at__gte=start, decided_at__lt=end, submitted_at__isnull=False
     )
@@ -472,319 +442,3 @@ def referrals_page(scope: Scope) -> list[Table]:
         timeliness(scope),
         *notices(scope),
     ]
-
-
-# --- The provider route --------------------------------------------------------------------
-
-
-def provider_funnel(scope: Scope) -> Table:
-    """Packs sent in the window, and how far they went."""
-    start, end = _local_range(scope.first, scope.last)
-    packs = scope.applications().filter(pack_sent_at__gte=start, pack_sent_at__lt=end)
-    counts = packs.aggregate(
-        packs=Count("id"),
-        interviews=Count("id", filter=Q(interview_on__isnull=False)),
-        offers=Count("id", filter=Q(proposed_start_on__isnull=False)),
-        declined=Count("id", filter=~Q(provider_decline_reason="")),
-        starts=Count("id", filter=Q(placement__isnull=False)),
-    )
-    rows = [
-        [
-            "Packs sent",
-            Cell(counts["packs"], behind(scope, pack="window")),
-            100.0 if counts["packs"] else None,
-        ],
-        [
-            "Interviews",
-            Cell(counts["interviews"], behind(scope, pack="window", reached="interview")),
-            share(counts["interviews"], counts["packs"]),
-        ],
-        [
-            "Offers",
-            Cell(counts["offers"], behind(scope, pack="window", reached="offer")),
-            share(counts["offers"], counts["packs"]),
-        ],
-        [
-            "Starts",
-            Cell(counts["starts"], behind(scope, pack="window", reached="start")),
-            share(counts["starts"], counts["packs"]),
-        ],
-        [
-            "Declined by the provider",
-            Cell(counts["declined"], behind(scope, pack="window", reached="declined")),
-            share(counts["declined"], counts["packs"]),
-        ],
-    ]
-    return Table(
-        key="funnel",
-        caption="Packs sent to providers and what followed",
-        columns=[Column("Step", LABEL), Column("Applications"), Column("Share of packs", RATE)],
-        rows=rows,
-        chart="bar",
-        chart_column=1,
-        summary=(
-            f"Of {counts['packs']:,} packs sent, {counts['starts']:,} led to a start "
-            f"and {counts['declined']:,} were declined."
-        ),
-        note="Counted from the packs sent in the period, however long what followed took.",
-    )
-
-
-def provider_declines(scope: Scope) -> Table:
-    start, end = _local_range(scope.first, scope.last)
-    packs = scope.applications().filter(pack_sent_at__gte=start, pack_sent_at__lt=end)
-    counts = Counter(
-        dict(
-            packs.exclude(provider_decline_reason="")
-            .values_list("provider_decline_reason")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    )
-    total = sum(counts.values())
-    return Table(
-        key="provider-declines",
-        caption="Providers' declines by reason",
-        columns=[Column("Reason", LABEL), Column("Declines"), Column("Share", RATE)],
-        rows=[
-            [
-                label,
-                Cell(counts[value], behind(scope, pack="window", provider_reason=value)),
-                share(counts[value], total),
-            ]
-            for value, label in ProviderDeclineReason.choices
-        ],
-    )
-
-
-@page(
-    "provider-route",
-    "Provider route",
-    areas=(Area.CASEWORK, Area.SCHOOLS),
-    order=20,
-    intro="Packs sent to training providers in the period: interviews, offers, starts and "
-    "declines.",
-)
-def provider_route_page(scope: Scope) -> list[Table]:
-    return [provider_funnel(scope), provider_declines(scope)]
-
-
-# --- Panels ----------------------------------------------------------------------------------
-
-
-def _items(scope: Scope):
-    return AgendaItem.objects.filter(
-        application__in=scope.applications(),
-        meeting__date__gte=scope.first,
-        meeting__date__lte=scope.last,
-    )
-
-
-def panel_outcomes(scope: Scope) -> list[Table]:
-    items = _items(scope)
-    outcomes = [value for value, _ in Outcome.choices]
-    by_panel: dict[str, Counter] = defaultdict(Counter)
-    by_meeting: dict[tuple, Counter] = defaultdict(Counter)
-    rows = (
-        items.values("meeting__panel__name", "meeting__date", "decision__outcome")
-        .annotate(n=Count("id"), rolled=Count("id", filter=Q(moved_from__isnull=False)))
-        .order_by()
-    )
-    for row in rows:
-        outcome = row["decision__outcome"] or "none"
-        by_panel[row["meeting__panel__name"]][outcome] += row["n"]
-        by_panel[row["meeting__panel__name"]]["rolled"] += row["rolled"]
-        key = (row["meeting__date"], row["meeting__panel__name"])
-        by_meeting[key][outcome] += row["n"]
-        by_meeting[key]["rolled"] += row["rolled"]
-
-    def cells(counts: Counter) -> list:
-        heard = sum(counts[o] for o in outcomes)
-        return [heard] + [counts[o] for o in outcomes] + [counts["rolled"], counts["none"]]
-
-    columns = (
-        [Column("Items heard")]
-        + [Column(label) for _, label in Outcome.choices]
-        + [Column("Rolled from an earlier meeting"), Column("Not yet decided")]
-    )
-    panel_table = Table(
-        key="by-panel",
-        caption="Panel outcomes by panel",
-        columns=[Column("Panel", LABEL), *columns],
-        rows=[[name, *cells(by_panel[name])] for name in sorted(by_panel)],
-        chart="bar",
-        chart_column=1,
-        summary=f"{sum(sum(c[o] for o in outcomes) for c in by_panel.values()):,} items heard "
-        "in the period.",
-        note="An item is heard when the panel records its decision. A deferred item comes "
-        "back to a later meeting as a rolled item.",
-    )
-    meeting_table = Table(
-        key="by-meeting",
-        caption="Panel outcomes by meeting",
-        columns=[Column("Meeting", LABEL), *columns],
-        rows=[
-            [f"{panel}, {dates.long_date(day, weekday=False)}", *cells(by_meeting[day, panel])]
-            for day, panel in sorted(by_meeting)
-        ],
-    )
-    return [panel_table, meeting_table]
-
-
-@page(
-    "panels",
-    "Panels",
-    areas=(Area.CASEWORK,),
-    order=30,
-    intro="Items heard at the panels' meetings in the period, their outcomes, deferrals and "
-    "rolled items.",
-)
-def panels_page(scope: Scope) -> list[Table]:
-    return panel_outcomes(scope)
-
-
-# --- Places --------------------------------------------------------------------------------
-
-
-def cohort_places(scope: Scope) -> Table:
-    cohorts = (
-        scope.year.programmes.filter(cohorts__isnull=False)
-        .values("name", "yearly_capacity", "cohorts__pk", "cohorts__name", "cohorts__capacity")
-        .order_by("order", "cohorts__starts_on")
-    )
-    if scope.programme:
-        cohorts = cohorts.filter(pk=scope.programme.pk)
-    taken = Counter(
-        dict(
-            scope.applications()
-            .filter(
-                cohort__isnull=False, status__in=(S.PANEL_APPROVED, S.START_CONFIRMED, S.PLACED)
-            )
-            .values_list("cohort")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    )
-    rows = [
-        [
-            f"{c['name']}, {c['cohorts__name']}",
-            Cell(taken[c["cohorts__pk"]], behind(scope, cohort=c["cohorts__pk"])),
-            c["cohorts__capacity"],
-            share(taken[c["cohorts__pk"]], c["cohorts__capacity"] or 0),
-        ]
-        for c in cohorts
-    ]
-    return Table(
-        key="cohorts",
-        caption="Cohorts: places taken against capacity",
-        columns=[
-            Column("Cohort", LABEL),
-            Column("Places taken"),
-            Column("Capacity", NUMBER),
-            Column("Share taken", RATE),
-        ],
-        rows=rows,
-        chart="bar",
-        chart_column=3,
-        summary="Places taken in each cohort as a share of its places.",
-        note="A place is taken from the panel's approval into the cohort until the placement ends.",
-    )
-
-
-def waiting_lists(scope: Scope) -> Table:
-    today = timezone.localdate()
-    rows = (
-        scope.applications()
-        .filter(status=S.WAITING_LIST)
-        .values("programme__name")
-        .annotate(n=Count("id"), oldest=Min("decided_at"))
-        .order_by("programme__name")
-    )
-    return Table(
-        key="waiting",
-        caption="Waiting lists",
-        columns=[
-            Column("Programme", LABEL),
-            Column("Waiting"),
-            Column("Longest wait in days", NUMBER),
-        ],
-        rows=[
-            [
-                r["programme__name"],
-                Cell(r["n"], behind(scope, status=S.WAITING_LIST)),
-                (today - timezone.localtime(r["oldest"]).date()).days if r["oldest"] else None,
-            ]
-            for r in rows
-        ],
-        note="Everyone waiting now, whenever they joined the list.",
-    )
-
-
-def allowance(scope: Scope) -> Table:
-    """Each school's Tier 1 placements started in the year against its allowance."""
-    used = Counter(
-        dict(
-            scope.placements()
-            .filter(
-                programme__counts_against_allowance=True,
-                starts_on__gte=scope.year.starts_on,
-                starts_on__lte=scope.year.ends_on,
-            )
-            .values_list("home_school")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    )
-    subscriptions = {
-        s.school_id: s
-        for s in Subscription.objects.filter(year=scope.year).select_related("school")
-    }
-    schools = Organisation.objects.filter(kind=OrganisationKind.SCHOOL)
-    if scope.school_ids is not None:
-        schools = schools.filter(pk__in=scope.school_ids)
-    if scope.school:
-        schools = schools.filter(pk=scope.school.pk)
-    schools = schools.filter(Q(pk__in=used.keys()) | Q(pk__in=subscriptions.keys()))
-    rows = []
-    for school in schools.order_by("name"):
-        subscription = subscriptions.get(school.pk)
-        rows.append(
-            [
-                school.name,
-                "Subscriber" if subscription else "Not a subscriber",
-                used[school.pk],
-                subscription.tier1_placements if subscription else None,
-                share(used[school.pk], subscription.tier1_placements) if subscription else None,
-            ]
-        )
-    return Table(
-        key="allowance",
-        caption="Tier 1 placements against each school's allowance",
-        columns=[
-            Column("School", LABEL),
-            Column("Agreement", TEXT),
-            Column("Tier 1 placements"),
-            Column("Allowance", NUMBER),
-            Column("Share used", RATE),
-        ],
-        rows=rows,
-        chart="bar",
-        chart_column=2,
-        summary="Tier 1 placements each school has used this year.",
-        note="Placements started in the academic year on programmes that count against the "
-        "service level agreement's allowance.",
-    )
-
-
-@page(
-    "places",
-    "Places",
-    areas=(Area.CASEWORK, Area.SCHOOLS),
-    order=40,
-    intro="Cohort places taken against capacity, waiting lists, and each school's Tier 1 "
-    "allowance.",
-)
-def places_page(scope: Scope) -> list[Table]:
-    if scope.area == Area.SCHOOLS:
-        return [allowance(scope)]
-    return [cohort_places(scope), waiting_lists(scope), allowance(scope)]

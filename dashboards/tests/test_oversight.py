@@ -19,6 +19,7 @@ from dashboards.models import OversightSettings
 from dashboards.pages import PAGES
 from placements.models import ExitOutcome, Placement
 from placements.tests.factories import at, make_placement, make_programme, make_terms
+from programmes.models import Cohort, Programme
 from students.tests.factories import StudentFactory
 
 YEAR = "2025-26"
@@ -436,3 +437,35 @@ def test_a_placement_still_open_from_last_years_programme_counts_this_year(clien
         reverse("dashboards:casework_oversight", args=["placements"]), {"year": "now"}
     )
     assert row(table(response, "by-setting"), "Provider P")[1:] == [1, 0, 0]
+
+
+def test_places_taken_in_each_cohort_and_the_year_and_the_waiting_list(client, cast, programme):
+    Programme.objects.filter(pk=programme.pk).update(yearly_capacity=75)
+    first = Cohort.objects.create(
+        programme=programme, name="Cohort 1", starts_on=dt.date(2025, 10, 6), capacity=25
+    )
+    second = Cohort.objects.create(
+        programme=programme, name="Cohort 2", starts_on=dt.date(2026, 1, 5), capacity=25
+    )
+    for cohort, status in [
+        (first, Status.PANEL_APPROVED),
+        (first, Status.PLACED),
+        (second, Status.START_CONFIRMED),
+        (second, Status.WITHDRAWN),  # gave its place back
+    ]:
+        referral(cast, programme, status=status, cohort=cohort)
+    referral(
+        cast,
+        programme,
+        status=Status.WAITING_LIST,
+        decided_at=timezone.now() - dt.timedelta(days=10),
+    )
+
+    response = figures(client, cast.officer, "casework", "places")
+
+    cohorts = table(response, "cohorts")
+    name = programme.name
+    assert row(cohorts, f"{name}, Cohort 1")[1:] == [2, 25, 8.0]
+    assert row(cohorts, f"{name}, Cohort 2")[1:] == [1, 25, 4.0]
+    assert row(cohorts, f"{name}, the whole year")[1:] == [3, 75, 4.0]
+    assert row(table(response, "waiting"), name)[1:] == [1, 10]
