@@ -72,6 +72,15 @@ def test_the_cap_manager_reads_the_service_and_follows_a_figure_to_its_list(demo
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.startswith("Where the referrals are now – 2026-27")
 
+    # The panels' termly reports are made from the same figures; a request with no panel
+    # chosen is explained beside the field.
+    page.get_by_role("link", name="The panels' termly oversight reports").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Panels' oversight reports")
+    journey.check()
+    page.get_by_role("button", name="Make the report").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    journey.check()
+
 
 @pytest.mark.browser
 @pytest.mark.parametrize(
