@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from lib import dates
+from lib.spreadsheets import safe_cell
 
 # The kinds of column: how a value is shown, exported and charted.
 LABEL, COUNT, RATE, NUMBER, TEXT, DATE = "label", "count", "rate", "number", "text", "date"
@@ -59,6 +60,9 @@ class Table:
     chart_column: int | None = None
     summary: str = ""
     note: str = ""
+    # A long list (a census's placements) shows this many rows on the page; its download
+    # has them all.
+    page_rows: int | None = None
 
     def cells(self) -> list[list[Cell]]:
         return [[c if isinstance(c, Cell) else Cell(c) for c in row] for row in self.rows]
@@ -68,37 +72,54 @@ class Table:
         return [c.value for c in (row[i] for row in self.cells())]
 
 
+def for_page(table: Table) -> Table:
+    """The table as its page shows it: a long list cut to its first page_rows rows."""
+    if table.page_rows is None or len(table.rows) <= table.page_rows:
+        return table
+    note = (
+        f"The page shows the first {table.page_rows:,} of {len(table.rows):,} rows; "
+        "the download has them all."
+    )
+    return replace(table, rows=table.rows[: table.page_rows], note=f"{table.note} {note}".strip())
+
+
 def suppress(table: Table, threshold: int) -> Table:
-    """The table as shown outside the CAP team: a count from 1 to threshold - 1 becomes
-    SUPPRESSED, and so does every rate in its row, which could give it away. A summary is
-    written from the figures before they were withheld ("3 referrals were submitted"), so a
-    table that withholds any says so instead."""
+    """The table as shown outside the CAP team. A row with a count from 1 to threshold - 1
+    is withheld whole (its counts, rates and other figures become SUPPRESSED): a rate, or
+    the other counts of its row, could give the small one away. When only one row is
+    withheld, the next smallest is withheld too, so that no total or share elsewhere gives
+    it back by subtraction. A summary is written from the figures before they were
+    withheld ("3 referrals were submitted"), so a table that withholds any says so
+    instead."""
     if threshold <= 1:
         return table
-    rows = []
-    for row in table.cells():
-        hidden = any(
-            col.kind == COUNT and isinstance(c.value, int) and 0 < c.value < threshold
+    cells = table.cells()
+
+    def counts(row: list[Cell]) -> list[int]:
+        return [
+            c.value
             for col, c in zip(table.columns, row, strict=True)
-        )
-        rows.append(
-            [
-                Cell(SUPPRESSED, suppressed=True)
-                if hidden
-                and (
-                    col.kind == RATE
-                    or (col.kind == COUNT and isinstance(c.value, int) and 0 < c.value < threshold)
-                )
-                else c
-                for col, c in zip(table.columns, row, strict=True)
-            ]
-        )
-    withheld = any(c.suppressed for row in rows for c in row)
-    if not withheld:
-        return replace(table, rows=rows)
+            if col.kind == COUNT and isinstance(c.value, int) and not isinstance(c.value, bool)
+        ]
+
+    hidden = {i for i, row in enumerate(cells) if any(0 < n < threshold for n in counts(row))}
+    if len(hidden) == 1:
+        others = [(sum(counts(row)), i) for i, row in enumerate(cells) if i not in hidden]
+        others = [(total, i) for total, i in others if total > 0]
+        if others:
+            hidden.add(min(others)[1])
+    if not hidden:
+        return table
+    rows = [
+        [
+            Cell(SUPPRESSED, suppressed=True) if i in hidden and col.numeric else c
+            for col, c in zip(table.columns, row, strict=True)
+        ]
+        for i, row in enumerate(cells)
+    ]
     summary = (
-        f"Some of these figures are under {threshold} and are shown as “{SUPPRESSED}”: "
-        "the table gives the rest."
+        f"Some of these figures are under {threshold} and are shown as “{SUPPRESSED}”, with "
+        "others that would give them away: the table gives the rest."
     )
     return replace(table, rows=rows, summary=summary)
 
@@ -116,6 +137,11 @@ def shown(value, kind: str) -> str:
     return str(value)
 
 
+def plural(count: int, one: str, many: str = "") -> str:
+    """ "1 pack", "2 packs", "1,234 children": a count with its noun."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
 def share(part: int, whole: int) -> float | None:
     """A percentage to one decimal place, or None when there is nothing to divide by."""
     return round(100 * part / whole, 1) if whole else None
@@ -124,6 +150,7 @@ def share(part: int, whole: int) -> float | None:
 # --- Charts -------------------------------------------------------------------------------
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+MOST_BARS = 30
 
 
 def _ticks(values: list) -> list[int]:
@@ -156,6 +183,13 @@ def chart_svg(table: Table) -> SafeString:
     if not any(values):
         return mark_safe("")  # Nothing to draw: the table says so.
     labels = [shown(c[0].value, table.columns[0].kind) for c in cells]
+    name = table.caption
+    if table.chart == "bar" and len(values) > MOST_BARS:
+        name = f"{table.caption}: the {MOST_BARS} largest"
+        # One bar a row would make a chart as long as the table: draw the largest.
+        largest = sorted(range(len(values)), key=lambda i: values[i] or 0, reverse=True)
+        keep = sorted(largest[:MOST_BARS])
+        labels, values = [labels[i] for i in keep], [values[i] for i in keep]
     kind = table.columns[column].kind
     config = {
         "js": [],
@@ -201,7 +235,8 @@ def chart_svg(table: Table) -> SafeString:
     tree.set("class", "cap-chart pygal-chart")
     tree.set("role", "img")
     tree.set("focusable", "false")
-    tree.set("aria-label", f"{table.caption}. {table.summary}".strip())
+    # Named by its caption; the summary beside it (a figcaption) describes it.
+    tree.set("aria-label", name)
     svg = ElementTree.tostring(tree, encoding="unicode", short_empty_elements=True)
     svg = _COMMENT.sub("", svg).replace("ns0:", "").replace(":ns0", "")
     # pygal's tree escapes every label; the scripts and styles are gone.
@@ -237,6 +272,8 @@ def _export_value(cell: Cell, kind: str):
         return ""
     if kind == DATE and isinstance(value, dt.date):
         return value.isoformat()  # A file's dates sort and import as dates.
+    if isinstance(value, str):
+        return safe_cell(value)
     return value
 
 
@@ -256,7 +293,7 @@ def download(table: Table, fmt: str, *, described: str, filename: str) -> HttpRe
         out = io.StringIO()
         writer = csv.writer(out)
         for line in heading:
-            writer.writerow([line])
+            writer.writerow([safe_cell(line)])
         writer.writerow([])
         writer.writerow(header)
         writer.writerows(rows)
@@ -269,7 +306,7 @@ def download(table: Table, fmt: str, *, described: str, filename: str) -> HttpRe
         sheet = book.active
         sheet.title = table.key[:31]
         for line in heading:
-            sheet.append([line])
+            sheet.append([safe_cell(line)])
         sheet["A1"].font = Font(bold=True)
         sheet.append([])
         sheet.append(header)

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.rules import Area, is_cap_officer, provider_ids, school_ids
 from applications.models import Application
 from dashboards import rules as oversight_rules
+from lib.forms import is_number
 from placements.models import Placement
 from programmes.models import AcademicYear, Programme, Route, Term, Tier
 from programmes.selectors import year_current, years_all
@@ -84,15 +85,18 @@ class Scope:
             qs = qs.filter(programme__route=self.route)
         return qs
 
-    def placements(self) -> QuerySet[Placement]:
+    def placements(self, *, in_year: bool = True) -> QuerySet[Placement]:
         """Every placement the person may count that was open at some time in the academic
-        year, whichever year's programme it began on, with the filters other than dates: a
+        year (or at any time, for a census whose collection period reaches back into the
+        year before), whichever year's programme it began on, with the other filters: a
         programme or tier chosen in one year matches the same programme or tier in another."""
         year = self.year
-        qs = Placement.objects.filter(starts_on__lte=year.ends_on).filter(
-            Q(ended_on__isnull=True, planned_end_on__gte=year.starts_on)
-            | Q(ended_on__gte=year.starts_on)
-        )
+        qs = Placement.objects.all()
+        if in_year:
+            qs = qs.filter(starts_on__lte=year.ends_on).filter(
+                Q(ended_on__isnull=True, planned_end_on__gte=year.starts_on)
+                | Q(ended_on__gte=year.starts_on)
+            )
         if self.caseload_of is not None:
             qs = qs.filter(monitoring_officer=self.caseload_of)
         if self.school_ids is not None:
@@ -252,8 +256,11 @@ def scope_for(request, area: str) -> Scope:
         else:
             raise Http404("No figures here")
         schools = Organisation.objects.filter(kind=OrganisationKind.SCHOOL)
-        providers = Organisation.objects.exclude(kind__in=[OrganisationKind.LOCAL_AUTHORITY])
-        providers = providers.filter(placements_provided__isnull=False).distinct()
+        # Settings with a placement: the same organisations as a join, without reading
+        # every placement to find them.
+        providers = Organisation.objects.filter(
+            Exists(Placement.objects.filter(provider=OuterRef("pk")))
+        )
     elif area == Area.SCHOOLS:
         mine = school_ids(user)
         if not mine:
@@ -262,8 +269,8 @@ def scope_for(request, area: str) -> Scope:
         scope_kwargs["suppress"] = True
         schools = Organisation.objects.filter(pk__in=mine)
         providers = Organisation.objects.filter(
-            placements_provided__home_school_id__in=mine
-        ).distinct()
+            Exists(Placement.objects.filter(provider=OuterRef("pk"), home_school_id__in=mine))
+        )
     elif area == Area.PROVIDERS:
         mine = provider_ids(user)
         if not mine:
@@ -292,8 +299,8 @@ def scope_for(request, area: str) -> Scope:
     term = tier = programme = None
     route = ""
     if "term" in show and data.get("term"):
-        term = year.terms.filter(pk=data["term"]).first() if data["term"].isdigit() else None
-    if "tier" in show and data.get("tier", "").isdigit():
+        term = year.terms.filter(pk=data["term"]).first() if is_number(data["term"]) else None
+    if "tier" in show and is_number(data.get("tier", "")):
         tier = year.tiers.filter(number=int(data["tier"])).first()
     if "programme" in show and data.get("programme"):
         programme = year.programmes.filter(key=data["programme"]).first()

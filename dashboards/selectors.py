@@ -62,6 +62,8 @@ REPORT_TIERS = (2, 3)
 # Pages that are not the panel's business: providers' compliance is the CAP team's, and
 # the census lists are schools' and the authority's returns to the DfE.
 LEFT_OUT = frozenset({"compliance", "census"})
+# Tables that name applications: the panel's members see figures, not other panels' cases.
+TABLES_LEFT_OUT = frozenset({"late-notices"})
 
 
 def when(moment: dt.datetime) -> str:
@@ -154,11 +156,23 @@ def panel_report_contents(*, report: PanelReport, made_at: dt.datetime) -> dict:
     pages = [p for p in pages_for(Area.CASEWORK) if p.key not in LEFT_OUT]
     tiers = []
     for tier in year.tiers.filter(number__in=REPORT_TIERS).order_by("number"):
-        scope = Scope(area=Area.CASEWORK, user=report.requested_by, year=year, term=term, tier=tier)
+        # suppress: the tables are those shown outside the CAP team.
+        scope = Scope(
+            area=Area.CASEWORK,
+            user=report.requested_by,
+            year=year,
+            term=term,
+            tier=tier,
+            suppress=True,
+        )
         anchor = f"tier-{tier.number}"
         shown = []
         for page in pages:
-            tables = [figures.suppress(table, below) for table in page.tables(scope)]
+            tables = [
+                figures.suppress(table, below)
+                for table in page.tables(scope)
+                if table.key not in TABLES_LEFT_OUT
+            ]
             shown.append(
                 ReportPage(
                     page=page,

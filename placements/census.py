@@ -554,7 +554,7 @@ def _problems(placement, census, urn, ukprn, setting_type, referral_reason, reas
     if not referral_reason:
         problems.append("Rule 2361: no reason for the placement: the application gives none")
     elif not reason:
-        problems.append(f"The application's reason {referral_reason!r} has no census code")
+        problems.append(f"The application's reason “{referral_reason}” has no census code")
     if census.kind == SCHOOL:
         is_school = setting.kind in SCHOOL_KINDS
         if is_school and not placement.is_dual:

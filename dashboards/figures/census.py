@@ -102,7 +102,7 @@ def _note(census: Census, data: CensusData) -> str:
 
 def census_table(scope: Scope, census: Census, data: CensusData) -> Table:
     items = data.items[census.kind]
-    rows = census_rows(census=census, placements=scope.placements(), data=data)
+    rows = census_rows(census=census, placements=scope.placements(in_year=False), data=data)
     detail = DETAIL_URL.get(scope.area)
     table_rows = []
     for row in rows:
@@ -128,6 +128,7 @@ def census_table(scope: Scope, census: Census, data: CensusData) -> Table:
     else:
         summary = ""  # The page says "None in this period".
     return Table(
+        page_rows=100,
         key=census.key,
         caption=f"{census.name}: {long_date(census.day)}",
         columns=[*LEADING, *(_column(i.key, i.heading) for i in items), PROBLEMS],

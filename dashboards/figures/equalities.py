@@ -4,11 +4,9 @@ group's share set beside its share of a comparator.
 
 What is counted, in the scope's window (`scope.first` to `scope.last`):
 - referrals: applications submitted in the window (any status since, even withdrawn);
-- decisions: those referrals that have been decided, now approved or declined (APPROVED,
-  DECLINED below): the decision of each referral in the row, so a group's approval rate is
-  read against its own referrals. An application has no decision date of its own (its
-  status_changed_at moves on with every later step), and counting the window's referrals'
-  decisions keeps the rate's numerator inside its denominator;
+- decisions: those referrals that have been decided so far, approved or declined as the
+  referrals page counts them (dashboards.figures.common): the decision of each referral in
+  the row, so a group's approval rate is read against its own referrals;
 - placements: placements that started in the window.
 A student's group is read from their record as it is now; their year group is the one they
 were in on the window's first day.
@@ -25,34 +23,16 @@ one pass over each table, whatever the amount of data.
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from accounts.rules import Area
-from applications.workflow import Status
 from dashboards.characteristics import CHARACTERISTICS, OTHER_YEAR, Characteristic
+from dashboards.figures.common import APPROVED, DECIDED
 from dashboards.models import PopulationCount
 from dashboards.pages import page
 from dashboards.report import COUNT, LABEL, RATE, Column, Table, share
 from dashboards.scope import Scope
-
-# A decision to go ahead: accepted by CAP, approved by the panel (or onto its waiting
-# list), and every step after it on the way to a placement.
-APPROVED = frozenset(
-    {
-        Status.ACCEPTED,
-        Status.PACK_SENT,
-        Status.INTERVIEW_ARRANGED,
-        Status.INTERVIEW_HELD,
-        Status.PROVIDER_ACCEPTED,
-        Status.START_CONFIRMED,
-        Status.PLACED,
-        Status.PANEL_APPROVED,
-        Status.WAITING_LIST,
-    }
-)
-# A decision not to: declined by CAP, by the panel, or by the provider the pack went to.
-DECLINED = frozenset({Status.DECLINED, Status.PANEL_DECLINED, Status.PROVIDER_DECLINED})
 
 COLUMNS = [
     Column("Group", LABEL),
@@ -129,9 +109,8 @@ def _grouped(queryset, on: dt.date, **counts) -> dict[str, dict[str, dict[str, i
 def _note(scope: Scope, characteristic: Characteristic, compared: bool, schools: int) -> str:
     counted = (
         "Referrals are applications submitted in the period; decisions are those referrals "
-        "decided so far, approved (accepted by CAP or approved by a panel, and every step "
-        "after) or declined (by CAP, a panel or the provider); placements are those that "
-        "started in the period."
+        "decided so far, approved (accepted by CAP or approved by the first panel) or "
+        "declined (by CAP or a panel); placements are those that started in the period."
     )
     if characteristic.key == "year_group":
         counted += " Year group is the student's on the first day of the period."
@@ -160,8 +139,8 @@ def equalities_tables(scope: Scope) -> list[Table]:
         referrals,
         on,
         referrals=Count("id"),
-        decided=Count("id", filter=Q(status__in=APPROVED | DECLINED)),
-        approved=Count("id", filter=Q(status__in=APPROVED)),
+        decided=Count("id", filter=DECIDED),
+        approved=Count("id", filter=APPROVED),
     )
     placed_by = _grouped(placements, on, placements=Count("id"))
     for characteristic in CHARACTERISTICS:

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 
 from accounts.rules import Area
 from dashboards.pages import page
-from dashboards.report import LABEL, Column, Table
+from dashboards.report import LABEL, Column, Table, plural
 from dashboards.scope import Scope
 from lib import dates
 from panels.models import AgendaItem, Outcome
@@ -48,6 +48,7 @@ def panel_outcomes(scope: Scope) -> list[Table]:
         + [Column(label) for _, label in Outcome.choices]
         + [Column("Rolled from an earlier meeting"), Column("Not yet decided")]
     )
+    heard = sum(sum(c[o] for o in outcomes) for c in by_panel.values())
     panel_table = Table(
         key="by-panel",
         caption="Panel outcomes by panel",
@@ -55,8 +56,7 @@ def panel_outcomes(scope: Scope) -> list[Table]:
         rows=[[name, *cells(by_panel[name])] for name in sorted(by_panel)],
         chart="bar",
         chart_column=1,
-        summary=f"{sum(sum(c[o] for o in outcomes) for c in by_panel.values()):,} items heard "
-        "in the period.",
+        summary=f"{plural(heard, 'item')} heard in the period.",
         note="An item is heard when the panel records its decision. A deferred item comes "
         "back to a later meeting as a rolled item.",
     )

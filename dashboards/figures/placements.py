@@ -7,12 +7,14 @@ from collections import Counter
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from accounts.models import Organisation
 from accounts.rules import Area
 from dashboards.figures.common import counted
 from dashboards.pages import page
-from dashboards.report import LABEL, RATE, TEXT, Cell, Column, Table, share
+from dashboards.report import LABEL, RATE, TEXT, Cell, Column, Table, plural, share
 from dashboards.scope import Scope
 from placements.models import ExitOutcome
+from programmes.models import Programme
 from quality.models import ProviderRecord, Rating
 from quality.selectors import standings
 
@@ -26,7 +28,7 @@ def placements_behind(scope: Scope, params) -> tuple[str, object]:
     """The placements counted by a figure, from the criteria its link carries, and those
     criteria in words. Unknown criteria count nothing rather than everything."""
     first, last = scope.first, scope.last
-    qs, said = scope.placements(), []
+    qs, said = scope.placements_open(), []
     state = params.get("state")
     if state == "open":
         qs = qs.filter(starts_on__lte=last).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=last))
@@ -76,19 +78,19 @@ def _movement(scope: Scope, group: str) -> dict[object, Counter]:
 
 
 def movement(scope: Scope, *, by: str) -> Table:
-    group, name, label, heading = {
-        "programme": ("programme_id", "programme__name", "Programme", "by programme"),
-        "setting": ("provider_id", "provider__name", "Setting", "by setting"),
-    }[by]
-    counts = _movement(scope, group)
-    names = dict(
-        scope.placements().filter(**{f"{group}__in": counts.keys()}).values_list(group, name)
-    )
-    keys = dict(
-        scope.placements()
-        .filter(**{f"{group}__in": counts.keys()})
-        .values_list(group, "programme__key" if by == "programme" else "provider__uuid")
-    )
+    if by == "programme":
+        # By key, so that the same programme in two years is one row.
+        label, heading = "Programme", "by programme"
+        counts = _movement(scope, "programme__key")
+        programmes = Programme.objects.filter(key__in=counts.keys()).order_by("year__starts_on")
+        names = dict(programmes.values_list("key", "name"))  # the latest year's name
+        keys = {key: key for key in counts}
+    else:
+        label, heading = "Setting", "by setting"
+        counts = _movement(scope, "provider_id")
+        settings = Organisation.objects.filter(pk__in=counts.keys())
+        names = dict(settings.values_list("pk", "name"))
+        keys = dict(settings.values_list("pk", "uuid"))
     rows = []
     for pk in sorted(counts, key=lambda k: names.get(k, "")):
         c = counts[pk]
@@ -140,7 +142,7 @@ def exits(scope: Scope) -> Table:
         chart="bar",
         chart_column=1,
         summary=(
-            f"Of {total:,} placements that ended, {post16:.1f}% went on to a post-16 "
+            f"Of the {plural(total, 'placement')} that ended, {post16:.1f}% went on to a post-16 "
             f"destination and {neet:.1f}% were not in education, employment or training."
             if total
             else "No placement ended in the period."

@@ -71,7 +71,7 @@ def waiting_lists(scope: Scope) -> Table:
     rows = (
         scope.applications()
         .filter(status=S.WAITING_LIST)
-        .values("programme__name")
+        .values("programme__name", "programme__key")
         .annotate(n=Count("id"), oldest=Min("decided_at"))
         .order_by("programme__name")
     )
@@ -86,7 +86,10 @@ def waiting_lists(scope: Scope) -> Table:
         rows=[
             [
                 r["programme__name"],
-                Cell(r["n"], behind(scope, status=S.WAITING_LIST)),
+                Cell(
+                    r["n"],
+                    behind(scope, status=S.WAITING_LIST, programme=r["programme__key"]),
+                ),
                 (today - timezone.localtime(r["oldest"]).date()).days if r["oldest"] else None,
             ]
             for r in rows

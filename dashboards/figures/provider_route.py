@@ -8,7 +8,7 @@ from applications.models import ProviderDeclineReason
 from dashboards.figures.common import counted, local_range
 from dashboards.figures.referrals import behind
 from dashboards.pages import page
-from dashboards.report import LABEL, RATE, Cell, Column, Table, share
+from dashboards.report import LABEL, RATE, Cell, Column, Table, plural, share
 from dashboards.scope import Scope
 
 
@@ -58,8 +58,9 @@ def provider_funnel(scope: Scope) -> Table:
         chart="bar",
         chart_column=1,
         summary=(
-            f"Of {counts['packs']:,} packs sent, {counts['starts']:,} led to a start "
-            f"and {counts['declined']:,} were declined."
+            f"Of the {plural(counts['packs'], 'pack')} sent, {counts['starts']:,} "
+            f"led to a start and {counts['declined']:,} "
+            f"{'was' if counts['declined'] == 1 else 'were'} declined."
         ),
         note="Counted from the packs sent in the period, however long what followed took.",
     )

@@ -18,16 +18,16 @@ from django.utils import timezone
 from accounts.rules import Area
 from applications.models import Application, ProviderDeclineReason
 from applications.workflow import Status
-from dashboards.figures.common import counted, local_range
+from dashboards.figures.common import APPROVED, DECLINED, counted, local_range
 from dashboards.pages import page
-from dashboards.report import DATE, LABEL, NUMBER, RATE, TEXT, Cell, Column, Table, share
+from dashboards.report import DATE, LABEL, NUMBER, RATE, TEXT, Cell, Column, Table, plural, share
 from dashboards.scope import Scope
 from lib import dates
+from lib.forms import is_number
 from panels.models import OutcomeNotice
 from programmes.models import Route
 
 S = Status
-DECLINED = (S.DECLINED, S.PANEL_DECLINED)
 # Where an application is now, in the groups the CAP team talks about.
 STAGES = [
     ("With CAP", (S.SUBMITTED, S.RETURNED)),
@@ -60,7 +60,9 @@ def behind(scope: Scope, **criteria) -> str:
 def _month(value: str) -> tuple[dt.datetime, dt.datetime] | None:
     """A month written 2026-01 as its first and next month's first moments."""
     year, _, month = value.partition("-")
-    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12 and len(year) == 4):
+    if not (is_number(year) and is_number(month) and 2000 <= int(year) <= 2100):
+        return None
+    if not 1 <= int(month) <= 12:
         return None
     first = dt.date(int(year), int(month), 1)
     return local_range(first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1))
@@ -101,7 +103,7 @@ def applications_behind(scope: Scope, params) -> tuple[str, object]:
             qs = qs.filter(status=S.WITHDRAWN)
     outcome = params.get("outcome")
     if outcome == "approved":
-        qs = qs.exclude(status__in=DECLINED)
+        qs = qs.filter(APPROVED)
         said.append("approved")
     elif outcome == "declined":
         qs = qs.filter(status__in=DECLINED)
@@ -131,7 +133,9 @@ def applications_behind(scope: Scope, params) -> tuple[str, object]:
                 "declined": "declined by the provider",
             }.get(reached, "")
         )
-    if params.get("cohort", "").isdigit():
+    if "cohort" in params and not is_number(params["cohort"]):
+        return "", qs.none()
+    if is_number(params.get("cohort", "")):
         qs = qs.filter(
             cohort_id=int(params["cohort"]),
             status__in=(S.PANEL_APPROVED, S.START_CONFIRMED, S.PLACED),
@@ -167,7 +171,7 @@ def referrals_by_month(scope: Scope) -> Table:
 
     started = by_month(apps, "created_at")
     submitted = by_month(apps.filter(submitted_at__isnull=False), "submitted_at")
-    approved = by_month(apps.exclude(status__in=DECLINED), "decided_at")
+    approved = by_month(apps.filter(APPROVED), "decided_at")
     declined = by_month(apps.filter(status__in=DECLINED), "decided_at")
     withdrawn = by_month(apps.filter(status=S.WITHDRAWN), "status_changed_at")
     rows = []
@@ -381,9 +385,9 @@ def notices(scope: Scope) -> list[Table]:
         ],
         chart="bar",
         summary=(
-            f"{share(totals['on_time'], totals['all']):.1f}% of the {totals['all']:,} "
-            f"{'notice' if totals['all'] == 1 else 'notices'} due in the period "
-            f"{'was' if totals['on_time'] == 1 else 'were'} sent on time."
+            f"{share(totals['on_time'], totals['all']):.1f}% of the "
+            f"{plural(totals['all'], 'notice')} due in the period "
+            f"{'was' if totals['all'] == 1 else 'were'} sent on time."
             if totals["all"]
             else "No outcome notice was due in the period."
         ),

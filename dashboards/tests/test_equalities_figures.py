@@ -2,7 +2,9 @@
 
 Six referrals in 2025-26 (five from School A, one from School B), a draft, one submitted
 the minute before the year began, and three placements (two starting in the year). School A
-unless B; LA is looked after; born gives the year group on 1 September 2025:
+unless B; LA is looked after; born gives the year group on 1 September 2025. Each referral
+but S4 (waiting) and S6 (withdrawn first) was decided the day after it was submitted; S5,
+accepted by CAP and then declined by the provider, counts as approved:
 
 | who | sex | eth  | SEN | FSM | LA  | plan | born       | yr | submitted        | status            | starts     |
 |-----|-----|------|-----|-----|-----|------|------------|----|------------------|-------------------|------------|
@@ -52,6 +54,10 @@ def _referral(cast, student, *, submitted, status, programme, starts_on=None):
         created_by=cast.alice,
         status=status,
         submitted_at=submitted,
+        # Decided the day after submission, unless still waiting or withdrawn before.
+        decided_at=submitted + dt.timedelta(days=1)
+        if submitted and status not in ("submitted", "withdrawn", "draft")
+        else None,
     )
     if starts_on:
         placement_create(
@@ -197,20 +203,20 @@ def test_the_totals_count_the_window_s_submitted_referrals_and_started_placement
 ):
     t = tables(service(cast, year))["equalities-all"]
     # S1-S6; decided S1, S2, S3, S5; approved S1, S3; placements S1 and S9.
-    assert rows(t) == {"All": [6, 4, 50.0, 2]}
+    assert rows(t) == {"All": [6, 4, 75.0, 2]}
 
 
 def test_sex(cast, year, cases):
     assert rows(tables(service(cast, year))["equalities-sex"]) == {
         "Female": [3, 50.0, 2, 50.0, 1, 50.0, 50.0],
-        "Male": [3, 50.0, 2, 50.0, 1, 50.0, 50.0],
+        "Male": [3, 50.0, 2, 100.0, 1, 50.0, 50.0],
         "Unknown": [0, 0.0, 0, None, 0, 0.0, 0.0],
     }
 
 
 def test_ethnicity(cast, year, cases):
     found = rows(tables(service(cast, year))["equalities-ethnicity"])
-    assert found["White British"] == [4, 66.7, 3, 66.7, 2, 100.0, 66.7]
+    assert found["White British"] == [4, 66.7, 3, 100.0, 2, 100.0, 66.7]
     assert found["Black Caribbean"] == [1, 16.7, 1, 0.0, 0, 0.0, 16.7]
     assert found["Pakistani"] == [1, 16.7, 0, None, 0, 0.0, 16.7]
     # Every census group is listed, counted or not, in the census order.
@@ -221,14 +227,14 @@ def test_ethnicity(cast, year, cases):
 def test_sen_provision(cast, year, cases):
     assert rows(tables(service(cast, year))["equalities-sen-provision"]) == {
         "No special educational needs": [3, 50.0, 1, 100.0, 2, 100.0, 50.0],
-        "SEN support": [2, 33.3, 2, 0.0, 0, 0.0, 33.3],
+        "SEN support": [2, 33.3, 2, 50.0, 0, 0.0, 33.3],
         "Education, health and care (EHC) plan": [1, 16.7, 1, 100.0, 0, 0.0, 16.7],
     }
 
 
 def test_free_school_meals(cast, year, cases):
     assert rows(tables(service(cast, year))["equalities-free-school-meals"]) == {
-        "Eligible for free school meals": [3, 50.0, 3, 33.3, 1, 50.0, 50.0],
+        "Eligible for free school meals": [3, 50.0, 3, 66.7, 1, 50.0, 50.0],
         "Not eligible for free school meals": [3, 50.0, 1, 100.0, 1, 50.0, 50.0],
     }
 
@@ -236,13 +242,13 @@ def test_free_school_meals(cast, year, cases):
 def test_looked_after(cast, year, cases):
     assert rows(tables(service(cast, year))["equalities-looked-after"]) == {
         "Looked after": [1, 16.7, 1, 0.0, 0, 0.0, 16.7],
-        "Not looked after": [5, 83.3, 3, 66.7, 2, 100.0, 83.3],
+        "Not looked after": [5, 83.3, 3, 100.0, 2, 100.0, 83.3],
     }
 
 
 def test_child_protection_or_child_in_need_plan(cast, year, cases):
     assert rows(tables(service(cast, year))["equalities-care-plan"]) == {
-        "No plan": [4, 66.7, 2, 50.0, 2, 100.0, 66.7],
+        "No plan": [4, 66.7, 2, 100.0, 2, 100.0, 66.7],
         "Child in need plan": [1, 16.7, 1, 0.0, 0, 0.0, 16.7],
         "Child protection plan": [1, 16.7, 1, 100.0, 0, 0.0, 16.7],
     }
@@ -256,7 +262,7 @@ def test_year_group_is_the_student_s_on_the_window_s_first_day(cast, year, cases
         "Year 10": [2, 33.3, 1, 100.0, 0, 0.0, 33.3],
         "Year 11": [1, 16.7, 0, None, 0, 0.0, 16.7],
         # S5, born 1 September 2014, was in Year 6 on 1 September 2025.
-        "Other year group": [1, 16.7, 1, 0.0, 0, 0.0, 16.7],
+        "Other year group": [1, 16.7, 1, 100.0, 0, 0.0, 16.7],
     }
 
 
@@ -323,10 +329,10 @@ def test_a_school_counts_its_own_referrals_against_its_own_population(cast, year
     )
     found = tables(school_scope(cast, year))
     # S1-S5 are School A's; S6 is School B's.
-    assert rows(found["equalities-all"]) == {"All": [5, 4, 50.0, 2]}
+    assert rows(found["equalities-all"]) == {"All": [5, 4, 75.0, 2]}
     sex = rows(found["equalities-sex"])
     assert sex["Female"] == [2, 40.0, 2, 50.0, 1, 50.0, 30.0]
-    assert sex["Male"] == [3, 60.0, 2, 50.0, 1, 50.0, 70.0]
+    assert sex["Male"] == [3, 60.0, 2, 100.0, 1, 50.0, 70.0]
     assert "secondary population of 1 school," in found["equalities-sex"].note
     # And Bob sees School B's single referral only.
     assert rows(tables(school_scope(cast, year, cast.bob))["equalities-all"]) == {
@@ -363,8 +369,9 @@ def test_a_school_s_page_withholds_counts_under_the_manager_s_threshold(cast, ye
     shown = {row[0].value: [c.value for c in row[1:]] for row in sex.cells()}
     # Female: 2 referrals, 2 decisions, 1 placement: all under 3, with the row's rates.
     assert shown["Female"] == [C, C, C, C, C, C, C]
-    # Male: 3 referrals are shown; its 2 decisions and 1 placement are not, nor its rates.
-    assert shown["Male"] == [3, C, C, C, C, C, C]
+    # Male: 2 decisions and 1 placement are under 3, so the row is withheld whole: its 3
+    # referrals less the total would give them away.
+    assert shown["Male"] == [C, C, C, C, C, C, C]
     # Zero is not withheld.
     assert shown["Unknown"][0] == 0
 

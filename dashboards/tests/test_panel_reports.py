@@ -24,6 +24,7 @@ from dashboards import selectors, services
 from dashboards.models import PanelReport
 from dashboards.pages import PAGES, pages_for
 from dashboards.scope import Scope
+from dashboards.selectors import TABLES_LEFT_OUT
 from documents.storage import stored_read
 from lib.errors import Refused
 from panels.models import PanelMember
@@ -184,9 +185,9 @@ def test_the_report_is_made_published_and_kept_from_the_figures_pages(made, pane
 def test_a_count_under_the_threshold_is_withheld_and_its_summary_with_it(made):
     text = flat(text_of(stored_read(made.stored_name)))
     tier_2, tier_3 = text.split("Tier 3: Time-limited")[-2:]
-    # Tier 2: 3 drafts started and 3 submitted in November, under 5: withheld (Tier 1's 2
-    # in November would make 5, shown, if they were counted).
-    assert "November 2026 c c 0 0 0" in tier_2
+    # Tier 2: 3 drafts started and 3 submitted in November, under 5: the month is withheld
+    # whole (Tier 1's 2 in November would make 5, shown, if they were counted).
+    assert "November 2026 c c c c c" in tier_2
     assert "3 referrals were submitted" not in tier_2
     assert "Some of these figures are under 5 and are shown as “c”" in tier_2
     # Tier 3: 6 started and submitted in October, shown with the summary.
@@ -210,7 +211,8 @@ def test_every_table_of_every_page_the_panel_oversees_is_in_the_report(made, cas
     for page in overseen:
         assert flat(page.title) in text
         for table in page.tables(scope):
-            assert flat(table.caption) in text
+            # A table naming applications stays out: members see figures, not cases.
+            assert (flat(table.caption) in text) == (table.key not in TABLES_LEFT_OUT)
     for key in ("compliance", "census"):
         if key in PAGES:
             assert PAGES[key].title not in text

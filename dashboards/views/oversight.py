@@ -55,7 +55,10 @@ def _oversight(request, area: str, key: str):
             "pages": pages_for(area),
             "page_url": f"dashboards:{area}_oversight",
             "scope": scope,
-            "tables": [(table, report.chart_svg(table)) for table in tables],
+            "tables": [
+                (table, report.chart_svg(table))
+                for table in (report.for_page(table) for table in tables)
+            ],
             "threshold": threshold(),
             "can_manage": can_manage_oversight(request.user),
         },

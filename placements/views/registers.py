@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Organisation
 from accounts.rules import Area, organisations_in_area
 from accounts.views import area_required
+from lib.spreadsheets import safe_cell
 from placements import schedule, selectors, services
 from placements.models import Placement
 from placements.rules import placements_visible_to, registers_visible_to
@@ -325,18 +326,13 @@ def codes_csv(request):
         writer.writerow(
             [
                 student.upn,
-                _cell(student.legal_last_name),
-                _cell(student.legal_first_name),
+                safe_cell(student.legal_last_name),
+                safe_cell(student.legal_first_name),
                 row.date.isoformat(),
                 row.session.upper(),
                 row.home.code,
-                _cell(row.placement.provider.name),
+                safe_cell(row.placement.provider.name),
                 row.home.explanation,
             ]
         )
     return response
-
-
-def _cell(text: str) -> str:
-    """Stop a spreadsheet from reading a name as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
