@@ -24,6 +24,7 @@ from placements.census import (
     SINCE_PREVIOUS,
     Census,
     CensusData,
+    census_counts_by_school,
     census_data,
     census_rows,
 )
@@ -138,13 +139,42 @@ def census_table(scope: Scope, census: Census, data: CensusData) -> Table:
     )
 
 
+def schools_table(scope: Scope, census: Census, data: CensusData) -> Table:
+    """For the whole service: each school's list as a count, linking to the list."""
+    counts = census_counts_by_school(census=census, placements=scope.placements(in_year=False))
+    here = reverse(f"dashboards:{scope.area}_oversight", args=["census"])
+    total = sum(n for *_, n in counts)
+    return Table(
+        key=census.key,
+        caption=f"{census.name}: {long_date(census.day)}",
+        columns=[Column("School", LABEL), Column("Placements")],
+        rows=[
+            [Cell(name, f"{here}?{scope.query(school=str(uuid))}"), n]
+            for _, name, uuid, n in counts
+        ],
+        summary=(
+            f"{total:,} placement{'' if total == 1 else 's'} across "
+            f"{len(counts):,} school{'' if len(counts) == 1 else 's'}."
+            if counts
+            else ""
+        ),
+        note=_note(census, data) + " Choose a school for its list, with the census items and "
+        "what the DfE's checks would refuse.",
+    )
+
+
 @page("census", "Census lists", areas=(Area.CASEWORK, Area.SCHOOLS), intro=INTRO, order=90)
 def census_lists(scope: Scope, *, today: dt.date | None = None) -> list[Table]:
     today = today or timezone.localdate()
     data = census_data()
     kinds = [SCHOOL, AP] if scope.is_service else [SCHOOL]
+    # The whole service's school census lists are tens of thousands of rows: a count per
+    # school, each linking to the school's list. A caseload or a school is listed in full.
+    by_school = scope.is_service and scope.school is None
     tables = [
-        census_table(scope, census, data)
+        schools_table(scope, census, data)
+        if kind == SCHOOL and by_school
+        else census_table(scope, census, data)
         for kind in kinds
         for census in censuses_chosen(data, scope, kind, today)
     ]

@@ -120,8 +120,14 @@ def test_the_cap_team_also_sees_the_authoritys_ap_census(cast, year, programme, 
 
     assert [t.key for t in tables] == ["school-spring-2026", "ap-2026"]
     school, ap = tables
-    assert school.column("UPN") == [by_school.student.upn, by_authority.student.upn]
-    assert school.cells()[0][0].href == reverse("placements:casework_detail", args=[by_school.uuid])
+    # The whole service's school census: a count per school, each linking to its list.
+    assert [[c.value for c in row] for row in school.cells()] == [["School A", 1], ["School B", 1]]
+    assert f"school={cast.school_a.uuid}" in school.cells()[0][0].href
+    listed, _ = census_lists(
+        scope_of(cast.officer, Area.CASEWORK, term=str(spring.pk), school=str(cast.school_a.uuid))
+    )
+    assert listed.column("UPN") == [by_school.student.upn]
+    assert listed.cells()[0][0].href == reverse("placements:casework_detail", args=[by_school.uuid])
     assert ap.column("UPN") == [by_authority.student.upn]
     assert [c.heading for c in ap.columns] == [
         "Student",
