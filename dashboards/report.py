@@ -60,9 +60,9 @@ class Table:
     chart_column: int | None = None
     summary: str = ""
     note: str = ""
-    # A long list (a census's placements) shows this many rows on the page; its download
-    # has them all.
-    page_rows: int | None = None
+    # A long table (a row a setting or school, a census's placements) shows this many rows
+    # on the page; its download has them all.
+    page_rows: int | None = 100
 
     def cells(self) -> list[list[Cell]]:
         return [[c if isinstance(c, Cell) else Cell(c) for c in row] for row in self.rows]

@@ -129,7 +129,6 @@ def census_table(scope: Scope, census: Census, data: CensusData) -> Table:
     else:
         summary = ""  # The page says "None in this period".
     return Table(
-        page_rows=100,
         key=census.key,
         caption=f"{census.name}: {long_date(census.day)}",
         columns=[*LEADING, *(_column(i.key, i.heading) for i in items), PROBLEMS],

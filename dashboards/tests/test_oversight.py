@@ -3,12 +3,15 @@
 import csv
 import datetime as dt
 import io
+from collections import Counter
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from applications.models import Application, ProviderDeclineReason
@@ -17,6 +20,7 @@ from dashboards import report
 from dashboards.figures import referrals
 from dashboards.models import OversightSettings
 from dashboards.pages import PAGES
+from lib import dates
 from placements.models import ExitOutcome, Placement
 from placements.tests.factories import at, make_placement, make_programme, make_terms
 from programmes.models import Cohort, Programme
@@ -144,8 +148,6 @@ def test_working_days_to_a_decision_leave_out_christmas(client, cast, programme)
 
 
 def test_percentile_is_the_nearest_rank():
-    from collections import Counter
-
     assert referrals.percentile(Counter({2: 1, 5: 1, 8: 1}), 0.5) == 5
     assert referrals.percentile(Counter({2: 1, 5: 1, 8: 1}), 0.9) == 8
     assert referrals.percentile(Counter({1: 9, 30: 1}), 0.9) == 1
@@ -534,3 +536,20 @@ def test_a_download_never_carries_a_formula(client, cast, programme):
     sheet = load_workbook(io.BytesIO(download("xlsx"))).active
     values = [v for r in sheet.iter_rows(values_only=True) for v in r]
     assert '\'=HYPERLINK("http://evil.example")' in values
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(dt.date(2025, 8, 1), dt.date(2027, 8, 31)),
+            st.dates(dt.date(2025, 8, 1), dt.date(2027, 8, 31)),
+            st.integers(1, 3),
+        ),
+        max_size=20,
+    )
+)
+def test_working_days_counted_together_match_one_at_a_time(pairs):
+    expected = Counter()
+    for a, b, n in pairs:
+        expected[max(0, dates.working_days_between(a, b))] += n
+    assert referrals._working_days(pairs) == expected
