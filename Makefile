@@ -16,11 +16,12 @@ DEMO_ENV := DEBUG=1 CAP_DEMO_MODE=1 SECRET_KEY=insecure-key-for-the-local-demo-o
 
 MODEL_FILE := programmes/data/coventry-2025-26.yaml
 
-.PHONY: help setup libmagic chromium run test lint check assets demo-data clean
+.PHONY: help setup libmagic chromium run test lint check assets demo-data bench clean
 
 help:
 	@echo "make run    set up and serve CAP with demo data on http://127.0.0.1:8000"
 	@echo "make test   set up and run every test, ruff and the migration check"
+	@echo "make bench  time the figures pages at a tenth of national volume (BENCH_SCALE=0.1)"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -95,6 +96,15 @@ check: $(VENV)/.synced
 # (SQLite when it is not set).
 test: setup chromium lint check
 	$(VENV)/bin/pytest -n 2 -q
+
+# The figures pages' benchmark (bench/README.md): its own PostgreSQL database
+# (BENCH_DATABASE_URL, by default cap_bench on DATABASE_URL's server), filled at BENCH_SCALE
+# of national volume and kept for the next run; a measurement, never part of `make test`.
+BENCH_SCALE ?= 0.1
+BENCH_ARGS ?=
+
+bench: setup
+	$(PY) bench/figures.py --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools build staticfiles node_modules db.sqlite3*
