@@ -181,6 +181,8 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["school", "status", "updated_at"]),
             models.Index(fields=["student", "programme", "status"]),
+            # The lists behind the figures, newest submission first.
+            models.Index(fields=["-submitted_at", "-id"], name="application_submitted_desc"),
         ]
 
     def __str__(self) -> str:

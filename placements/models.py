@@ -141,7 +141,11 @@ class Placement(models.Model):
                 name="placement_ends_on_or_after_start",
             )
         ]
-        indexes = [models.Index(fields=["provider", "starts_on"])]
+        indexes = [
+            models.Index(fields=["provider", "starts_on"]),
+            # The lists behind the figures, latest start first.
+            models.Index(fields=["-starts_on", "-id"], name="placement_starts_desc"),
+        ]
 
     def __str__(self) -> str:
         return f"Placement {str(self.uuid)[:8]}"
