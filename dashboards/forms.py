@@ -62,7 +62,7 @@ class ThresholdForm(forms.Form):
         label="Withhold numbers below",
         help_text=(
             "Outside the CAP team, a count from 1 up to one less than this number is shown as "
-            "“c”, with the rates in its row. Enter a whole number from 1 to 20: 1 withholds "
+            "“c” with the rest of its row. Enter a whole number from 1 to 20: 1 withholds "
             "nothing."
         ),
         min_value=1,

@@ -4,7 +4,8 @@ the panel's PDF cannot disagree.
 
 A table's first column labels its rows; a cell is a plain value or a Cell with the link
 to the list behind the figure. Counts under the suppression threshold are hidden
-(`suppressed`) in anything shown outside the CAP team, with every rate in their row.
+(`suppressed`) in anything shown outside the CAP team: the whole row, and the next
+smallest row with a lone one (see `suppress`).
 """
 
 import csv
