@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 AXE_SOURCE = (Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js").read_text()
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -51,17 +52,32 @@ class Journey:
         self.check()
 
     def check(self) -> None:
-        self.page.evaluate(AXE_SOURCE)
-        result = self.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            WCAG_TAGS,
-        )
+        result = self._axe()
         violations = [
             f"{v['id']}: {v['help']} ({len(v['nodes'])} on {self.page.url})"
             for v in result["violations"]
         ]
         assert violations == []
         assert self.errors == [], self.errors
+
+    def _axe(self) -> dict:
+        """Run axe on the page the last step led to. A click that submits a form or follows
+        a link returns before the browser has swapped documents, so axe can start on the old
+        page and lose it midway: wait for the new one to load and run it again there."""
+        attempts = 3
+        while True:
+            self.page.wait_for_load_state()
+            try:
+                self.page.evaluate(AXE_SOURCE)
+                return self.page.evaluate(
+                    "async (tags) => await axe.run(document, "
+                    "{runOnly: {type: 'tag', values: tags}})",
+                    WCAG_TAGS,
+                )
+            except PlaywrightError:
+                attempts -= 1
+                if not attempts:
+                    raise
 
 
 @pytest.fixture
