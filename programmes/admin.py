@@ -24,11 +24,24 @@ class TermInline(admin.TabularInline):
     readonly_fields = ["flags"]
 
 
+class AgreementBandInline(admin.TabularInline):
+    model = models.AgreementBand
+    extra = 0
+
+
+class ChargingRulesInline(admin.StackedInline):
+    """Every year has exactly one set of charging rules."""
+
+    model = models.ChargingRules
+    can_delete = False
+    max_num = 1
+
+
 @admin.register(models.AcademicYear, site=admin_site)
 class AcademicYearAdmin(RecheckedAdmin):
     list_display = ["name", "starts_on", "ends_on", "status"]
     readonly_fields = ["status", "rolled_over_from", "source"]
-    inlines = [TermInline]
+    inlines = [TermInline, AgreementBandInline, ChargingRulesInline]
 
 
 @admin.register(models.Tier, site=admin_site)
@@ -94,5 +107,5 @@ class CourseAdmin(admin.ModelAdmin):
 
 @admin.register(models.Subscription, site=admin_site)
 class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["school", "year", "tier1_placements"]
+    list_display = ["school", "year", "tier1_placements", "band", "price_pence", "signed_on"]
     list_filter = ["year"]

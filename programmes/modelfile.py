@@ -26,26 +26,32 @@ from programmes.modelfile_reader import (
 from programmes.models import (
     ROUTE_PANEL_STEPS,
     AcademicYear,
+    AgreementBand,
     AwayCode,
     CapacityRule,
+    ChargingRules,
     ChecklistItem,
     ChecklistWhen,
     Cohort,
     Course,
+    EarlyExitCharge,
     EarlyHelpStep,
     Meeting,
     OverAllowance,
     Panel,
     PanelSeat,
     PanelStep,
+    Payment,
     Programme,
     ProgrammePanel,
     Question,
     Registration,
+    Rounding,
     Route,
     SeatPosition,
     Term,
     Tier,
+    WithdrawalCharge,
 )
 
 
@@ -54,6 +60,8 @@ class Plan:
     """Unsaved rows, in the order they are saved, and the links between them."""
 
     year: AcademicYear
+    bands: list[AgreementBand] = field(default_factory=list)
+    charging: ChargingRules | None = None
     terms: list[Term] = field(default_factory=list)
     tiers: dict[int, Tier] = field(default_factory=dict)
     organisations: dict[str, Organisation] = field(default_factory=dict)
@@ -98,6 +106,8 @@ def read_model(text: str) -> tuple[Plan | None, list[Problem]]:
             "cohorts",
             "providers",
             "courses",
+            "agreement",
+            "charging",
         },
     )
     if root is None or any(p.fatal for p in reader.problems):
@@ -107,6 +117,8 @@ def read_model(text: str) -> tuple[Plan | None, list[Problem]]:
     if plan is None:
         return None, reader.problems
     _read_terms(reader, root, plan)
+    _read_agreement(reader, root, plan)
+    _read_charging(reader, root, plan)
     _read_tiers(reader, root, plan)
     _read_organisations(reader, root, plan)
     _read_panels(reader, root, plan)
@@ -189,6 +201,102 @@ def _read_terms(reader: Reader, root, plan: Plan) -> None:
     for line, term in nodes:
         for message in checks.check_term(term, plan.year, plan.terms):
             reader.flag(term, line, f"terms, {term.name}", message)
+
+
+def _read_agreement(reader: Reader, root, plan: Plan) -> None:
+    """The service level agreement: its price for a school in no band, the bands, and what
+    it includes."""
+    if "agreement" not in root:
+        return
+    node = reader.fields(root["agreement"], "agreement", set(), {"price", "bands", "includes"})
+    if node is None:
+        return
+    plan.year.agreement_price_pence = reader.money(node, "price", "agreement") or 0
+    plan.year.agreement_includes = reader.text_list(node, "includes", "agreement")
+    names = set()
+    for order, (where, line, band) in enumerate(reader.sequence(node, "bands", "agreement bands")):
+        if reader.fields(band, where, {"name", "price"}) is None:
+            continue
+        name = reader.text_of(band, "name", where)
+        if name in names:
+            reader.fatal(line, where, f"the band {name!r} is given twice.")
+            continue
+        names.add(name)
+        plan.bands.append(
+            AgreementBand(
+                year=plan.year,
+                name=name,
+                price_pence=reader.money(band, "price", where) or 0,
+                order=order,
+            )
+        )
+
+
+# The amounts in the charging section, as the file names them.
+CHARGING_MONEY = {
+    "withdrawal_charge": "withdrawal_charge_pence",
+    "over_allowance_charge": "over_allowance_charge_pence",
+}
+
+
+def _read_charging(reader: Reader, root, plan: Plan) -> None:
+    """How fees are charged. A year always has charging rules: the defaults when the file
+    has no charging section."""
+    rules = plan.charging = ChargingRules(year=plan.year)
+    if "charging" not in root:
+        return
+    where = "charging"
+    node = reader.fields(
+        root["charging"],
+        where,
+        set(),
+        {
+            "payment",
+            "early_exit",
+            "rounding",
+            "withdrawn_before_start",
+            *CHARGING_MONEY,
+            "agreement_charged_in",
+        },
+    )
+    if node is None:
+        return
+    for key, choices in (
+        ("payment", Payment),
+        ("early_exit", EarlyExitCharge),
+        ("rounding", Rounding),
+        ("withdrawn_before_start", WithdrawalCharge),
+    ):
+        setattr(rules, key, reader.choice(node, key, where, choices.values, getattr(rules, key)))
+    for key, field_name in CHARGING_MONEY.items():
+        setattr(rules, field_name, reader.money(node, key, where) or 0)
+    # The charge is judged against the choice only when the choice could be read.
+    withdrawn = node.get("withdrawn_before_start", WithdrawalCharge.NOTHING)
+    fixed = withdrawn == WithdrawalCharge.FIXED
+    if fixed and "withdrawal_charge" not in node:
+        reader.fatal(
+            node.line, where, "has no withdrawal_charge: give the fixed charge, like 50.00."
+        )
+    elif withdrawn in WithdrawalCharge.values and not fixed and rules.withdrawal_charge_pence:
+        reader.fatal(
+            reader.line(node, "withdrawal_charge"),
+            f"{where}, withdrawal_charge",
+            "is only for withdrawn_before_start: fixed.",
+        )
+        rules.withdrawal_charge_pence = 0
+    if "agreement_charged_in" in node:
+        # Terms are counted in date order, as the year lists them.
+        names = [t.name for t in sorted(plan.terms, key=lambda t: t.starts_on)]
+        term = reader.text_of(node, "agreement_charged_in", where)
+        if term in names:
+            rules.agreement_charged_in = names.index(term) + 1
+        else:
+            reader.fatal(
+                reader.line(node, "agreement_charged_in"),
+                f"{where}, agreement_charged_in",
+                f"{term!r} is not a term in this file"
+                + (f" ({', '.join(names)})." if names else "."),
+            )
 
 
 def _read_tiers(reader: Reader, root, plan: Plan) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from lib.dates import WEEKDAYS, WrittenDate, long_date
+from lib.money import pence_from_pounds
 from programmes.models import AcademicYear
 
 
@@ -26,6 +27,8 @@ class Problem:
 class LineDict(dict):
     line: int = 0
     key_lines: dict
+    # Each scalar value as written, before YAML reads "12.50" as a float.
+    texts: dict
 
 
 class LineList(list):
@@ -41,6 +44,11 @@ class LineLoader(yaml.SafeLoader):
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {
             self.construct_object(k, deep=True): v.start_mark.line + 1 for k, v in node.value
+        }
+        mapping.texts = {
+            self.construct_object(k, deep=True): v.value
+            for k, v in node.value
+            if isinstance(v, yaml.ScalarNode)
         }
         return mapping
 
@@ -117,6 +125,28 @@ class Reader:
             )
             return None
         return number
+
+    def money(self, node, key, where) -> int | None:
+        """An amount in pounds with at most two decimal places, like 12000.00, as whole
+        pence; None when it is not given. It is read from the text as written, so no float
+        ever rounds it."""
+        if key not in node:
+            return None
+        text = getattr(node, "texts", {}).get(key)
+        try:
+            pence = pence_from_pounds(text)
+            if pence < 0:
+                raise ValueError
+        except ValueError:
+            written = node[key] if text is None else text
+            self.fatal(
+                self.line(node, key),
+                f"{where}, {key}",
+                "should be an amount in pounds of at least 0, with at most two decimal places "
+                f"like 12000.00, not {written!r}.",
+            )
+            return None
+        return pence
 
     def boolean(self, node, key, where) -> bool:
         value = node.get(key, False)

@@ -52,6 +52,15 @@ class AcademicYear(models.Model):
     draft_reminder_days = models.PositiveSmallIntegerField(
         "Remind the author of a draft untouched for this many days", default=14
     )
+    # The service level agreement schools subscribe to.
+    agreement_price_pence = models.PositiveIntegerField(
+        "Price of the service level agreement, in pence",
+        default=0,
+        help_text="What a school in no band pays for the year.",
+    )
+    agreement_includes = models.JSONField(
+        default=list, blank=True, help_text="What the agreement includes, one line each."
+    )
 
     class Meta:
         ordering = ["starts_on"]
@@ -439,6 +448,105 @@ class Cohort(models.Model):
         return f"{self.programme} {self.name}"
 
 
+class AgreementBand(models.Model):
+    """A price for the agreement for the schools in one band, such as a band by size."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="agreement_bands")
+    name = models.CharField(max_length=120)
+    price_pence = models.PositiveIntegerField("Price, in pence")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["year", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "name"], name="agreement_band_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Payment(models.TextChoices):
+    AUTHORITY_PAYS = (
+        "authority_pays_providers",
+        "The authority pays providers and recharges schools",
+    )
+    SCHOOLS_PAY = "schools_pay_providers", "Schools pay providers directly"
+
+
+class EarlyExitCharge(models.TextChoices):
+    IN_FULL = "in_full", "The whole fee"
+    WEEKS_DELIVERED = "weeks_delivered", "The fee for the school weeks delivered"
+
+
+class Rounding(models.TextChoices):
+    NEAREST = "nearest_penny", "To the nearest penny (half a penny up)"
+    DOWN = "penny_down", "Down to the penny"
+    UP = "penny_up", "Up to the penny"
+
+
+class WithdrawalCharge(models.TextChoices):
+    NOTHING = "nothing", "Nothing"
+    IN_FULL = "in_full", "The whole fee"
+    FIXED = "fixed", "A fixed charge"
+
+
+class ChargingRules(models.Model):
+    """How the year's fees are charged: the CAP manager's choices, one set for each year."""
+
+    year = models.OneToOneField(AcademicYear, on_delete=models.CASCADE, related_name="charging")
+    payment = models.CharField(
+        "Who pays providers", max_length=30, choices=Payment.choices, default=Payment.AUTHORITY_PAYS
+    )
+    early_exit = models.CharField(
+        "A placement that ends early is charged",
+        max_length=20,
+        choices=EarlyExitCharge.choices,
+        default=EarlyExitCharge.WEEKS_DELIVERED,
+    )
+    rounding = models.CharField(
+        "A fee is rounded", max_length=20, choices=Rounding.choices, default=Rounding.NEAREST
+    )
+    withdrawn_before_start = models.CharField(
+        "A placement withdrawn before it starts is charged",
+        max_length=10,
+        choices=WithdrawalCharge.choices,
+        default=WithdrawalCharge.NOTHING,
+    )
+    withdrawal_charge_pence = models.PositiveIntegerField(
+        "Fixed charge for a withdrawal, in pence",
+        default=0,
+        help_text="Only with a fixed charge for a placement withdrawn before it starts.",
+    )
+    over_allowance_charge_pence = models.PositiveIntegerField(
+        "Charge past the allowance, in pence",
+        default=0,
+        help_text="Charged to the school for each Tier 1 placement past its paid-for "
+        "allowance, on top of the fee.",
+    )
+    agreement_charged_in = models.PositiveSmallIntegerField(
+        "Term charged for the agreement",
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="The term, counted from 1, whose statement carries the agreement's price.",
+    )
+
+    class Meta:
+        verbose_name_plural = "charging rules"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_before_start=WithdrawalCharge.FIXED)
+                | models.Q(withdrawal_charge_pence=0),
+                name="charging_withdrawal_charge_only_when_fixed",
+                violation_error_message="A withdrawal charge is only for a fixed charge.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Charging rules {self.year}"
+
+
 class Subscription(models.Model):
     """A school's service level agreement for one academic year."""
 
@@ -447,6 +555,21 @@ class Subscription(models.Model):
     school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="subscriptions")
     tier1_placements = models.PositiveSmallIntegerField(
         "Paid-for Tier 1 placements", help_text="Copied from the year when the school subscribes."
+    )
+    band = models.ForeignKey(
+        AgreementBand,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        help_text="Empty when the school pays the year's price.",
+    )
+    price_pence = models.PositiveIntegerField(
+        "Price, in pence", default=0, help_text="The agreement's price for this school, in pence."
+    )
+    signed_on = models.DateField(null=True, blank=True)
+    signed_by = models.CharField(
+        max_length=200, blank=True, help_text="Who signed for the school: name and role."
     )
 
     class Meta:
@@ -457,3 +580,7 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} {self.year}"
+
+    def clean(self) -> None:
+        if self.band_id and self.year_id and self.band.year_id != self.year_id:
+            raise ValidationError({"band": f"Choose a band of {self.year}."})

@@ -30,6 +30,8 @@ _MODEL_OF_SUPPORT = [
     "meeting",
     "cohort",
     "subscription",
+    "agreementband",
+    "chargingrules",
 ]
 for _model in _MODEL_OF_SUPPORT:
     for _verb in ("view", "add", "change", "delete"):

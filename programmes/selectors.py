@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from programmes.models import (
     AcademicYear,
+    ChargingRules,
     ChecklistItem,
     Cohort,
     Course,
@@ -84,7 +85,11 @@ def model_overview(*, year: AcademicYear) -> dict:
     )
     checklist = list(ChecklistItem.objects.filter(year=year).prefetch_related("tiers"))
     terms = list(year.terms.all())
+    charging = charging_rules_of(year=year)
     return {
+        "bands": list(year.agreement_bands.all()),
+        "charging": charging,
+        "agreement_term": _nth_term(terms, charging.agreement_charged_in),
         "tiers": tiers,
         "panels": panels,
         "meetings": meetings,
@@ -95,6 +100,19 @@ def model_overview(*, year: AcademicYear) -> dict:
         "subscriber_count": Subscription.objects.filter(year=year).count(),
         "problems": _problems(tiers, meetings, cohorts, terms),
     }
+
+
+def charging_rules_of(*, year: AcademicYear) -> ChargingRules:
+    """The year's charging rules; the defaults, unsaved, for a year saved before it had any."""
+    return ChargingRules.objects.filter(year=year).first() or ChargingRules(year=year)
+
+
+def _nth_term(terms: list, position: int) -> str:
+    """The name of the term at a position counted from 1, or the position when the year has
+    no such term."""
+    if 1 <= position <= len(terms):
+        return terms[position - 1].name
+    return f"Term {position}"
 
 
 def _problems(tiers, meetings, cohorts, terms) -> list[tuple[str, list[str]]]:

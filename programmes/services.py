@@ -15,7 +15,15 @@ from audit.services import event_record
 from lib.dates import monday_nearest
 from programmes import checks
 from programmes.modelfile import ModelFileError, Plan, Problem, read_model_file
-from programmes.models import AcademicYear, Cohort, Meeting, Programme, Term, YearStatus
+from programmes.models import (
+    AcademicYear,
+    ChargingRules,
+    Cohort,
+    Meeting,
+    Programme,
+    Term,
+    YearStatus,
+)
 from programmes.rules import check_can_edit_model
 
 
@@ -51,6 +59,11 @@ def _save_organisation(org: Organisation) -> Organisation:
 
 def _save_plan(plan: Plan) -> AcademicYear:
     plan.year.save()
+    for band in plan.bands:
+        band.year = plan.year
+        band.save()
+    plan.charging.year = plan.year
+    plan.charging.save()
     for term in plan.terms:
         term.year = plan.year
         term.save()
@@ -118,6 +131,8 @@ YEAR_SETTINGS = (
     "allowance_warning_at",
     "risk_assessment_valid_days",
     "draft_reminder_days",
+    "agreement_price_pence",
+    "agreement_includes",
 )
 
 
@@ -131,7 +146,8 @@ def academic_year_rollover(*, source: AcademicYear, by: User | None = None) -> A
     """Create the next academic year from `source`, as a draft. Every date moves by whole
     weeks, to the same weekday of the matching week of the new year; the same checks as the
     loader flag what lands badly (a bank holiday, outside the year), and the CAP manager
-    confirms the dates before they are relied on."""
+    confirms the dates before they are relied on. The agreement's price, bands and charging
+    rules are carried over; subscriptions are not, as each year's agreement is signed anew."""
     name = next_year_name(source.name)
     if AcademicYear.objects.filter(name=name).exists():
         raise YearExists(f"{name} already exists.")
@@ -144,8 +160,15 @@ def academic_year_rollover(*, source: AcademicYear, by: User | None = None) -> A
         status=YearStatus.DRAFT,
         rolled_over_from=source,
         source=f"Rolled over from {source.name}",
-        **{name: getattr(source, name) for name in YEAR_SETTINGS},
+        **{name: copy.copy(getattr(source, name)) for name in YEAR_SETTINGS},
     )
+    for band in source.agreement_bands.all():
+        _copy(band, year=year)
+    rules = ChargingRules.objects.filter(year=source).first()
+    if rules is None:
+        ChargingRules.objects.create(year=year)
+    else:
+        _copy(rules, year=year)
 
     def moved(day: dt.date | None) -> dt.date | None:
         return day + shift if day else None

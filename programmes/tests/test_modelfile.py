@@ -289,3 +289,192 @@ def test_the_problems_quoted_in_the_docs_are_the_loader_s_own():
     for p in problems:
         line = f"programmes/data/coventry-2025-26.yaml:{p.line}: problem: {p.where}: {p.message}"
         assert line in docs, "docs/model-of-support.md is stale: paste `load_model --check`"
+
+
+# --- the service level agreement and charging ---------------------------------------------
+
+AGREEMENT = """
+agreement:
+  price: 9000.10
+  bands:
+    - {name: Fewer than 600 pupils, price: 7500.00}
+    - {name: 600 pupils or more, price: 12000}
+  includes:
+    - 15 paid-for quality-assured Tier 1 placements a year (course fees still apply)
+    - a SEMHL practitioner in school half a day a week
+charging:
+  payment: schools_pay_providers
+  early_exit: in_full
+  rounding: penny_down
+  withdrawn_before_start: fixed
+  withdrawal_charge: 50.00
+  over_allowance_charge: 0.1
+  agreement_charged_in: Spring term
+"""
+
+
+def problems_with_agreement(old: str, new: str) -> tuple[list, str]:
+    """The problems once the agreement text above is changed, and the whole text."""
+    assert old in AGREEMENT, f"the test's text {old!r} is not in AGREEMENT"
+    text = SMALL + AGREEMENT.replace(old, new, 1)
+    _, problems = read_model(text)
+    return problems, text
+
+
+def test_it_reads_the_agreement_and_charging_rules_as_whole_pence():
+    plan, problems = read_model(SMALL + AGREEMENT)
+    assert problems == []
+    assert plan.year.agreement_price_pence == 900010
+    assert [(b.name, b.price_pence, b.order) for b in plan.bands] == [
+        ("Fewer than 600 pupils", 750000, 0),
+        ("600 pupils or more", 1200000, 1),
+    ]
+    assert plan.year.agreement_includes[1] == "a SEMHL practitioner in school half a day a week"
+    rules = plan.charging
+    assert (rules.payment, rules.early_exit, rules.rounding, rules.withdrawn_before_start) == (
+        "schools_pay_providers",
+        "in_full",
+        "penny_down",
+        "fixed",
+    )
+    assert (rules.withdrawal_charge_pence, rules.over_allowance_charge_pence) == (5000, 10)
+    # Spring term is the second term of the year.
+    assert rules.agreement_charged_in == 2
+
+
+def test_a_file_without_the_sections_gets_the_default_charging_rules():
+    plan, problems = read_model(SMALL)
+    assert problems == []
+    assert plan.year.agreement_price_pence == 0
+    assert plan.year.agreement_includes == []
+    assert plan.bands == []
+    rules = plan.charging
+    assert (
+        rules.payment,
+        rules.early_exit,
+        rules.rounding,
+        rules.withdrawn_before_start,
+        rules.withdrawal_charge_pence,
+        rules.over_allowance_charge_pence,
+        rules.agreement_charged_in,
+    ) == ("authority_pays_providers", "weeks_delivered", "nearest_penny", "nothing", 0, 0, 1)
+
+
+def test_a_withdrawal_charge_of_nothing_may_be_written_without_a_fixed_charge():
+    text = SMALL + AGREEMENT.replace(
+        "withdrawn_before_start: fixed", "withdrawn_before_start: nothing"
+    )
+    plan, problems = read_model(text.replace("withdrawal_charge: 50.00", "withdrawal_charge: 0.00"))
+    assert problems == []
+    assert plan.charging.withdrawal_charge_pence == 0
+
+
+# Each change to AGREEMENT, where the problem is reported and what it says; the problem is
+# on the line of the change.
+BAD_MONEY = [
+    ("price: 9000.10", "price: -5.00", "agreement, price", "should be an amount in pounds"),
+    ("price: 9000.10", "price: 12.345", "agreement, price", "not '12.345'"),
+    ("price: 9000.10", "price: 9000.100", "agreement, price", "at most two decimal places"),
+    ("price: 9000.10", "price: twelve thousand", "agreement, price", "not 'twelve thousand'"),
+    ("price: 9000.10", "price: yes", "agreement, price", "not 'yes'"),
+    ("price: 9000.10", "price: [9000]", "agreement, price", "not [9000]"),
+    ("price: 7500.00}", "price: -1}", "agreement bands row 1, price", "should be an amount"),
+    (
+        "over_allowance_charge: 0.1",
+        "over_allowance_charge: 1.005",
+        "charging, over_allowance_charge",
+        "at most two decimal places",
+    ),
+    (
+        "withdrawal_charge: 50.00",
+        "withdrawal_charge: fifty",
+        "charging, withdrawal_charge",
+        "should be an amount in pounds",
+    ),
+]
+BAD_SHAPE = [
+    (
+        "{name: 600 pupils or more, price: 12000}",
+        "{name: Fewer than 600 pupils, price: 12000}",
+        "agreement bands row 2",
+        "the band 'Fewer than 600 pupils' is given twice",
+    ),
+    (
+        "{name: 600 pupils or more, price: 12000}",
+        "{name: 600 pupils or more}",
+        "agreement bands row 2",
+        "has no price",
+    ),
+    # Both keys replaced are optional.
+    ("price: 9000.10", "colour: blue", "agreement, colour", "is not a field this file has"),
+    ("rounding: penny_down", "discount: 10", "charging, discount", "is not a field this file has"),
+    (
+        "payment: schools_pay_providers",
+        "payment: by_cheque",
+        "charging, payment",
+        "'by_cheque' is not one of: authority_pays_providers, schools_pay_providers",
+    ),
+    ("early_exit: in_full", "early_exit: half", "charging, early_exit", "is not one of"),
+    ("rounding: penny_down", "rounding: pound_up", "charging, rounding", "is not one of"),
+    (
+        "withdrawn_before_start: fixed",
+        "withdrawn_before_start: sometimes",
+        "charging, withdrawn_before_start",
+        "is not one of",
+    ),
+    (
+        "agreement_charged_in: Spring term",
+        "agreement_charged_in: Winter term",
+        "charging, agreement_charged_in",
+        "'Winter term' is not a term in this file (Autumn term, Spring term)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "where", "expected"), BAD_MONEY + BAD_SHAPE)
+def test_it_stops_on_a_bad_agreement_or_charging_rule_at_its_line(old, new, where, expected):
+    problems, text = problems_with_agreement(old, new)
+    problem = only(problems, fatal=True)
+    assert problem.where == where
+    assert problem.line == text[: text.index(new)].count("\n") + 1
+    assert expected in problem.message
+
+
+def test_it_stops_on_a_withdrawal_charge_without_a_fixed_charge():
+    problems, text = problems_with_agreement(
+        "withdrawn_before_start: fixed", "withdrawn_before_start: nothing"
+    )
+    problem = only(problems, fatal=True)
+    assert problem.where == "charging, withdrawal_charge"
+    assert problem.message == "is only for withdrawn_before_start: fixed."
+    assert problem.line == text[: text.index("withdrawal_charge: 50.00")].count("\n") + 1
+
+
+def test_it_asks_for_the_fixed_charge_of_a_withdrawal():
+    problems, _ = problems_with_agreement("  withdrawal_charge: 50.00\n", "")
+    problem = only(problems, fatal=True)
+    assert problem.where == "charging"
+    assert "has no withdrawal_charge" in problem.message
+
+
+def test_the_reference_file_has_coventry_s_agreement_and_charging_rules():
+    plan, _ = read_model(REFERENCE.read_text())
+    year = plan.year
+    assert year.agreement_price_pence == 1200000
+    assert plan.bands == []
+    assert year.sla_tier1_placements == 15
+    assert (
+        "15 paid-for quality-assured Tier 1 placements a year (course fees still apply)"
+        in year.agreement_includes
+    )
+    assert "a SEMHL practitioner in school half a day a week" in year.agreement_includes
+    rules = plan.charging
+    assert (
+        rules.payment,
+        rules.early_exit,
+        rules.rounding,
+        rules.withdrawn_before_start,
+        rules.withdrawal_charge_pence,
+        rules.over_allowance_charge_pence,
+        rules.agreement_charged_in,
+    ) == ("authority_pays_providers", "weeks_delivered", "nearest_penny", "nothing", 0, 25000, 1)

@@ -2,12 +2,27 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from audit.models import Event
 from programmes import services
 from programmes.modelfile import ModelFileError
-from programmes.models import AcademicYear, Cohort, Course, Meeting, Programme, Term, YearStatus
+from programmes.models import (
+    AcademicYear,
+    ChargingRules,
+    Cohort,
+    Course,
+    EarlyExitCharge,
+    Meeting,
+    Payment,
+    Programme,
+    Rounding,
+    Subscription,
+    Term,
+    WithdrawalCharge,
+    YearStatus,
+)
 
 SMALL = Path(__file__).parent / "data" / "small.yaml"
 REFERENCE = Path(__file__).parents[1] / "data" / "coventry-2025-26.yaml"
@@ -193,8 +208,6 @@ def test_the_file_sets_the_year_s_settings(reference_year):
 
 
 def test_a_tier_s_early_help_steps_and_a_programme_s_year_groups_are_validated(reference_year):
-    from django.core.exceptions import ValidationError
-
     tier = reference_year.tiers.get(number=2)
     tier.early_help_requires = ["offer"]
     with pytest.raises(ValidationError):
@@ -203,3 +216,153 @@ def test_a_tier_s_early_help_steps_and_a_programme_s_year_groups_are_validated(r
     programme.year_groups = "11"
     with pytest.raises(ValidationError):
         programme.full_clean()
+
+
+# --- the service level agreement and charging ---------------------------------------------
+
+BANDS = """
+agreement:
+  price: 12000.00
+  bands:
+    - {name: Fewer than 600 pupils, price: 9000.00}
+    - {name: 600 pupils or more, price: 12500.50}
+  includes: [a SEMHL practitioner in school half a day a week]
+charging:
+  early_exit: in_full
+  withdrawn_before_start: fixed
+  withdrawal_charge: 75.00
+  over_allowance_charge: 250.00
+  agreement_charged_in: Spring term
+"""
+
+
+@pytest.fixture
+def banded_year(db, tmp_path):
+    path = tmp_path / "banded.yaml"
+    path.write_text(SMALL.read_text() + BANDS)
+    return services.model_load(path=path).year
+
+
+def test_the_reference_year_is_saved_with_its_agreement_and_one_set_of_charging_rules(
+    reference_year,
+):
+    assert reference_year.agreement_price_pence == 1200000
+    assert len(reference_year.agreement_includes) >= 10
+    assert not reference_year.agreement_bands.exists()
+    rules = ChargingRules.objects.get(year=reference_year)
+    assert (rules.payment, rules.over_allowance_charge_pence, rules.agreement_charged_in) == (
+        Payment.AUTHORITY_PAYS,
+        25000,
+        1,
+    )
+
+
+def test_a_year_loaded_without_charging_rules_has_the_defaults(db):
+    year = services.model_load(path=SMALL).year
+    rules = ChargingRules.objects.get(year=year)
+    assert (
+        rules.payment,
+        rules.early_exit,
+        rules.rounding,
+        rules.withdrawn_before_start,
+        rules.withdrawal_charge_pence,
+        rules.over_allowance_charge_pence,
+        rules.agreement_charged_in,
+    ) == (
+        Payment.AUTHORITY_PAYS,
+        EarlyExitCharge.WEEKS_DELIVERED,
+        Rounding.NEAREST,
+        WithdrawalCharge.NOTHING,
+        0,
+        0,
+        1,
+    )
+    assert year.agreement_price_pence == 0
+    assert year.agreement_includes == []
+
+
+def test_the_bands_are_saved_in_the_file_s_order(banded_year):
+    assert [(b.name, b.price_pence) for b in banded_year.agreement_bands.all()] == [
+        ("Fewer than 600 pupils", 900000),
+        ("600 pupils or more", 1250050),
+    ]
+    rules = banded_year.charging
+    assert (rules.withdrawal_charge_pence, rules.agreement_charged_in) == (7500, 2)
+
+
+def test_it_loads_nothing_on_a_bad_amount_even_when_asked_to_flag(db, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(SMALL.read_text() + BANDS.replace("9000.00", "9000.001"))
+    with pytest.raises(ModelFileError) as refused:
+        services.model_load(path=broken, flagged=True)
+    (problem,) = refused.value.problems
+    assert problem.where == "agreement bands row 1, price"
+    assert not AcademicYear.objects.exists()
+    assert not ChargingRules.objects.exists()
+
+
+def test_rollover_carries_the_agreement_and_charging_rules_but_not_subscriptions(banded_year, cast):
+    banded_year.charging.rounding = Rounding.UP
+    banded_year.charging.save()
+    Subscription.objects.create(
+        year=banded_year,
+        school=cast.school_a,
+        tier1_placements=15,
+        band=banded_year.agreement_bands.first(),
+        price_pence=900000,
+    )
+    new = services.academic_year_rollover(source=banded_year)
+    assert new.agreement_price_pence == 1200000
+    assert new.agreement_includes == ["a SEMHL practitioner in school half a day a week"]
+    assert [(b.name, b.price_pence, b.order) for b in new.agreement_bands.all()] == [
+        ("Fewer than 600 pupils", 900000, 0),
+        ("600 pupils or more", 1250050, 1),
+    ]
+    old_uuids = {b.uuid for b in banded_year.agreement_bands.all()}
+    assert not old_uuids & {b.uuid for b in new.agreement_bands.all()}
+    rules = ChargingRules.objects.get(year=new)
+    assert rules.pk != banded_year.charging.pk
+    assert (
+        rules.early_exit,
+        rules.rounding,
+        rules.withdrawn_before_start,
+        rules.withdrawal_charge_pence,
+        rules.over_allowance_charge_pence,
+        rules.agreement_charged_in,
+    ) == (EarlyExitCharge.IN_FULL, Rounding.UP, WithdrawalCharge.FIXED, 7500, 25000, 2)
+    assert not Subscription.objects.filter(year=new).exists()
+    assert ChargingRules.objects.get(year=banded_year).rounding == Rounding.UP
+
+
+def test_rollover_gives_the_default_rules_to_a_year_that_had_none(banded_year):
+    ChargingRules.objects.filter(year=banded_year).delete()
+    new = services.academic_year_rollover(source=AcademicYear.objects.get(pk=banded_year.pk))
+    assert ChargingRules.objects.get(year=new).payment == Payment.AUTHORITY_PAYS
+
+
+def test_a_withdrawal_charge_is_kept_only_with_a_fixed_charge(banded_year):
+    ChargingRules.objects.filter(year=banded_year).update(withdrawal_charge_pence=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChargingRules.objects.filter(year=banded_year).update(
+            withdrawn_before_start=WithdrawalCharge.NOTHING, withdrawal_charge_pence=500
+        )
+    rules = ChargingRules.objects.get(year=banded_year)
+    rules.withdrawn_before_start = WithdrawalCharge.IN_FULL
+    rules.withdrawal_charge_pence = 500
+    with pytest.raises(ValidationError):
+        rules.full_clean()
+
+
+def test_a_subscription_s_band_is_one_of_its_year(banded_year, cast):
+    other = services.academic_year_rollover(source=banded_year)
+    subscription = Subscription(
+        year=other,
+        school=cast.school_a,
+        tier1_placements=15,
+        band=banded_year.agreement_bands.first(),
+    )
+    with pytest.raises(ValidationError) as refused:
+        subscription.full_clean()
+    assert "band" in refused.value.message_dict
+    subscription.band = other.agreement_bands.first()
+    subscription.full_clean()

@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from audit.models import Event
 from programmes import services
-from programmes.models import AcademicYear, Course, Meeting, YearStatus
+from programmes.models import (
+    AcademicYear,
+    ChargingRules,
+    Course,
+    Meeting,
+    WithdrawalCharge,
+    YearStatus,
+)
 
 REFERENCE = Path(__file__).parents[1] / "data" / "coventry-2025-26.yaml"
 MEMBERS = [
@@ -128,3 +135,32 @@ def test_the_model_page_costs_the_same_queries_however_big_the_model(client, cas
         meeting.save()
         meeting.programmes.set(programmes)
     assert queries() == before
+
+
+def test_the_model_page_shows_the_service_level_agreement_in_plain_words(client, cast, years):
+    client.force_login(cast.alice)
+    page = client.get(reverse("programmes:model_year", args=["2025-26"])).content.decode()
+    assert 'id="agreement">Service level agreement</h2>' in page
+    assert (
+        "<li>15 paid-for quality-assured Tier 1 placements a year (course fees still apply)</li>"
+        in page
+    )
+    assert "£12,000.00 a year" in page
+    assert "On the Autumn term statement" in page
+    assert "The authority pays providers and recharges schools" in page
+    assert "The fee for the school weeks delivered" in page
+    assert "£250.00 on top of the fee; the allowance is 15 placements a year" in page
+    assert "To the nearest penny (half a penny up)" in page
+
+
+def test_the_model_page_shows_a_fixed_withdrawal_charge_and_the_bands(client, cast, years):
+    year = years[1]
+    year.agreement_bands.create(name="Fewer than 600 pupils", price_pence=900050)
+    ChargingRules.objects.filter(year=year).update(
+        withdrawn_before_start=WithdrawalCharge.FIXED, withdrawal_charge_pence=5000
+    )
+    client.force_login(cast.alice)
+    page = client.get(reverse("programmes:model_year", args=[year.name])).content.decode()
+    assert "Price for a school in no band" in page
+    assert "Price for Fewer than 600 pupils" in page and "£9,000.50 a year" in page
+    assert "A fixed charge of £50.00" in page
