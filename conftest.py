@@ -24,19 +24,21 @@ def document_root(settings, tmp_path):
 @pytest.fixture
 def transactional_db(transactional_db, django_db_blocker):
     """Browser tests need a flushed database between tests. Django flushes SQLite with
-    DELETE, which the append-only triggers of the audit and safeguarding tables refuse, so
+    DELETE, which the append-only triggers of the audit, safeguarding and finance tables refuse, so
     they are lifted for the flush only; the tests of the triggers put them back first."""
     from django.db import connection
 
-    from audit.db import drop_guards, install_guards
+    from audit import db as audit_db
+    from finance import db as finance_db
     from safeguarding import db as safeguarding_db
 
-    install_guards(connection)
-    safeguarding_db.install_guards(connection)
+    guards = (audit_db, safeguarding_db, finance_db)
+    for guard in guards:
+        guard.install_guards(connection)
     yield
     if connection.vendor == "sqlite":
-        drop_guards(connection)
-        safeguarding_db.drop_guards(connection)
+        for guard in guards:
+            guard.drop_guards(connection)
 
 
 @pytest.fixture
@@ -62,6 +64,7 @@ def cast(db):
         officer=member(la, Role.CAP_OFFICER, full_name="Olive Officer"),
         monitoring=member(la, Role.MONITORING_OFFICER),
         manager=member(la, Role.CAP_MANAGER, full_name="Mandy Manager"),
+        finance=member(la, Role.FINANCE_OFFICER, full_name="Fran Finance"),
         safeguarding=member(la, Role.DSL),
         chair=member(la, Role.PANEL_MEMBER),
         provider_staff=member(provider, Role.PROVIDER_STAFF),

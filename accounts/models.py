@@ -140,6 +140,7 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "panel_member", "Panel member"
     PROVIDER_STAFF = "provider_staff", "Provider staff"
     AGENCY_PROFESSIONAL = "agency_professional", "Agency professional"
+    FINANCE_OFFICER = "finance_officer", "Finance officer"
 
 
 class Membership(models.Model):

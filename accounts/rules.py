@@ -23,7 +23,14 @@ K = OrganisationKind
 # also a provider, so it can give both kinds of role.
 ROLES_BY_KIND: dict[str, frozenset[str]] = {
     K.LOCAL_AUTHORITY: frozenset(
-        {Role.CAP_OFFICER, Role.MONITORING_OFFICER, Role.CAP_MANAGER, Role.DSL, Role.PANEL_MEMBER}
+        {
+            Role.CAP_OFFICER,
+            Role.MONITORING_OFFICER,
+            Role.CAP_MANAGER,
+            Role.DSL,
+            Role.PANEL_MEMBER,
+            Role.FINANCE_OFFICER,
+        }
     ),
     K.SCHOOL: frozenset({Role.REFERRER, Role.HEADTEACHER, Role.DSL, Role.PANEL_MEMBER}),
     K.TRAINING_PROVIDER: frozenset({Role.PROVIDER_STAFF, Role.DSL}),
@@ -42,6 +49,7 @@ class Area:
     PROVIDERS = "providers"
     PANELS = "panels"
     AGENCIES = "agencies"
+    FINANCE = "finance"
 
 
 AREA_LABELS = {
@@ -50,6 +58,7 @@ AREA_LABELS = {
     Area.PROVIDERS: "Provider",
     Area.PANELS: "Panels",
     Area.AGENCIES: "Agency",
+    Area.FINANCE: "Finance",
 }
 
 # (organisation kinds, roles) that open each area.
@@ -68,6 +77,8 @@ _AREA_GRANTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     Area.PANELS: (frozenset(K.values), frozenset({Role.PANEL_MEMBER})),
     Area.AGENCIES: (frozenset({K.AGENCY}), frozenset({Role.AGENCY_PROFESSIONAL})),
+    # The authority's finance officers: fees, prices and statements, never a case.
+    Area.FINANCE: (frozenset({K.LOCAL_AUTHORITY}), frozenset({Role.FINANCE_OFFICER})),
 }
 
 
@@ -172,6 +183,10 @@ def is_cap_staff(user: User) -> bool:
 def is_cap_officer(user: User) -> bool:
     """Who acts for CAP on a case: CAP officers and the CAP manager."""
     return holds(user, kinds={K.LOCAL_AUTHORITY}, roles={Role.CAP_OFFICER, Role.CAP_MANAGER})
+
+
+def is_finance_officer(user: User) -> bool:
+    return holds(user, kinds={K.LOCAL_AUTHORITY}, roles={Role.FINANCE_OFFICER})
 
 
 def is_safeguarding_lead(user: User) -> bool:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "panels",
     "quality",
     "placements",
+    "finance",
     "safeguarding",
     "dashboards",
     "demo",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("", include("quality.urls")),
+    path("", include("finance.urls")),
     path("admin/", admin_site.urls),
 ]
 

@@ -16,6 +16,8 @@ from applications.models import Application
 from applications.services import application_document_upload
 from demo.applications import ANSWERS, PDF
 from demo.people import SCHOOLS, demo_user, synthetic_upn
+from finance import services as finance
+from finance.models import Fee
 from lib.dates import academic_year_start
 from placements.models import Placement
 from programmes.models import Course, EarlyHelpStep
@@ -131,6 +133,16 @@ def _placed_student(*, school_urn: str, provider_ukprn: str) -> Placement | None
     a = applications.application_hold_interview(application=a, version=a.version, by=provider)
     a = applications.application_provider_accept(
         application=a, start_on=start, version=a.version, by=provider
+    )
+    fee = Fee.objects.get(application=a)
+    finance.fee_agree(
+        fee=fee,
+        agreed_by=referrer.full_name,
+        agreed_by_role="CAP coordinator, holding the school's budget for alternative provision",
+        agreed_on=today,
+        document=a.documents.first(),
+        version=fee.version,
+        by=referrer,
     )
     a = applications.application_confirm_start(
         application=a, start_on=start, version=a.version, by=officer

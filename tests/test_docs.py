@@ -31,6 +31,7 @@ SECTIONS = {
     "placements": "Placements",
     "safeguarding": "Safeguarding concerns",
     "dashboards": "Figures",
+    "finance": "Money",
 }
 
 RULE_NAME = re.compile(r"(?:check_)?can_\w+")

@@ -10,6 +10,7 @@ AREAS = {
     "officer": [Area.CASEWORK],
     "monitoring": [Area.CASEWORK],
     "manager": [Area.CASEWORK],
+    "finance": [Area.FINANCE],
     "safeguarding": [Area.CASEWORK],
     "chair": [Area.PANELS],
     "provider_staff": [Area.PROVIDERS],

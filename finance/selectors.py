@@ -1,0 +1,313 @@
+"""Reads for money: what a term's statement for a school or a provider would say, and the
+lists the money pages show. Each statement is worked out in a constant number of queries,
+whatever the number of its placements."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+
+from accounts.models import Organisation
+from applications.models import Application
+from finance import charges
+from finance.charges import Item, SchoolWeeks
+from finance.models import Fee, LineKind, Party, Statement, StatementLine
+from placements.models import Placement
+from programmes.models import AcademicYear, ChargingRules, Payment, Subscription, Term
+
+# A placement that ended more than this long before a term is not looked at again for it:
+# a statement covers its term's placements and changes to the last year's.
+LOOK_BACK = dt.timedelta(days=366)
+
+
+@dataclass
+class Draft:
+    """A statement worked out but not issued: its items, with what earlier statements
+    charged for each, and the lines that would be issued."""
+
+    organisation: Organisation
+    party: str
+    term: Term
+    payment: str
+    lines: list[dict]
+
+    @property
+    def total_pence(self) -> int:
+        return sum(line["amount_pence"] for line in self.lines if line["in_total"])
+
+
+@dataclass
+class Year:
+    year: AcademicYear
+    terms: list[Term]
+    weeks: SchoolWeeks
+    rules: ChargingRules
+
+
+class Years:
+    """Each year's terms, charging rules and school weeks, loaded once for a run."""
+
+    def __init__(self):
+        self._years: dict[int, Year] = {}
+
+    def of(self, year_id: int) -> Year:
+        if year_id not in self._years:
+            year = AcademicYear.objects.get(pk=year_id)
+            terms = list(year.terms.order_by("starts_on"))
+            # A year made before charging rules existed charges by the defaults.
+            rules = ChargingRules.objects.filter(year=year).first() or ChargingRules(year=year)
+            self._years[year_id] = Year(year, terms, SchoolWeeks(terms), rules)
+        return self._years[year_id]
+
+
+def _placements(organisation: Organisation, party: str, term: Term) -> QuerySet[Placement]:
+    mine = Q(home_school=organisation) if party == Party.SCHOOL else Q(provider=organisation)
+    return (
+        Placement.objects.filter(mine, starts_on__lte=term.ends_on)
+        .filter(
+            Q(ended_on__isnull=True, planned_end_on__gte=term.starts_on - LOOK_BACK)
+            | Q(ended_on__gte=term.starts_on - LOOK_BACK)
+        )
+        .select_related("student", "course", "programme", "provider", "application__fee")
+        .order_by("starts_on", "pk")
+    )
+
+
+def _withdrawn(organisation: Organisation, party: str, term: Term) -> QuerySet[Fee]:
+    mine = (
+        Q(application__school=organisation)
+        if party == Party.SCHOOL
+        else Q(application__course__provider=organisation)
+    )
+    return (
+        Fee.objects.filter(
+            mine,
+            withdrawn_on__isnull=False,
+            withdrawn_on__lte=term.ends_on,
+            withdrawn_on__gte=term.starts_on - LOOK_BACK,
+        )
+        .select_related("application__student", "application__course", "application__programme")
+        .order_by("withdrawn_on", "pk")
+    )
+
+
+def _over_allowance(school: Organisation, year_ids: set[int]) -> set[int]:
+    """The school's placements past its allowance in each year: Tier 1 placements that
+    count against it, in the order they were set up."""
+    allowances = {
+        s.year_id: s.tier1_placements
+        for s in Subscription.objects.filter(school=school, year_id__in=year_ids)
+    }
+    counting = Placement.objects.filter(
+        home_school=school,
+        programme__year_id__in=year_ids,
+        programme__counts_against_allowance=True,
+    ).order_by("pk")
+    seen: dict[int, int] = defaultdict(int)
+    over = set()
+    for pk, year_id in counting.values_list("pk", "programme__year_id"):
+        seen[year_id] += 1
+        if seen[year_id] > allowances.get(year_id, 0):
+            over.add(pk)
+    return over
+
+
+def _student(application: Application) -> str:
+    return str(application.student)
+
+
+def statement_items(
+    organisation: Organisation, party: str, term: Term, years: Years | None = None
+) -> list[Item]:
+    """Everything due to the end of `term` from the school or to the provider, for the
+    placements of the term and the last year, the withdrawals and the agreement."""
+    years = years or Years()
+    items: list[Item] = []
+    placements = list(_placements(organisation, party, term))
+    over = (
+        _over_allowance(organisation, {p.programme.year_id for p in placements})
+        if party == Party.SCHOOL
+        else set()
+    )
+    for placement in placements:
+        year = years.of(placement.programme.year_id)
+        fee = getattr(placement.application, "fee", None)
+        fee_pence = fee.amount_pence if fee else 0
+        due, delivered, planned = charges.fee_due(
+            fee_pence=fee_pence,
+            placement=placement,
+            rules=year.rules,
+            weeks=year.weeks,
+            to=term.ends_on,
+        )
+        what = placement.course.title if placement.course_id else placement.programme.name
+        shown = placement.last_day >= term.starts_on
+        common = {
+            "placement": placement,
+            "application": placement.application,
+            "starts_on": placement.starts_on,
+            "ends_on": placement.last_day,
+            "shown": shown,
+        }
+        items.append(
+            Item(
+                kind=LineKind.FEE,
+                description=f"{_student(placement.application)}: {what}, {placement.provider}",
+                due_pence=due,
+                in_total=party == Party.PROVIDER or year.rules.payment == Payment.AUTHORITY_PAYS,
+                weeks_delivered=delivered,
+                weeks_planned=planned,
+                fee_pence=fee_pence if fee else None,
+                **common,
+            )
+        )
+        if placement.pk in over and year.rules.over_allowance_charge_pence:
+            items.append(
+                Item(
+                    kind=LineKind.OVER_ALLOWANCE,
+                    description=(
+                        f"{_student(placement.application)}: Tier 1 placement past the "
+                        f"{year.year.name} allowance"
+                    ),
+                    due_pence=year.rules.over_allowance_charge_pence,
+                    **common,
+                )
+            )
+    for fee in _withdrawn(organisation, party, term):
+        application = fee.application
+        year = years.of(application.programme.year_id)
+        what = application.course.title if application.course_id else application.programme.name
+        items.append(
+            Item(
+                kind=LineKind.WITHDRAWAL,
+                description=(
+                    f"{_student(application)}: {what}, withdrawn on {fee.withdrawn_on:%-d %B %Y}"
+                ),
+                due_pence=charges.withdrawal_due(fee_pence=fee.amount_pence, rules=year.rules),
+                in_total=party == Party.PROVIDER or year.rules.payment == Payment.AUTHORITY_PAYS,
+                application=application,
+                ends_on=fee.withdrawn_on,
+                fee_pence=fee.amount_pence,
+                shown=fee.withdrawn_on >= term.starts_on,
+            )
+        )
+    if party == Party.SCHOOL:
+        items.extend(_agreement_items(organisation, term, years))
+    return items
+
+
+def _agreement_items(school: Organisation, term: Term, years: Years) -> list[Item]:
+    subscription = (
+        Subscription.objects.filter(school=school, year_id=term.year_id)
+        .select_related("band")
+        .first()
+    )
+    if subscription is None:
+        return []
+    year = years.of(term.year_id)
+    charged_in = charges.agreement_term(subscription, year.terms, year.rules)
+    if charged_in is None or charged_in.starts_on > term.starts_on:
+        return []
+    return [
+        Item(
+            kind=LineKind.AGREEMENT,
+            description=f"Service level agreement {year.year.name}"
+            + (f" ({subscription.band.name})" if subscription.band else ""),
+            due_pence=subscription.price_pence,
+            shown=charged_in.pk == term.pk,
+        )
+    ]
+
+
+def charged_before(
+    organisation: Organisation,
+    party: str,
+    term: Term,
+    items: list[Item],
+    *,
+    excluding: Statement | None = None,
+) -> dict[tuple[str, int], int]:
+    """What the organisation's earlier statements charged for each of the items, by the key
+    items are matched with (the agreement by its year). A corrected statement counts through
+    its correction only; a correction leaves out the statement it corrects."""
+    lines = StatementLine.objects.filter(
+        statement__organisation=organisation,
+        statement__party=party,
+        statement__correction__isnull=True,
+    ).filter(
+        Q(application_id__in={i.application.pk for i in items if i.application is not None})
+        | Q(kind=LineKind.AGREEMENT, statement__term__year_id=term.year_id)
+    )
+    if excluding is not None:
+        lines = lines.exclude(statement=excluding)
+    sums = lines.values("kind", "application_id").annotate(total=Sum("amount_pence"))
+    return {(row["kind"], row["application_id"] or 0): row["total"] for row in sums}
+
+
+def statement_draft(
+    organisation: Organisation,
+    party: str,
+    term: Term,
+    *,
+    years: Years | None = None,
+    corrects: Statement | None = None,
+) -> Draft:
+    """The lines a statement for the term would have now: each item's due less what earlier
+    statements charged (for a correction, less all but the statement it corrects)."""
+    years = years or Years()
+    items = statement_items(organisation, party, term, years)
+    before = charged_before(organisation, party, term, items, excluding=corrects)
+    rules = years.of(term.year_id).rules
+    lines = []
+    for item in items:
+        earlier = before.get(item.key, 0)
+        amount = item.due_pence - earlier
+        if not amount and not item.shown:
+            continue
+        lines.append(
+            {
+                "kind": item.kind,
+                "placement": item.placement,
+                "application": item.application,
+                "description": item.description[:300],
+                "starts_on": item.starts_on,
+                "ends_on": item.ends_on,
+                "weeks_delivered": item.weeks_delivered,
+                "weeks_planned": item.weeks_planned,
+                "fee_pence": item.fee_pence,
+                "due_pence": item.due_pence,
+                "before_pence": earlier,
+                "amount_pence": amount,
+                "in_total": item.in_total,
+            }
+        )
+    return Draft(
+        organisation=organisation,
+        party=party,
+        term=term,
+        payment=rules.payment,
+        lines=lines,
+    )
+
+
+def statement_organisations(term: Term) -> dict[str, list[int]]:
+    """The schools and providers that may have something on the term's statements: those
+    with placements in the term or the year before it, a place withdrawn, or (schools) an
+    agreement in the term's year."""
+    since = term.starts_on - LOOK_BACK
+    placements = Placement.objects.filter(starts_on__lte=term.ends_on).filter(
+        Q(ended_on__isnull=True, planned_end_on__gte=since) | Q(ended_on__gte=since)
+    )
+    withdrawn = Fee.objects.filter(withdrawn_on__lte=term.ends_on, withdrawn_on__gte=since)
+    schools = (
+        set(placements.values_list("home_school_id", flat=True).distinct())
+        | set(withdrawn.values_list("application__school_id", flat=True).distinct())
+        | set(Subscription.objects.filter(year_id=term.year_id).values_list("school_id", flat=True))
+    )
+    providers = set(placements.values_list("provider_id", flat=True).distinct()) | set(
+        withdrawn.filter(application__course__isnull=False)
+        .values_list("application__course__provider_id", flat=True)
+        .distinct()
+    )
+    return {Party.SCHOOL: sorted(schools), Party.PROVIDER: sorted(providers)}

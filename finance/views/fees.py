@@ -1,0 +1,3 @@
+"""Money pages: fees (being built)"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Money pages: statements (being built)"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Money pages: subscriptions (being built)"""
+
+urlpatterns: list = []
