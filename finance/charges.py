@@ -106,15 +106,18 @@ class Item:
 
 def fee_due(
     *, fee_pence: int, placement, rules: ChargingRules, weeks: SchoolWeeks, to: dt.date
-) -> tuple[int, int, int]:
-    """(due, weeks delivered up to `to`, weeks planned) for a placement's fee."""
-    planned = max(weeks.between(placement.starts_on, placement.planned_end_on), 1)
+) -> tuple[int, int | None, int | None]:
+    """(due, weeks delivered up to `to`, weeks planned) for a placement's fee. Without term
+    dates for its weeks there is nothing to count by: the whole fee, weeks unknown."""
+    planned = weeks.between(placement.starts_on, placement.planned_end_on)
+    if not planned:
+        return fee_pence, None, None
     delivered = min(weeks.between(placement.starts_on, min(placement.last_day, to)), planned)
     ended_early = placement.ended_on is not None and placement.ended_on < placement.planned_end_on
     if (
         ended_early
         and placement.ended_on <= to
-        and rules.early_exit == (EarlyExitCharge.WEEKS_DELIVERED)
+        and rules.early_exit == EarlyExitCharge.WEEKS_DELIVERED
     ):
         return rounded(Decimal(fee_pence) * delivered / planned, rules.rounding), delivered, planned
     return fee_pence, delivered, planned

@@ -81,7 +81,9 @@ def export_rows(term: Term) -> list[list[str]]:
         )
     }
     lines = (
-        StatementLine.objects.filter(statement__in=statements, in_total=True)
+        StatementLine.objects.filter(
+            statement__term=term, statement__correction__isnull=True, in_total=True
+        )
         .exclude(amount_pence=0)
         .select_related("application")
         .order_by("statement__number", "order")

@@ -41,15 +41,17 @@ class Draft:
 class Year:
     year: AcademicYear
     terms: list[Term]
-    weeks: SchoolWeeks
     rules: ChargingRules
 
 
 class Years:
-    """Each year's terms, charging rules and school weeks, loaded once for a run."""
+    """Each year's terms and charging rules, and the school weeks of every term, loaded
+    once for a run. School weeks are counted across years: a placement may run on into
+    the next."""
 
     def __init__(self):
         self._years: dict[int, Year] = {}
+        self.weeks = SchoolWeeks(list(Term.objects.all()))
 
     def of(self, year_id: int) -> Year:
         if year_id not in self._years:
@@ -57,7 +59,7 @@ class Years:
             terms = list(year.terms.order_by("starts_on"))
             # A year made before charging rules existed charges by the defaults.
             rules = ChargingRules.objects.filter(year=year).first() or ChargingRules(year=year)
-            self._years[year_id] = Year(year, terms, SchoolWeeks(terms), rules)
+            self._years[year_id] = Year(year, terms, rules)
         return self._years[year_id]
 
 
@@ -138,7 +140,7 @@ def statement_items(
             fee_pence=fee_pence,
             placement=placement,
             rules=year.rules,
-            weeks=year.weeks,
+            weeks=years.weeks,
             to=term.ends_on,
         )
         what = placement.course.title if placement.course_id else placement.programme.name

@@ -141,3 +141,10 @@ def test_the_agreement_is_charged_in_its_term_or_when_signed_if_later():
     assert agreement_term(late, terms, first) == SPRING
     unsigned = SimpleNamespace(signed_on=None)
     assert agreement_term(unsigned, terms, rules(agreement_charged_in=2)) == SPRING
+
+
+def test_without_term_dates_a_placement_costs_the_whole_fee():
+    early = placement((2027, 9, 6), (2027, 11, 26), (2027, 10, 1))
+    by_weeks = rules(early_exit=EarlyExitCharge.WEEKS_DELIVERED)
+    due = fee_due(fee_pence=120000, placement=early, rules=by_weeks, weeks=WEEKS, to=early.ended_on)
+    assert due == (120000, None, None)
