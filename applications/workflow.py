@@ -276,7 +276,9 @@ TRANSITIONS = {
             S.PROVIDER_ACCEPTED,
             ("provider",),
             "Provider offered a place",
-            notify=("cap",),
+            # The school hears too: its budget holder agrees the fee before CAP confirms the
+            # start (finance).
+            notify=("cap", "school"),
         ),
         Transition(
             "provider_decline",

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -183,3 +184,14 @@ def test_a_place_withdrawn_after_the_offer_is_marked_for_the_charging_rules(cast
         application=application, reason="Moved away", version=application.version, by=cast.alice
     )
     assert Fee.objects.get(application=application).withdrawn_on == timezone.localdate()
+
+
+def test_the_school_hears_of_the_offer_so_its_budget_holder_can_agree(
+    cast, held, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        application = offer(held, cast)
+    assert [cast.alice.email] in [m.to for m in mail.outbox]
+    assert all(application.student.legal_last_name not in m.body for m in mail.outbox)
