@@ -3,6 +3,8 @@ from django.urls import reverse
 
 from accounts.rules import AREA_LABELS, Area, areas_of, can_use_admin, is_dsl
 from dashboards.rules import sees_caseload_figures, sees_service_figures
+from finance.rules import can_manage_money
+from finance.views import SECTIONS as MONEY_SECTIONS
 from panels.rules import can_run_panels
 from programmes.rules import can_view_model
 
@@ -29,12 +31,16 @@ def service(request) -> dict:
                 nav.append(("Providers", reverse("quality:overview")))
                 if sees_service_figures(user) or sees_caseload_figures(user):
                     nav.append(("Figures", reverse("dashboards:casework_figures")))
+                if can_manage_money(user):
+                    nav.append(("Money", reverse("finance:subscriptions")))
             elif area == Area.PROVIDERS:
                 nav.append(("Packs", reverse("providers:packs")))
                 nav.append(("Registers", reverse("placements:providers_registers")))
                 nav.append(("Placements", reverse("placements:providers_list")))
                 nav.append(("Compliance", reverse("quality:compliance_home")))
                 nav.append(("Figures", reverse("dashboards:providers_figures")))
+            elif area == Area.FINANCE:
+                nav.extend((label, reverse(name)) for _, label, name in MONEY_SECTIONS)
         if is_dsl(user):
             nav.append(("Safeguarding", reverse("safeguarding:queue")))
         if can_view_model(user):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("providers/", homes.providers_home, name="providers"),
     path("panels/", homes.panels_home, name="panels"),
     path("agencies/", homes.agencies_home, name="agencies"),
+    path("finance/", homes.finance_home, name="finance"),
     path("casework/figures/", oversight.casework_first, name="casework_figures"),
     # Before casework/figures/<slug:key>/, which would take "panel-reports" for a page key.
     path(

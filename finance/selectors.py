@@ -6,13 +6,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from accounts.models import Organisation
 from applications.models import Application
 from finance import charges
 from finance.charges import Item, SchoolWeeks
-from finance.models import Fee, LineKind, Party, Statement, StatementLine
+from finance.models import Fee, LineKind, Party, Statement, StatementLine, StatementRun
+from finance.rules import SCHOOL_KINDS
 from placements.models import Placement
 from programmes.models import AcademicYear, ChargingRules, Payment, Subscription, Term
 
@@ -313,3 +315,62 @@ def statement_organisations(term: Term) -> dict[str, list[int]]:
         .distinct()
     )
     return {Party.SCHOOL: sorted(schools), Party.PROVIDER: sorted(providers)}
+
+
+# --- The service level agreement and the finance area's home ------------------------------
+
+
+def schools_for_subscriptions(year: AcademicYear) -> QuerySet[Organisation]:
+    """Every school that may subscribe (and any no longer active that did subscribe in the
+    year), by name, each with `year_subscriptions`: a list of its subscription for the
+    year, or none. Page it: the subscriptions come in one query for the page."""
+    subscriptions = Subscription.objects.filter(year=year).select_related("band")
+    return (
+        Organisation.objects.filter(kind__in=SCHOOL_KINDS)
+        .filter(Q(is_active=True) | Q(subscriptions__year=year))
+        .distinct()
+        .order_by("name", "pk")
+        .prefetch_related(Prefetch("subscriptions", subscriptions, to_attr="year_subscriptions"))
+    )
+
+
+@dataclass
+class Subscribed:
+    count: int
+    total_pence: int
+
+
+def subscriptions_total(year: AcademicYear) -> Subscribed:
+    """How many schools subscribe in the year, and the sum of their prices."""
+    found = Subscription.objects.filter(year=year).aggregate(
+        count=Count("pk"), total=Sum("price_pence")
+    )
+    return Subscribed(count=found["count"], total_pence=found["total"] or 0)
+
+
+def agreement_charged_pence(school: Organisation, year: AcademicYear) -> int | None:
+    """What the school's statements have charged for the year's agreement so far (counting a
+    corrected statement through its correction), or None when none has charged it."""
+    return StatementLine.objects.filter(
+        kind=LineKind.AGREEMENT,
+        statement__organisation=school,
+        statement__party=Party.SCHOOL,
+        statement__term__year=year,
+        statement__correction__isnull=True,
+    ).aggregate(total=Sum("amount_pence"))["total"]
+
+
+def terms_without_statements(on: dt.date | None = None) -> list[Term]:
+    """The terms of the last year that have ended with no statement issued and no finished
+    run: what waits for a finance officer. A run that found nothing to say still counts as
+    done."""
+    on = on or timezone.localdate()
+    done = StatementRun.objects.filter(finished_at__isnull=False).values("term_id")
+    issued = Statement.objects.values("term_id")
+    return list(
+        Term.objects.filter(ends_on__lt=on, ends_on__gte=on - LOOK_BACK)
+        .exclude(pk__in=done)
+        .exclude(pk__in=issued)
+        .select_related("year")
+        .order_by("ends_on")
+    )

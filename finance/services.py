@@ -4,7 +4,7 @@ the finance system's codes. Keyword-only, atomic, audited; amounts in whole penc
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -21,10 +21,10 @@ from finance.models import (
     StatementLine,
     StatementRun,
 )
-from finance.rules import check_can_agree_fee, check_can_manage_money
+from finance.rules import SCHOOL_KINDS, check_can_agree_fee, check_can_manage_money
 from lib.errors import Conflict, Refused
 from lib.money import pounds
-from programmes.models import Term
+from programmes.models import AcademicYear, AgreementBand, Subscription, Term
 
 # --- Fees -------------------------------------------------------------------------------
 
@@ -360,3 +360,241 @@ def statement_run_batch(*, run: StatementRun, batch: list[list]) -> int:
             finished_at=timezone.now()
         )
     return issued
+
+
+# --- The service level agreement: the year's price, its bands, each school's subscription --
+#
+# A price may change after the agreement has been charged: the school's next statement
+# carries the difference (selectors.charged_before), so nothing issued is touched here.
+
+
+def _check_price(price_pence: int | None, *, field: str = "price") -> int:
+    if price_pence is None:
+        raise Refused("Enter the price", field=field)
+    if price_pence < 0:
+        raise Refused("The price must be £0.00 or more", field=field)
+    return price_pence
+
+
+@transaction.atomic
+def agreement_price_set(*, year: AcademicYear, price_pence: int, by: User) -> AcademicYear:
+    """The year's price of the agreement: what a school in no band is offered. Schools that
+    have subscribed keep the price they signed for."""
+    check_can_manage_money(by)
+    _check_price(price_pence)
+    year = AcademicYear.objects.select_for_update().get(pk=year.pk)
+    previous = year.agreement_price_pence
+    if previous != price_pence:
+        year.agreement_price_pence = price_pence
+        year.save(update_fields=["agreement_price_pence"])
+        event_record(
+            actor=by,
+            action="agreement.price_set",
+            obj=year,
+            detail={"previous_pence": previous, "price_pence": price_pence},
+        )
+    return year
+
+
+def _band_name(name: str, *, year: AcademicYear, band: AgreementBand | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise Refused("Enter the band’s name", field="name")
+    if len(name) > 120:
+        raise Refused("The band’s name must be 120 characters or fewer", field="name")
+    same = AgreementBand.objects.filter(year=year, name__iexact=name)
+    if band is not None:
+        same = same.exclude(pk=band.pk)
+    if same.exists():
+        raise Refused(f"{year.name} already has a band called {name}", field="name")
+    return name
+
+
+@transaction.atomic
+def agreement_band_add(
+    *, year: AcademicYear, name: str, price_pence: int, by: User
+) -> AgreementBand:
+    check_can_manage_money(by)
+    name = _band_name(name, year=year)
+    _check_price(price_pence)
+    last = AgreementBand.objects.filter(year=year).aggregate(last=Max("order"))["last"]
+    band = AgreementBand.objects.create(
+        year=year, name=name, price_pence=price_pence, order=0 if last is None else last + 1
+    )
+    event_record(
+        actor=by,
+        action="agreement_band.added",
+        obj=band,
+        detail={
+            "year": year.name,
+            "name": name,
+            "previous_pence": None,
+            "price_pence": price_pence,
+        },
+    )
+    return band
+
+
+@transaction.atomic
+def agreement_band_change(
+    *, band: AgreementBand, name: str, price_pence: int, by: User
+) -> AgreementBand:
+    """Rename a band or change its price. The schools in the band pay its price, so a new
+    price is theirs too; each subscription's change is audited."""
+    check_can_manage_money(by)
+    band = AgreementBand.objects.select_for_update().select_related("year").get(pk=band.pk)
+    name = _band_name(name, year=band.year, band=band)
+    _check_price(price_pence)
+    previous_name, previous = band.name, band.price_pence
+    if (name, price_pence) == (previous_name, previous):
+        return band
+    band.name, band.price_pence = name, price_pence
+    band.save(update_fields=["name", "price_pence"])
+    repriced = []
+    if price_pence != previous:
+        for subscription in (
+            Subscription.objects.select_for_update()
+            .filter(band=band)
+            .select_related("school", "year")
+        ):
+            _record_subscription(
+                subscription,
+                previous_pence=subscription.price_pence,
+                price_pence=price_pence,
+                action="subscription.changed",
+                by=by,
+            )
+            repriced.append(subscription.pk)
+        Subscription.objects.filter(pk__in=repriced).update(price_pence=price_pence)
+    event_record(
+        actor=by,
+        action="agreement_band.changed",
+        obj=band,
+        detail={
+            "year": band.year.name,
+            "previous_name": previous_name,
+            "name": name,
+            "previous_pence": previous,
+            "price_pence": price_pence,
+            "subscriptions": len(repriced),
+        },
+    )
+    return band
+
+
+@transaction.atomic
+def agreement_band_remove(*, band: AgreementBand, by: User) -> None:
+    """Remove a band no school subscribes in."""
+    check_can_manage_money(by)
+    band = AgreementBand.objects.select_for_update().select_related("year").get(pk=band.pk)
+    used = Subscription.objects.filter(band=band).count()
+    if used:
+        schools = "1 school subscribes" if used == 1 else f"{used} schools subscribe"
+        raise Refused(f"{schools} in {band.name}: give them another band or their own price first")
+    event_record(
+        actor=by,
+        action="agreement_band.removed",
+        obj=band,
+        detail={
+            "year": band.year.name,
+            "name": band.name,
+            "previous_pence": band.price_pence,
+            "price_pence": None,
+        },
+    )
+    band.delete()
+
+
+def _record_subscription(
+    subscription: Subscription,
+    *,
+    previous_pence: int | None,
+    price_pence: int,
+    action: str,
+    by: User,
+) -> None:
+    event_record(
+        actor=by,
+        action=action,
+        obj=subscription,
+        detail={
+            "school": str(subscription.school.uuid),
+            "year": subscription.year.name,
+            "previous_pence": previous_pence,
+            "price_pence": price_pence,
+        },
+    )
+
+
+@transaction.atomic
+def subscription_save(
+    *,
+    school: Organisation,
+    year: AcademicYear,
+    band: AgreementBand | None,
+    price_pence: int | None,
+    signed_on: dt.date | None,
+    signed_by: str,
+    tier1_placements: int | None,
+    by: User,
+) -> Subscription:
+    """A school's service level agreement for the year, made or changed. In a band the
+    school pays the band's price; otherwise the price given. The paid-for Tier 1
+    placements are the year's unless another number is given."""
+    check_can_manage_money(by)
+    if school.kind not in SCHOOL_KINDS:
+        raise Refused(f"{school.name} is not a school: only schools subscribe")
+    if band is not None:
+        if band.year_id != year.pk:
+            raise Refused(f"Choose a band of {year.name}", field="band")
+        price_pence = band.price_pence
+    price_pence = _check_price(price_pence)
+    signed_by = signed_by.strip()
+    if signed_on is not None and signed_on > timezone.localdate():
+        raise Refused("The date it was signed must be today or in the past", field="signed_on")
+    if signed_on is not None and not signed_by:
+        raise Refused("Enter who signed the agreement for the school", field="signed_by")
+    if signed_by and signed_on is None:
+        raise Refused("Enter the date the agreement was signed", field="signed_on")
+    if len(signed_by) > 200:
+        raise Refused("Who signed must be 200 characters or fewer", field="signed_by")
+    if tier1_placements is None:
+        tier1_placements = year.sla_tier1_placements
+    if tier1_placements < 0:
+        raise Refused("The number of Tier 1 placements must be 0 or more", field="tier1_placements")
+    answers = {
+        "band": band,
+        "price_pence": price_pence,
+        "signed_on": signed_on,
+        "signed_by": signed_by,
+        "tier1_placements": tier1_placements,
+    }
+    subscription = Subscription.objects.select_for_update().filter(school=school, year=year).first()
+    if subscription is None:
+        try:
+            with transaction.atomic():
+                subscription = Subscription.objects.create(school=school, year=year, **answers)
+        except IntegrityError:
+            raise Conflict(f"Someone else has just added {school.name}’s subscription") from None
+        _record_subscription(
+            subscription,
+            previous_pence=None,
+            price_pence=price_pence,
+            action="subscription.added",
+            by=by,
+        )
+        return subscription
+    previous = subscription.price_pence
+    if all(getattr(subscription, name) == value for name, value in answers.items()):
+        return subscription
+    for name, value in answers.items():
+        setattr(subscription, name, value)
+    subscription.save(update_fields=[*answers])
+    _record_subscription(
+        subscription,
+        previous_pence=previous,
+        price_pence=price_pence,
+        action="subscription.changed",
+        by=by,
+    )
+    return subscription

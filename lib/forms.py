@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from lib.dates import MONTHS
+from lib.money import pence_from_pounds, pounds
 
 
 def is_number(text: str) -> bool:
@@ -165,3 +166,60 @@ class ChoicesByUuid(forms.ModelMultipleChoiceField):
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
             ) from None
+
+
+class PoundsInput(forms.TextInput):
+    """The GOV.UK text input with a "£" prefix, for an amount kept in whole pence."""
+
+    template_name = "django/forms/widgets/govuk_pounds.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "class": "govuk-input--width-10",
+                "inputmode": "decimal",
+                "spellcheck": "false",
+                **(attrs or {}),
+            }
+        )
+
+    def format_value(self, value):
+        # Pence from the record are shown as pounds; what was typed is shown as typed.
+        if isinstance(value, int) and not isinstance(value, bool):
+            whole, part = divmod(value, 100)
+            return f"{whole}.{part:02d}"
+        return super().format_value(value)
+
+
+class PoundsField(forms.Field):
+    """An amount typed in pounds ("9000", "9,000.50", "£9000"), cleaned to whole pence
+    (lib.money), never a float. `label` names the amount in its error messages."""
+
+    widget = PoundsInput
+
+    def __init__(self, *, label: str, min_pence: int | None = 0, **kwargs):
+        what = label[0].lower() + label[1:]
+        self.what = what if what.startswith("the ") else f"the {what}"
+        self.min_pence = min_pence
+        kwargs.setdefault("error_messages", {}).setdefault("required", f"Enter {self.what}")
+        super().__init__(label=label, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().replace(",", "").replace(" ", "").removeprefix("£")
+        if not text:
+            return None
+        try:
+            pence = pence_from_pounds(text)
+        except ValueError:
+            raise ValidationError(
+                f"Enter {self.what} in pounds and pence, like 9000 or 9000.50"
+            ) from None
+        if self.min_pence is not None and pence < self.min_pence:
+            raise ValidationError(
+                f"{self.what[0].upper()}{self.what[1:]} must be {pounds(self.min_pence)} or more"
+            )
+        return pence

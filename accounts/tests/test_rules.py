@@ -1,7 +1,14 @@
 import pytest
 
-from accounts.models import OrganisationKind, Role
-from accounts.rules import Area, areas_of, can_use_admin, role_allowed
+from accounts.models import Membership, OrganisationKind, Role
+from accounts.rules import (
+    Area,
+    areas_of,
+    can_use_admin,
+    is_cap_staff,
+    is_finance_officer,
+    role_allowed,
+)
 
 AREAS = {
     "alice": [Area.SCHOOLS],
@@ -56,6 +63,9 @@ def test_an_inactive_user_has_no_access(cast):
         (OrganisationKind.LOCAL_AUTHORITY, Role.CAP_OFFICER, True),
         (OrganisationKind.AGENCY, Role.CAP_OFFICER, False),
         (OrganisationKind.AGENCY, Role.PANEL_MEMBER, True),
+        (OrganisationKind.LOCAL_AUTHORITY, Role.FINANCE_OFFICER, True),
+        (OrganisationKind.SCHOOL, Role.FINANCE_OFFICER, False),
+        (OrganisationKind.TRAINING_PROVIDER, Role.FINANCE_OFFICER, False),
     ],
 )
 def test_an_organisation_gives_only_the_roles_its_kind_allows(kind, role, allowed):
@@ -66,3 +76,16 @@ def test_an_organisation_gives_only_the_roles_its_kind_allows(kind, role, allowe
 def test_only_the_manager_uses_the_admin(cast, who):
     assert can_use_admin(cast.manager)
     assert not can_use_admin(getattr(cast, who))
+
+
+def test_a_finance_officer_enters_finance_only_and_is_not_cap_staff(cast):
+    assert areas_of(cast.finance) == [Area.FINANCE]
+    assert is_finance_officer(cast.finance) and not is_cap_staff(cast.finance)
+    assert not is_finance_officer(cast.manager)
+    # The role counts only at the local authority.
+    Membership.objects.create(
+        user=cast.alice, organisation=cast.school_a, role=Role.FINANCE_OFFICER
+    )
+    alice = type(cast.alice).objects.get(pk=cast.alice.pk)
+    assert not is_finance_officer(alice)
+    assert Area.FINANCE not in areas_of(alice)

@@ -18,6 +18,7 @@ HOMES = {
     "providers": ["provider_staff", "academy_staff"],
     "panels": ["chair"],
     "agencies": ["agency_worker"],
+    "finance": ["finance"],
 }
 EVERYONE = [who for people in HOMES.values() for who in people] + ["outsider"]
 

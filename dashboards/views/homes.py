@@ -16,6 +16,8 @@ from applications.models import Application
 from applications.rules import applications_visible_to, packs_visible_to
 from applications.selectors import overdue_count, waiting_counts
 from applications.workflow import Status
+from finance import selectors as finance_selectors
+from finance.views import money_sections
 from lib.sections import sections_for
 from panels.selectors import meetings_for
 from programmes import selectors as programme_selectors
@@ -118,3 +120,23 @@ def panels_home(request):
 @require_GET
 def agencies_home(request):
     return render(request, "dashboards/home_agencies.html", _area_context(request, Area.AGENCIES))
+
+
+@area_required(Area.FINANCE)
+@require_GET
+def finance_home(request):
+    """What waits for a finance officer: the terms that have ended with no statements made,
+    and the year's subscriptions."""
+    year = programme_selectors.year_current()
+    return render(
+        request,
+        "dashboards/home_finance.html",
+        {
+            "year": year,
+            "terms": finance_selectors.terms_without_statements(),
+            "subscribed": finance_selectors.subscriptions_total(year) if year else None,
+            "money_sections": money_sections(),
+            "memberships": memberships_of(request.user),
+            "page_sections": sections_for("dashboards:finance", request),
+        },
+    )
