@@ -1,10 +1,17 @@
 """What finance registers with the apps below it at start-up (FinanceConfig.ready): a fee
-on every place, its agreement before the start, and the cost of a withdrawal."""
+on every place, its agreement before the start, and the cost of a withdrawal; and the
+latest statement on a school's and a provider's home page."""
+
+from django.template.loader import render_to_string
 
 from accounts.models import User
+from accounts.rules import Area, provider_ids, school_ids
 from applications.effects import on_transition
 from applications.models import Application
-from finance import services
+from finance import selectors, services
+from finance.models import Party
+from finance.rules import sees_own_statements, statements_visible_to
+from lib.sections import section
 
 
 @on_transition("provider_accept", "confirm_panel_start")
@@ -22,3 +29,37 @@ def fee_agreed_before_start(*, application: Application, by: User) -> None:
 @on_transition("withdraw")
 def fee_withdrawn(*, application: Application, by: User) -> None:
     services.fee_mark_withdrawn(application=application, by=by)
+
+
+# --- Sections of the home pages ---------------------------------------------------------
+
+
+def _latest_statement(request, area: str, party: str, organisation_ids: set[int]) -> str:
+    """The latest statement of the reader's school or provider, with a link to them all;
+    nothing for someone who does not read statements, or before the first is issued."""
+    if not sees_own_statements(request.user):
+        return ""
+    latest = statements_visible_to(
+        request.user, selectors.statements_of(organisation_ids, party)
+    ).first()
+    if latest is None:
+        return ""
+    return render_to_string(
+        "finance/statements/_home.html",
+        {
+            "statement": latest,
+            "list": f"finance:{area}_statements",
+            "detail": f"finance:{area}_statement",
+        },
+        request,
+    )
+
+
+@section(f"dashboards:{Area.SCHOOLS}")
+def schools_latest_statement(request, _) -> str:
+    return _latest_statement(request, Area.SCHOOLS, Party.SCHOOL, school_ids(request.user))
+
+
+@section(f"dashboards:{Area.PROVIDERS}")
+def providers_latest_statement(request, _) -> str:
+    return _latest_statement(request, Area.PROVIDERS, Party.PROVIDER, provider_ids(request.user))

@@ -374,3 +374,91 @@ def terms_without_statements(on: dt.date | None = None) -> list[Term]:
         .select_related("year")
         .order_by("ends_on")
     )
+
+
+# --- The statements' pages ----------------------------------------------------------------
+
+
+def statements_with_related(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+    """What every list and page of statements shows beside each one, in the same query."""
+    return queryset.select_related(
+        "organisation", "term__year", "corrects", "correction", "issued_by", "run__requested_by"
+    )
+
+
+def statements_of_term(term: Term, party: str = "") -> QuerySet[Statement]:
+    """The term's statements, corrections among them, by organisation then as issued."""
+    queryset = Statement.objects.filter(term=term)
+    if party:
+        queryset = queryset.filter(party=party)
+    return statements_with_related(queryset).order_by("organisation__name", "party", "issued_at")
+
+
+def statements_of(organisation_ids: set[int], party: str) -> QuerySet[Statement]:
+    """A school's or provider's statements (the organisations the reader works for), the
+    newest first. Callers filter it with rules.statements_visible_to."""
+    return statements_with_related(
+        Statement.objects.filter(party=party, organisation_id__in=organisation_ids)
+    ).order_by("-term__starts_on", "-issued_at", "-pk")
+
+
+@dataclass
+class RunProgress:
+    run: StatementRun
+    made: int
+
+    @property
+    def finished(self) -> bool:
+        return self.run.finished_at is not None
+
+
+def statement_run_progress(term: Term) -> RunProgress | None:
+    """The term's latest run and how many statements it has made so far."""
+    run = StatementRun.objects.filter(term=term).select_related("requested_by").first()
+    if run is None:
+        return None
+    return RunProgress(run=run, made=Statement.objects.filter(run=run).count())
+
+
+def statement_correctable(statement: Statement) -> bool:
+    """Whether the statement can still be corrected: it is the organisation's latest (not
+    corrected, and no statement for a later term). The same test as services.statement_correct
+    makes, so the page offers the form only where the service would accept it."""
+    if Statement.objects.filter(corrects=statement).exists():
+        return False
+    return not Statement.objects.filter(
+        organisation_id=statement.organisation_id,
+        party=statement.party,
+        term__starts_on__gt=statement.term.starts_on,
+    ).exists()
+
+
+def statement_lines(statement: Statement) -> list[StatementLine]:
+    return list(statement.lines.order_by("order"))
+
+
+def payment_terms(statement: Statement, authority: str) -> str:
+    """Who pays whom for a statement, from the year's rule when it was issued."""
+    name = statement.organisation.name
+    term = f"the {statement.term}"
+    if statement.party == Party.SCHOOL:
+        if statement.payment == Payment.AUTHORITY_PAYS:
+            text = (
+                f"{authority} pays the providers for {name}'s placements and recharges the "
+                f"school: the total is what {name} owes {authority} for {term}."
+            )
+        else:
+            text = (
+                f"{name} pays providers directly: placement fees are shown for information "
+                f"and are not in the total, which is what {name} owes {authority} for {term}."
+            )
+    elif statement.payment == Payment.AUTHORITY_PAYS:
+        text = f"{authority} pays {name} the total for {term}."
+    else:
+        text = (
+            f"Schools pay {name} directly for their placements: the total is what they owe "
+            f"{name} for {term}. {authority} pays nothing on this statement."
+        )
+    if statement.total_pence < 0:
+        text += " A total below zero is a credit."
+    return text

@@ -3,6 +3,7 @@ the finance system's codes. Keyword-only, atomic, audited; amounts in whole penc
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -11,7 +12,7 @@ from accounts.models import Organisation, User
 from applications.models import Application, ApplicationDocument
 from applications.workflow import Status
 from audit.services import event_record
-from finance import selectors
+from finance import selectors, statement_files
 from finance.models import (
     Fee,
     FeeChange,
@@ -21,7 +22,12 @@ from finance.models import (
     StatementLine,
     StatementRun,
 )
-from finance.rules import SCHOOL_KINDS, check_can_agree_fee, check_can_manage_money
+from finance.rules import (
+    SCHOOL_KINDS,
+    can_view_statement,
+    check_can_agree_fee,
+    check_can_manage_money,
+)
 from lib.errors import Conflict, Refused
 from lib.money import pounds
 from programmes.models import AcademicYear, AgreementBand, Subscription, Term
@@ -284,6 +290,27 @@ def statement_correct(*, statement: Statement, reason: str, by: User) -> Stateme
         statement.organisation, statement.party, statement.term, corrects=statement
     )
     return _issue(draft, by=by, corrects=statement, reason=reason)
+
+
+def statement_download(*, statement: Statement, kind: str, by: User) -> bytes:
+    """The statement as a PDF or CSV file, made from its issued lines (which never change,
+    so the file is the same each time), for someone who may read it. Every download is
+    audited."""
+    if not can_view_statement(by, statement):
+        raise PermissionDenied("You cannot read this statement.")
+    if kind == "pdf":
+        data = statement_files.statement_pdf(statement)
+    elif kind == "csv":
+        data = statement_files.statement_csv(statement).encode()
+    else:
+        raise ValueError(f"No statement file of kind {kind!r}")
+    event_record(
+        actor=by,
+        action="statement.downloaded",
+        obj=statement,
+        detail={"number": statement.number, "format": kind},
+    )
+    return data
 
 
 # --- The finance system's codes ----------------------------------------------------------
