@@ -21,7 +21,7 @@ MODEL_FILE := programmes/data/coventry-2025-26.yaml
 help:
 	@echo "make run    set up and serve CAP with demo data on http://127.0.0.1:8000"
 	@echo "make test   set up and run every test, ruff and the migration check"
-	@echo "make bench  time the figures pages at a tenth of national volume (BENCH_SCALE=0.1)"
+	@echo "make bench  time the figures pages and a term's statements at a tenth of national volume (BENCH_SCALE=0.1)"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -97,14 +97,18 @@ check: $(VENV)/.synced
 test: setup chromium lint check
 	$(VENV)/bin/pytest -n 2 -q
 
-# The figures pages' benchmark (bench/README.md): its own PostgreSQL database
-# (BENCH_DATABASE_URL, by default cap_bench on DATABASE_URL's server), filled at BENCH_SCALE
-# of national volume and kept for the next run; a measurement, never part of `make test`.
+# The benchmarks (bench/README.md): the figures pages, then a term's statements issued by two
+# task workers, on their own PostgreSQL database (BENCH_DATABASE_URL, by default cap_bench on
+# DATABASE_URL's server), filled at BENCH_SCALE of national volume and kept for the next run;
+# measurements, never part of `make test`. BENCH_ARGS go to the figures' benchmark,
+# BENCH_STATEMENTS_ARGS to the statements'.
 BENCH_SCALE ?= 0.1
 BENCH_ARGS ?=
+BENCH_STATEMENTS_ARGS ?=
 
 bench: setup
 	$(PY) bench/figures.py --scale $(BENCH_SCALE) $(BENCH_ARGS)
+	$(PY) bench/statements.py --scale $(BENCH_SCALE) $(BENCH_STATEMENTS_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools build staticfiles node_modules db.sqlite3*

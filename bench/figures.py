@@ -162,6 +162,39 @@ def meta_read() -> dict:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def volume_ready(url: str, scale: float, fresh: bool, log) -> dict:
+    """Set Django up on the benchmark's database, making its data at `scale` first when it
+    does not hold it (bench/volume.py); the volume's bench_meta. The money benchmark
+    (bench/statements.py) starts the same way."""
+    ready = database_ready(url, scale, fresh)
+
+    import django
+
+    django.setup()
+    import volume
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    if ready:
+        call_command("migrate", interactive=False, verbosity=0)
+        meta = meta_read()
+        log(f"Reusing the data made {meta.get('made_at', '?')}: {meta.get('counts')}")
+        return meta
+    log("Making the data (bench/volume.py)")
+    meta_save({"scale": scale, "version": GENERATOR_VERSION, "complete": False})
+    counts = volume.Generator(scale, log).run()
+    meta = {
+        "scale": scale,
+        "version": GENERATOR_VERSION,
+        "complete": True,
+        "made_at": timezone.now().isoformat(timespec="seconds"),
+        "counts": counts,
+    }
+    meta_save(meta)
+    log(f"Made in {counts['seconds']} s: {counts}")
+    return meta
+
+
 # --- Measuring ---------------------------------------------------------------------------
 
 
@@ -498,32 +531,10 @@ def main(argv=None) -> int:
     settings_environment(url)
     log = Log()
     log(f"Benchmark database {shown_url(url)}, scale {args.scale:g}")
-    ready = database_ready(url, args.scale, args.fresh)
+    meta = volume_ready(url, args.scale, args.fresh, log)
 
-    import django
-
-    django.setup()
-    import volume
-    from django.core.management import call_command
     from django.utils import timezone
 
-    if ready:
-        call_command("migrate", interactive=False, verbosity=0)
-        meta = meta_read()
-        log(f"Reusing the data made {meta.get('made_at', '?')}: {meta.get('counts')}")
-    else:
-        log("Making the data (bench/volume.py)")
-        meta_save({"scale": args.scale, "version": GENERATOR_VERSION, "complete": False})
-        counts = volume.Generator(args.scale, log).run()
-        meta = {
-            "scale": args.scale,
-            "version": GENERATOR_VERSION,
-            "complete": True,
-            "made_at": timezone.now().isoformat(timespec="seconds"),
-            "counts": counts,
-        }
-        meta_save(meta)
-        log(f"Made in {counts['seconds']} s: {counts}")
     if args.generate_only:
         return 0
 

@@ -3,6 +3,7 @@ synthetic students with their carers. Safe to run again. Demo only (manage.py lo
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -12,7 +13,7 @@ from stdnum.gb import upn
 from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.services import membership_create
 from lib.dates import academic_year_start
-from programmes.models import AcademicYear, Subscription
+from programmes.models import AcademicYear, AgreementBand, Subscription
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
 
 K = OrganisationKind
@@ -40,6 +41,18 @@ SCHOOLS = [
 ]
 # Schools in the demo that have not taken out the service level agreement.
 UNSUBSCRIBED = {"142960", "145179"}
+# A demo band of the agreement's price (the model file names none), and the school on it.
+BAND_NAME = "Smaller schools (fewer than 800 pupils)"
+BAND_SHARE = Decimal("0.75")
+BANDED = "148429"  # Meadow Park School
+# Who signed each school's agreement: invented names, the headteacher's or business manager's.
+SIGNATORIES = [
+    ("Dr Helen Okafor", "Headteacher"),
+    ("Simon Demo-Baker", "School business manager"),
+    ("Angela Demo-Rees", "Headteacher"),
+    ("Kwame Demo-Mensah", "Director of finance and operations"),
+    ("Lucy Demo-Fraser", "Headteacher"),
+]
 
 AGENCIES = ["Early Help", "Coventry Youth Justice Service", "Coventry Virtual School"]
 
@@ -69,6 +82,7 @@ DEMO_USERS = [
     ("provider", "Kelly Morgan", "Course leader", "provider", Role.PROVIDER_STAFF),
     ("academy", "Imran Hussain", "Refocus lead", "academy", Role.PROVIDER_STAFF),
     ("early.help", "Sophie Wright", "Early Help worker", "agency", Role.AGENCY_PROFESSIONAL),
+    ("finance", "Chris Patel", "Finance officer", "la", Role.FINANCE_OFFICER),
 ]
 
 FIRST_NAMES = [
@@ -195,14 +209,48 @@ def load_demo_users(*, organisations: dict[str, Organisation]) -> None:
 
 
 def load_demo_subscriptions(*, schools: dict[str, Organisation]) -> None:
+    """Every school but two subscribes each year, at the year's price (one school on a
+    smaller school's band), signed before the year starts; a year whose signing date is
+    still to come is not signed yet."""
+    today = timezone.localdate()
     for year in AcademicYear.objects.all():
-        for urn, school in schools.items():
-            if urn not in UNSUBSCRIBED:
-                Subscription.objects.get_or_create(
-                    year=year,
-                    school=school,
-                    defaults={"tier1_placements": year.sla_tier1_placements},
-                )
+        band = None
+        if year.agreement_price_pence:
+            band, _ = AgreementBand.objects.get_or_create(
+                year=year,
+                name=BAND_NAME,
+                defaults={"price_pence": int(year.agreement_price_pence * BAND_SHARE)},
+            )
+        signed_on = year.starts_on - dt.timedelta(days=70)
+        for index, (urn, school) in enumerate(schools.items()):
+            if urn in UNSUBSCRIBED:
+                continue
+            banded = band if urn == BANDED else None
+            name, role = SIGNATORIES[0 if urn == SCHOOL_A else 1 + index % 4]
+            terms = {
+                "band": banded,
+                "price_pence": banded.price_pence if banded else year.agreement_price_pence,
+                **(
+                    {"signed_on": signed_on, "signed_by": f"{name}, {role}"}
+                    if signed_on <= today
+                    else {}
+                ),
+            }
+            subscription, made = Subscription.objects.get_or_create(
+                year=year,
+                school=school,
+                defaults={"tier1_placements": year.sla_tier1_placements, **terms},
+            )
+            if made:
+                continue
+            # Made by a demo from before agreements had prices, or before its signing date.
+            missing = {}
+            if not subscription.price_pence and subscription.band_id is None:
+                missing |= {"band": terms["band"], "price_pence": terms["price_pence"]}
+            if subscription.signed_on is None and "signed_on" in terms:
+                missing |= {"signed_on": terms["signed_on"], "signed_by": terms["signed_by"]}
+            if missing:
+                Subscription.objects.filter(pk=subscription.pk).update(**missing)
 
 
 def load_demo_students(*, schools: dict[str, Organisation]) -> None:

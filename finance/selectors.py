@@ -73,7 +73,10 @@ def _placements(organisation: Organisation, party: str, term: Term) -> QuerySet[
             Q(ended_on__isnull=True, planned_end_on__gte=term.starts_on - LOOK_BACK)
             | Q(ended_on__gte=term.starts_on - LOOK_BACK)
         )
-        .select_related("student", "course", "programme", "provider", "application__fee")
+        # The application's student too: each line's description names them.
+        .select_related(
+            "student", "course", "programme", "provider", "application__fee", "application__student"
+        )
         .order_by("starts_on", "pk")
     )
 

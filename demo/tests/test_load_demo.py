@@ -55,6 +55,7 @@ def test_demo_data_loads_once_however_often_it_runs(model, settings):
         "panel_member",
         "provider_staff",
         "agency_professional",
+        "finance_officer",
     }
     assert all(u.email.endswith("@demo.cap.invalid") for u in User.objects.all())
 

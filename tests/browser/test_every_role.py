@@ -22,6 +22,7 @@ HOME_HEADINGS = {
     "panel_member": "Panels home",
     "provider_staff": "Provider home",
     "agency_professional": "Agency home",
+    "finance_officer": "Finance home",
 }
 
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.applications import load_demo_applications
+from demo.finance import load_demo_finance
 from demo.panels import load_demo_panels
 from demo.people import (
     DEMO_USERS,
@@ -52,6 +53,8 @@ class Command(BaseCommand):
         # Before safeguarding's own placement: it makes placements only when there are none.
         load_demo_placements(school_urn=SCHOOL_B, provider_ukprn=PROVIDER_UKPRN)
         load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        # Last: fees for every place above, and the statements of the term that has ended.
+        load_demo_finance()
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),
