@@ -12,6 +12,7 @@ from applications.models import Application, ApplicationDocument
 from applications.workflow import Status
 from audit.services import event_record
 from finance import selectors
+from finance.export import export_rows
 from finance.models import (
     Fee,
     FeeChange,
@@ -296,6 +297,20 @@ def finance_codes_save(*, organisation: Organisation, by: User, **codes: str) ->
     row, _ = FinanceCodes.objects.update_or_create(organisation=organisation, defaults=cleaned)
     event_record(actor=by, action="finance_codes.saved", obj=organisation, detail=cleaned)
     return row
+
+
+def finance_export(*, term: Term, by: User) -> list[list[str]]:
+    """The term's rows for the finance system's import (finance.export), with the export
+    audited; ExportRefused, and nothing audited, while a row cannot be coded."""
+    check_can_manage_money(by)
+    rows = export_rows(term)
+    event_record(
+        actor=by,
+        action="finance.exported",
+        obj=term,
+        detail={"term": str(term), "rows": len(rows)},
+    )
+    return rows
 
 
 # --- A term's statements, in the background ------------------------------------------------
