@@ -9,6 +9,10 @@ urlpatterns = [
     path("casework/figures/", include("dashboards.urls_oversight_admin")),
     path("", include("dashboards.urls")),
     path("schools/", include("students.urls")),
+    # Money before applications: its pages for an application's fee
+    # (…/applications/<uuid>/fee/) would otherwise be taken by the applications' paths for a
+    # form page or a step.
+    path("", include("finance.urls")),
     path("schools/", include("applications.urls.schools")),
     path("schools/", include("panels.urls.schools")),
     path("casework/", include("applications.urls.casework")),
@@ -20,7 +24,6 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("", include("quality.urls")),
-    path("", include("finance.urls")),
     path("admin/", admin_site.urls),
 ]
 

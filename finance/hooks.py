@@ -1,5 +1,6 @@
 """What finance registers with the apps below it at start-up (FinanceConfig.ready): a fee
-on every place, its agreement before the start, and the cost of a withdrawal; and the
+on every place, its agreement before the start, and the cost of a withdrawal; the fee's
+sections of the school's, the CAP team's and the provider's application pages; and the
 latest statement on a school's and a provider's home page."""
 
 from django.template.loader import render_to_string
@@ -10,7 +11,13 @@ from applications.effects import on_transition
 from applications.models import Application
 from finance import selectors, services
 from finance.models import Party
-from finance.rules import sees_own_statements, statements_visible_to
+from finance.rules import (
+    can_agree_fee,
+    can_manage_money,
+    can_view_fee,
+    sees_own_statements,
+    statements_visible_to,
+)
 from lib.sections import section
 
 
@@ -29,6 +36,63 @@ def fee_agreed_before_start(*, application: Application, by: User) -> None:
 @on_transition("withdraw")
 def fee_withdrawn(*, application: Application, by: User) -> None:
     services.fee_mark_withdrawn(application=application, by=by)
+
+
+# --- Sections of the application pages below finance ------------------------------------
+# The provider's offer tells only CAP (the workflow's e-mail), so the school learns of the
+# fee, and that its budget holder must agree it, from its application's page.
+
+
+def _fee_shown(request, application: Application):
+    """The place's fee, if it has one and the reader may see it."""
+    if not can_view_fee(request.user, application):
+        return None
+    return selectors.fee_of(application)
+
+
+@section("applications:detail")
+def fee_for_school(request, application: Application) -> str:
+    fee = _fee_shown(request, application)
+    if fee is None:
+        return ""
+    return render_to_string(
+        "finance/fees/_school_section.html",
+        {
+            "fee": fee,
+            "application": application,
+            "waiting": selectors.agreement_waiting(fee),
+            "can_agree": can_agree_fee(request.user, application),
+        },
+        request,
+    )
+
+
+@section("casework:application")
+def fee_for_casework(request, application: Application) -> str:
+    fee = _fee_shown(request, application)
+    if fee is None:
+        return ""
+    return render_to_string(
+        "finance/fees/_casework_section.html",
+        {
+            "fee": fee,
+            "application": application,
+            "changes": selectors.fee_changes(fee),
+            "waiting": selectors.agreement_waiting(fee),
+            "can_agree": can_agree_fee(request.user, application),
+            "can_change": can_manage_money(request.user),
+        },
+        request,
+    )
+
+
+@section("providers:pack")
+def fee_for_provider(request, application: Application) -> str:
+    """The fee of the place the provider offered; nothing of the school's budget."""
+    fee = _fee_shown(request, application)
+    if fee is None:
+        return ""
+    return render_to_string("finance/fees/_provider_section.html", {"fee": fee}, request)
 
 
 # --- Sections of the home pages ---------------------------------------------------------

@@ -13,7 +13,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from accounts.models import Membership, OrganisationKind, Role, User
+from accounts.models import PROVIDER_KINDS, SCHOOL_KINDS, Membership, Role, User
 from accounts.rules import (
     emails_of,
     is_cap_manager,
@@ -26,8 +26,6 @@ from finance.models import Party, Statement
 
 # The school roles that commit a school's budget and read its statements.
 SCHOOL_MONEY_ROLES = frozenset({Role.REFERRER, Role.HEADTEACHER})
-SCHOOL_KINDS = frozenset({OrganisationKind.SCHOOL, OrganisationKind.AP_ACADEMY})
-PROVIDER_KINDS = frozenset({OrganisationKind.TRAINING_PROVIDER, OrganisationKind.AP_ACADEMY})
 
 
 def _school_ids(user: User) -> set[int]:

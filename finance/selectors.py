@@ -6,15 +6,23 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.models import PROVIDER_KINDS, SCHOOL_KINDS, Organisation, OrganisationKind
 from applications.models import Application
+from applications.workflow import Status
 from finance import charges
 from finance.charges import Item, SchoolWeeks
-from finance.models import Fee, LineKind, Party, Statement, StatementLine, StatementRun
-from finance.rules import SCHOOL_KINDS
+from finance.models import (
+    Fee,
+    FeeChange,
+    LineKind,
+    Party,
+    Statement,
+    StatementLine,
+    StatementRun,
+)
 from placements.models import Placement
 from programmes.models import AcademicYear, ChargingRules, Payment, Subscription, Term
 
@@ -465,3 +473,71 @@ def payment_terms(statement: Statement, authority: str) -> str:
     if statement.total_pence < 0:
         text += " A total below zero is a credit."
     return text
+
+
+# --- The fees pages and the finance system's codes ------------------------------------------
+
+
+def fees_of_year(
+    year: AcademicYear, *, school: Organisation | None = None, changed: bool = False
+) -> QuerySet[Fee]:
+    """The year's fees for the fees list, newest first, each knowing whether it was ever
+    changed (`was_changed`). Nothing about the student is loaded: the list names a place by
+    its application's reference."""
+    fees = (
+        Fee.objects.filter(application__programme__year=year)
+        .select_related("application__school", "application__course__provider")
+        .annotate(was_changed=Exists(FeeChange.objects.filter(fee=OuterRef("pk"))))
+    )
+    if school is not None:
+        fees = fees.filter(application__school=school)
+    if changed:
+        fees = fees.filter(was_changed=True)
+    return fees.order_by("-set_at", "-pk")
+
+
+def fee_changes(fee: Fee) -> QuerySet[FeeChange]:
+    """A fee's changes, oldest first, with who made each."""
+    return fee.changes.select_related("changed_by").order_by("changed_at", "pk")
+
+
+def coded_organisations() -> QuerySet[Organisation]:
+    """The schools and providers the export bills or pays, each with its codes (if any)."""
+    return (
+        Organisation.objects.filter(kind__in=SCHOOL_KINDS | PROVIDER_KINDS)
+        .select_related("finance_codes")
+        .order_by("name", "pk")
+    )
+
+
+def authority() -> Organisation | None:
+    """The local authority whose codes every row of the export carries."""
+    return Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY).order_by("pk").first()
+
+
+def ended_terms(*, today: dt.date) -> QuerySet[Term]:
+    """The terms that have ended, latest first: a term is exported once it is over."""
+    return Term.objects.filter(ends_on__lt=today).select_related("year").order_by("-starts_on")
+
+
+def fee_of(application: Application) -> Fee | None:
+    """The place's fee with its signed agreement, or None before the place is offered."""
+    fee = (
+        Fee.objects.filter(application=application)
+        .select_related("agreement_document__document", "agreement_document__checklist_item")
+        .first()
+    )
+    if fee is not None:
+        fee.application = application  # already loaded by the page: no query to read it again
+    return fee
+
+
+def agreement_waiting(fee: Fee) -> bool:
+    """Whether the school's budget holder still has to agree the fee: the place is offered,
+    not started, and has a fee (finance.services.fee_check_agreed holds the start until
+    then)."""
+    return (
+        fee.application.status == Status.PROVIDER_ACCEPTED
+        and fee.amount_pence > 0
+        and not fee.agreed
+    )

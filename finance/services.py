@@ -8,11 +8,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import SCHOOL_KINDS, Organisation, User
 from applications.models import Application, ApplicationDocument
 from applications.workflow import Status
 from audit.services import event_record
 from finance import selectors, statement_files
+from finance.export import export_rows
 from finance.models import (
     Fee,
     FeeChange,
@@ -23,7 +24,6 @@ from finance.models import (
     StatementRun,
 )
 from finance.rules import (
-    SCHOOL_KINDS,
     can_view_statement,
     check_can_agree_fee,
     check_can_manage_money,
@@ -323,6 +323,20 @@ def finance_codes_save(*, organisation: Organisation, by: User, **codes: str) ->
     row, _ = FinanceCodes.objects.update_or_create(organisation=organisation, defaults=cleaned)
     event_record(actor=by, action="finance_codes.saved", obj=organisation, detail=cleaned)
     return row
+
+
+def finance_export(*, term: Term, by: User) -> list[list[str]]:
+    """The term's rows for the finance system's import (finance.export), with the export
+    audited; ExportRefused, and nothing audited, while a row cannot be coded."""
+    check_can_manage_money(by)
+    rows = export_rows(term)
+    event_record(
+        actor=by,
+        action="finance.exported",
+        obj=term,
+        detail={"term": str(term), "rows": len(rows)},
+    )
+    return rows
 
 
 # --- A term's statements, in the background ------------------------------------------------

@@ -197,10 +197,12 @@ class PoundsField(forms.Field):
 
     widget = PoundsInput
 
-    def __init__(self, *, label: str, min_pence: int | None = 0, **kwargs):
+    def __init__(
+        self, *, label: str, min_pence: int | None = 0, max_pence: int | None = None, **kwargs
+    ):
         what = label[0].lower() + label[1:]
         self.what = what if what.startswith("the ") else f"the {what}"
-        self.min_pence = min_pence
+        self.min_pence, self.max_pence = min_pence, max_pence
         kwargs.setdefault("error_messages", {}).setdefault("required", f"Enter {self.what}")
         super().__init__(label=label, **kwargs)
 
@@ -221,5 +223,9 @@ class PoundsField(forms.Field):
         if self.min_pence is not None and pence < self.min_pence:
             raise ValidationError(
                 f"{self.what[0].upper()}{self.what[1:]} must be {pounds(self.min_pence)} or more"
+            )
+        if self.max_pence is not None and pence > self.max_pence:
+            raise ValidationError(
+                f"{self.what[0].upper()}{self.what[1:]} must be {pounds(self.max_pence)} or less"
             )
         return pence

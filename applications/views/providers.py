@@ -20,6 +20,7 @@ from applications.rules import can_view_pack, packs_visible_to
 from applications.selectors import answers_by_page, documents_for
 from applications.views import acting
 from applications.workflow import Actor, Status
+from lib.sections import sections_for
 
 PAGE_SIZE = 50
 # What the provider has to do next, for the statuses where the table gives it a step.
@@ -83,6 +84,8 @@ def _render_pack(request, application: Application, form=None):
             "sections": [s for s in answers_by_page(application) if s["page"].slug in shared],
             "documents": documents_for(application).filter(shared_with_provider=True),
             "steps": acting.steps_open(request.user, application, Actor.PROVIDER, bound=form),
+            # What apps above applications add to the pack's page (finance: the place's fee).
+            "page_sections": sections_for("providers:pack", request, application),
             # The form being acted on, for the error summary and the page title.
             "form": form,
         },

@@ -11,10 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Organisation
+from accounts.models import SCHOOL_KINDS, Organisation
 from finance import selectors, services
 from finance.forms import AgreementBandForm, AgreementPriceForm, SubscriptionForm
-from finance.rules import SCHOOL_KINDS
 from finance.views import money_sections, money_view
 from lib.errors import Refused
 from lib.forms import posted

@@ -1,7 +1,8 @@
 """Given a school's complete draft for a Tier 1 course, when the school submits it, the
-CAP officer accepts it and sends the pack, the provider interviews and offers a place, and
-the officer confirms the start and sets up the placement, then each of them sees only their
-part and the school's timeline shows every step. Every page passes axe-core."""
+CAP officer accepts it and sends the pack, the provider interviews and offers a place, the
+school's budget holder agrees the course's fee, and the officer confirms the start and sets
+up the placement, then each of them sees only their part and the school's timeline shows
+every step. Every page passes axe-core."""
 
 import datetime as dt
 import io
@@ -130,6 +131,19 @@ def test_a_tier_1_application_goes_from_submission_to_a_placement(draft, journey
     start = a_school_day_after(draft, interview + dt.timedelta(days=7))
     fill_date(page, "Start date", start)
     page.get_by_role("button", name="Offer a place").click()
+    journey.check()
+    sign_out(journey)
+
+    # The course has a fee: the school records its budget holder's agreement to it
+    sign_in_as(journey, "coordinator")
+    journey.goto(f"/schools/applications/{draft.uuid}/")
+    page.get_by_role("link", name="Record your budget holder's agreement").click()
+    journey.check()
+    page.get_by_label("Budget holder's name").fill("Sam Budget")
+    page.get_by_label("Budget holder's role").fill("School business manager")
+    fill_date(page, "Date of the agreement", timezone.localdate())
+    page.get_by_label("The signed agreement is not in CAP").check()
+    page.get_by_role("button", name="Record the agreement").click()
     journey.check()
     sign_out(journey)
 
