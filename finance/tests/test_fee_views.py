@@ -487,8 +487,16 @@ def test_a_fee_is_changed_with_its_reason(client, cast, offered):
 @pytest.mark.parametrize(
     "data, field, message",
     [
-        ({"amount": "12.345"}, "amount", "Enter the new fee in pounds and pence, like 9000 or 9000.50"),
-        ({"amount": "twelve"}, "amount", "Enter the new fee in pounds and pence, like 9000 or 9000.50"),
+        (
+            {"amount": "12.345"},
+            "amount",
+            "Enter the new fee in pounds and pence, like 9000 or 9000.50",
+        ),
+        (
+            {"amount": "twelve"},
+            "amount",
+            "Enter the new fee in pounds and pence, like 9000 or 9000.50",
+        ),
         ({"amount": ""}, "amount", "Enter the new fee"),
         ({"amount": "-5"}, "amount", "The new fee must be £0.00 or more"),
         ({"amount": "1000000"}, "amount", "The new fee must be £999,999.99 or less"),
