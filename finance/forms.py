@@ -191,7 +191,7 @@ class StatementCorrectionForm(forms.Form):
 # --- Fees, codes and the export ------------------------------------------------------------
 
 # The largest fee a course can hold (programmes.Course.fee: 8 digits, 2 of them pence).
-MOST_PENCE = 99_999_999
+MOST_FEE_PENCE = 99_999_999
 
 
 def _line(label: str, required: str, *, max_length: int = 200, hint: str = ""):
@@ -250,7 +250,7 @@ class FeeAgreeForm(VersionedForm):
 
 
 class FeeChangeForm(VersionedForm):
-    amount = PoundsField(label="New fee", max_pence=MOST_PENCE)
+    amount = PoundsField(label="New fee", max_pence=MOST_FEE_PENCE)
     reason = forms.CharField(
         label="Why the fee is changing",
         help_text="Say what changed, such as the course's length: the school may ask",

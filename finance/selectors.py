@@ -177,7 +177,11 @@ def statement_items(
                 **common,
             )
         )
-        if placement.pk in over and year.rules.over_allowance_charge_pence:
+        if party == Party.SCHOOL and placement.programme.counts_against_allowance:
+            # Made for every Tier 1 placement, due nothing when within the allowance: if a
+            # placement charged as past it no longer is (a late agreement, a larger
+            # allowance), the charge comes back as a credit.
+            due_over = year.rules.over_allowance_charge_pence if placement.pk in over else 0
             items.append(
                 Item(
                     kind=LineKind.OVER_ALLOWANCE,
@@ -185,8 +189,8 @@ def statement_items(
                         f"{_student(placement.application)}: Tier 1 placement past the "
                         f"{year.year.name} allowance"
                     ),
-                    due_pence=year.rules.over_allowance_charge_pence,
-                    **common,
+                    due_pence=due_over,
+                    **{**common, "shown": shown and due_over > 0},
                 )
             )
     for fee in _withdrawn(organisation, party, term):
@@ -372,16 +376,17 @@ def agreement_charged_pence(school: Organisation, year: AcademicYear) -> int | N
 
 
 def terms_without_statements(on: dt.date | None = None) -> list[Term]:
-    """The terms of the last year that have ended with no statement issued and no finished
-    run: what waits for a finance officer. A run that found nothing to say still counts as
-    done."""
+    """The terms of the last year that have ended and wait for a finance officer: no run
+    has finished for them, and either nothing is issued or a run stopped part way. A run
+    that found nothing to say still counts as done."""
     on = on or timezone.localdate()
     done = StatementRun.objects.filter(finished_at__isnull=False).values("term_id")
+    stopped = StatementRun.objects.filter(finished_at__isnull=True).values("term_id")
     issued = Statement.objects.values("term_id")
     return list(
         Term.objects.filter(ends_on__lt=on, ends_on__gte=on - LOOK_BACK)
         .exclude(pk__in=done)
-        .exclude(pk__in=issued)
+        .filter(Q(pk__in=stopped) | ~Q(pk__in=issued))
         .select_related("year")
         .order_by("ends_on")
     )
@@ -486,7 +491,9 @@ def fees_of_year(
     its application's reference."""
     fees = (
         Fee.objects.filter(application__programme__year=year)
-        .select_related("application__school", "application__course__provider")
+        .select_related(
+            "application__school", "application__course__provider", "application__programme"
+        )
         .annotate(was_changed=Exists(FeeChange.objects.filter(fee=OuterRef("pk"))))
     )
     if school is not None:

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from accounts.models import SCHOOL_KINDS, Organisation, User
@@ -238,10 +238,11 @@ def statement_issue(
     years: selectors.Years | None = None,
 ) -> Statement | None:
     """Issue the term's statement for a school or provider: None when it has one already
-    (so a run asked for twice makes each statement once) or nothing to say."""
+    (so a run asked for twice makes each statement once), nothing to say, or a statement for
+    a later term (what an earlier term would charge has come out on that one)."""
     if by is not None:
         check_can_manage_money(by)
-    if _issued(organisation, party, term):
+    if _issued(organisation, party, term) or _later(organisation, party, term).exists():
         return None
     draft = selectors.statement_draft(organisation, party, term, years=years)
     if not draft.lines:
@@ -256,6 +257,12 @@ def statement_issue(
         if _issued(organisation, party, term):
             return None
         raise
+
+
+def _later(organisation: Organisation, party: str, term: Term):
+    return Statement.objects.filter(
+        organisation=organisation, party=party, term__starts_on__gt=term.starts_on
+    )
 
 
 def _issued(organisation: Organisation, party: str, term: Term) -> bool:
@@ -273,15 +280,15 @@ def statement_correct(*, statement: Statement, reason: str, by: User) -> Stateme
     reason = reason.strip()
     if not reason:
         raise Refused("Enter why the statement is being corrected", field="reason")
-    statement = Statement.objects.select_related("organisation", "term__year").get(pk=statement.pk)
+    # Locked, so that two corrections at once wait for each other and the second is refused.
+    statement = (
+        Statement.objects.select_for_update()
+        .select_related("organisation", "term__year")
+        .get(pk=statement.pk)
+    )
     if Statement.objects.filter(corrects=statement).exists():
         raise Refused(f"Statement {statement.number} has already been corrected")
-    later = Statement.objects.filter(
-        organisation=statement.organisation,
-        party=statement.party,
-        term__starts_on__gt=statement.term.starts_on,
-    )
-    if later.exists():
+    if _later(statement.organisation, statement.party, statement.term).exists():
         raise Refused(
             f"A later statement has been issued to {statement.organisation.name}: "
             "changes now come out on the next statement"
@@ -359,10 +366,12 @@ def statement_run_start(*, term: Term, by: User | None) -> tuple[StatementRun, l
         for party, organisation_ids in selectors.statement_organisations(term).items()
         for organisation_id in organisation_ids
     ]
+    # Issued already, or past: an organisation with a later term's statement has had what
+    # this term would charge on that one.
     issued = set(
-        Statement.objects.filter(term=term, corrects__isnull=True).values_list(
-            "organisation_id", "party"
-        )
+        Statement.objects.filter(
+            Q(term=term, corrects__isnull=True) | Q(term__starts_on__gt=term.starts_on)
+        ).values_list("organisation_id", "party")
     )
     wanted = [pair for pair in wanted if tuple(pair) not in issued]
     batches = [wanted[i : i + BATCH] for i in range(0, len(wanted), BATCH)]

@@ -46,7 +46,7 @@ def _amount(pence: int | None) -> str:
 
 
 def _date(day) -> str:
-    return day.isoformat() if day else ""
+    return long_date(day, weekday=False) if day else ""
 
 
 def _weeks(number: int | None) -> str:

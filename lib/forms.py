@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from lib.dates import MONTHS
-from lib.money import pence_from_pounds, pounds
+from lib.money import MOST_PENCE, pence_from_pounds, pounds
 
 
 def is_number(text: str) -> bool:
@@ -198,7 +198,7 @@ class PoundsField(forms.Field):
     widget = PoundsInput
 
     def __init__(
-        self, *, label: str, min_pence: int | None = 0, max_pence: int | None = None, **kwargs
+        self, *, label: str, min_pence: int | None = 0, max_pence: int = MOST_PENCE, **kwargs
     ):
         what = label[0].lower() + label[1:]
         self.what = what if what.startswith("the ") else f"the {what}"
@@ -224,7 +224,7 @@ class PoundsField(forms.Field):
             raise ValidationError(
                 f"{self.what[0].upper()}{self.what[1:]} must be {pounds(self.min_pence)} or more"
             )
-        if self.max_pence is not None and pence > self.max_pence:
+        if pence > self.max_pence:
             raise ValidationError(
                 f"{self.what[0].upper()}{self.what[1:]} must be {pounds(self.max_pence)} or less"
             )

@@ -4,6 +4,10 @@ places, through Decimal and never a float, and shown as pounds the GOV.UK way.""
 import re
 from decimal import Decimal
 
+# The most a stored amount can be: the largest whole number of pence an integer column holds
+# on both databases (£21,474,836.47).
+MOST_PENCE = 2_147_483_647
+
 # A real minus sign, which screen readers announce and which does not break from the digits.
 MINUS = "\u2212"
 

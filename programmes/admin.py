@@ -24,23 +24,39 @@ class TermInline(admin.TabularInline):
     readonly_fields = ["flags"]
 
 
-class AgreementBandInline(admin.TabularInline):
-    model = models.AgreementBand
+class ReadOnlyInline:
+    """Money is shown here, never changed: prices, bands and subscriptions change on CAP's
+    subscriptions page (audited, bands repricing their schools), and a year's charging
+    rules come from its model file, so what earlier statements charged stays true."""
+
     extra = 0
-
-
-class ChargingRulesInline(admin.StackedInline):
-    """Every year has exactly one set of charging rules."""
-
-    model = models.ChargingRules
     can_delete = False
-    max_num = 1
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AgreementBandInline(ReadOnlyInline, admin.TabularInline):
+    model = models.AgreementBand
+
+
+class ChargingRulesInline(ReadOnlyInline, admin.StackedInline):
+    model = models.ChargingRules
 
 
 @admin.register(models.AcademicYear, site=admin_site)
 class AcademicYearAdmin(RecheckedAdmin):
     list_display = ["name", "starts_on", "ends_on", "status"]
-    readonly_fields = ["status", "rolled_over_from", "source"]
+    readonly_fields = [
+        "status",
+        "rolled_over_from",
+        "source",
+        "agreement_price_pence",
+        "agreement_includes",
+    ]
     inlines = [TermInline, AgreementBandInline, ChargingRulesInline]
 
 
@@ -107,5 +123,16 @@ class CourseAdmin(admin.ModelAdmin):
 
 @admin.register(models.Subscription, site=admin_site)
 class SubscriptionAdmin(admin.ModelAdmin):
+    """Shown, not changed: subscriptions are managed on CAP's subscriptions page."""
+
     list_display = ["school", "year", "tier1_placements", "band", "price_pence", "signed_on"]
     list_filter = ["year"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

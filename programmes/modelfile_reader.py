@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from lib.dates import WEEKDAYS, WrittenDate, long_date
-from lib.money import pence_from_pounds
+from lib.money import MOST_PENCE, pence_from_pounds, pounds
 from programmes.models import AcademicYear
 
 
@@ -135,15 +135,15 @@ class Reader:
         text = getattr(node, "texts", {}).get(key)
         try:
             pence = pence_from_pounds(text)
-            if pence < 0:
+            if not 0 <= pence <= MOST_PENCE:
                 raise ValueError
         except ValueError:
             written = node[key] if text is None else text
             self.fatal(
                 self.line(node, key),
                 f"{where}, {key}",
-                "should be an amount in pounds of at least 0, with at most two decimal places "
-                f"like 12000.00, not {written!r}.",
+                f"should be an amount in pounds from 0 to {pounds(MOST_PENCE)}, with at most "
+                f"two decimal places like 12000.00, not {written!r}.",
             )
             return None
         return pence

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from applications.models import Application
 from applications.workflow import Status
+from finance import services
 from finance.models import Fee
 from placements.services import placement_create
 from programmes.models import (
@@ -130,4 +131,36 @@ def withdrawn(*, course: Course, school, by, on: dt.date) -> Fee:
         amount_pence=int(course.fee * 100),
         set_at=dt.datetime(2025, 9, 1, tzinfo=dt.UTC),
         withdrawn_on=on,
+    )
+
+
+def code(cast):
+    """The finance system's codes for the authority, school A (a reference that looks like a
+    formula) and Provider P."""
+    services.finance_codes_save(
+        organisation=cast.la,
+        by=cast.finance,
+        cost_centre="CC100",
+        income_account="4100",
+        expenditure_account="5100",
+        customer_reference="",
+        supplier_reference="",
+    )
+    services.finance_codes_save(
+        organisation=cast.school_a,
+        by=cast.finance,
+        cost_centre="",
+        income_account="",
+        expenditure_account="",
+        customer_reference="=CUST-A",
+        supplier_reference="",
+    )
+    services.finance_codes_save(
+        organisation=cast.provider,
+        by=cast.finance,
+        cost_centre="",
+        income_account="",
+        expenditure_account="",
+        customer_reference="",
+        supplier_reference="SUP-P",
     )

@@ -16,9 +16,7 @@ from audit.models import Event
 from finance import services
 from finance.export import COLUMNS
 from finance.models import FinanceCodes, Party
-from finance.tests.factories import term
-from finance.tests.test_export import autumn, code  # noqa: F401 - fixtures
-from finance.tests.test_statements import scenario, year  # noqa: F401 - fixtures
+from finance.tests.factories import code, term
 from programmes.models import AcademicYear, Term
 
 REFUSED = ["officer", "monitoring", "chair", "alice", "provider_staff", "outsider"]
@@ -59,7 +57,7 @@ def test_the_codes_page_lists_schools_and_providers_with_a_change_link_each(clie
     for organisation in (cast.school_a, cast.school_b, cast.provider, cast.academy):
         assert organisation.name in page and organisation_url(organisation) in page
     assert "Early Help" not in page  # an agency is neither billed nor paid
-    assert "4 schools and providers" in page
+    assert "4 organisations" in page
 
 
 def test_the_authority_s_codes_are_saved_and_audited(client, cast):
@@ -197,7 +195,7 @@ def test_the_codes_page_is_paged(client, cast):
         SchoolFactory()
     client.force_login(cast.finance)
     page = client.get(codes_url()).content.decode()
-    assert "52 schools and providers, page 1 of 2" in page
+    assert "52 organisations, page 1 of 2" in page
     assert "page 2 of 2" in client.get(codes_url(), {"page": 2}).content.decode()
 
 
@@ -211,25 +209,25 @@ def export_page(client, user, **params) -> str:
     return response.content.decode()
 
 
-def test_the_export_page_offers_the_terms_that_have_ended(client, cast, year):  # noqa: F811
+def test_the_export_page_offers_the_terms_that_have_ended(client, cast, year):
     page = export_page(client, cast.finance)
     for name in ("Autumn term", "Spring term", "Summer term"):
         assert f"{name} 2025-26" in page
 
 
-def test_a_term_with_no_statements_says_so(client, cast, year):  # noqa: F811
+def test_a_term_with_no_statements_says_so(client, cast, year):
     spring = term(year, "Spring term")
     page = export_page(client, cast.finance, term=spring.pk)
     assert "No statements have been issued for the spring term 2025-26" in page
     assert "Download the CSV" not in page
 
 
-def test_a_term_that_is_not_a_choice_is_refused_beside_the_field(client, cast, year):  # noqa: F811
+def test_a_term_that_is_not_a_choice_is_refused_beside_the_field(client, cast, year):
     page = export_page(client, cast.finance, term="999999")
     assert error_beside(page, "term") == "Choose a term that has ended"
 
 
-def test_every_missing_code_is_listed_with_a_link_to_put_it_right(client, cast, autumn):  # noqa: F811
+def test_every_missing_code_is_listed_with_a_link_to_put_it_right(client, cast, autumn):
     page = export_page(client, cast.finance, term=autumn.pk)
     assert "codes are missing" in page and "Download the CSV" not in page
     assert "CAP-2025-26-00001" in page
@@ -240,7 +238,7 @@ def test_every_missing_code_is_listed_with_a_link_to_put_it_right(client, cast, 
     assert csv_url(autumn) not in page
 
 
-def test_once_coded_the_term_can_be_downloaded(client, cast, autumn):  # noqa: F811
+def test_once_coded_the_term_can_be_downloaded(client, cast, autumn):
     code(cast)
     page = export_page(client, cast.finance, term=autumn.pk)
     assert "Every row is coded: 8 rows of charges and payments." in page
@@ -248,7 +246,7 @@ def test_once_coded_the_term_can_be_downloaded(client, cast, autumn):  # noqa: F
 
 
 @pytest.mark.parametrize("who", ["finance", "manager"])
-def test_the_csv_is_the_term_s_rows_and_its_download_is_audited(client, cast, autumn, who):  # noqa: F811
+def test_the_csv_is_the_term_s_rows_and_its_download_is_audited(client, cast, autumn, who):
     code(cast)
     client.force_login(getattr(cast, who))
     response = client.get(csv_url(autumn))
@@ -262,7 +260,7 @@ def test_the_csv_is_the_term_s_rows_and_its_download_is_audited(client, cast, au
     assert event.actor == getattr(cast, who) and event.detail["rows"] == 8
 
 
-def test_a_csv_with_a_code_missing_is_not_downloaded(client, cast, autumn):  # noqa: F811
+def test_a_csv_with_a_code_missing_is_not_downloaded(client, cast, autumn):
     client.force_login(cast.finance)
     response = client.get(csv_url(autumn), follow=True)
     assert response.redirect_chain[-1][0] == f"{export_url()}?term={autumn.pk}"
@@ -282,7 +280,7 @@ def test_a_term_that_has_not_ended_has_no_csv(client, cast):
 
 
 @pytest.mark.parametrize("who", REFUSED)
-def test_only_those_who_manage_money_export(client, cast, autumn, who):  # noqa: F811
+def test_only_those_who_manage_money_export(client, cast, autumn, who):
     code(cast)
     client.force_login(getattr(cast, who))
     assert client.get(export_url()).status_code == 403
@@ -290,7 +288,7 @@ def test_only_those_who_manage_money_export(client, cast, autumn, who):  # noqa:
     assert not Event.objects.filter(action="finance.exported").exists()
 
 
-def test_the_export_pages_take_only_get(client, cast, autumn):  # noqa: F811
+def test_the_export_pages_take_only_get(client, cast, autumn):
     client.force_login(cast.finance)
     assert client.post(export_url()).status_code == 405
     assert client.post(csv_url(autumn)).status_code == 405
@@ -300,7 +298,7 @@ def test_no_term_has_ended_says_so(client, cast):
     assert "No term has ended yet" in export_page(client, cast.finance)
 
 
-def test_the_missing_codes_list_takes_the_same_queries_at_any_size(client, cast, year, scenario):  # noqa: F811
+def test_the_missing_codes_list_takes_the_same_queries_at_any_size(client, cast, year, scenario):
     first = term(year, "Autumn term")
     issue(cast, first, cast.school_a, Party.SCHOOL)
     client.force_login(cast.finance)

@@ -3,54 +3,14 @@ named."""
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 
 from finance import services
 from finance.export import COLUMNS, ExportRefused, export_csv
-from finance.models import Party
-from finance.tests.factories import term
-from finance.tests.test_statements import scenario, year  # noqa: F401 - fixtures
-
-
-@pytest.fixture
-def autumn(cast, year, scenario):  # noqa: F811
-    autumn = term(year, "Autumn term")
-    for organisation, party in ((cast.school_a, Party.SCHOOL), (cast.provider, Party.PROVIDER)):
-        services.statement_issue(
-            organisation=organisation, party=party, term=autumn, by=cast.finance
-        )
-    return autumn
-
-
-def code(cast):
-    services.finance_codes_save(
-        organisation=cast.la,
-        by=cast.finance,
-        cost_centre="CC100",
-        income_account="4100",
-        expenditure_account="5100",
-        customer_reference="",
-        supplier_reference="",
-    )
-    services.finance_codes_save(
-        organisation=cast.school_a,
-        by=cast.finance,
-        cost_centre="",
-        income_account="",
-        expenditure_account="",
-        customer_reference="=CUST-A",
-        supplier_reference="",
-    )
-    services.finance_codes_save(
-        organisation=cast.provider,
-        by=cast.finance,
-        cost_centre="",
-        income_account="",
-        expenditure_account="",
-        customer_reference="",
-        supplier_reference="SUP-P",
-    )
+from finance.models import Statement
+from finance.tests.factories import code
 
 
 def test_a_missing_code_stops_the_export_and_names_each_row(cast, autumn):
@@ -74,3 +34,30 @@ def test_the_export_has_a_row_for_each_billed_line(cast, autumn):
     assert sum(float(r[7]) for r in payments) == pytest.approx(1386.36)
     # No student is named: the application's reference stands for the placement.
     assert all("CAP reference" in r[6] for r in charges if r[6] != "Service level agreement")
+
+
+def test_a_correction_reverses_the_statement_it_corrects_then_charges_its_own(
+    cast, year, scenario, autumn
+):
+    _, p2, _ = scenario
+    code(cast)
+    fee = p2.application.fee
+    services.fee_change(
+        fee=fee, amount_pence=85000, reason="Agreed rate", version=fee.version, by=cast.finance
+    )
+    original = Statement.objects.get(organisation=cast.school_a, term=autumn)
+    correction = services.statement_correct(
+        statement=original, reason="The catering fee was agreed at £850.00", by=cast.manager
+    )
+    rows = list(csv.reader(io.StringIO(export_csv(autumn))))[1:]
+    charges = [r for r in rows if r[0] == "Charge"]
+    by_document = {}
+    for r in charges:
+        by_document.setdefault(r[4], []).append(r)
+    # The original as issued, imported once; the correction reverses all five of its lines.
+    assert len(by_document[original.number]) == 5
+    reversals = [r for r in by_document[correction.number] if r[6].startswith("Reversal of")]
+    assert len(reversals) == 5
+    assert all(original.number in r[6] for r in reversals)
+    net = sum(Decimal(r[7]) for r in charges)
+    assert net == Decimal(correction.total_pence) / 100 == Decimal("13586.36")

@@ -2,9 +2,11 @@
 school's budget holder before CAP confirms the start, changed only with a reason."""
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -195,3 +197,19 @@ def test_the_school_hears_of_the_offer_so_its_budget_holder_can_agree(
         application = offer(held, cast)
     assert [cast.alice.email] in [m.to for m in mail.outbox]
     assert all(application.student.legal_last_name not in m.body for m in mail.outbox)
+
+
+def test_places_offered_before_fees_were_kept_get_the_course_s_fee(cast, course):
+    add_fees = importlib.import_module("finance.migrations.0003_fees_for_earlier_places").add_fees
+    student = StudentFactory(home_school=cast.school_a)
+    offered, drafted = (
+        Application.objects.create(
+            student=student, school=cast.school_a, course=course, created_by=cast.alice, status=s
+        )
+        for s in (Status.PROVIDER_ACCEPTED, Status.DRAFT)
+    )
+    add_fees(apps, None)
+    assert Fee.objects.get(application=offered).amount_pence == 123450
+    assert not Fee.objects.filter(application=drafted).exists()
+    with pytest.raises(Refused, match="budget holder has not agreed"):
+        services.fee_check_agreed(application=offered)

@@ -464,8 +464,8 @@ def test_the_csv_has_a_heading_then_a_row_a_line_with_plain_amounts(client, cast
     )
     lines = rows[header + 1 : -1]
     assert lines[0][2:10] == [
-        "2025-09-08",
-        "2025-10-03",
+        "8 September 2025",
+        "3 October 2025",
         "4",
         "11",
         "1200.00",

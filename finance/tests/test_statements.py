@@ -9,65 +9,10 @@ from django.core.exceptions import PermissionDenied
 
 from finance import selectors, services
 from finance.models import LineKind, Party, Statement, StatementLine, StatementRun
-from finance.tests.factories import make_course, make_tier1, make_year, placed, term, withdrawn
+from finance.tests.factories import term
 from lib.append_only import AppendOnlyError
 from lib.errors import Refused
-from placements.services import placement_exit
 from programmes.models import Payment, Subscription, Term
-
-
-@pytest.fixture
-def year(db):
-    return make_year()
-
-
-@pytest.fixture
-def scenario(cast, year):
-    """School A subscribes with one paid-for Tier 1 placement, at £12,000.00.
-
-    p1  £1,200.00, 8 September to 28 November 2025: 11 school weeks planned (half term is
-        not one), ended on Friday 3 October after 4: £1,200.00 × 4 ⁄ 11 = £436.3636…,
-        £436.36 to the nearest penny. The first set up: within the allowance.
-    p2  £900.00 from 3 November 2025 to 13 February 2026: the second, past the allowance
-        (£250.00 on top); its fee is cut to £800.00 in the spring (a £100.00 credit).
-    w   a £600.00 place withdrawn on 10 November 2025 before it started: £50.00.
-    """
-    programme = make_tier1(year)
-    course = make_course(programme, cast.provider, fee="1200.00")
-    cheaper = make_course(programme, cast.provider, fee="900.00", title="Catering")
-    spare = make_course(programme, cast.provider, fee="600.00", title="Hair and beauty")
-    Subscription.objects.create(
-        school=cast.school_a,
-        year=year,
-        tier1_placements=1,
-        price_pence=1_200_000,
-        signed_on=dt.date(2025, 9, 15),
-        signed_by="Dr Helen Okafor, headteacher",
-    )
-    p1 = placed(
-        course=course,
-        school=cast.school_a,
-        by=cast.officer,
-        starts_on=dt.date(2025, 9, 8),
-        planned_end_on=dt.date(2025, 11, 28),
-    )
-    p1 = placement_exit(
-        placement=p1,
-        ended_on=dt.date(2025, 10, 3),
-        outcome="returned",
-        detail="",
-        version=p1.version,
-        by=cast.officer,
-    )
-    p2 = placed(
-        course=cheaper,
-        school=cast.school_a,
-        by=cast.officer,
-        starts_on=dt.date(2025, 11, 3),
-        planned_end_on=dt.date(2026, 2, 13),
-    )
-    w = withdrawn(course=spare, school=cast.school_a, by=cast.alice, on=dt.date(2025, 11, 10))
-    return p1, p2, w
 
 
 def amounts(statement: Statement) -> dict[tuple[str, int | None], int]:
@@ -253,3 +198,21 @@ def test_a_run_waits_for_the_term_to_end(cast, year):
     )
     with pytest.raises(Refused, match="has not ended"):
         services.statement_run_start(term=future, by=cast.finance)
+
+
+def test_a_charge_no_longer_due_comes_back_as_a_credit(cast, year, scenario):
+    _, p2, _ = scenario
+    issue(cast, cast.school_a, Party.SCHOOL, term(year, "Autumn term"))
+    # The school's allowance is raised after the autumn: p2 is no longer past it.
+    Subscription.objects.filter(school=cast.school_a, year=year).update(tier1_placements=15)
+    spring = issue(cast, cast.school_a, Party.SCHOOL, term(year, "Spring term"))
+    assert amounts(spring) == {(LineKind.FEE, p2.pk): 0, (LineKind.OVER_ALLOWANCE, p2.pk): -25000}
+    assert spring.total_pence == -25000
+
+
+def test_an_earlier_term_is_not_issued_after_a_later_one(cast, year, scenario):
+    spring = issue(cast, cast.school_a, Party.SCHOOL, term(year, "Spring term"))
+    assert spring is not None
+    assert issue(cast, cast.school_a, Party.SCHOOL, term(year, "Autumn term")) is None
+    _, batches = services.statement_run_start(term=term(year, "Autumn term"), by=cast.finance)
+    assert [cast.school_a.pk, Party.SCHOOL] not in [pair for b in batches for pair in b]

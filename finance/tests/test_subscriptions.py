@@ -379,7 +379,7 @@ def test_the_list_shows_the_year_s_agreement_bands_and_each_school(client, cast,
     assert "Not subscribed" in page  # School B, and the AP academy
     assert reverse("finance:subscription", args=[year.uuid, cast.school_b.uuid]) in page
     assert "Provider P" not in page
-    assert "the school’s next statement carries the difference" in page
+    assert "the school’s next statement in the same year carries the difference" in page
     # A band a school subscribes in offers no removal.
     assert reverse("finance:agreement_band_remove", args=[band.uuid]) not in page
 
@@ -586,7 +586,7 @@ def test_the_subscription_page_says_what_was_charged_already(client, cast, year)
         reverse("finance:subscription", args=[year.uuid, cast.school_a.uuid])
     ).content.decode()
     assert "statements have charged £12,000.00 for the 2025-26 agreement" in page
-    assert "its next statement carries the difference" in page
+    assert "its next statement in the 2025-26 year carries the difference" in page
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ typed kept beside a clear error."""
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 
 from lib.forms import PoundsField
 from lib.tests.test_form_rendering import by_id, classes, described_by
@@ -70,3 +71,10 @@ def test_what_was_typed_is_kept_beside_the_error():
     assert attrs["value"] == "12,000.999"
     assert "govuk-input--error" in classes(attrs)
     assert described_by(attrs) == ["id_price-hint", "id_price-error"]
+
+
+def test_an_amount_too_large_to_store_is_refused_not_crashed():
+    field = PoundsField(label="Price")
+    with pytest.raises(ValidationError, match=r"must be £21,474,836\.47 or less"):
+        field.clean("9" * 25)
+    assert field.clean("21474836.47") == 2_147_483_647

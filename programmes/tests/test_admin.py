@@ -1,4 +1,5 @@
-"""The CAP manager changes a year's agreement and charging rules in the admin."""
+"""The CAP manager sees a year's agreement and charging rules in the admin, and cannot change
+them there: prices change on CAP's subscriptions page, rules in the model file."""
 
 from pathlib import Path
 
@@ -9,15 +10,17 @@ from programmes import services
 SMALL = Path(__file__).parent / "data" / "small.yaml"
 
 
-def test_the_manager_sees_the_year_s_bands_and_charging_rules(client, cast):
+def test_the_manager_sees_the_year_s_money_but_cannot_change_it_there(client, cast):
     year = services.model_load(path=SMALL).year
     client.force_login(cast.manager)
     response = client.get(reverse("admin:programmes_academicyear_change", args=[year.pk]))
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'name="charging-0-rounding"' in page
-    assert 'name="agreement_bands-TOTAL_FORMS"' in page
-    assert 'name="agreement_price_pence"' in page
+    assert "To the nearest penny" in page  # the year's rounding, shown
+    assert 'name="charging-0-rounding"' not in page
+    assert 'name="agreement_price_pence"' not in page
+    subscriptions = reverse("admin:programmes_subscription_add")
+    assert client.get(subscriptions).status_code == 403
 
 
 def test_no_one_else_opens_the_year_in_the_admin(client, cast):
