@@ -325,9 +325,14 @@ def year(db):
     return make_year()
 
 
-def offered_places(cast, year, count: int, *, school=None) -> list[Fee]:
+def offered_places(cast, year, count: int, *, school=None, with_course=True) -> list[Fee]:
+    """Places offered with a fee; without a course, as on a panel route."""
     programme = make_tier1(year) if not year.programmes.exists() else year.programmes.first()
-    on_course = programme.courses.first() or make_course(programme, cast.provider)
+    on_course = (
+        (programme.courses.first() or make_course(programme, cast.provider))
+        if with_course
+        else None
+    )
     fees = []
     for _ in range(count):
         application = Application.objects.create(
@@ -415,7 +420,9 @@ def test_the_fees_list_takes_the_same_queries_at_any_size(client, cast, year):
         return len(captured)
 
     offered_places(cast, year, 2)
+    offered_places(cast, year, 1, with_course=False)
     few = queries()
+    offered_places(cast, year, 6, with_course=False)
     fees = offered_places(cast, year, 12, school=cast.school_b)
     for fee in fees[:5]:
         services.fee_change(
