@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.rules import Area, provider_ids, school_ids
@@ -102,7 +101,6 @@ def _list_page(request, *, term: Term | None, party: str, filter_form, run_form)
             "progress": selectors.statement_run_progress(term) if term else None,
             "ended": term is not None and term.ends_on < timezone.localdate(),
             "names": NAMES["finance"],
-            "query": urlencode({"term": term.pk, "party": party}) if term else "",
         },
     )
 
