@@ -378,14 +378,18 @@ def agreement_charged_pence(school: Organisation, year: AcademicYear) -> int | N
 def terms_without_statements(on: dt.date | None = None) -> list[Term]:
     """The terms of the last year that have ended and wait for a finance officer: no run
     has finished for them, and either nothing is issued or a run stopped part way. A run
-    that found nothing to say still counts as done."""
+    that found nothing to say still counts as done, and so does a term before the latest
+    one with statements, whose charges have come out on that one."""
     on = on or timezone.localdate()
     done = StatementRun.objects.filter(finished_at__isnull=False).values("term_id")
     stopped = StatementRun.objects.filter(finished_at__isnull=True).values("term_id")
     issued = Statement.objects.values("term_id")
+    terms = Term.objects.filter(ends_on__lt=on, ends_on__gte=on - LOOK_BACK)
+    latest = Statement.objects.order_by("-term__starts_on").values("term__starts_on").first()
+    if latest is not None:
+        terms = terms.filter(starts_on__gte=latest["term__starts_on"])
     return list(
-        Term.objects.filter(ends_on__lt=on, ends_on__gte=on - LOOK_BACK)
-        .exclude(pk__in=done)
+        terms.exclude(pk__in=done)
         .filter(Q(pk__in=stopped) | ~Q(pk__in=issued))
         .select_related("year")
         .order_by("ends_on")

@@ -15,10 +15,10 @@ from django.utils import timezone
 from accounts.tests.factories import SchoolFactory
 from audit.models import Event
 from finance import selectors, services
-from finance.models import LineKind, Party
+from finance.models import LineKind, Party, Statement
 from finance.tests.factories import make_year, term
 from lib.errors import Refused
-from programmes.models import AcademicYear, AgreementBand, Subscription
+from programmes.models import AcademicYear, AgreementBand, Payment, Subscription
 
 ALLOWED = ["manager", "finance"]
 REFUSED = ["officer", "alice", "provider_staff", "monitoring", "chair", "outsider"]
@@ -288,6 +288,17 @@ def test_the_terms_without_statements_are_those_ended_in_the_last_year(cast, yea
     assert selectors.terms_without_statements(on) == [spring]  # the school's is still to do
     assert selectors.terms_without_statements(dt.date(2027, 12, 1)) == []
     assert summer not in selectors.terms_without_statements(on)
+    # Once the summer's statements are out, the spring's can no longer be made.
+    Statement.objects.create(
+        number="CAP-2025-26-09999",
+        organisation=cast.provider,
+        party=Party.PROVIDER,
+        term=summer,
+        payment=Payment.AUTHORITY_PAYS,
+        total_pence=0,
+        issued_at=timezone.now(),
+    )
+    assert selectors.terms_without_statements(dt.date(2026, 8, 1)) == []
 
 
 # --- Pages --------------------------------------------------------------------------------
