@@ -79,6 +79,15 @@ def check_can_agree_fee(user: User, application) -> None:
         raise PermissionDenied("Only the school or the CAP team records the agreement.")
 
 
+def fee_agreers(application) -> set[str]:
+    """The e-mail addresses of the school's people who may record its budget holder's
+    agreement (the same rule as who may open the form)."""
+    staff = Membership.objects.filter(
+        organisation_id=application.school_id, role__in=SCHOOL_MONEY_ROLES
+    )
+    return set(emails_of(staff, lambda user: can_agree_fee(user, application)))
+
+
 @rules.predicate
 def can_view_statement(user: User, statement: Statement) -> bool:
     if can_manage_money(user):

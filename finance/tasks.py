@@ -12,9 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from applications.rules import school_recipients
 from finance import services
-from finance.models import Party, Statement, StatementRun
-from finance.rules import statement_recipients
+from finance.models import Fee, Party, Statement, StatementRun
+from finance.rules import fee_agreers, statement_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -94,3 +95,34 @@ def tell_statement_issued(statement_ids: list[int]) -> int:
         )
         sent += 1
     return sent
+
+
+@task()
+def tell_school_fee_to_agree(fee_id: int) -> int:
+    """Tell the school that a place's fee was raised before its start, so its budget holder
+    must agree it again before CAP confirms the start: the reference, the old and new fee
+    and a link to the application in CAP. It names no student. Returns how many were sent."""
+    fee = Fee.objects.select_related("application__school").get(pk=fee_id)
+    change = fee.changes.order_by("-changed_at", "-pk").first()
+    application = fee.application
+    # The person who applied, or the school's coordinators and headteachers, who may agree it.
+    recipients = sorted(set(school_recipients(application)) & fee_agreers(application))
+    if not recipients or change is None:
+        return 0
+    send_mail(
+        subject=f"CAP application {application.reference}: the fee has changed",
+        message=render_to_string(
+            "finance/email/fee_to_agree.txt",
+            {
+                "application": application,
+                "change": change,
+                "url": settings.CAP_BASE_URL
+                + reverse("applications:detail", args=[application.uuid]),
+                "authority_name": settings.CAP_AUTHORITY_NAME,
+                "service_name": settings.CAP_SERVICE_NAME,
+            },
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return len(recipients)

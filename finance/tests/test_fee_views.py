@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -489,6 +490,36 @@ def test_a_fee_is_changed_with_its_reason(client, cast, offered):
         cast.finance,
     )
     assert Event.objects.filter(action="fee.changed", object_id=str(fee.uuid)).exists()
+
+
+def test_a_fee_raised_before_the_start_goes_back_to_the_school_to_agree(
+    client, cast, offered, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    agree(offered, cast.alice)
+    fee = fee_of(offered)
+    client.force_login(cast.finance)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            change_url(fee),
+            {"amount": "1500", "reason": "A second unit", "version": fee.version},
+        )
+    assert not fee_of(offered).agreed
+    [message] = mail.outbox
+    assert message.to == [cast.alice.email] and offered.reference in message.subject
+    assert "from £1,234.50 to £1,500.00" in message.body
+    assert reverse("applications:detail", args=[offered.uuid]) in message.body
+    assert offered.student.legal_last_name not in message.subject + message.body
+    # A fee lowered keeps the agreement, and nobody is asked again.
+    agree(offered, cast.alice)
+    fee = fee_of(offered)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            change_url(fee), {"amount": "1400", "reason": "Discount", "version": fee.version}
+        )
+    assert fee_of(offered).agreed and mail.outbox == []
 
 
 @pytest.mark.parametrize(

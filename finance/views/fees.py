@@ -6,6 +6,7 @@ are routed here too, so that finance/urls.py includes one list for this part of 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -22,6 +23,7 @@ from finance import selectors, services
 from finance.forms import FeeAgreeForm, FeeChangeForm, FeesFilterForm
 from finance.models import Fee
 from finance.rules import can_agree_fee, can_view_fee
+from finance.tasks import tell_school_fee_to_agree
 from finance.views import codes, money_sections, money_view
 from lib.errors import Conflict, Refused
 from lib.forms import changed, posted
@@ -177,7 +179,7 @@ def fee_change(request, fee_uuid):
     form = FeeChangeForm(posted(request), initial={"version": fee.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        previous = fee.amount_pence
+        previous, was_agreed = fee.amount_pence, fee.agreed
         try:
             fee = services.fee_change(
                 fee=fee,
@@ -193,6 +195,9 @@ def fee_change(request, fee_uuid):
         except Refused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
+            if was_agreed and not fee.agreed:
+                # Raised before the start: the school's budget holder must agree it again.
+                transaction.on_commit(lambda: tell_school_fee_to_agree.enqueue(fee.pk))
             messages.success(
                 request,
                 f"The fee for {application.reference} has changed from {pounds(previous)} to "
