@@ -73,10 +73,9 @@ def get_statement_for_user(user, statement_uuid, *, area: str = "finance") -> St
 
 def _default_term() -> Term | None:
     """The term that ended last, or the newest if none has ended."""
-    terms = Term.objects.select_related("year")
     return (
-        terms.filter(ends_on__lt=timezone.localdate()).order_by("-ends_on").first()
-        or terms.order_by("-starts_on").first()
+        selectors.ended_terms(today=timezone.localdate()).first()
+        or Term.objects.select_related("year").order_by("-starts_on").first()
     )
 
 
