@@ -21,7 +21,7 @@ MODEL_FILE := programmes/data/coventry-2025-26.yaml
 help:
 	@echo "make run    set up and serve CAP with demo data on http://127.0.0.1:8000"
 	@echo "make test   set up and run every test, ruff and the migration check"
-	@echo "make bench  time the figures pages and a term's statements at a tenth of national volume (BENCH_SCALE=0.1)"
+	@echo "make bench  measure every role's pages, a load, marks, reports and statements at a tenth of national volume (SCALE=0.1)"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -97,18 +97,20 @@ check: $(VENV)/.synced
 test: setup chromium lint check
 	$(VENV)/bin/pytest -n 2 -q
 
-# The benchmarks (bench/README.md): the figures pages, then a term's statements issued by two
-# task workers, on their own PostgreSQL database (BENCH_DATABASE_URL, by default cap_bench on
-# DATABASE_URL's server), filled at BENCH_SCALE of national volume and kept for the next run;
-# measurements, never part of `make test`. BENCH_ARGS go to the figures' benchmark,
-# BENCH_STATEMENTS_ARGS to the statements'.
+# The benchmark (bench/README.md): a share of national volume (SCALE, 0.1 by default; 1 is
+# national volume) made once in its own PostgreSQL database (BENCH_DATABASE_URL, by default
+# cap_bench_<scale> on DATABASE_URL's server), then every key page of every role, a bounded
+# load (locust, from the `bench` dependency group, against gunicorn), a day's marks, termly
+# reports and a term's statements with two workers, and the figures pages; results in
+# bench/results/. A measurement, never part of `make test`. BENCH_ARGS go to bench/run.py,
+# e.g. BENCH_ARGS="--only pages,marks,reports,load". BENCH_SCALE is the older name of SCALE.
 BENCH_SCALE ?= 0.1
+SCALE ?= $(BENCH_SCALE)
 BENCH_ARGS ?=
-BENCH_STATEMENTS_ARGS ?=
 
 bench: setup
-	$(PY) bench/figures.py --scale $(BENCH_SCALE) $(BENCH_ARGS)
-	$(PY) bench/statements.py --scale $(BENCH_SCALE) $(BENCH_STATEMENTS_ARGS)
+	$(UV) sync --frozen --inexact --group bench
+	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools build staticfiles node_modules db.sqlite3*

@@ -13,187 +13,27 @@ writes it as JSON to bench/results/figures-<date>.json. A measurement, not a gat
 """
 
 import argparse
-import base64
-import hashlib
 import json
 import os
 import re
 import statistics
 import sys
-import time
-import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results"
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cap_bench"
-# Bumped when bench/volume.py makes different data, so an old database is made again.
-GENERATOR_VERSION = 1
-TARGET_RATIO = 2.0  # issue 13: every page within 2x the simplest signed-in page
-
-sys.path.insert(0, str(ROOT))
-
-
-def bench_url() -> str:
-    """BENCH_DATABASE_URL, or the cap_bench database on DATABASE_URL's server."""
-    if os.environ.get("BENCH_DATABASE_URL"):
-        return os.environ["BENCH_DATABASE_URL"]
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith(("postgres://", "postgresql://")):
-        return urlunsplit(urlsplit(base)._replace(path="/cap_bench"))
-    return DEFAULT_URL
-
-
-def shown_url(url: str) -> str:
-    """The URL without any password, for the report."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    user = f"{parts.username}@" if parts.username else ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
-
-
-def settings_environment(url: str) -> None:
-    """Production-like settings on the benchmark's database: DEBUG and the demo off, plain
-    static file URLs (nothing is collected), and a secret and document key of its own."""
-    secret = "benchmark-only-" + hashlib.sha256(url.encode()).hexdigest()
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": url,
-            "DEBUG": "0",
-            "CAP_DEMO_MODE": "0",
-            "SECRET_KEY": secret,
-            "CAP_DOCUMENT_KEYS": base64.urlsafe_b64encode(
-                hashlib.sha256(secret.encode()).digest()
-            ).decode(),
-            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-            "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-            "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "ERROR"),
-        }
-    )
-    warnings.filterwarnings("ignore", message="No directory at")
-
-
-class Log:
-    """Progress on the terminal, with the time since the start."""
-
-    def __init__(self):
-        self.started = time.monotonic()
-
-    def __call__(self, message: str) -> None:
-        print(f"[{time.monotonic() - self.started:7.1f}s] {message}", flush=True)
-
-
-# --- The database ------------------------------------------------------------------------
-
-
-def _meta(url: str) -> dict | None:
-    """What bench_meta says of the database, or None when it has no such table. Raises
-    SystemExit for a database with tables of its own that the benchmark did not make."""
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        has_meta = conn.execute("SELECT to_regclass('public.bench_meta') IS NOT NULL").fetchone()[0]
-        if has_meta:
-            row = conn.execute("SELECT value FROM bench_meta WHERE key = 'volume'").fetchone()
-            return row[0] if row else {}
-        tables = conn.execute(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'"
-        ).fetchone()[0]
-    if tables:
-        raise SystemExit(
-            f"{shown_url(url)} has tables the benchmark did not make: it will not replace it. "
-            "Name another database in BENCH_DATABASE_URL."
-        )
-    return None
-
-
-def database_ready(url: str, scale: float, fresh: bool) -> bool:
-    """Make the database when it is missing, was made at another scale or by another
-    version of bench/volume.py, or --fresh asks. True when it already holds the volume."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-    if exists:
-        meta = _meta(url)
-        if (
-            not fresh
-            and meta
-            and meta.get("complete")
-            and meta.get("scale") == scale
-            and meta.get("version") == GENERATOR_VERSION
-        ):
-            return True
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE bench_meta (key text PRIMARY KEY, value jsonb NOT NULL)")
-    return False
-
-
-def meta_save(value: dict) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO bench_meta (key, value) VALUES ('volume', %s) "
-            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-            [json.dumps(value)],
-        )
-
-
-def meta_read() -> dict:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM bench_meta WHERE key = 'volume'")
-        row = cursor.fetchone()
-    value = row[0] if row else {}
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def volume_ready(url: str, scale: float, fresh: bool, log) -> dict:
-    """Set Django up on the benchmark's database, making its data at `scale` first when it
-    does not hold it (bench/volume.py); the volume's bench_meta. The money benchmark
-    (bench/statements.py) starts the same way."""
-    ready = database_ready(url, scale, fresh)
-
-    import django
-
-    django.setup()
-    import volume
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    if ready:
-        call_command("migrate", interactive=False, verbosity=0)
-        meta = meta_read()
-        log(f"Reusing the data made {meta.get('made_at', '?')}: {meta.get('counts')}")
-        return meta
-    log("Making the data (bench/volume.py)")
-    meta_save({"scale": scale, "version": GENERATOR_VERSION, "complete": False})
-    counts = volume.Generator(scale, log).run()
-    meta = {
-        "scale": scale,
-        "version": GENERATOR_VERSION,
-        "complete": True,
-        "made_at": timezone.now().isoformat(timespec="seconds"),
-        "counts": counts,
-    }
-    meta_save(meta)
-    log(f"Made in {counts['seconds']} s: {counts}")
-    return meta
-
+from common import (
+    RESULTS,
+    ROOT,
+    TARGET_RATIO,
+    Log,
+    bench_url,
+    once,
+    percentile,
+    settings_environment,
+    shown_url,
+    sql_text,
+    volume_ready,
+)
 
 # --- Measuring ---------------------------------------------------------------------------
 
@@ -217,6 +57,7 @@ class Result:
     status: int = 0
     error: str = ""
     median_ms: float = 0.0
+    p95_ms: float = 0.0
     min_ms: float = 0.0
     max_ms: float = 0.0
     db_ms: float = 0.0
@@ -230,55 +71,13 @@ class Result:
     runs_ms: list[float] = field(default_factory=list)
 
 
-class Queries:
-    """Counts and times the queries of one request (connection.execute_wrapper)."""
-
-    def __init__(self):
-        self.count = 0
-        self.seconds = 0.0
-        self.slowest = (0.0, "", None)
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            took = time.perf_counter() - started
-            self.count += 1
-            self.seconds += took
-            if took > self.slowest[0]:
-                self.slowest = (took, sql, params)
-
-
-def _once(client, url: str):
-    from django.db import connection
-
-    queries = Queries()
-    with connection.execute_wrapper(queries):
-        started = time.perf_counter()
-        response = client.get(url)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        took = time.perf_counter() - started
-    return took, queries, response.status_code, body
-
-
-def _sql_text(sql: str, params) -> str:
-    """A query with its parameters in place, to paste into EXPLAIN ANALYZE."""
-    from django.db import connection
-
-    try:
-        return connection.ops.compose_sql(sql, params)
-    except Exception:
-        return f"{sql} -- params: {params!r}"
-
-
 def measure(target: Target, client, runs: int) -> tuple[Result, bytes]:
     """One request to warm up, then `runs` timed; the median and the query count of the
     median run."""
     result = Result(**asdict(target))
     try:
-        _, _, status, body = _once(client, target.url)
-        samples = [_once(client, target.url) for _ in range(runs)] if status == 200 else []
+        _, _, status, body = once(client, target.url)
+        samples = [once(client, target.url) for _ in range(runs)] if status == 200 else []
     except Exception as error:
         result.error = f"{type(error).__name__}: {error}"[:300]
         return result, b""
@@ -291,13 +90,14 @@ def measure(target: Target, client, runs: int) -> tuple[Result, bytes]:
     _, queries, _, body = middle
     result.runs_ms = [round(s[0] * 1000, 1) for s in samples]
     result.median_ms = round(statistics.median(s[0] for s in samples) * 1000, 1)
+    result.p95_ms = round(percentile([s[0] for s in samples], 0.95) * 1000, 1)
     result.min_ms, result.max_ms = result.runs_ms[0], result.runs_ms[-1]
     result.db_ms = round(queries.seconds * 1000, 1)
     result.queries = queries.count
     result.bytes = len(body)
     slowest, sql, params = queries.slowest
     result.slowest_query_ms = round(slowest * 1000, 1)
-    result.slowest_query = _sql_text(sql, params) if sql else ""
+    result.slowest_query = sql_text(sql, params) if sql else ""
     return result, body
 
 
@@ -527,7 +327,7 @@ def arguments(argv=None):
 
 def main(argv=None) -> int:
     args = arguments(argv)
-    url = bench_url()
+    url = bench_url(args.scale)
     settings_environment(url)
     log = Log()
     log(f"Benchmark database {shown_url(url)}, scale {args.scale:g}")

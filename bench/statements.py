@@ -19,14 +19,12 @@ whatever it finds. bench/README.md says how to read it.
 import argparse
 import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from figures import (
+from common import (
     RESULTS,
     ROOT,
     Log,
@@ -35,6 +33,7 @@ from figures import (
     settings_environment,
     shown_url,
     volume_ready,
+    workers,
 )
 
 TARGET_SECONDS = 600  # issue 14: a term's statements in under 10 minutes with two workers
@@ -131,48 +130,6 @@ def clear_statements(log) -> None:
 # --- Measuring -------------------------------------------------------------------------------
 
 
-def workers(count: int, log) -> tuple[float, float, list[str]]:
-    """Run `count` task workers in parallel until the queue is empty; the wall time, the
-    CPU time the workers used (their own, not the database's: on a shared machine the
-    steadier figure) and what any that failed said."""
-    command = [
-        sys.executable,
-        str(ROOT / "manage.py"),
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--no-reload",
-        "--interval",
-        "0.1",
-        "--verbosity",
-        "0",
-    ]
-    used_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    processes = [
-        subprocess.Popen(  # noqa: S603 - our own manage.py, no shell
-            [*command, "--worker-id", f"bench-finance-{n}"],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for n in range(count)
-    ]
-    said = []
-    for process in processes:
-        _, err = process.communicate()
-        if process.returncode:
-            said.append(f"exit {process.returncode}: {err.strip()[-500:]}")
-    took = time.perf_counter() - started
-    used_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (used_after.ru_utime + used_after.ru_stime) - (
-        used_before.ru_utime + used_before.ru_stime
-    )
-    log(f"{count} workers finished in {took:.1f} s, using {cpu:.1f} s of CPU")
-    return took, cpu, said
-
-
 def draft_times(term, runs: int) -> list[dict]:
     """statement_draft for the school and the provider with the most lines, `runs` times:
     what a statement costs to work out (its PDF is rendered from issued lines)."""
@@ -246,7 +203,8 @@ def measure(args, meta: dict, log) -> dict:
         f"{started_in:.2f} s; queued and committed {queued_in:.2f} s"
     )
 
-    wall, cpu, said = workers(WORKERS, log)
+    ran = workers(WORKERS, log, "finance")
+    wall, cpu, said = ran["wall_s"], ran["cpu_s"], ran["errors"]
 
     run.refresh_from_db()
     tasks = DBTaskResult.objects.filter(task_path=TASK_PATH)
@@ -293,6 +251,7 @@ def measure(args, meta: dict, log) -> dict:
         "workers_wall_s": round(wall, 1),
         "workers_busy_s": round(in_workers, 1),
         "workers_cpu_s": round(cpu, 1),
+        "workers_peak_mb": ran["peak_mb"],
         "statements_per_s": round(statements.count() / in_workers, 1) if in_workers else 0,
         "national_factor": round(factor, 2),
         "national_statements": round(statements.count() * factor),
@@ -365,7 +324,7 @@ def arguments(argv=None):
 
 def main(argv=None) -> int:
     args = arguments(argv)
-    url = bench_url()
+    url = bench_url(args.scale)
     settings_environment(url)
     log = Log()
     log(f"Money benchmark on {shown_url(url)}, scale {args.scale:g}")

@@ -34,9 +34,10 @@ from stdnum.gb import upn
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from applications.models import Agency, Application, ProviderDeclineReason, ReferralReason
 from applications.workflow import Status
+from audit.models import Event
 from dashboards.models import PopulationCount, PopulationUpload
 from lib.dates import add_working_days, is_working_day
-from panels.models import AgendaItem, Decision, Outcome, OutcomeNotice
+from panels.models import AgendaItem, Decision, Outcome, OutcomeNotice, PanelMember
 from panels.workflow import ItemState
 from placements import schedule
 from placements.models import (
@@ -56,6 +57,7 @@ from programmes.models import (
     Cohort,
     Course,
     Meeting,
+    Panel,
     PanelStep,
     Programme,
     ProgrammePanel,
@@ -76,6 +78,10 @@ from quality.models import (
     ReviewRating,
     SettingType,
 )
+from safeguarding.models import VIEWED, Concern, EntryKind
+from safeguarding.models import Category as ConcernCategory
+from safeguarding.models import Entry as ConcernEntry
+from safeguarding.models import Outcome as ConcernOutcome
 from students.models import CarePlan, Ethnicity, SenProvision, Sex, Student
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +89,13 @@ MODEL_FILE = ROOT / "programmes" / "data" / "coventry-2025-26.yaml"
 SEED = 13
 EMAIL_DOMAIN = "bench.cap.invalid"  # .invalid: never a real address (RFC 2606)
 MANAGER_EMAIL = f"manager@{EMAIL_DOMAIN}"
+# The CAP team's other roles: its safeguarding lead (a DSL at the local authority), a
+# finance officer and a panel member who sits on every panel.
+SAFEGUARDING_EMAIL = f"safeguarding@{EMAIL_DOMAIN}"
+FINANCE_EMAIL = f"finance@{EMAIL_DOMAIN}"
+PANEL_EMAIL = f"panel@{EMAIL_DOMAIN}"
+# Safeguarding concerns: one student in this many has one or more.
+CONCERN_ONE_IN = 40
 
 # National volume; a scale multiplies these. Schools and settings follow the national count
 # too (about 3,500 secondary schools and 2,000 settings) so that one school's or one
@@ -416,23 +429,36 @@ class Generator:
             cursor.execute("SET synchronous_commit = off")
             cursor.execute("SET work_mem = '256MB'")
             cursor.execute("SET maintenance_work_mem = '512MB'")
+        self.steps = {"model_of_support": round(time.monotonic() - started, 1)}
         try:
-            self.organisations()
-            self.people()
-            self.courses()
-            self.students()
-            self.applications_and_placements()
-            self.panels()
-            self.quality()
-            self.population()
-            self.marks()
+            for step in (
+                self.organisations,
+                self.people,
+                self.courses,
+                self.students,
+                self.applications_and_placements,
+                self.panels,
+                self.quality,
+                self.population,
+                self.safeguarding,
+                self.audit_events,
+                self.marks,
+            ):
+                began = time.monotonic()
+                step()
+                self.steps[step.__name__] = round(time.monotonic() - began, 1)
         finally:
             _sql("RESET session_replication_role")
+        began = time.monotonic()
         self.tallies_check()
+        self.steps["tallies_check"] = round(time.monotonic() - began, 1)
         self.log("VACUUM ANALYZE")
+        began = time.monotonic()
         _sql("VACUUM ANALYZE")
+        self.steps["vacuum_analyze"] = round(time.monotonic() - began, 1)
         counts = self.counts()
         counts["seconds"] = round(time.monotonic() - started)
+        counts["steps"] = self.steps
         return counts
 
     def counts(self) -> dict:
@@ -446,6 +472,8 @@ class Generator:
             "tallies": MarkTally.objects.all(),
             "alerts": Alert.objects.all(),
             "agenda_items": AgendaItem.objects.all(),
+            "concerns": Concern.objects.all(),
+            "audit_events": Event.objects.all(),
         }
         return {name: qs.count() for name, qs in models.items()}
 
@@ -527,12 +555,22 @@ class Generator:
             for i in range(sizes.monitoring_officers)
         ]
         users += [
+            (SAFEGUARDING_EMAIL, "Benchmark safeguarding lead", Role.DSL, self.la),
+            (FINANCE_EMAIL, "Benchmark finance officer", Role.FINANCE_OFFICER, self.la),
+            (PANEL_EMAIL, "Benchmark panel member", Role.PANEL_MEMBER, self.la),
+        ]
+        users += [
             (f"school{s}@{EMAIL_DOMAIN}", f"Coordinator {s}", Role.REFERRER, s)
             for s in self.schools
         ]
         users += [
             (f"setting{p}@{EMAIL_DOMAIN}", f"Course leader {p}", Role.PROVIDER_STAFF, p)
             for p in self.providers + self.academies
+        ]
+        # Each school's and setting's designated safeguarding lead.
+        users += [
+            (f"dsl{o}@{EMAIL_DOMAIN}", f"Safeguarding lead {o}", Role.DSL, o)
+            for o in self.schools + self.providers + self.academies
         ]
         first = _first_id(User)
         copy_rows(
@@ -550,6 +588,16 @@ class Generator:
         )
         ids = {email: first + i for i, (email, *_) in enumerate(users)}
         self.manager = ids[MANAGER_EMAIL]
+        self.safeguarding_lead = ids[SAFEGUARDING_EMAIL]
+        self.dsl_user = {
+            o: ids[f"dsl{o}@{EMAIL_DOMAIN}"] for o in self.schools + self.providers + self.academies
+        }
+        # The panel member sits on every panel of every year.
+        copy_rows(
+            PanelMember,
+            ["panel_id", "user_id"],
+            ((panel, ids[PANEL_EMAIL]) for panel in Panel.objects.values_list("pk", flat=True)),
+        )
         self.officers = [ids[f"officer{i}@{EMAIL_DOMAIN}"] for i in range(sizes.cap_officers)]
         self.monitors = [
             ids[f"monitoring{i}@{EMAIL_DOMAIN}"] for i in range(sizes.monitoring_officers)
@@ -1003,6 +1051,10 @@ class Generator:
             placements,
         )
         copy_rows(Phase, ["placement_id", "name", "starts_on", "ends_on", "pattern"], phases)
+        # Each student's placements with their settings, for safeguarding concerns.
+        self.placements_of: dict[int, list[tuple[int, int, dt.date]]] = {}
+        for row in placements:
+            self.placements_of.setdefault(row[2], []).append((row[0], row[5], row[7]))
 
     def _placed_application(self, programme, course, starts_on, student, school, provider) -> dict:
         """The application behind a placement, worked back from its start."""
@@ -1431,6 +1483,151 @@ class Generator:
             rows,
         )
 
+    # Safeguarding ------------------------------------------------------------------------
+
+    def safeguarding(self) -> None:
+        """Concerns about one student in CONCERN_ONE_IN, raised by the home school's DSL or,
+        for a student on a placement, as often by the setting's; most acknowledged, half
+        closed with an outcome, and each read a few times (an audit event per read, as
+        safeguarding.services.concerns_read_record writes)."""
+        rng = self.rng
+        categories = list(ConcernCategory.objects.values_list("pk", flat=True))
+        outcomes = [o.value for o in ConcernOutcome]
+        concerns, entries, reads = [], [], []
+        first = _first_id(Concern)
+        students = sorted(self.student_school)
+        for student in students:
+            if rng.random() >= 1 / CONCERN_ONE_IN:
+                continue
+            for _ in range(1 if rng.random() < 0.8 else rng.randint(2, 4)):
+                school = self.student_school[student]
+                placement, raised_for = None, school
+                placed = self.placements_of.get(student)
+                if placed and rng.random() < 0.5:
+                    placement, raised_for, starts_on = rng.choice(placed)
+                    happened = min(self.today, starts_on + _days(rng, 0, 120))
+                else:
+                    happened = self.today - _days(rng, 0, 400)
+                raised_by = self.dsl_user.get(raised_for) or self.school_user[school]
+                pk = first + len(concerns)
+                raised_at = _moment(rng, happened)
+                raised_at = min(raised_at, self.now - dt.timedelta(minutes=10))
+                concerns.append(
+                    (
+                        pk,
+                        student,
+                        placement,
+                        raised_by,
+                        raised_for,
+                        raised_at,
+                        happened,
+                        rng.choice(categories),
+                        "What was seen and heard, in the person's own words (benchmark).",
+                        rng.random() < 0.1,
+                    )
+                )
+                readers = [raised_by, self.safeguarding_lead]
+                if rng.random() < 0.9:
+                    done = min(self.now, raised_at + dt.timedelta(hours=rng.uniform(0.5, 30)))
+                    entries.append((pk, EntryKind.ACKNOWLEDGED, self.safeguarding_lead, done, ""))
+                    if rng.random() < 0.55:
+                        closed = min(self.now, done + _days(rng, 1, 40))
+                        entries.append(
+                            (
+                                pk,
+                                EntryKind.CLOSED,
+                                self.safeguarding_lead,
+                                closed,
+                                rng.choice(outcomes),
+                            )
+                        )
+                for _read in range(rng.randint(1, 4)):
+                    reads.append(
+                        (
+                            rng.choice(readers),
+                            min(self.now, raised_at + dt.timedelta(hours=rng.uniform(0, 200))),
+                            pk,
+                        )
+                    )
+        self.log(f"Safeguarding: {len(concerns):,} concerns, {len(entries):,} entries")
+        copy_rows(
+            Concern,
+            [
+                "id",
+                "student_id",
+                "placement_id",
+                "raised_by_id",
+                "raised_for_id",
+                "raised_at",
+                "happened_on",
+                "category_id",
+                "account",
+                "urgent",
+            ],
+            concerns,
+        )
+        copy_rows(
+            ConcernEntry,
+            ["concern_id", "kind", "by_id", "recorded_at", "outcome"],
+            entries,
+        )
+        uuids = dict(Concern.objects.values_list("pk", "uuid"))
+        copy_rows(
+            Event,
+            ["actor_id", "occurred_at", "action", "object_type", "object_id", "detail"],
+            (
+                (actor, at, VIEWED, Concern._meta.label_lower, str(uuids[pk]), {"via": "queue"})
+                for actor, at, pk in reads
+            ),
+        )
+
+    # Audit events ------------------------------------------------------------------------
+
+    def audit_events(self) -> None:
+        """The events the services would have written for the applications and placements
+        made here: each application started, submitted, assigned and decided, and each
+        placement set up and ended (registers saved are written with the marks). Made by
+        the database with INSERT ... SELECT."""
+        label_app = Application._meta.label_lower
+        label_placement = Placement._meta.label_lower
+        made = _sql(
+            f"""
+            INSERT INTO audit_event (uuid, occurred_at, actor_id, action, object_type,
+                                     object_id, detail)
+            SELECT gen_random_uuid(), a.created_at, a.created_by_id, 'application.started',
+                   '{label_app}', a.uuid::text, '{{}}'::jsonb
+            FROM applications_application a
+            UNION ALL
+            SELECT gen_random_uuid(), a.submitted_at, a.created_by_id, 'application.submit',
+                   '{label_app}', a.uuid::text, '{{}}'::jsonb
+            FROM applications_application a WHERE a.submitted_at IS NOT NULL
+            UNION ALL
+            SELECT gen_random_uuid(), a.submitted_at + interval '3 hours', %(manager)s,
+                   'application.assigned', '{label_app}', a.uuid::text,
+                   jsonb_build_object('officer', u.uuid::text)
+            FROM applications_application a JOIN accounts_user u ON u.id = a.assigned_to_id
+            WHERE a.submitted_at IS NOT NULL
+            UNION ALL
+            SELECT gen_random_uuid(), a.decided_at, a.assigned_to_id,
+                   CASE WHEN a.status IN ('declined', 'panel_declined') THEN 'application.decline'
+                        ELSE 'application.accept' END,
+                   '{label_app}', a.uuid::text, '{{}}'::jsonb
+            FROM applications_application a WHERE a.decided_at IS NOT NULL
+            UNION ALL
+            SELECT gen_random_uuid(), p.created_at, p.created_by_id, 'placement.created',
+                   '{label_placement}', p.uuid::text, '{{}}'::jsonb
+            FROM placements_placement p
+            UNION ALL
+            SELECT gen_random_uuid(),
+                   ((p.ended_on + time '16:00') AT TIME ZONE 'Europe/London'),
+                   p.monitoring_officer_id, 'placement.exited', '{label_placement}',
+                   p.uuid::text, jsonb_build_object('outcome', p.exit_outcome)
+            FROM placements_placement p WHERE p.ended_on IS NOT NULL
+            """,
+            {"manager": self.manager},
+        )
+        self.log(f"Audit events: {made:,} for applications and placements")
+
     # Marks, alerts and tallies ------------------------------------------------------------
 
     def marks(self) -> None:
@@ -1563,6 +1760,22 @@ class Generator:
                 SELECT gen_random_uuid(), s.placement_id, s.date, s.session, 'absent', s.code,
                        s.recorded_at, s.recorded_at + interval '2 minutes', NULL
                 FROM bench_slots s WHERE s.kept AND s.code IN ({absent_codes})
+                """
+            )
+            # The registers saved: one event a setting a day, as register_save writes.
+            _sql(
+                """
+                INSERT INTO audit_event (uuid, occurred_at, actor_id, action, object_type,
+                                         object_id, detail)
+                SELECT gen_random_uuid(), MAX(s.recorded_at), s.recorder, 'register.saved',
+                       '', '', jsonb_build_object('marks', COUNT(*),
+                                                  'setting', MIN(o.uuid::text),
+                                                  'dates', jsonb_build_array(s.date))
+                FROM bench_slots s
+                JOIN placements_placement p ON p.id = s.placement_id
+                JOIN accounts_organisation o ON o.id = p.provider_id
+                WHERE s.kept
+                GROUP BY s.recorder, s.date
                 """
             )
             self._tally_week(monday, sunday)
