@@ -319,8 +319,9 @@ def whereabouts_rows(placements: list[Placement], *, now: dt.datetime, session: 
 
 
 def whereabouts_options(placements: QuerySet) -> tuple[list[tuple[str, str]], list[tuple]]:
-    """The programmes and the monitoring officers of `whereabouts`, for its filters: a
-    few dozen of each whatever the number of students, each list in one query."""
+    """The programmes (by key: a key names the same programme in every year) and the
+    monitoring officers of `whereabouts`, for its filters, by name: as many as there are
+    programmes and officers, whatever the number of students, each list in one query."""
     programmes = placements.order_by().values_list("programme__key", "programme__name").distinct()
     officers = (
         placements.filter(monitoring_officer__isnull=False)
@@ -329,7 +330,7 @@ def whereabouts_options(placements: QuerySet) -> tuple[list[tuple[str, str]], li
         .distinct()
     )
     return (
-        sorted(set(programmes), key=lambda p: (p[1], p[0])),
+        sorted(dict(programmes).items(), key=lambda p: (p[1], p[0])),
         sorted(officers, key=lambda o: (o[1], str(o[0]))),
     )
 
