@@ -5,7 +5,7 @@ from django import forms
 
 from accounts.models import OrganisationKind, Role, User
 from lib.forms import DateField, VersionedForm
-from placements import models, schedule
+from placements import models, schedule, selectors
 from placements.models import ExitOutcome
 
 SESSION_CHOICES = [
@@ -263,3 +263,48 @@ class FollowUpForm(forms.Form):
         error_messages={"required": "Choose yes or no", "invalid_choice": "Choose yes or no"},
     )
     note = _text("Notes", "", required_field=False)
+
+
+# --- Today's whereabouts ----------------------------------------------------------------
+
+STATUS_CHOICES = [
+    ("", "All"),
+    (selectors.EXCEPTIONS, "Missing marks, absences and alerts"),
+    (selectors.MISSING, "No mark after the register closed"),
+    (selectors.ABSENT, "Marked absent"),
+    (selectors.WAITING, "Waiting for the register"),
+    (selectors.MARKED, "Marked present or on an approved activity"),
+    (selectors.AT_HOME, "At their home school"),
+]
+
+
+def _name_filter(label: str, hint: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=False,
+        max_length=100,
+        strip=True,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+    )
+
+
+class WhereaboutsFilterForm(forms.Form):
+    """The whereabouts page's filters, sent by GET so a filtered list can be bookmarked.
+
+    Settings and schools are found by part of their name: there can be thousands of each,
+    too many for a list to choose from. Programmes and monitoring officers are chosen from
+    those of the placements open today that the person sees (a few dozen at most)."""
+
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+    setting = _name_filter("Setting", "All or part of its name")
+    school = _name_filter("Home school", "All or part of its name")
+    officer = forms.ChoiceField(label="Monitoring officer", required=False)
+    programme = forms.ChoiceField(label="Programme", required=False)
+
+    def __init__(self, data, *, programmes, officers, with_school: bool):
+        super().__init__(data)
+        self.fields["programme"].choices = [("", "All"), *programmes]
+        self.fields["officer"].choices = [("", "All"), *((str(u), name) for u, name in officers)]
+        if not with_school:
+            del self.fields["school"]

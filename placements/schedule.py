@@ -108,7 +108,8 @@ def pattern_on(placement, day: dt.date, phases=None) -> list[str]:
 
 def expected_at(placement, day: dt.date, session: str, calendar: Calendar) -> str | None:
     """HOME, SETTING, or None when the student is not expected anywhere through the
-    placement (outside its dates, or not a school day)."""
+    placement (outside its dates, or not a school day). selectors.expected says the same in
+    SQL for many placements at once; change the two together."""
     if not (placement.starts_on <= day <= placement.last_day) or day.weekday() > 4:
         return None
     if not calendar.is_school_day(day):

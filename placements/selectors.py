@@ -9,8 +9,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    Exists,
     F,
+    FilteredRelation,
+    IntegerField,
     JSONField,
     OuterRef,
     Prefetch,
@@ -18,10 +22,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear, Greatest, Least
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least
 from django.utils import timezone
 
 from lib import dates
@@ -37,7 +42,7 @@ from placements.models import (
     Phase,
     Placement,
 )
-from placements.schedule import SETTING, Calendar
+from placements.schedule import HOME, SETTING, Calendar
 from programmes.models import Term
 
 
@@ -140,79 +145,194 @@ def setting_codes() -> list[AttendanceCode]:
 
 
 # --- Today's whereabouts ----------------------------------------------------------------
+# Where each student is expected in one session, and whether the setting's mark has come,
+# worked out in SQL so that a page counts and pages them in the database whatever their
+# number. schedule.expected_at says the same for one placement in Python (the tests hold
+# the two together).
+
+MISSING, ABSENT, WAITING, MARKED, AT_HOME = "missing", "absent", "waiting", "marked", "home"
+# In the order a list shows them: the exceptions first.
+STATUSES = (MISSING, ABSENT, WAITING, MARKED, AT_HOME)
+EXCEPTIONS = "exceptions"  # missing, absent, or any other with an alert
+
+
+def expected(queryset: QuerySet, *, day: dt.date, session: str, calendar: Calendar) -> QuerySet:
+    """The placements in `queryset` that expect the student somewhere in `session` of
+    `day`, each annotated with `where`: schedule.SETTING or schedule.HOME.
+
+    As schedule.expected_at: nothing on a day that is not a school day (decided once, in
+    Python, as it is the same for every placement) or outside the placement's dates; at
+    the setting when the session is in the pattern of the phase covering the day that
+    began last (ties by id), or in the placement's own pattern when no phase covers it.
+    A pattern is a JSON list of keys; its text holds the key in quotes (`"tue_am"`) exactly
+    when the list holds the key, on SQLite and PostgreSQL alike."""
+    if day.weekday() > 4 or not calendar.is_school_day(day):
+        placements = queryset.none()
+    else:
+        placements = open_between(queryset, day, day)
+    phase_week = (
+        Phase.objects.filter(placement=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
+        .order_by("-starts_on", "-pk")
+        .annotate(week_text=Cast("pattern", TextField()))
+        .values("week_text")[:1]
+    )
+    # No key matches on a weekend, where nothing is expected anyway.
+    key = schedule.session_key(day, session) if day.weekday() <= 4 else ""
+    return placements.annotate(
+        week=Coalesce(Subquery(phase_week), Cast("pattern", TextField()), output_field=TextField())
+    ).annotate(
+        where=Case(
+            When(week__contains=f'"{key}"', then=Value(SETTING)),
+            default=Value(HOME),
+            output_field=CharField(),
+        )
+    )
+
+
+def whereabouts(
+    queryset: QuerySet,
+    *,
+    now: dt.datetime,
+    session: str,
+    calendar: Calendar | None = None,
+) -> QuerySet:
+    """For `session` of today: the placements in `queryset` that expect the student
+    somewhere, annotated (see `expected`) with `where`, the setting's `mark` and its
+    `category` (None until it comes), `has_alert` (an alert was raised for the session)
+    and `status`: home (expected at the home school), marked, absent, missing (no mark and
+    the register has closed) or waiting (no mark, the register still open). Ordered with
+    the exceptions first (missing, absent, then any other with an alert), then by name."""
+    today = timezone.localdate(now)
+    calendar = calendar or calendar_for(today, today)
+    overdue = now >= schedule.register_closes(today, session)
+    placements = expected(queryset, day=today, session=session, calendar=calendar)
+    return (
+        placements.annotate(
+            session_mark=FilteredRelation(
+                "marks", condition=Q(marks__date=today, marks__session=session)
+            )
+        )
+        .annotate(
+            mark=F("session_mark__code_id"),
+            category=F("session_mark__code__category"),
+            has_alert=Exists(
+                Alert.objects.filter(placement=OuterRef("pk"), date=today, session=session)
+            ),
+        )
+        .annotate(
+            status=Case(
+                When(where=HOME, then=Value(AT_HOME)),
+                When(mark__isnull=True, then=Value(MISSING if overdue else WAITING)),
+                When(category__in=sorted(Category.absent()), then=Value(ABSENT)),
+                default=Value(MARKED),
+                output_field=CharField(),
+            )
+        )
+        .annotate(
+            rank=Case(
+                When(status=MISSING, then=Value(0)),
+                When(status=ABSENT, then=Value(1)),
+                When(has_alert=True, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "student__legal_last_name", "student__legal_first_name", "pk")
+    )
+
+
+def whereabouts_filtered(
+    placements: QuerySet,
+    *,
+    setting: str = "",
+    school: str = "",
+    officer: str = "",
+    programme: str = "",
+) -> QuerySet:
+    """`whereabouts` narrowed to settings and home schools whose names hold the text given,
+    one monitoring officer (by UUID) and one programme (by key)."""
+    if setting:
+        placements = placements.filter(provider__name__icontains=setting)
+    if school:
+        placements = placements.filter(home_school__name__icontains=school)
+    if officer:
+        placements = placements.filter(monitoring_officer__uuid=officer)
+    if programme:
+        placements = placements.filter(programme__key=programme)
+    return placements
+
+
+def with_status(placements: QuerySet, status: str) -> QuerySet:
+    """`whereabouts` with one status, or the exceptions (EXCEPTIONS), or all ("")."""
+    if status == EXCEPTIONS:
+        return exceptions(placements)
+    return placements.filter(status=status) if status else placements
+
+
+def exceptions(placements: QuerySet) -> QuerySet:
+    """Of `whereabouts`, those to follow up: a missing mark, an absence, or an alert."""
+    return placements.filter(Q(status__in=[MISSING, ABSENT]) | Q(has_alert=True))
 
 
 @dataclass
-class SessionRow:
-    placement: Placement
-    date: dt.date
-    session: str
-    where: str | None
-    mark: str | None
-    category: str | None
-    overdue: bool
-    home: HomeCode | None = None
-    alert: Alert | None = None
+class WhereaboutsCounts:
+    by_status: dict[str, int]
+    exceptions: int
 
     @property
-    def status(self) -> str:
-        if self.where != SETTING:
-            return "home"
-        if self.mark is None:
-            return "missing" if self.overdue else "waiting"
-        return "absent" if self.category in Category.absent() else "marked"
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    def of(self, status: str) -> int:
+        """How many `with_status(…, status)` holds."""
+        if status == EXCEPTIONS:
+            return self.exceptions
+        return self.by_status[status] if status else self.total
 
 
-def today_sessions(
-    *,
-    now: dt.datetime | None = None,
-    queryset: QuerySet | None = None,
-    session: str | None = None,
-) -> list[SessionRow]:
-    """For today (or `session` of today): every placement open today, where the student is
-    expected and whether the setting's mark has arrived."""
-    now = now or timezone.now()
+def whereabouts_counts(placements: QuerySet) -> WhereaboutsCounts:
+    """How many of `whereabouts` have each status, and how many are exceptions, in one
+    grouped query."""
+    by_status = dict.fromkeys(STATUSES, 0)
+    exceptional = 0
+    rows = placements.order_by().values("status", "has_alert").annotate(n=Count("pk"))
+    for row in rows:
+        by_status[row["status"]] += row["n"]
+        if row["status"] in (MISSING, ABSENT) or row["has_alert"]:
+            exceptional += row["n"]
+    return WhereaboutsCounts(by_status, exceptional)
+
+
+def whereabouts_rows(placements: list[Placement], *, now: dt.datetime, session: str) -> None:
+    """Give each placement of a page of `whereabouts` the code its home school records
+    (`home`), worked out in Python for the rows shown only."""
     today = timezone.localdate(now)
-    base = queryset if queryset is not None else Placement.objects.all()
-    placements = list(
-        with_related(open_between(base, today, today)).order_by(
-            "student__legal_last_name", "student__legal_first_name", "pk"
-        )
-    )
-    calendar = calendar_for(today, today)
-    marks = _marks(placements, today, today)
-    categories = code_categories()
-    alerts = {
-        (a.placement_id, a.session): a
-        for a in Alert.objects.filter(placement__in=[p.pk for p in placements], date=today)
-    }
-    sessions = [session] if session else list(schedule.SESSIONS)
-    rows = []
+    overdue = now >= schedule.register_closes(today, session)
     for placement in placements:
-        for s in sessions:
-            where = schedule.expected_at(placement, today, s, calendar)
-            if where is None:
-                continue
-            mark = marks.get((placement.pk, today, s))
-            row = SessionRow(
-                placement=placement,
-                date=today,
-                session=s,
-                where=where,
-                mark=mark.code_id if mark else None,
-                category=categories.get(mark.code_id) if mark else None,
-                overdue=now >= schedule.register_closes(today, s),
-                alert=alerts.get((placement.pk, s)),
-            )
-            row.home = home_code(
-                placement=placement,
-                where=where,
-                mark_code=row.mark,
-                category=row.category,
-                overdue=row.overdue,
-            )
-            rows.append(row)
-    return rows
+        placement.home = home_code(
+            placement=placement,
+            where=placement.where,
+            mark_code=placement.mark,
+            category=placement.category,
+            overdue=overdue,
+        )
+
+
+def whereabouts_options(placements: QuerySet) -> tuple[list[tuple[str, str]], list[tuple]]:
+    """The programmes (by key: a key names the same programme in every year) and the
+    monitoring officers of `whereabouts`, for its filters, by name: as many as there are
+    programmes and officers, whatever the number of students, each list in one query."""
+    programmes = placements.order_by().values_list("programme__key", "programme__name").distinct()
+    officers = (
+        placements.filter(monitoring_officer__isnull=False)
+        .order_by()
+        .values_list("monitoring_officer__uuid", "monitoring_officer__full_name")
+        .distinct()
+    )
+    return (
+        sorted(dict(programmes).items(), key=lambda p: (p[1], p[0])),
+        sorted(officers, key=lambda o: (o[1], str(o[0]))),
+    )
 
 
 def open_alerts(queryset: QuerySet, *, since: dt.date) -> QuerySet:

@@ -9,8 +9,23 @@ from decimal import Decimal
 from functools import reduce
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -19,6 +34,7 @@ from audit.services import event_record
 from documents.storage import stored_read, stored_save
 from lib.errors import Conflict, Refused
 from lib.pdf import render_pdf
+from lib.sql import RandomUUID, insert_select
 from placements import schedule, selectors
 from placements.models import (
     Alert,
@@ -458,33 +474,64 @@ def tallies_rebuild(*, first: dt.date | None = None, last: dt.date | None = None
 
 def alerts_raise(*, now: dt.datetime | None = None) -> list[Alert]:
     """Raise today's alerts: a session at a setting whose register has closed without a
-    mark, and a session marked absent. Each is raised once. Returns the new alerts."""
+    mark, and a session marked absent. Each is raised once. Returns the new alerts.
+
+    A fixed few statements whatever the number of placements: for each session, one
+    INSERT … SELECT of the alerts due (selectors.whereabouts), which the unique constraint
+    keeps to one per session and kind (ON CONFLICT DO NOTHING, so a sweep running beside
+    another raises nothing twice); then one read of the alerts this sweep raised (by their
+    moment), and one audit event counting them. The alerts themselves are the record of
+    which student's session raised what; the event holds only the counts."""
     now = now or timezone.now()
-    raised = []
+    today = timezone.localdate(now)
+    calendar = selectors.calendar_for(today, today)
+    if today.weekday() > 4 or not calendar.is_school_day(today):
+        return []
     with transaction.atomic():
-        for row in selectors.today_sessions(now=now):
-            if row.where != SETTING:
-                continue
-            if row.mark is None and now >= schedule.register_closes(row.date, row.session):
-                kind, code = AlertKind.MISSING, ""
-            elif row.mark is not None and row.category in Category.absent():
-                kind, code = AlertKind.ABSENT, row.mark
-            else:
-                continue
-            alert, created = Alert.objects.get_or_create(
-                placement=row.placement,
-                date=row.date,
-                session=row.session,
-                kind=kind,
-                defaults={"code": code, "raised_at": now},
+        for session in schedule.SESSIONS:
+            due = selectors.whereabouts(
+                Placement.objects.all(), now=now, session=session, calendar=calendar
+            ).filter(status__in=[selectors.MISSING, selectors.ABSENT])
+            insert_select(
+                Alert,
+                {
+                    "uuid": "alert_uuid",
+                    "placement_id": "alert_placement",
+                    "date": "alert_date",
+                    "session": "alert_session",
+                    "kind": "alert_kind",
+                    "code": "alert_code",
+                    "raised_at": "alert_raised_at",
+                },
+                due.annotate(
+                    alert_uuid=RandomUUID(),
+                    alert_placement=F("pk"),
+                    alert_date=Value(today, output_field=DateField()),
+                    alert_session=Value(session, output_field=CharField()),
+                    alert_kind=Case(
+                        When(status=selectors.MISSING, then=Value(AlertKind.MISSING.value)),
+                        default=Value(AlertKind.ABSENT.value),
+                        output_field=CharField(),
+                    ),
+                    alert_code=Coalesce(F("mark"), Value(""), output_field=CharField()),
+                    alert_raised_at=Value(now, output_field=DateTimeField()),
+                ),
             )
-            if created:
-                raised.append(alert)
-                event_record(
-                    action="attendance_alert.raised",
-                    obj=alert,
-                    detail={"kind": kind, "session": row.session},
-                )
+        raised = list(Alert.objects.filter(date=today, raised_at=now).order_by("session", "pk"))
+        if raised:
+            event_record(
+                action="attendance_alerts.raised",
+                detail={
+                    "date": today.isoformat(),
+                    **{
+                        f"{session}_{kind}": sum(
+                            a.session == session and a.kind == kind for a in raised
+                        )
+                        for session in schedule.SESSIONS
+                        for kind in AlertKind.values
+                    },
+                },
+            )
     return raised
 
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import Event
 from placements import services
 from placements.models import Alert, Mark
 from placements.tests.factories import WEDNESDAY, at, make_placement
@@ -35,6 +36,16 @@ def test_a_missing_mark_raises_one_alert_when_the_register_closes(cast, placemen
     clock(CLOSES + dt.timedelta(minutes=5))
     assert services.alerts_raise() == []  # raised once
     assert Alert.objects.count() == 1
+    # One event for the sweep, counting what it raised and naming nobody.
+    event = Event.objects.get(action="attendance_alerts.raised")
+    assert event.detail == {
+        "date": "2026-01-14",
+        "am_missing": 1,
+        "am_absent": 0,
+        "pm_missing": 0,
+        "pm_absent": 0,
+    }
+    assert event.object_id == ""
 
 
 def test_the_window_is_configurable(cast, placement, clock, settings):
@@ -199,12 +210,57 @@ def test_whereabouts_makes_the_same_queries_for_10_students_as_for_300(
         with CaptureQueriesContext(connection) as context:
             response = client.get(reverse("placements:casework_whereabouts"))
         assert response.status_code == 200
-        return len(context.captured_queries), len(response.context["rows"])
+        return len(context.captured_queries), response.context
 
     add(10)
-    few, rows = count()
-    assert rows == 10
+    few, context = count()
+    assert len(context["rows"]) == 10
     add(290)
-    many, rows = count()
-    assert rows == 300
+    many, context = count()
+    assert len(context["rows"]) == 50  # a page
+    assert context["page"].paginator.count == 300
+    assert context["counts"]["missing"] == 300
     assert few == many
+
+
+def test_the_sweep_makes_the_same_queries_for_3_placements_as_for_40(cast, programme, clock):
+    """However many placements and alerts: the term dates, an INSERT … SELECT a session,
+    the read of what was raised, and the audit event."""
+
+    def add(n):
+        made = [
+            make_placement(
+                programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
+            )
+            for _ in range(n)
+        ]
+        for placement in made[::2]:  # half marked absent in the afternoon
+            Mark.objects.create(
+                placement=placement,
+                date=WEDNESDAY,
+                session="pm",
+                code_id="O",
+                recorded_by=cast.provider_staff,
+                recorded_at=at(WEDNESDAY, 13, 20),
+            )
+
+    def sweep():
+        with CaptureQueriesContext(connection) as context:
+            raised = services.alerts_raise()
+        return len(context.captured_queries), raised
+
+    clock(at(WEDNESDAY, 13, 30))
+    add(3)
+    few, raised = sweep()
+    assert sorted((a.session, a.kind) for a in raised) == sorted(
+        [("am", "missing")] * 3 + [("pm", "absent")] * 2
+    )
+    Alert.objects.all().delete()
+    add(37)
+    clock(at(WEDNESDAY, 13, 31))
+    many, raised = sweep()
+    assert len(raised) == 40 + 2 + 19  # every morning missing; 2 and 19 absent afternoons
+    assert few == many
+    assert {a.code for a in raised if a.kind == "absent"} == {"O"}
+    assert all(a.uuid.version == 4 for a in raised)
+    assert len({a.uuid for a in raised}) == 61

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,12 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Organisation
 from accounts.rules import Area, organisations_in_area
 from accounts.views import area_required
+from lib import dates
 from lib.spreadsheets import safe_cell
-from placements import schedule, selectors, services
+from placements import forms, schedule, selectors, services
 from placements.models import Placement
 from placements.rules import placements_visible_to, registers_visible_to
 
 PRESENT = {"am": "/", "pm": "\\"}
+PAGE_SIZE = 50
 
 
 def _day(text: str | None, default: dt.date) -> dt.date:
@@ -208,24 +211,56 @@ def _visible(request, area: str):
 
 
 def _whereabouts(request, area: str):
+    """Today's session: the counts by status, then the students, the exceptions first, a
+    page at a time, with filters. A filter that is not one of the page's answers 404."""
     now = timezone.now()
+    today = timezone.localdate(now)
     session = request.GET.get("session") or schedule.current_session(now)
     if session not in schedule.SESSIONS:
         raise Http404
-    rows = selectors.today_sessions(now=now, queryset=_visible(request, area), session=session)
-    counts = {
-        status: sum(r.status == status for r in rows)
-        for status in ("marked", "absent", "missing", "waiting", "home")
-    }
+    placements = selectors.whereabouts(_visible(request, area), now=now, session=session)
+    programmes, officers = selectors.whereabouts_options(placements)
+    form = forms.WhereaboutsFilterForm(
+        request.GET, programmes=programmes, officers=officers, with_school=area == "casework"
+    )
+    if not form.is_valid():
+        raise Http404
+    chosen = form.cleaned_data
+    filtered = selectors.whereabouts_filtered(
+        placements,
+        setting=chosen["setting"],
+        school=chosen.get("school", ""),
+        officer=chosen["officer"],
+        programme=chosen["programme"],
+    )
+    counts = selectors.whereabouts_counts(filtered)
+    status = chosen["status"]
+    paginator = Paginator(
+        selectors.with_status(filtered, status).select_related(
+            "student", "provider", "home_school"
+        ),
+        PAGE_SIZE,
+    )
+    paginator.count = counts.of(status)  # counted already, with the statuses
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    selectors.whereabouts_rows(rows, now=now, session=session)
+    closes = schedule.register_closes(today, session)
     return render(
         request,
         "placements/whereabouts.html",
         {
             "rows": rows,
+            "page": page,
             "session": session,
-            "today": timezone.localdate(now),
-            "closes": schedule.register_closes(timezone.localdate(now), session),
-            "counts": counts,
+            "today": today,
+            "closes": dates.time_of_day(timezone.localtime(closes)),
+            "counts": counts.by_status,
+            "exceptions": counts.exceptions,
+            "total": counts.total,
+            "status": status,
+            "filter_form": form,
+            "filtered": any(chosen.get(f) for f in ("setting", "school", "officer", "programme")),
             "area": area,
         },
     )

@@ -1,0 +1,46 @@
+"""SQL that the ORM does not write, the same on SQLite and PostgreSQL: a new UUID made by
+the database, and INSERT … SELECT, so that a write over many rows is one statement
+whatever their number."""
+
+from django.db import connections
+from django.db.models import Func, Model, QuerySet, UUIDField
+
+
+class RandomUUID(Func):
+    """A version 4 UUID made by the database, one per row. PostgreSQL has gen_random_uuid()
+    (version 13 and later); SQLite, which keeps a UUIDField as 32 hexadecimal digits, builds
+    one from random bytes with the version and variant digits in their places."""
+
+    output_field = UUIDField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return "gen_random_uuid()", []
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return (
+            "lower(hex(randomblob(6)) || '4' || substr(hex(randomblob(2)), 2) || "
+            "substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || "
+            "hex(randomblob(6)))",
+            [],
+        )
+
+
+def insert_select(model: type[Model], columns: dict[str, str], rows: QuerySet) -> int:
+    """Insert into `model`'s table the rows a queryset selects, skipping any that would
+    break a unique constraint (ON CONFLICT DO NOTHING), in one statement. `columns` maps
+    each column to fill to the name of the annotation of `rows` holding its value. Returns
+    how many rows were inserted."""
+    connection = connections[rows.db]
+    quote = connection.ops.quote_name
+    selected = rows.order_by().values(*columns.values())
+    sql, params = selected.query.sql_with_params()
+    table = quote(model._meta.db_table)
+    into = ", ".join(quote(c) for c in columns)
+    values = ", ".join("chosen." + quote(a) for a in columns.values())
+    # Only names from the model and the queryset, quoted; every value is a parameter.
+    # SQLite needs a WHERE before ON CONFLICT to parse an INSERT … SELECT.
+    statement = f"INSERT INTO {table} ({into}) SELECT {values} FROM ({sql}) AS chosen"  # noqa: S608
+    statement += " WHERE 1 = 1 ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount
