@@ -1,5 +1,8 @@
-"""Shared test fixtures: a small named cast of users (STYLE.md rule 15)."""
+"""Shared test fixtures: a small named cast of users (STYLE.md rule 15), and the stores
+documents are kept in."""
 
+import uuid
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -19,6 +22,96 @@ from accounts.tests.factories import (
 def document_root(settings, tmp_path):
     """Uploaded documents go to a folder of the test's own, never into the project."""
     settings.CAP_DOCUMENT_ROOT = tmp_path / "documents"
+
+
+S3_BUCKET = "cap-documents"
+S3_REGION = "eu-west-2"
+S3_KEYS = {"access_key": "testing", "secret_key": "testing"}
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3-compatible server of the test run's own (moto's), on a free port of 127.0.0.1,
+    with one bucket. It starts the first time a test asks for it; each xdist worker starts
+    its own."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=S3_REGION,
+        aws_access_key_id=S3_KEYS["access_key"],
+        aws_secret_access_key=S3_KEYS["secret_key"],
+    )
+    client.create_bucket(
+        Bucket=S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": S3_REGION}
+    )
+    yield SimpleNamespace(endpoint=endpoint, client=client)
+    server.stop()
+
+
+class LocalStore:
+    kind = "local"
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def objects(self) -> dict[str, bytes]:
+        """Every file the store holds, as its bytes on disk."""
+        if not self.root.exists():
+            return {}
+        return {
+            p.relative_to(self.root).as_posix(): p.read_bytes()
+            for p in self.root.rglob("*")
+            if p.is_file()
+        }
+
+
+class S3Store:
+    kind = "s3"
+
+    def __init__(self, client, prefix: str):
+        self.client, self.prefix = client, prefix
+
+    def objects(self) -> dict[str, bytes]:
+        """Every object the store holds, as its bytes in the bucket."""
+        listed = self.client.list_objects_v2(Bucket=S3_BUCKET, Prefix=f"{self.prefix}/")
+        return {
+            entry["Key"].removeprefix(f"{self.prefix}/"): self.client.get_object(
+                Bucket=S3_BUCKET, Key=entry["Key"]
+            )["Body"].read()
+            for entry in listed.get("Contents", ())
+        }
+
+
+@pytest.fixture(params=["local", "s3"])
+def each_store(request, settings):
+    """Runs the test twice: with documents on this machine's disk, then in an S3 bucket on
+    the test run's own server, as CAP_STORAGE=s3 sets it up (each test under a prefix of its
+    own). Gives the store's raw contents, to check what is kept there."""
+    if request.param == "local":
+        return LocalStore(settings.CAP_DOCUMENT_ROOT)
+    server = request.getfixturevalue("s3_server")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "documents.s3.PrivateS3Storage",
+            "OPTIONS": {
+                "bucket_name": S3_BUCKET,
+                "endpoint_url": server.endpoint,
+                "region_name": S3_REGION,
+                "location": prefix,
+                **S3_KEYS,
+            },
+        },
+    }
+    return S3Store(server.client, prefix)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from lib.env import env_bool, env_int, env_list, env_str, read_env_file
+from lib.env import env_bool, env_choice, env_int, env_list, env_str, read_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 read_env_file(BASE_DIR / ".env")
@@ -66,6 +66,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, for the load balancer: answered before the HTTPS redirect and the host check
+    # (it calls each server by its address over plain HTTP), and without a session.
+    "lib.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -226,6 +229,25 @@ CAP_SAFEGUARDING_ESCALATE_AFTER_MINUTES = env_int("CAP_SAFEGUARDING_ESCALATE_AFT
 # serves it (there is no MEDIA_URL); only documents.views.download reads it, after an
 # access check, and every download is audited.
 CAP_DOCUMENT_ROOT = Path(env_str("CAP_DOCUMENT_ROOT", str(BASE_DIR / "var" / "documents")))
+# Where the encrypted files are kept: "local", files under CAP_DOCUMENT_ROOT on this machine
+# (one machine only), or "s3", an S3-compatible object store that every application server
+# and worker shares. Uploads, termly reports, panel packs and letters, the panel reports
+# and providers' evidence all go there; nothing else CAP writes at run time stays on disk.
+# The bucket's credentials come from the environment as boto3 reads them
+# (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) or from the machine's role; objects are
+# private and never given a URL (docs/how-to/deploy.md).
+CAP_STORAGE = env_choice("CAP_STORAGE", ("local", "s3"), "local")
+if CAP_STORAGE == "s3":
+    STORAGES["documents"] = {
+        "BACKEND": "documents.s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("CAP_S3_BUCKET"),
+            "endpoint_url": env_str("CAP_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("CAP_S3_REGION", "") or None,
+        },
+    }
+else:
+    STORAGES["documents"] = {"BACKEND": "documents.storage.PrivateFileSystemStorage"}
 # Fernet keys, comma-separated, newest first. New files are encrypted with the first; every
 # key decrypts. To rotate: put a new key in front, run `manage.py rotate_document_keys`,
 # then drop the old key.

@@ -1,25 +1,32 @@
-"""Where documents' bytes live: encrypted files under CAP_DOCUMENT_ROOT, never reachable by a
-URL. Files are named by a random UUID, never by anything the user sent.
+"""Where documents' bytes live: encrypted, in the store the settings choose, never reachable
+by a URL. Files are named by a random UUID, never by anything the user sent.
+
+The storage alias "documents" in settings.STORAGES chooses the store: files on this machine
+under CAP_DOCUMENT_ROOT (PrivateFileSystemStorage, the default, for one machine) or an
+S3-compatible object store (documents.s3.PrivateS3Storage, CAP_STORAGE=s3), which every application
+server and worker of one authority shares. EncryptedStorage wraps whichever it is, so the
+bytes are encrypted before they leave the process and no store ever holds a plain file.
 """
 
 import os
 import tempfile
 import uuid
+from collections.abc import Iterator
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.utils.functional import cached_property
+
+NO_URL = "Documents are not reachable by a URL: use documents:download."
 
 
-class EncryptedStorage(FileSystemStorage):
-    """A file system storage that encrypts with Fernet on save and decrypts on open.
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Files on this machine that only CAP's own user can read (0600, folders 0700), under
+    CAP_DOCUMENT_ROOT unless `location` is given (as FileSystemStorage uses MEDIA_ROOT)."""
 
-    keys: newest first. New files are encrypted with the first; any of them decrypts, so a
-    key is rotated by putting the new one in front (MultiFernet)."""
-
-    def __init__(self, *, keys, location, **kwargs):
-        self.fernet = MultiFernet([Fernet(key) for key in keys])
+    def __init__(self, location=None, **kwargs):
         super().__init__(
             location=location,
             base_url=None,
@@ -28,33 +35,95 @@ class EncryptedStorage(FileSystemStorage):
             **kwargs,
         )
 
-    def _save(self, name, content):
-        content.seek(0)
-        return super()._save(name, ContentFile(self.fernet.encrypt(content.read())))
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.CAP_DOCUMENT_ROOT)
 
-    def _open(self, name, mode="rb"):
-        with super()._open(name, "rb") as f:
-            return ContentFile(self.fernet.decrypt(f.read()), name=name)
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "CAP_DOCUMENT_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
 
     def url(self, name):
         # FileSystemStorage falls back to MEDIA_URL; these files must never have a URL.
-        raise ValueError("Documents are not reachable by a URL: use documents:download.")
+        raise ValueError(NO_URL)
 
-    def rotate(self, name: str) -> None:
-        """Re-encrypt one file with the newest key, so older keys can be retired."""
+    def overwrite(self, name: str, data: bytes) -> None:
+        """Replace a file's bytes whole: written beside it and swapped in, so a reader
+        never sees it half-written."""
         path = self.path(name)
-        with open(path, "rb") as f:
-            token = self.fernet.rotate(f.read())
-        # Write beside it and swap, so the file is never half-written.
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path))
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".rotating-")
         try:
             with os.fdopen(handle, "wb") as f:
-                f.write(token)
+                f.write(data)
             os.chmod(temporary, 0o600)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
             raise
+
+
+class EncryptedStorage(Storage):
+    """Encrypts with Fernet on save and decrypts on open, over another storage (`inner`).
+
+    keys: newest first. New files are encrypted with the first; any of them decrypts, so a
+    key is rotated by putting the new one in front (MultiFernet). `inner` is one of the
+    private storages, which can also overwrite a file whole."""
+
+    def __init__(self, *, keys, inner: Storage):
+        self.keys = list(keys)
+        self.fernet = MultiFernet([Fernet(key) for key in self.keys])
+        self.inner = inner
+
+    def save(self, name, content, max_length=None):
+        content.seek(0)
+        token = self.fernet.encrypt(content.read())
+        return self.inner.save(name, ContentFile(token), max_length=max_length)
+
+    def _open(self, name, mode="rb"):
+        with self.inner.open(name, "rb") as f:
+            return ContentFile(self.fernet.decrypt(f.read()), name=name)
+
+    def delete(self, name):
+        self.inner.delete(name)
+
+    def exists(self, name):
+        return self.inner.exists(name)
+
+    def listdir(self, path):
+        return self.inner.listdir(path)
+
+    def url(self, name):
+        raise ValueError(NO_URL)
+
+    def stored_names(self, folder: str = "") -> Iterator[str]:
+        """The name of every file in the store, whichever domain keeps it."""
+        try:
+            folders, files = self.inner.listdir(folder)
+        except FileNotFoundError:  # a local store nothing has been saved in yet
+            return
+        for file in sorted(files):
+            yield f"{folder}/{file}" if folder else file
+        for sub in sorted(folders):
+            yield from self.stored_names(f"{folder}/{sub}" if folder else sub)
+
+    def rotate(self, name: str) -> bool:
+        """Re-encrypt one file with the newest key (read, re-encrypt, write back whole), so
+        older keys can be retired. False if it already was, or has gone since it was
+        listed."""
+        try:
+            with self.inner.open(name, "rb") as f:
+                token = f.read()
+        except FileNotFoundError:
+            return False
+        try:
+            Fernet(self.keys[0]).decrypt(token)
+            return False
+        except InvalidToken:
+            pass
+        self.inner.overwrite(name, self.fernet.rotate(token))
+        return True
 
 
 def new_stored_name() -> str:
@@ -64,8 +133,9 @@ def new_stored_name() -> str:
 
 
 def document_storage() -> EncryptedStorage:
-    """The storage as the settings say now (tests change them)."""
-    return EncryptedStorage(keys=settings.CAP_DOCUMENT_KEYS, location=settings.CAP_DOCUMENT_ROOT)
+    """The "documents" store from settings.STORAGES, encrypted with the keys the settings
+    hold now (tests change them)."""
+    return EncryptedStorage(keys=settings.CAP_DOCUMENT_KEYS, inner=storages["documents"])
 
 
 def stored_save(data: bytes, *, replacing: str = "") -> str:

@@ -6,9 +6,11 @@ import uuid
 import pytest
 from cryptography.fernet import Fernet
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from applications import checks
 from applications.models import ApplicationDocument
 from applications.rules import can_read_application_document
 from applications.tests.factories import draft_application, uploaded_document
@@ -221,3 +223,35 @@ def test_removal_needs_signing_in(client, document):
     response = client.post(remove_url(document))
     assert response.status_code == 302
     assert Document.objects.exists()
+
+
+# --- upload and download, on local files and in an S3 bucket alike --------------------------
+
+
+def test_the_school_uploads_evidence_and_reads_it_back_from_the_store(
+    client, cast, application, programmes, each_store
+):
+    application.programme = programmes["insight"]
+    application.save()
+    item = checks.required_evidence(application)[0]
+    today = timezone.localdate()
+    client.force_login(cast.alice)
+    response = client.post(
+        reverse("applications:page", args=[application.uuid, "evidence"]),
+        {
+            "checklist_item": item.pk,
+            "file": SimpleUploadedFile("risk assessment.pdf", PDF, "application/pdf"),
+            "dated_on_day": today.day,
+            "dated_on_month": today.month,
+            "dated_on_year": today.year,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    linked = ApplicationDocument.objects.get(application=application)
+    assert list(each_store.objects()) == [linked.document.stored_name]
+    assert b"%PDF" not in each_store.objects()[linked.document.stored_name]
+
+    response = client.get(download_url(linked))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert downloads().count() == 1

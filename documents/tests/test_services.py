@@ -20,7 +20,7 @@ def readers(monkeypatch):
     return registered
 
 
-def test_a_file_is_stored_encrypted_and_recorded(cast, document_root):
+def test_a_file_is_stored_encrypted_and_recorded(cast, each_store):
     with document_store(
         file=upload("../../etc/passwd.pdf", PDF), by=cast.alice, detail={"case": "c1"}
     ) as document:
@@ -32,8 +32,8 @@ def test_a_file_is_stored_encrypted_and_recorded(cast, document_root):
     assert document.size == len(PDF)
     assert document.uploaded_by == cast.alice
     assert "passwd" not in document.stored_name
-    (on_disk,) = stored_files(document_root)
-    assert b"%PDF" not in on_disk.read_bytes()
+    assert list(each_store.objects()) == [document.stored_name]
+    assert b"%PDF" not in each_store.objects()[document.stored_name]
     assert document_storage().open(document.stored_name).read() == PDF
     event = Event.objects.get(action="document.uploaded")
     assert (event.actor, event.object_type, event.object_id) == (
@@ -44,11 +44,11 @@ def test_a_file_is_stored_encrypted_and_recorded(cast, document_root):
     assert event.detail == {"case": "c1"}
 
 
-def test_a_refused_file_is_never_stored(cast, document_root):
+def test_a_refused_file_is_never_stored(cast, each_store):
     with pytest.raises(ValidationError):
         stored_document(by=cast.alice, data=EXE)
     assert not Document.objects.exists()
-    assert not stored_files(document_root)
+    assert not each_store.objects()
     assert not Event.objects.exists()
 
 
@@ -70,26 +70,26 @@ def test_if_recording_the_upload_fails_the_stored_file_is_deleted(cast, document
     assert not stored_files(document_root)
 
 
-def test_if_the_callers_block_fails_nothing_is_kept(cast, document_root):
+def test_if_the_callers_block_fails_nothing_is_kept(cast, each_store):
     """The caller links the document inside the block: a failure there undoes it all."""
     with pytest.raises(RuntimeError), document_store(file=upload(), by=cast.alice):
         raise RuntimeError("the link could not be saved")
     assert not Document.objects.exists()
     assert not Event.objects.filter(action="document.uploaded").exists()
-    assert not stored_files(document_root)
+    assert not each_store.objects()
 
 
 def test_deleting_a_document_removes_its_file_after_commit(
-    cast, document_root, django_capture_on_commit_callbacks
+    cast, each_store, django_capture_on_commit_callbacks
 ):
     document = stored_document(by=cast.alice)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         document_delete(document=document, by=cast.alice, detail={"case": "c1"})
     assert not Document.objects.exists()
-    assert stored_files(document_root), "the file stays until the deletion is committed"
+    assert each_store.objects(), "the file stays until the deletion is committed"
     for callback in callbacks:
         callback()
-    assert not stored_files(document_root)
+    assert not each_store.objects()
     event = Event.objects.get(action="document.removed")
     assert (event.actor, event.object_id, event.detail) == (
         cast.alice,
@@ -105,7 +105,7 @@ def test_a_document_no_rule_claims_cannot_be_downloaded(cast, readers):
     assert not Event.objects.filter(action="document.downloaded").exists()
 
 
-def test_a_document_a_rule_allows_is_downloaded_and_recorded(cast, readers):
+def test_a_document_a_rule_allows_is_downloaded_and_recorded(cast, readers, each_store):
     document = stored_document(by=cast.alice)
     rules.register_reader(lambda user, d: user == cast.alice and d == document)
 

@@ -13,11 +13,6 @@ from documents.tests.factories import PDF, stored_document
 
 
 @pytest.fixture
-def document(cast):
-    return stored_document(by=cast.alice, name="évil <script>.pdf")
-
-
-@pytest.fixture
 def alice_reads(monkeypatch, cast, document):
     """Only one rule: Alice may read the document."""
     monkeypatch.setattr(rules, "_readers", [lambda user, d: user == cast.alice and d == document])
@@ -31,7 +26,18 @@ def downloads():
     return Event.objects.filter(action="document.downloaded")
 
 
-def test_someone_a_rule_allows_downloads_it_and_it_is_recorded(client, cast, document, alice_reads):
+@pytest.fixture
+def document(cast, request):
+    """Stored in the test's store: on disk, or in the bucket for tests that use each_store
+    (asked for first, so the document is kept there)."""
+    if "each_store" in request.fixturenames:
+        request.getfixturevalue("each_store")
+    return stored_document(by=cast.alice, name="évil <script>.pdf")
+
+
+def test_someone_a_rule_allows_downloads_it_and_it_is_recorded(
+    client, cast, each_store, document, alice_reads
+):
     client.force_login(cast.alice)
     response = client.get(download_url(document))
 

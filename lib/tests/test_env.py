@@ -44,3 +44,15 @@ def test_a_local_env_file_gives_defaults_that_the_environment_overrides(monkeypa
     monkeypatch.delenv("CAP_TEST_A")
     read_env_file(tmp_path / "missing")  # no file: nothing happens
     assert env_str("CAP_TEST_A", "unset") == "unset"
+
+
+def test_a_choice_is_one_of_those_allowed(monkeypatch):
+    from lib.env import env_choice
+
+    monkeypatch.delenv("CAP_TEST_VALUE", raising=False)
+    assert env_choice("CAP_TEST_VALUE", ("local", "s3"), "local") == "local"
+    monkeypatch.setenv("CAP_TEST_VALUE", " S3 ")
+    assert env_choice("CAP_TEST_VALUE", ("local", "s3"), "local") == "s3"
+    monkeypatch.setenv("CAP_TEST_VALUE", "ftp")
+    with pytest.raises(ImproperlyConfigured, match="one of local, s3, not 'ftp'"):
+        env_choice("CAP_TEST_VALUE", ("local", "s3"), "local")

@@ -258,7 +258,7 @@ def test_overdue_notices_head_the_casework_queue(client, cast, panels, item):
 
 
 def test_the_school_reads_the_letter_once_it_is_sent_and_other_schools_never(
-    client, cast, item, django_capture_on_commit_callbacks
+    client, cast, item, django_capture_on_commit_callbacks, each_store
 ):
     with django_capture_on_commit_callbacks(execute=True):
         decide(item.application, cast.chair)
@@ -270,6 +270,8 @@ def test_the_school_reads_the_letter_once_it_is_sent_and_other_schools_never(
         services.notice_send(notice=notice, by=cast.officer)
     response = client.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    notice.refresh_from_db()
+    assert b"%PDF" not in each_store.objects()[notice.letter_file]
     detail = client.get(reverse("applications:detail", args=[item.application.uuid]))
     assert "Outcome notice sent" in detail.content.decode()
     assert "Download the outcome letter" in detail.content.decode()

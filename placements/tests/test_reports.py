@@ -128,14 +128,19 @@ def test_others_cannot_read_the_report(
     assert client.get(reverse("placements:report_download", args=[report.uuid])).status_code == 404
 
 
-def test_the_school_reads_its_report(
-    client, cast, placement, spring, clock, django_capture_on_commit_callbacks
+def test_the_school_reads_its_report_kept_encrypted_in_the_store(
+    client, cast, placement, spring, clock, django_capture_on_commit_callbacks, each_store
 ):
     clock(at(MONDAY.replace(month=3, day=30), 9))
     make_run(client, cast, spring, django_capture_on_commit_callbacks)
     client.force_login(cast.alice)
     report = TermlyReport.objects.get()
-    assert client.get(reverse("placements:report_download", args=[report.uuid])).status_code == 200
+    response = client.get(reverse("placements:report_download", args=[report.uuid]))
+    assert response.status_code == 200
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == report.sha256
+    assert list(each_store.objects()) == [report.stored_name]
+    assert b"%PDF" not in each_store.objects()[report.stored_name]
 
 
 @pytest.mark.parametrize("who", ["alice", "provider_staff", "safeguarding"])

@@ -11,7 +11,6 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import ProviderFactory, member
 from audit.models import Event
-from documents.storage import document_storage
 from quality import services
 from quality.models import (
     ComplianceArea,
@@ -116,7 +115,7 @@ def insurance():
     return EvidenceItem.objects.get(key="public-liability-insurance")
 
 
-def test_a_provider_submits_a_certificate_which_waits_for_cap(cast, record):
+def test_a_provider_submits_a_certificate_which_waits_for_cap(cast, record, each_store):
     evidence = services.evidence_submit(
         provider=record,
         item=insurance(),
@@ -127,9 +126,9 @@ def test_a_provider_submits_a_certificate_which_waits_for_cap(cast, record):
     )
     assert evidence.status == EvidenceStatus.SUBMITTED
     assert evidence.filename == "certificate.pdf"
-    # Kept encrypted: the bytes on disk are not the PDF.
-    with open(document_storage().path(evidence.stored_name), "rb") as f:
-        assert PDF not in f.read()
+    # Kept encrypted: the bytes in the store are not the PDF.
+    assert list(each_store.objects()) == [evidence.stored_name]
+    assert PDF not in each_store.objects()[evidence.stored_name]
     assert services.evidence_download(evidence=evidence, by=cast.officer) == PDF
     assert Event.objects.filter(
         action="quality.evidence_downloaded", object_id=str(evidence.uuid), actor=cast.officer
