@@ -299,8 +299,11 @@ def school_day(day: dt.date) -> SchoolDay:
 
 def codes_placements(queryset: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
     """The placements in `queryset` open on any day from first to last, by student name,
-    loaded with_related: a queryset, so that a page counts them and loads only its own."""
-    return with_related(open_between(queryset, first, last)).order_by(*BY_NAME)
+    with the student and the setting: a queryset, so that a page counts them and loads
+    only its own."""
+    return (
+        open_between(queryset, first, last).select_related("student", "provider").order_by(*BY_NAME)
+    )
 
 
 def home_codes(
@@ -312,29 +315,47 @@ def home_codes(
     categories: dict[str, str] | None = None,
     now: dt.datetime | None = None,
 ) -> list[CodeRow]:
-    """For each session from first to last of each of `placements` (loaded with_related),
-    the code the home school records: their marks in one query, and the term dates and the
-    codes' categories in one each unless given."""
+    """For each session from first to last of each of `placements` (as codes_placements
+    loads them), the code the home school records: their phases in one query and their
+    marks in another, and the term dates and the codes' categories in one each unless
+    given. The phases and marks are read as plain values rather than through
+    prefetch_related, whose cost per placement is most of a CSV's time."""
     now = now or timezone.now()
     calendar = calendar or calendar_for(first, last)
     categories = categories if categories is not None else code_categories()
-    marks = _marks(placements, first, last)
+    ids = [p.pk for p in placements]
+    phases: dict[int, list[Phase]] = defaultdict(list)
+    for phase in Phase.objects.filter(placement__in=ids).only(
+        "placement_id", "starts_on", "ends_on", "pattern"
+    ):
+        phases[phase.placement_id].append(phase)
+    marks = {
+        (placement, date, session): code
+        for placement, date, session, code in Mark.objects.filter(
+            placement__in=ids, date__gte=first, date__lte=last
+        ).values_list("placement_id", "date", "session", "code_id")
+    }
     days = school_days(first, last)
+    overdue = {
+        (day, session): now >= schedule.register_closes(day, session)
+        for day in days
+        for session in schedule.SESSIONS
+    }
     rows = []
     for placement in placements:
+        own = phases.get(placement.pk, [])
         for day in days:
             for session in schedule.SESSIONS:
-                where = schedule.expected_at(placement, day, session, calendar)
+                where = schedule.expected_at(placement, day, session, calendar, own)
                 if where is None:
                     continue
-                mark = marks.get((placement.pk, day, session))
-                code = mark.code_id if mark else None
+                code = marks.get((placement.pk, day, session))
                 home = home_code(
                     placement=placement,
                     where=where,
                     mark_code=code,
                     category=categories.get(code) if code else None,
-                    overdue=now >= schedule.register_closes(day, session),
+                    overdue=overdue[(day, session)],
                 )
                 rows.append(CodeRow(placement, day, session, home, code or ""))
     return rows

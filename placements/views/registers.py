@@ -6,6 +6,7 @@ the number of students."""
 
 import csv
 import datetime as dt
+import io
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -346,13 +347,6 @@ def codes(request):
     )
 
 
-class _Echo:
-    """A file that hands back what is written to it, for csv.writer to stream rows."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 CODES_COLUMNS = [
     "UPN",
     "Legal surname",
@@ -366,15 +360,16 @@ CODES_COLUMNS = [
 
 
 def _codes_lines(queryset, first: dt.date, last: dt.date):
-    """The CSV's lines, read a chunk of placements at a time as the response is sent."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CODES_COLUMNS)
+    """The CSV, a chunk of placements' rows at a time as the response is sent."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CODES_COLUMNS)
     for rows in selectors.home_codes_chunks(queryset=queryset, first=first, last=last):
         for row in rows:
             if not row.home.code:
                 continue
             student = row.placement.student
-            yield writer.writerow(
+            writer.writerow(
                 [
                     student.upn,
                     safe_cell(student.legal_last_name),
@@ -386,6 +381,10 @@ def _codes_lines(queryset, first: dt.date, last: dt.date):
                     row.home.explanation,
                 ]
             )
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()  # the heading alone when there are no placements
 
 
 @area_required(Area.SCHOOLS)
