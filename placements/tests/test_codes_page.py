@@ -251,9 +251,12 @@ def test_only_schools_have_the_codes_page(client, cast, week, who):
     assert client.get(CSV).status_code == 403
 
 
-def test_a_malformed_week_is_not_found(client, cast):
+def test_a_malformed_week_or_day_is_not_found(client, cast):
     client.force_login(cast.alice)
     assert client.get(reverse("placements:codes_csv") + "?week=yesterday").status_code == 404
+    assert client.get(reverse("placements:codes_csv") + "?day=2026-02-30").status_code == 404
+    assert client.get(PAGE + "?day=tomorrow").status_code == 404
+    assert client.get(PAGE + "?day=0001-01-01").status_code == 404
 
 
 def test_a_name_that_looks_like_a_formula_is_defused(client, cast, week):
