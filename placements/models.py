@@ -145,6 +145,12 @@ class Placement(models.Model):
             models.Index(fields=["provider", "starts_on"]),
             # The lists behind the figures, latest start first.
             models.Index(fields=["-starts_on", "-id"], name="placement_starts_desc"),
+            # The open placements list, by planned end (and ending soon, past planned end).
+            models.Index(
+                fields=["planned_end_on", "id"],
+                condition=models.Q(ended_on__isnull=True),
+                name="placement_open_by_end",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -80,8 +80,14 @@ class Calendar:
 
     def __init__(self, terms):
         self.terms = list(terms)
+        self._known: dict[dt.date, bool] = {}  # asked for every session of every student
 
     def is_school_day(self, day: dt.date) -> bool:
+        if day not in self._known:
+            self._known[day] = self._is_school_day(day)
+        return self._known[day]
+
+    def _is_school_day(self, day: dt.date) -> bool:
         if not is_working_day(day):
             return False
         for term in self.terms:
@@ -106,15 +112,19 @@ def pattern_on(placement, day: dt.date, phases=None) -> list[str]:
     return max(covering, key=lambda p: (p.starts_on, p.pk or 0)).pattern
 
 
-def expected_at(placement, day: dt.date, session: str, calendar: Calendar) -> str | None:
+def expected_at(
+    placement, day: dt.date, session: str, calendar: Calendar, phases=None
+) -> str | None:
     """HOME, SETTING, or None when the student is not expected anywhere through the
-    placement (outside its dates, or not a school day). selectors.expected says the same in
+    placement (outside its dates, or not a school day). Pass `phases` (already loaded)
+    where the placement's phases were not prefetched. selectors.expected says the same in
     SQL for many placements at once; change the two together."""
     if not (placement.starts_on <= day <= placement.last_day) or day.weekday() > 4:
         return None
     if not calendar.is_school_day(day):
         return None
-    phases = placement.phases.all()  # prefetched by every selector that calls this
+    if phases is None:
+        phases = placement.phases.all()  # prefetched by the selectors that pass none
     return SETTING if session_key(day, session) in pattern_on(placement, day, phases) else HOME
 
 

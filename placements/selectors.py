@@ -4,6 +4,7 @@ dates shown and the term dates, each in one query."""
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least, TruncWeek
 from django.utils import timezone
 
 from lib import dates
@@ -43,7 +44,8 @@ from placements.models import (
     Placement,
 )
 from placements.schedule import HOME, SETTING, Calendar
-from programmes.models import Term
+from programmes.models import AcademicYear, Term
+from programmes.selectors import year_current
 
 
 def calendar_for(first: dt.date, last: dt.date) -> Calendar:
@@ -97,17 +99,39 @@ class RegisterRow:
     cells: list[Cell] = field(default_factory=list)
 
 
-def register(
-    *, setting, days: list[dt.date], now: dt.datetime | None = None
-) -> tuple[list[RegisterRow], Calendar]:
-    """One row per placement at the setting open on any of `days`, one cell per session."""
-    now = now or timezone.now()
-    calendar = calendar_for(days[0], days[-1])
-    placements = list(
-        with_related(
-            open_between(Placement.objects.filter(provider=setting), days[0], days[-1])
-        ).order_by("student__legal_last_name", "student__legal_first_name", "pk")
+BY_NAME = ("student__legal_last_name", "student__legal_first_name", "pk")
+
+
+def register_placements(*, setting, first: dt.date, last: dt.date) -> QuerySet:
+    """The placements at the setting open on any day from first to last, by student name:
+    a queryset, so that a page can count them before loading any."""
+    return with_related(
+        open_between(Placement.objects.filter(provider=setting), first, last)
+    ).order_by(*BY_NAME)
+
+
+def markable_sessions(days: list[dt.date], calendar: Calendar, now: dt.datetime) -> int:
+    """The sessions of `days` that are school days and have started: the most marks one
+    placement can take on a register of those days."""
+    today = timezone.localdate(now)
+    return sum(
+        calendar.is_school_day(day)
+        and (day < today or (day == today and schedule.has_started(day, session, now)))
+        for day in days
+        for session in schedule.SESSIONS
     )
+
+
+def register(
+    *,
+    placements: list[Placement],
+    days: list[dt.date],
+    calendar: Calendar,
+    now: dt.datetime | None = None,
+) -> list[RegisterRow]:
+    """One row per placement (loaded with_related) expected at the setting on any of
+    `days`, one cell per session: the marks of those days in one query."""
+    now = now or timezone.now()
     marks = _marks(placements, days[0], days[-1])
     rows = []
     for placement in placements:
@@ -137,7 +161,7 @@ def register(
                 )
         if any(c.expected for c in row.cells):
             rows.append(row)
-    return rows, calendar
+    return rows
 
 
 def setting_codes() -> list[AttendanceCode]:
@@ -355,44 +379,156 @@ class CodeRow:
     mark: str
 
 
-def home_codes(
-    *, queryset: QuerySet, first: dt.date, last: dt.date, now: dt.datetime | None = None
-) -> list[CodeRow]:
-    """For each session from first to last of each placement in `queryset`, the code the
-    home school records."""
-    now = now or timezone.now()
-    placements = list(
-        with_related(open_between(queryset, first, last)).order_by(
-            "student__legal_last_name", "student__legal_first_name", "pk"
-        )
+def school_days(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The weekdays from first to last (the calendar decides which are school days)."""
+    return [
+        first + dt.timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if (first + dt.timedelta(days=n)).weekday() < 5
+    ]
+
+
+# How far the codes page looks for the school day before or after the one shown: longer
+# than any holiday, so a gap in the term dates shows as no link rather than a long search.
+NEAREST_SCHOOL_DAY_WITHIN = 120
+
+
+@dataclass
+class SchoolDay:
+    day: dt.date
+    is_school_day: bool
+    previous: dt.date | None
+    next: dt.date | None
+
+
+def school_day(day: dt.date) -> SchoolDay:
+    """Whether `day` is a school day, and the school days before and after it, from the
+    term dates in one query."""
+    within = dt.timedelta(days=NEAREST_SCHOOL_DAY_WITHIN)
+    calendar = calendar_for(day - within, day + within)
+
+    def nearest(step: int) -> dt.date | None:
+        for n in range(1, NEAREST_SCHOOL_DAY_WITHIN + 1):
+            other = day + dt.timedelta(days=n * step)
+            if calendar.is_school_day(other):
+                return other
+        return None
+
+    return SchoolDay(day, calendar.is_school_day(day), nearest(-1), nearest(1))
+
+
+def codes_placements(queryset: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
+    """The placements in `queryset` open on any day from first to last, by student name,
+    with the student and the setting: a queryset, so that a page counts them and loads
+    only its own."""
+    return (
+        open_between(queryset, first, last).select_related("student", "provider").order_by(*BY_NAME)
     )
-    calendar = calendar_for(first, last)
-    marks = _marks(placements, first, last)
-    categories = code_categories()
+
+
+def home_codes(
+    *,
+    placements: list[Placement],
+    first: dt.date,
+    last: dt.date,
+    calendar: Calendar | None = None,
+    categories: dict[str, str] | None = None,
+    now: dt.datetime | None = None,
+) -> list[CodeRow]:
+    """For each session from first to last of each of `placements` (as codes_placements
+    loads them), the code the home school records: their phases in one query and their
+    marks in another, and the term dates and the codes' categories in one each unless
+    given. The phases and marks are read as plain values rather than through
+    prefetch_related, whose cost per placement is most of a CSV's time."""
+    now = now or timezone.now()
+    calendar = calendar or calendar_for(first, last)
+    categories = categories if categories is not None else code_categories()
+    ids = [p.pk for p in placements]
+    phases: dict[int, list[Phase]] = defaultdict(list)
+    for phase in Phase.objects.filter(placement__in=ids).only(
+        "placement_id", "starts_on", "ends_on", "pattern"
+    ):
+        phases[phase.placement_id].append(phase)
+    marks = {
+        (placement, date, session): code
+        for placement, date, session, code in Mark.objects.filter(
+            placement__in=ids, date__gte=first, date__lte=last
+        ).values_list("placement_id", "date", "session", "code_id")
+    }
+    days = school_days(first, last)
+    overdue = {
+        (day, session): now >= schedule.register_closes(day, session)
+        for day in days
+        for session in schedule.SESSIONS
+    }
     rows = []
-    day = first
-    days = []
-    while day <= last:
-        if day.weekday() < 5:
-            days.append(day)
-        day += dt.timedelta(days=1)
     for placement in placements:
+        own = phases.get(placement.pk, [])
         for day in days:
             for session in schedule.SESSIONS:
-                where = schedule.expected_at(placement, day, session, calendar)
+                where = schedule.expected_at(placement, day, session, calendar, own)
                 if where is None:
                     continue
-                mark = marks.get((placement.pk, day, session))
-                code = mark.code_id if mark else None
+                code = marks.get((placement.pk, day, session))
                 home = home_code(
                     placement=placement,
                     where=where,
                     mark_code=code,
                     category=categories.get(code) if code else None,
-                    overdue=now >= schedule.register_closes(day, session),
+                    overdue=overdue[(day, session)],
                 )
                 rows.append(CodeRow(placement, day, session, home, code or ""))
     return rows
+
+
+CODES_CHUNK = 500
+
+
+def home_codes_chunks(
+    *,
+    queryset: QuerySet,
+    first: dt.date,
+    last: dt.date,
+    size: int | None = None,
+    now: dt.datetime | None = None,
+) -> Iterator[list[CodeRow]]:
+    """home_codes for every placement in `queryset` open from first to last, `size`
+    placements at a time, so that memory does not grow with the number of students: the
+    term dates and the codes' categories in one query each, then three a chunk (the
+    placements after the last one read, by student name and pk; their phases; their marks).
+    """
+    now = now or timezone.now()
+    size = size or CODES_CHUNK
+    calendar = calendar_for(first, last)
+    categories = code_categories()
+    placements = codes_placements(queryset, first, last)
+    after: Q | None = None
+    while True:
+        chunk = list((placements.filter(after) if after is not None else placements)[:size])
+        if not chunk:
+            return
+        yield home_codes(
+            placements=chunk,
+            first=first,
+            last=last,
+            calendar=calendar,
+            categories=categories,
+            now=now,
+        )
+        if len(chunk) < size:
+            return
+        after = _after(chunk[-1])
+
+
+def _after(placement: Placement) -> Q:
+    """The placements after this one in BY_NAME order (a keyset, not an offset, so that
+    each chunk costs the same however far in)."""
+    last, first = placement.student.legal_last_name, placement.student.legal_first_name
+    return (
+        Q(student__legal_last_name__gt=last)
+        | Q(student__legal_last_name=last, student__legal_first_name__gt=first)
+        | Q(student__legal_last_name=last, student__legal_first_name=first, pk__gt=placement.pk)
+    )
 
 
 # --- Attendance figures (the DfE way) ---------------------------------------------------
@@ -452,19 +588,16 @@ class Figures:
 
 
 def figures(marks: QuerySet) -> Figures:
-    """The figures for a set of marks, counted in the database."""
-    from django.db.models import Count
-
+    """The figures for a set of marks, counted in the database. Give it marks bounded by
+    date (the termly report gives one placement's term): oversight and the placement's
+    page count the weekly tallies instead (attendance_totals)."""
     rows = marks.values("code__category").annotate(n=Count("id"))
     return Figures(Counter({r["code__category"]: r["n"] for r in rows}))
 
 
 def weekly_trend(marks: QuerySet, *, weeks: int = 8) -> list[tuple[dt.date, Figures]]:
     """The figures week by week (Monday first), for the last `weeks` weeks with marks,
-    counted in the database."""
-    from django.db.models import Count
-    from django.db.models.functions import TruncWeek
-
+    counted in the database; bounded by date as for figures()."""
     by_week: dict[dt.date, Counter] = defaultdict(Counter)
     rows = (
         marks.annotate(week=TruncWeek("date"))
@@ -697,12 +830,46 @@ def hours_at_setting(
     ]
 
 
-def placement_marks(placement: Placement) -> QuerySet:
-    return Mark.objects.filter(placement=placement)
+def placement_marks(placement: Placement, first: dt.date, last: dt.date) -> QuerySet:
+    """The placement's marks from first to last."""
+    return Mark.objects.filter(placement=placement, date__gte=first, date__lte=last)
 
 
-def student_marks(student) -> QuerySet:
-    return Mark.objects.filter(placement__student=student)
+@dataclass
+class PlacementAttendance:
+    """A placement's page: its figures over its own dates and its last weeks, and the
+    student's across the placements the reader may see in the academic year holding the
+    day shown (`year`, None when no year is set up)."""
+
+    figures: Figures
+    trend: list[tuple[dt.date, Figures]]
+    year: AcademicYear | None
+    placements_in_year: int
+    student_figures: Figures
+
+
+def placement_attendance(
+    placement: Placement, *, student_placements: QuerySet, on: dt.date, weeks: int = 8
+) -> PlacementAttendance:
+    """From the weekly tallies, in five queries whatever the number of marks: the
+    placement's own (bounded by its dates, so by its programme's length), and those of
+    `student_placements` (the student's that the reader may see) bounded by the academic
+    year holding `on`."""
+    one = Placement.objects.filter(pk=placement.pk)
+    first, last = placement.starts_on, placement.last_day
+    year = year_current(on=on)
+    in_year = Figures(Counter())
+    count = 0
+    if year is not None:
+        in_year = attendance_totals(student_placements, year.starts_on, year.ends_on)
+        count = open_between(student_placements, year.starts_on, year.ends_on).count()
+    return PlacementAttendance(
+        figures=attendance_totals(one, first, last),
+        trend=attendance_by_week(one, first, last)[-weeks:],
+        year=year,
+        placements_in_year=count,
+        student_figures=in_year,
+    )
 
 
 @dataclass

@@ -310,9 +310,15 @@ def test_a_week_too_big_for_one_form_sends_you_to_the_days(
 ):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 15
     client.force_login(cast.provider_staff)
-    page = client.get(register_url(cast.provider)).content.decode()
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(register_url(cast.provider))
+    page = response.content.decode()
     assert "take the register one day at a time" in page
     assert "Save the register" not in page
+    # Decided from a count: no row was built, so no placement, phase or mark was read.
+    assert response.context["too_many"] is True and response.context["rows"] == []
+    sql = " ".join(q["sql"] for q in context.captured_queries)
+    assert "placements_mark" not in sql and "placements_phase" not in sql
     day = client.get(register_url(cast.provider) + f"?day={MONDAY.isoformat()}")
     assert "Save the register" in day.content.decode()
 
@@ -321,3 +327,43 @@ def test_a_date_off_the_calendar_is_not_found(client, cast, placement):
     client.force_login(cast.provider_staff)
     url = reverse("placements:providers_register", args=[cast.provider.uuid, "0001-01-01"])
     assert client.get(url).status_code == 404
+
+
+def test_a_post_too_big_for_one_form_saves_nothing(
+    client, cast, placement, after_the_week, settings
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 15
+    client.force_login(cast.provider_staff)
+    response = post_marks(client, cast.provider, {cell(placement, MONDAY, "am"): "/"})
+    assert response.status_code == 400
+    assert "take the register a day at a time" in response.content.decode()
+    assert not Mark.objects.exists()
+
+
+def test_the_register_shows_50_students_a_page(client, cast, programme, after_the_week):
+    for _ in range(52):
+        make_placement(
+            programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
+        )
+    client.force_login(cast.provider_staff)
+    first = client.get(register_url(cast.provider))
+    assert len(first.context["rows"]) == 50
+    assert "52 students, page 1 of 2" in first.content.decode()
+    url = register_url(cast.provider) + "?page=2"
+    second = client.get(url)
+    rows = second.context["rows"]
+    assert len(rows) == 2
+    # A page's register saves its own students and comes back to the same page.
+    placement = rows[0].placement
+    response = client.post(
+        url, {cell(placement, MONDAY, "am"): "/", "shown_at": timezone.now().isoformat()}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?page=2")
+    assert Mark.objects.get().placement == placement
+    # A mark for a student on another page is not this page's: nothing is saved.
+    other = first.context["rows"][0].placement
+    response = client.post(
+        url, {cell(other, MONDAY, "pm"): "/", "shown_at": timezone.now().isoformat()}
+    )
+    assert response.status_code == 400
+    assert Mark.objects.count() == 1

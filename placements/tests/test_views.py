@@ -3,12 +3,23 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Event
-from placements.models import BehaviourEntry, Placement, Target, TargetReview
+from placements import services
+from placements.models import BehaviourEntry, Placement, Review, Target, TargetReview
 from placements.schedule import pattern_on
-from placements.tests.factories import MONDAY, at
+from placements.tests.factories import (
+    MONDAY,
+    at,
+    make_placement,
+    make_programme,
+    record_marks,
+    week_of_codes,
+)
+from programmes.models import AcademicYear, Term
 
 
 def detail(area, placement):
@@ -68,6 +79,132 @@ def test_the_list_flags_what_needs_attention(client, cast, placement, clock):
     assert "Past its planned end with no review: record a review and the exit" in page
     assert "No safeguarding confirmation" in page
     assert "No monitoring officer" in page
+
+
+def _add_open(cast, programme, n, *, reviewed=False):
+    for _ in range(n):
+        placement = make_placement(
+            programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
+        )
+        if reviewed:
+            Review.objects.create(
+                placement=placement,
+                held_on=MONDAY,
+                attendees="Jo",
+                notes="Going well",
+                recorded_by=cast.officer,
+            )
+
+
+def test_the_list_counts_reviews_only_for_the_placements_it_shows(client, cast, programme, clock):
+    clock(at(MONDAY + dt.timedelta(weeks=5), 10))  # within two weeks of the end
+    _add_open(cast, programme, 2, reviewed=True)
+    _add_open(cast, programme, 1)
+    client.force_login(cast.officer)
+    response = client.get(reverse("placements:casework_list"))
+    flags = sorted(tuple(p.flags[:1]) for p in response.context["page"].object_list)
+    assert flags == [
+        ("Ends within two weeks",),
+        ("Ends within two weeks",),
+        ("Ends within two weeks: no review yet",),
+    ]
+    assert response.context["counts"] == {"open": 3, "ending": 3, "overdue": 0, "ended": 0}
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(reverse("placements:casework_list"))
+        assert response.status_code == 200
+        reviews = [q["sql"] for q in context.captured_queries if "placements_review" in q["sql"]]
+        return len(context.captured_queries), len(response.context["page"].object_list), reviews
+
+    few, shown, reviews = count()
+    assert shown == 3
+    _add_open(cast, programme, 55, reviewed=True)
+    many, shown, reviews = count()
+    assert shown == 50
+    assert few == many
+    # One grouped query, for the page's placements by id.
+    assert len(reviews) == 1 and " IN (" in reviews[0]
+    assert response.context["page"].paginator.count == 3
+
+
+def test_open_placements_have_an_index_by_planned_end(db):
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "placements_placement")
+    index = constraints["placement_open_by_end"]
+    assert index["index"] and index["columns"] == ["planned_end_on", "id"]
+
+
+@pytest.fixture
+def last_year(db):
+    year = AcademicYear.objects.create(
+        name="2024-25", starts_on=dt.date(2024, 9, 1), ends_on=dt.date(2025, 8, 31)
+    )
+    Term.objects.create(
+        year=year, name="Summer", starts_on=dt.date(2025, 4, 22), ends_on=dt.date(2025, 7, 22)
+    )
+    return year
+
+
+def test_the_students_attendance_counts_only_the_year_shown(
+    client, cast, placement, year, last_year
+):
+    """Marks of an earlier year's placement, and of the placement outside the year, are
+    left out of the year's figures; the placement's own figures cover its own dates."""
+    earlier = make_placement(
+        programme=make_programme(last_year),
+        provider=cast.academy,
+        school=cast.school_a,
+        by=cast.officer,
+        student=placement.student,
+        starts_on=dt.date(2025, 5, 5),
+    )
+    by = cast.provider_staff
+    record_marks(placement, week_of_codes(MONDAY, ["/", "\\", "N", "N"] + [""] * 6), by=by)
+    record_marks(earlier, week_of_codes(dt.date(2025, 5, 5), ["N"] * 10), by=by)
+    services.tallies_rebuild()
+    another = make_placement(
+        programme=make_programme(year, key="short-course"),
+        provider=cast.academy,
+        school=cast.school_a,
+        by=cast.officer,
+        student=placement.student,
+        starts_on=MONDAY + dt.timedelta(weeks=8),
+    )
+    client.force_login(cast.officer)
+    response = client.get(detail("casework", placement))
+    attendance = response.context["attendance"]
+    assert (attendance.figures.attended, attendance.figures.possible) == (2, 4)
+    assert attendance.year.name == "2025-26"
+    assert attendance.placements_in_year == 2  # this one and `another`, not `earlier`
+    assert (attendance.student_figures.attended, attendance.student_figures.possible) == (2, 4)
+    assert [(week, f.possible) for week, f in attendance.trend] == [(MONDAY, 4)]
+    assert "Across the 2 placements of" in response.content.decode()
+    assert another.pk
+
+
+def test_the_placement_page_makes_the_same_queries_for_one_week_of_marks_as_for_six(
+    client, cast, placement
+):
+    client.force_login(cast.officer)
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(detail("casework", placement))
+        assert response.status_code == 200
+        return len(context.captured_queries), response.context["figures"].possible
+
+    by = cast.provider_staff
+    record_marks(placement, week_of_codes(MONDAY, ["/"] * 10), by=by)
+    services.tallies_rebuild()
+    few, possible = count()
+    assert possible == 10
+    for week in range(1, 6):
+        record_marks(placement, week_of_codes(MONDAY + dt.timedelta(weeks=week), ["/"] * 10), by=by)
+    services.tallies_rebuild()
+    many, possible = count()
+    assert possible == 60
+    assert few == many
 
 
 def edit_data(placement, **changes):

@@ -69,33 +69,42 @@ def _list(request, area: str):
     }
     if show not in filters:
         raise Http404
+    counts = {name: qs.count() for name, qs in filters.items()}
     valid_days = schedule.rules()["safeguarding_confirmation_valid_days"]
-    page = Paginator(
-        selectors.with_related(filters[show])
+    # Open placements by planned end use the index placement_open_by_end.
+    paginator = Paginator(
+        selectors.with_related(filters[show]).order_by("planned_end_on", "pk"), PAGE_SIZE
+    )
+    paginator.count = counts[show]  # counted once, for the tab and the pages alike
+    page = paginator.get_page(request.GET.get("page"))
+    placements = list(page.object_list)
+    # The reviews and follow-ups of the page's placements only, in one grouped query.
+    numbers = {
+        row["pk"]: row
+        for row in Placement.objects.filter(pk__in=[p.pk for p in placements])
+        .values("pk")
         .annotate(
             review_count=Count("reviews", distinct=True),
             follow_up_count=Count("follow_ups", distinct=True),
         )
-        .order_by("planned_end_on", "pk"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    for placement in page.object_list:
+        .order_by()
+    }
+    for placement in placements:
+        placement.review_count = numbers[placement.pk]["review_count"]
+        placement.follow_up_count = numbers[placement.pk]["follow_up_count"]
         placement.flags = _flags(placement, today, valid_days)
+    page.object_list = placements
     return render(
         request,
         "placements/list.html",
-        {
-            "page": page,
-            "show": show,
-            "area": area,
-            "counts": {name: qs.count() for name, qs in filters.items()},
-        },
+        {"page": page, "show": show, "area": area, "counts": counts},
     )
 
 
 def _flags(placement: Placement, today: dt.date, valid_days: int) -> list[str]:
-    """What needs the CAP team's attention. The list annotates review_count and
-    follow_up_count; the placement's own page counts them itself."""
+    """What needs the CAP team's attention. The list sets review_count and
+    follow_up_count from one query for its page; the placement's own page counts them
+    itself."""
     reviews = getattr(placement, "review_count", None)
     if reviews is None:
         reviews = placement.reviews.count()
@@ -147,7 +156,13 @@ def providers_list(request):
 def _detail(request, area: str, placement_uuid):
     placement = get_placement_for_user(request.user, placement_uuid)
     today = timezone.localdate()
-    marks = selectors.placement_marks(placement)
+    shown = min(max(today, placement.starts_on), placement.last_day)
+    user = request.user
+    attendance = selectors.placement_attendance(
+        placement,
+        student_placements=placements_visible_to(user, placement.student.placements.all()),
+        on=shown,
+    )
     valid_days = schedule.rules()["safeguarding_confirmation_valid_days"]
     history = (
         MarkChange.objects.filter(mark__placement=placement)
@@ -164,7 +179,6 @@ def _detail(request, area: str, placement_uuid):
         "student_views": placement.student_views.all(),
         "follow_ups": placement.follow_ups.all(),
     }
-    user = request.user
     return render(
         request,
         "placements/detail.html",
@@ -172,19 +186,10 @@ def _detail(request, area: str, placement_uuid):
             "placement": placement,
             "student": placement.student,
             "area": area,
-            "figures": selectors.figures(marks),
-            "student_figures": selectors.figures(
-                selectors.student_marks(placement.student).filter(
-                    placement__in=placements_visible_to(user, Placement.objects.all())
-                )
-            ),
-            "placement_count": placements_visible_to(
-                user, placement.student.placements.all()
-            ).count(),
-            "trend": selectors.weekly_trend(marks),
-            "hours": selectors.hours(
-                placement, min(max(today, placement.starts_on), placement.last_day)
-            ),
+            "figures": attendance.figures,
+            "attendance": attendance,
+            "trend": attendance.trend,
+            "hours": selectors.hours(placement, shown),
             "history": history.filter(late=True)[:20],
             "corrections": [c for c in history[:200] if c.previous_code][:20],
             "flags": _flags(placement, today, valid_days),

@@ -6,11 +6,13 @@ the number of students."""
 
 import csv
 import datetime as dt
+import io
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +42,12 @@ def _day(text: str | None, default: dt.date) -> dt.date:
     if not 2000 <= day.year <= 2100:  # and no week arithmetic can leave the calendar
         raise Http404
     return day
+
+
+def _query(values: dict) -> str:
+    """A query string of the values that are set."""
+    kept = {k: v for k, v in values.items() if v}
+    return "?" + urlencode(kept) if kept else ""
 
 
 def _settings_of(user) -> list[Organisation]:
@@ -98,9 +106,32 @@ def _register(request, area: str, setting_uuid, week: str):
     if one_day is not None and one_day not in {d.isoformat() for d in week_days}:
         raise Http404
     days = [dt.date.fromisoformat(one_day)] if one_day else week_days
-    rows, calendar = selectors.register(setting=setting, days=days)
+    now = timezone.now()
+    calendar = selectors.calendar_for(days[0], days[-1])
+    # Count first: the students of this page and the sessions that can be marked decide
+    # whether the register fits one form (Django refuses a form with more fields than
+    # DATA_UPLOAD_MAX_NUMBER_FIELDS) before any cell is built.
+    page = Paginator(
+        selectors.register_placements(setting=setting, first=days[0], last=days[-1]), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    students = page.end_index() - page.start_index() + 1 if page.paginator.count else 0
+    too_many = (
+        students * selectors.markable_sessions(days, calendar, now)
+        > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS - 10
+    )
+    rows = (
+        []
+        if too_many
+        else selectors.register(
+            placements=list(page.object_list), days=days, calendar=calendar, now=now
+        )
+    )
     problems: list[str] = []
-    if request.method == "POST":
+    if request.method == "POST" and too_many:
+        problems.append(
+            "There are too many students for one form: take the register a day at a time"
+        )
+    elif request.method == "POST":
         cells = {c.name: (row.placement, c) for row in rows for c in row.cells}
         entries, unknown = [], 0
         shown_at = _shown_at(request.POST.get("shown_at"))
@@ -143,7 +174,8 @@ def _register(request, area: str, setting_uuid, week: str):
                     else "Register saved: nothing had changed",
                 )
                 url = reverse(f"placements:{area}_register", args=[setting.uuid, week_days[0]])
-                return redirect(url + (f"?day={one_day}" if one_day else ""))
+                query = {"day": one_day, "page": page.number if page.number > 1 else None}
+                return redirect(url + _query(query))
         # Keep what was typed, next to the problems.
         for row in rows:
             for cell in row.cells:
@@ -155,12 +187,11 @@ def _register(request, area: str, setting_uuid, week: str):
         {
             "setting": setting,
             "rows": rows,
+            "page": page,
             "days": days,
             "week_days": week_days,
             "one_day": one_day,
-            # Django refuses a form with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS.
-            "too_many": sum(c.can_mark for row in rows for c in row.cells)
-            > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS - 10,
+            "too_many": too_many,
             "problems": problems,
             "codes": selectors.setting_codes(),
             "previous": week_days[0] - dt.timedelta(days=7),
@@ -314,60 +345,99 @@ def schools_alerts(request):
 @area_required(Area.SCHOOLS)
 @require_GET
 def codes(request):
+    """A day's codes (today unless ?day= names another), 50 students a page: only the
+    page's placements are loaded and only their sessions worked out."""
     today = timezone.localdate()
-    days = schedule.week_of(_day(request.GET.get("week"), today))
-    rows = selectors.home_codes(queryset=_visible(request, "schools"), first=days[0], last=days[-1])
-    grid: dict[int, dict] = {}
-    for row in rows:
-        entry = grid.setdefault(row.placement.pk, {"placement": row.placement, "cells": {}})
-        entry["cells"][(row.date, row.session)] = row
-    columns = [(day, session) for day in days for session in schedule.SESSIONS]
-    table = [
-        {"placement": e["placement"], "cells": [e["cells"].get(c) for c in columns]}
-        for e in grid.values()
-    ]
+    day = _day(request.GET.get("day"), today)
+    school_day = selectors.school_day(day)
+    page, table = None, []
+    if school_day.is_school_day:
+        page = Paginator(
+            selectors.codes_placements(_visible(request, "schools"), day, day), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        rows = selectors.home_codes(placements=list(page.object_list), first=day, last=day)
+        cells: dict[int, dict] = {}
+        for row in rows:
+            cells.setdefault(row.placement.pk, {})[row.session] = row
+        table = [
+            {"placement": p, "cells": [cells.get(p.pk, {}).get(s) for s in schedule.SESSIONS]}
+            for p in page.object_list
+        ]
+    week = schedule.week_of(day)
     return render(
         request,
         "placements/codes.html",
         {
+            "day": day,
+            "today": today,
+            "school_day": school_day,
+            "page": page,
             "table": table,
-            "days": days,
-            "columns": columns,
-            "previous": days[0] - dt.timedelta(days=7),
-            "next": days[0] + dt.timedelta(days=7),
-            "csv_url": reverse("placements:codes_csv") + f"?week={days[0].isoformat()}",
+            "week": week,
+            "csv_url": reverse("placements:codes_csv") + f"?day={day.isoformat()}",
+            "week_csv_url": reverse("placements:codes_csv") + f"?week={week[0].isoformat()}",
         },
     )
+
+
+CODES_COLUMNS = [
+    "UPN",
+    "Legal surname",
+    "Legal forename",
+    "Date",
+    "Session",
+    "Code",
+    "Setting",
+    "Reason",
+]
+
+
+def _codes_lines(queryset, first: dt.date, last: dt.date):
+    """The CSV, a chunk of placements' rows at a time as the response is sent."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CODES_COLUMNS)
+    for rows in selectors.home_codes_chunks(queryset=queryset, first=first, last=last):
+        for row in rows:
+            if not row.home.code:
+                continue
+            student = row.placement.student
+            writer.writerow(
+                [
+                    student.upn,
+                    safe_cell(student.legal_last_name),
+                    safe_cell(student.legal_first_name),
+                    row.date.isoformat(),
+                    row.session.upper(),
+                    row.home.code,
+                    safe_cell(row.placement.provider.name),
+                    row.home.explanation,
+                ]
+            )
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()  # the heading alone when there are no placements
 
 
 @area_required(Area.SCHOOLS)
 @require_GET
 def codes_csv(request):
-    """The week's codes, one row a session, for import into the school's information
-    system. Sessions at the home school are left out: the school takes those itself."""
+    """A day's codes (?day=, today by default) or a week's (?week=, any day of it), one row
+    a session, for import into the school's information system. Sessions at the home
+    school are left out: the school takes those itself. Streamed, a chunk of placements at
+    a time, so that memory does not grow with the number of students."""
     today = timezone.localdate()
-    days = schedule.week_of(_day(request.GET.get("week"), today))
-    rows = selectors.home_codes(queryset=_visible(request, "schools"), first=days[0], last=days[-1])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cap-codes-{days[0].isoformat()}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["UPN", "Legal surname", "Legal forename", "Date", "Session", "Code", "Setting", "Reason"]
+    if request.GET.get("week") is not None:
+        week = schedule.week_of(_day(request.GET.get("week"), today))
+        first, last = week[0], week[-1]
+        name = f"cap-codes-week-of-{first.isoformat()}.csv"
+    else:
+        first = last = _day(request.GET.get("day"), today)
+        name = f"cap-codes-{first.isoformat()}.csv"
+    response = StreamingHttpResponse(
+        _codes_lines(_visible(request, "schools"), first, last),
+        content_type="text/csv; charset=utf-8",
     )
-    for row in rows:
-        if not row.home.code:
-            continue
-        student = row.placement.student
-        writer.writerow(
-            [
-                student.upn,
-                safe_cell(student.legal_last_name),
-                safe_cell(student.legal_first_name),
-                row.date.isoformat(),
-                row.session.upper(),
-                row.home.code,
-                safe_cell(row.placement.provider.name),
-                row.home.explanation,
-            ]
-        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

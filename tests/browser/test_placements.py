@@ -167,3 +167,10 @@ def test_a_provider_takes_a_weeks_register_and_the_officer_sees_the_missed_mark(
     row = page.get_by_role("row", name=name)
     expect(row).to_contain_text("B")
     expect(row).to_contain_text("N")
+    # The day after, a Saturday, is not a school day: the page says so, and links back
+    saturday = week[4] + dt.timedelta(days=1)
+    journey.goto(f"/schools/placements/codes/?day={saturday.isoformat()}")
+    expect(page.get_by_text("is not a school day")).to_be_visible()
+    page.get_by_role("link", name="Previous school day").click()
+    journey.check()
+    expect(page.get_by_role("row", name=name)).to_contain_text("N")
