@@ -47,7 +47,11 @@ def send_alert_emails(alert_ids: list[int]) -> None:
     )
     by_person: dict[tuple[str, str], list[Alert]] = defaultdict(list)
     school_contacts = {}  # the same school and referrer hear once, whatever the alerts
+    officers = {}  # one User a monitoring officer, so their roles are read once a sweep
     for alert in alerts:
+        officer = alert.placement.monitoring_officer
+        if officer is not None:
+            alert.placement.monitoring_officer = officers.setdefault(officer.pk, officer)
         application = alert.placement.application
         key = (application.school_id, application.created_by_id)
         if key not in school_contacts:

@@ -264,3 +264,36 @@ def test_the_sweep_makes_the_same_queries_for_3_placements_as_for_40(cast, progr
     assert {a.code for a in raised if a.kind == "absent"} == {"O"}
     assert all(a.uuid.version == 4 for a in raised)
     assert len({a.uuid for a in raised}) == 61
+
+
+def test_the_alert_emails_read_a_monitoring_officers_roles_once_whatever_the_alerts(
+    cast, programme, clock
+):
+    """The e-mails after a sweep make the same queries for 2 alerts as for 12 of one
+    officer's students at one school."""
+    from placements.tasks import send_alert_emails
+
+    for _ in range(12):
+        make_placement(
+            programme=programme,
+            provider=cast.provider,
+            school=cast.school_a,
+            by=cast.alice,
+            monitoring_officer=cast.monitoring,
+        )
+    clock(CLOSES)
+    ids = [a.pk for a in services.alerts_raise()]
+
+    def queries_for(alert_ids: list[int]) -> int:
+        Alert.objects.update(emailed_at=None)
+        mail.outbox.clear()
+        with CaptureQueriesContext(connection) as context:
+            send_alert_emails.call(alert_ids)
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(
+            [cast.alice.email, cast.monitoring.email]
+        )
+        assert f"{len(alert_ids)} new attendance alerts" in mail.outbox[0].subject
+        return len(context.captured_queries)
+
+    assert len(ids) == 12
+    assert queries_for(ids) == queries_for(ids[:2])
