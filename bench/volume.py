@@ -1935,7 +1935,7 @@ class Generator:
     def _tallies(self, kept: str, given: dict) -> int:
         """Every week's tallies in one statement: what placements.services._counted counts
         (marks by their code's category, and those whose first entry was late), from the
-        sessions marked. Written week by week, as the service writes them."""
+        sessions marked, written in order of week, as the service writes them."""
         sums = ", ".join(f"COUNT(*) FILTER (WHERE c.category = '{cat.value}')" for cat in Category)
         return _sql(
             f"""
