@@ -23,7 +23,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 DOCUMENTS = Path(tempfile.gettempdir()) / "cap-bench-documents"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 # Bumped when bench/volume.py makes different data, so an old database is made again.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 TARGET_RATIO = 2.0  # issue 13: every page within 2x the simplest signed-in page
 
 sys.path.insert(0, str(ROOT))

@@ -5,12 +5,14 @@ alerts and weekly tallies, at a scale of national volume (1.0 is 200,000 student
 
 Everything is written in bulk: the rows people make one at a time (students, applications,
 placements and the like) are worked out here and sent with COPY; the marks, alerts and
-tallies are made by the database itself, week by week, with INSERT ... SELECT over the
-placements and the school days. Nothing goes through the services, which would take
-hours; the tallies are checked against placements.services.tallies_rebuild on two sample
-weeks so the figures count exactly what the service would have kept.
+tallies are made by the database itself, with INSERT ... SELECT over the placements and
+the school days, a statement each for all the days, into tables whose secondary indexes
+are set aside meanwhile and built once at the end. Nothing goes through the services,
+which would take hours; the tallies are checked against
+placements.services.tallies_rebuild on two sample weeks so the figures count exactly what
+the service would have kept.
 
-Run by bench/figures.py after django.setup(); never imported by the project.
+Run by bench/common.py's volume_ready after django.setup(); never imported by the project.
 """
 # ruff: noqa: S311, S608 - random makes synthetic data, not secrets; the SQL is built from
 # this module's own table names and constants, never from input.
@@ -46,6 +48,7 @@ from placements.models import (
     Category,
     ExitOutcome,
     Mark,
+    MarkChange,
     MarkTally,
     Phase,
     Placement,
@@ -296,6 +299,11 @@ class Sizes:
         )
 
 
+# The tables the audit events and the marks fill with millions of rows: their secondary
+# indexes are built after the load rather than kept up row by row.
+BULK_TABLES = [model._meta.db_table for model in (Mark, MarkChange, Alert, MarkTally, Event)]
+
+
 # --- Writing in bulk ---------------------------------------------------------------------
 
 
@@ -309,6 +317,12 @@ def _one(statement: str, params=None):
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.fetchone()[0]
+
+
+def _all(statement: str, params=None) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
 
 
 def _first_id(model) -> int:
@@ -428,7 +442,8 @@ class Generator:
             cursor.execute("SET session_replication_role = replica")
             cursor.execute("SET synchronous_commit = off")
             cursor.execute("SET work_mem = '256MB'")
-            cursor.execute("SET maintenance_work_mem = '512MB'")
+            cursor.execute("SET maintenance_work_mem = '1GB'")  # the indexes rebuilt at the end
+            cursor.execute("SET temp_buffers = '1GB'")  # the marks' working tables
         self.steps = {"model_of_support": round(time.monotonic() - started, 1)}
         try:
             for step in (
@@ -441,8 +456,10 @@ class Generator:
                 self.quality,
                 self.population,
                 self.safeguarding,
+                self.indexes_set_aside,
                 self.audit_events,
                 self.marks,
+                self.indexes_rebuilt,
             ):
                 began = time.monotonic()
                 step()
@@ -1628,22 +1645,81 @@ class Generator:
         )
         self.log(f"Audit events: {made:,} for applications and placements")
 
+    # Indexes set aside while the bulk tables fill ------------------------------------------
+
+    def indexes_set_aside(self) -> None:
+        """Drop the secondary indexes and unique constraints of the tables the last steps
+        fill with millions of rows (BULK_TABLES), so that each is built once at the end
+        (indexes_rebuilt) rather than kept up row by row. What to make again is read from
+        the catalogue, so nothing is forgotten. Primary keys stay: rows arrive in their
+        order, and foreign keys refer to them. Foreign keys are not checked meanwhile
+        anyway (session_replication_role)."""
+        self.bulk_schema = _schema_of(BULK_TABLES)
+        self.set_aside = _all(
+            """
+            SELECT CASE WHEN c.oid IS NULL THEN format('DROP INDEX %%I', x.relname)
+                        ELSE format('ALTER TABLE %%I DROP CONSTRAINT %%I', t.relname, c.conname)
+                   END,
+                   CASE WHEN c.oid IS NULL THEN pg_get_indexdef(i.indexrelid)
+                        ELSE format('ALTER TABLE %%I ADD CONSTRAINT %%I %%s', t.relname,
+                                    c.conname, pg_get_constraintdef(c.oid))
+                   END
+            FROM pg_index i
+            JOIN pg_class t ON t.oid = i.indrelid
+            JOIN pg_class x ON x.oid = i.indexrelid
+            LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = t.oid
+            WHERE t.relname = ANY(%s) AND t.relnamespace = 'public'::regnamespace
+              AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint f
+                              WHERE f.contype = 'f' AND f.conindid = i.indexrelid)
+            ORDER BY t.relname, x.relname
+            """,
+            [BULK_TABLES],
+        )
+        for drop, _ in self.set_aside:
+            _sql(drop)
+        self.log(f"Indexes: {len(self.set_aside)} set aside on {', '.join(BULK_TABLES)}")
+
+    def indexes_rebuilt(self) -> None:
+        """Make again what indexes_set_aside dropped, then check that the tables' indexes
+        and constraints are exactly those Django made."""
+        for _, make in self.set_aside:
+            _sql(make)
+        now = _schema_of(BULK_TABLES)
+        if now != self.bulk_schema:
+            raise SystemExit(
+                "The bulk tables' indexes differ from Django's after the load: "
+                f"missing {sorted(self.bulk_schema - now)}, extra {sorted(now - self.bulk_schema)}"
+            )
+        self.log(f"Indexes: {len(self.set_aside)} built again, the same as before the load")
+
     # Marks, alerts and tallies ------------------------------------------------------------
 
     def marks(self) -> None:
         """Marks for the sessions each placement expects at its setting, on every school day
-        up to yesterday, made by the database a week at a time: a code from the placement's
-        own attendance (most attend well, some poorly), a few entered after the register
-        closed (with their first entry and a resolved missing-mark alert), a few never
-        entered (an alert still open), and an alert for each absence. Then each week's
-        tallies, counted as placements.services counts them."""
+        up to yesterday, made by the database in a few statements over all the days at
+        once: a code from the placement's own attendance (most attend well, some poorly), a
+        few entered after the register closed (with their first entry and a resolved
+        missing-mark alert), a few never entered (an alert still open), and an alert for
+        each absence. Then the tallies, counted as placements.services counts them."""
         rng = self.rng
         _sql("SELECT setseed(0.13)")  # the database's random(), for the codes and times
         yesterday = self.today - dt.timedelta(days=1)
         days = []
         for term in self.terms:
             days += [d for d in self._school_days(term) if d <= yesterday]
-        _sql("DROP TABLE IF EXISTS bench_days, bench_placements")
+        spent = dict.fromkeys(("slots", "marks", "changes", "alerts", "events", "tallies"), 0.0)
+        began = time.monotonic()
+
+        def timed(what: str, began: float) -> float:
+            now = time.monotonic()
+            spent[what] += now - began
+            return now
+
+        _sql(
+            "DROP TABLE IF EXISTS bench_days, bench_placements, bench_expected, bench_pieces, "
+            "bench_slots"
+        )
         _sql("CREATE TEMP TABLE bench_days (d date PRIMARY KEY, day text)")
         with (
             connection.cursor() as cursor,
@@ -1676,10 +1752,89 @@ class Generator:
                 late = rng.choice([0.0, 0.01, 0.02, 0.05, 0.15])
                 recorder = self.setting_user.get(provider) or self.school_user[provider]
                 copy.write_row((pk, attend, late, recorder, pk in phased))
+        _sql("ANALYZE bench_days")
         _sql("ANALYZE bench_placements")
-        slots = _one(
-            f"SELECT COUNT(*) FROM ({self._slots_sql()}) s", {"first": days[0], "last": days[-1]}
+        # The sessions each weekly pattern expects on each school day, worked out once per
+        # pattern (there are a few dozen) rather than for every placement on every day.
+        _sql(
+            """
+            CREATE TEMP TABLE bench_expected AS
+            SELECT pt.pattern, d.d, sess.session
+            FROM (SELECT pattern FROM placements_placement
+                  UNION SELECT pattern FROM placements_phase) pt
+            CROSS JOIN bench_days d
+            CROSS JOIN (VALUES ('am'), ('pm')) AS sess (session)
+            WHERE pt.pattern ? (d.day || '_' || sess.session)
+            """
         )
+        _sql("CREATE INDEX ON bench_expected (pattern, d)")
+        _sql("VACUUM ANALYZE bench_expected")
+        # Each placement's stretches of days under one pattern: the whole placement when it
+        # has no phases; otherwise each day with the pattern of the phase covering it (the
+        # latest to start), or the placement's own.
+        _sql(
+            """
+            CREATE TEMP TABLE bench_pieces AS
+            SELECT p.id AS placement_id, p.starts_on AS first,
+                   coalesce(p.ended_on, p.planned_end_on) AS last, p.pattern,
+                   b.recorder, b.attend, b.late
+            FROM placements_placement p JOIN bench_placements b ON b.id = p.id AND NOT b.phased
+            UNION ALL
+            (SELECT DISTINCT ON (p.id, d.d) p.id, d.d, d.d, coalesce(ph.pattern, p.pattern),
+                    b.recorder, b.attend, b.late
+             FROM placements_placement p
+             JOIN bench_placements b ON b.id = p.id AND b.phased
+             JOIN bench_days d
+               ON d.d BETWEEN p.starts_on AND coalesce(p.ended_on, p.planned_end_on)
+             LEFT JOIN placements_phase ph
+               ON ph.placement_id = p.id AND d.d BETWEEN ph.starts_on AND ph.ends_on
+             ORDER BY p.id, d.d, ph.starts_on DESC NULLS LAST, ph.id DESC)
+            """
+        )
+        _sql("CREATE INDEX ON bench_pieces USING gist (daterange(first, last, '[]'))")
+        _sql("ANALYZE bench_pieces")
+
+        # Every expected session, numbered in the order the marks are written (by day, then
+        # placement), with the draws that decide it: whether it is marked (r_keep, against
+        # the share worked out below), whether late, its code and when entered. Made a day
+        # at a time (the lateral subquery, sorted within the day), so the whole is never
+        # sorted at once.
+        present_am, present_pm = "/", "\\"
+        absent = "ARRAY[" + ", ".join(f"'{c}'" for c in ABSENT_CODES) + "]"
+        approved = "ARRAY[" + ", ".join(f"'{c}'" for c in APPROVED_CODES) + "]"
+        window = 30  # settings.CAP_REGISTER_WINDOW_MINUTES, the demo's and production's default
+        starts = "CASE s.session WHEN 'am' THEN time '08:45' ELSE time '13:15' END"
+        slots = _sql(
+            f"""
+            CREATE TEMP TABLE bench_slots AS
+            SELECT row_number() OVER (ORDER BY s.date, s.placement_id, s.session) AS n,
+                   s.placement_id, s.date, s.session, s.recorder, s.r_keep,
+                   r_late < s.late AS late,
+                   CASE WHEN r_attend < s.attend THEN
+                       CASE WHEN r_code < 0.04 THEN 'L'
+                            WHEN r_code < 0.07
+                                THEN ({approved})[1 + mod(floor(r_code * 1000)::int, 3)]
+                            WHEN s.session = 'am' THEN '{present_am}' ELSE '{present_pm}' END
+                   ELSE ({absent})[1 + floor(r_code * {len(ABSENT_CODES)})::int] END AS code,
+                   ((s.date + {starts}) AT TIME ZONE 'Europe/London')
+                     + CASE WHEN r_late < s.late
+                            THEN make_interval(mins => {window} + 1 + floor(r_min * 500)::int)
+                            ELSE make_interval(mins => floor(r_min * 25)::int)
+                       END AS recorded_at
+            FROM (SELECT d FROM bench_days ORDER BY d) day
+            CROSS JOIN LATERAL (
+                SELECT pc.placement_id, e.d AS date, e.session, pc.recorder, pc.attend,
+                       pc.late, random() AS r_keep, random() AS r_late, random() AS r_attend,
+                       random() AS r_code, random() AS r_min
+                FROM bench_pieces pc
+                JOIN bench_expected e ON e.pattern = pc.pattern AND e.d = day.d
+                WHERE daterange(pc.first, pc.last, '[]') @> day.d
+                ORDER BY pc.placement_id, e.session
+            ) s
+            ORDER BY s.date, s.placement_id, s.session
+            """
+        )
+        _sql("ANALYZE bench_slots")
         keep = min(1.0, self.sizes.marks / slots) if slots else 1.0
         self.log(
             f"Marks: {slots:,} expected sessions up to yesterday; marking {keep:.1%} of them "
@@ -1687,162 +1842,114 @@ class Generator:
         )
         if slots < self.sizes.marks:
             self.log(f"  (fewer than the {self.sizes.marks:,} asked for: every session is marked)")
-        mondays = sorted({d - dt.timedelta(days=d.weekday()) for d in days})
-        present_am, present_pm = "/", "\\"
-        absent = "ARRAY[" + ", ".join(f"'{c}'" for c in ABSENT_CODES) + "]"
-        approved = "ARRAY[" + ", ".join(f"'{c}'" for c in APPROVED_CODES) + "]"
-        window = 30  # settings.CAP_REGISTER_WINDOW_MINUTES, the demo's and production's default
-        starts = "CASE s.session WHEN 'am' THEN time '08:45' ELSE time '13:15' END"
+        # A session is marked when its draw is under the share; its mark's id is the first
+        # free one plus its number (the unmarked sessions leave gaps, as a sequence may).
+        kept = "s.r_keep < %(keep)s"
+        given = {"keep": keep, "first": _first_id(Mark) - 1}
+        began = timed("slots", began)
+
+        made = _sql(
+            f"""
+            INSERT INTO placements_mark
+                (id, placement_id, date, session, code_id, recorded_by_id, recorded_at)
+            SELECT %(first)s + s.n, s.placement_id, s.date, s.session, s.code, s.recorder,
+                   s.recorded_at
+            FROM bench_slots s WHERE {kept}
+            """,
+            given,
+        )
+        _sql(
+            "SELECT setval(pg_get_serial_sequence('placements_mark', 'id'), "
+            "(SELECT MAX(id) FROM placements_mark))"
+        )
+        began = timed("marks", began)
+        changes = _sql(
+            f"""
+            INSERT INTO placements_markchange
+                (mark_id, previous_code, code, changed_by_id, changed_at, late)
+            SELECT %(first)s + s.n, '', s.code, s.recorder, s.recorded_at, true
+            FROM bench_slots s WHERE {kept} AND s.late
+            """,
+            given,
+        )
+        began = timed("changes", began)
+        # A missing-mark alert for each session never marked or marked late (resolved when
+        # marked), and an absence alert for each absence: one pass over the sessions, so
+        # the alerts are written day by day as the service raises them.
         categories = dict(AttendanceCode.objects.values_list("code", "category"))
         absent_codes = ", ".join(
             f"'{c}'" for c, cat in categories.items() if cat in Category.absent()
         )
-        spent = dict.fromkeys(("slots", "marks", "changes", "alerts", "events", "tallies"), 0.0)
-
-        def timed(what: str, began: float) -> float:
-            now = time.monotonic()
-            spent[what] += now - began
-            return now
-
-        for index, monday in enumerate(mondays):
-            sunday = monday + dt.timedelta(days=6)
-            began = time.monotonic()
-            _sql("DROP TABLE IF EXISTS bench_slots")
-            _sql(
-                f"""
-                CREATE TEMP TABLE bench_slots AS
-                SELECT s.placement_id, s.date, s.session, s.recorder,
-                       r_keep < %(keep)s AS kept,
-                       r_late < s.late AS late,
-                       CASE WHEN r_attend < s.attend THEN
-                           CASE WHEN r_code < 0.04 THEN 'L'
-                                WHEN r_code < 0.07
-                                    THEN ({approved})[1 + floor(r_code * 1000)::int %% 3]
-                                WHEN s.session = 'am' THEN '{present_am}' ELSE '{present_pm}' END
-                       ELSE ({absent})[1 + floor(r_code * {len(ABSENT_CODES)})::int] END AS code,
-                       ((s.date + {starts}) AT TIME ZONE 'Europe/London')
-                         + CASE WHEN r_late < s.late
-                                THEN make_interval(mins => {window} + 1 + floor(r_min * 500)::int)
-                                ELSE make_interval(mins => floor(r_min * 25)::int)
-                           END AS recorded_at
-                FROM (
-                    SELECT x.*, random() AS r_keep, random() AS r_late, random() AS r_attend,
-                           random() AS r_code, random() AS r_min
-                    FROM ({self._slots_sql()}) x
-                ) s
-                """,
-                {"keep": keep, "first": monday, "last": sunday},
-            )
-            began = timed("slots", began)
-            made = _sql(
-                """
-                INSERT INTO placements_mark
-                    (placement_id, date, session, code_id, recorded_by_id, recorded_at)
-                SELECT placement_id, date, session, code, recorder, recorded_at
-                FROM bench_slots WHERE kept ORDER BY date, placement_id, session
-                """
-            )
-            began = timed("marks", began)
-            _sql(
-                """
-                INSERT INTO placements_markchange
-                    (mark_id, previous_code, code, changed_by_id, changed_at, late)
-                SELECT m.id, '', m.code_id, m.recorded_by_id, m.recorded_at, true
-                FROM bench_slots s
-                JOIN placements_mark m
-                  ON m.placement_id = s.placement_id AND m.date = s.date
-                 AND m.session = s.session
-                WHERE s.kept AND s.late
-                """
-            )
-            began = timed("changes", began)
-            closes = (
-                f"((s.date + {starts}) AT TIME ZONE 'Europe/London') + interval '{window} minutes'"
-            )
-            _sql(
-                f"""
-                INSERT INTO placements_alert (uuid, placement_id, date, session, kind, code,
-                                              raised_at, emailed_at, resolved_at)
-                SELECT gen_random_uuid(), s.placement_id, s.date, s.session, 'missing', '',
-                       {closes}, {closes} + interval '2 minutes',
-                       CASE WHEN s.kept THEN s.recorded_at END
-                FROM bench_slots s WHERE NOT s.kept OR s.late
+        closes = f"((s.date + {starts}) AT TIME ZONE 'Europe/London') + interval '{window} minutes'"
+        alerts = _sql(
+            f"""
+            INSERT INTO placements_alert (uuid, placement_id, date, session, kind, code,
+                                          raised_at, emailed_at, resolved_at)
+            SELECT gen_random_uuid(), a.placement_id, a.date, a.session, a.kind, a.code,
+                   a.raised_at, a.raised_at + interval '2 minutes', a.resolved_at
+            FROM bench_slots s
+            CROSS JOIN LATERAL (
+                SELECT s.placement_id, s.date, s.session, 'missing' AS kind, '' AS code,
+                       {closes} AS raised_at,
+                       CASE WHEN {kept} THEN s.recorded_at END AS resolved_at
+                WHERE NOT ({kept}) OR s.late
                 UNION ALL
-                SELECT gen_random_uuid(), s.placement_id, s.date, s.session, 'absent', s.code,
-                       s.recorded_at, s.recorded_at + interval '2 minutes', NULL
-                FROM bench_slots s WHERE s.kept AND s.code IN ({absent_codes})
-                """
-            )
-            began = timed("alerts", began)
-            # The registers saved: one event a setting a day, as register_save writes.
-            _sql(
-                """
-                INSERT INTO audit_event (uuid, occurred_at, actor_id, action, object_type,
-                                         object_id, detail)
-                SELECT gen_random_uuid(), MAX(s.recorded_at), s.recorder, 'register.saved',
-                       '', '', jsonb_build_object('marks', COUNT(*),
-                                                  'setting', MIN(o.uuid::text),
-                                                  'dates', jsonb_build_array(s.date))
-                FROM bench_slots s
-                JOIN placements_placement p ON p.id = s.placement_id
-                JOIN accounts_organisation o ON o.id = p.provider_id
-                WHERE s.kept
-                GROUP BY s.recorder, s.date
-                """
-            )
-            began = timed("events", began)
-            self._tally_week(monday, sunday)
-            timed("tallies", began)
-            if index % 10 == 0 or index == len(mondays) - 1:
-                self.log(
-                    f"  week of {monday}: {made:,} marks ({index + 1} of {len(mondays)} weeks)"
-                )
-        _sql("DROP TABLE IF EXISTS bench_slots, bench_days, bench_placements")
+                SELECT s.placement_id, s.date, s.session, 'absent', s.code, s.recorded_at, NULL
+                WHERE {kept} AND s.code IN ({absent_codes})
+            ) a
+            """,
+            given,
+        )
+        began = timed("alerts", began)
+        # The registers saved: one event a setting a day, as register_save writes.
+        events = _sql(
+            f"""
+            INSERT INTO audit_event (uuid, occurred_at, actor_id, action, object_type,
+                                     object_id, detail)
+            SELECT gen_random_uuid(), MAX(s.recorded_at), s.recorder, 'register.saved',
+                   '', '', jsonb_build_object('marks', COUNT(*),
+                                              'setting', MIN(o.uuid::text),
+                                              'dates', jsonb_build_array(s.date))
+            FROM bench_slots s
+            JOIN placements_placement p ON p.id = s.placement_id
+            JOIN accounts_organisation o ON o.id = p.provider_id
+            WHERE {kept}
+            GROUP BY s.recorder, s.date
+            ORDER BY s.date, s.recorder
+            """,
+            given,
+        )
+        began = timed("events", began)
+        tallies = self._tallies(kept, given)
+        timed("tallies", began)
+        self.log(
+            f"  {made:,} marks, {changes:,} entered late, {alerts:,} alerts, "
+            f"{events:,} registers saved, {tallies:,} weekly tallies"
+        )
+        _sql("DROP TABLE bench_slots, bench_pieces, bench_expected, bench_days, bench_placements")
         # Where the marks' time goes, for the results: the step to make faster.
         for what, seconds in spent.items():
             self.steps[f"marks: {what}"] = round(seconds, 1)
         self.log("  by statement (s): " + ", ".join(f"{k} {v:.1f}" for k, v in spent.items()))
 
-    def _slots_sql(self) -> str:
-        """The sessions placements expect at their setting from %(first)s to %(last)s:
-        the school days of their dates whose session is in the pattern of the phase covering
-        the day, or in their own pattern."""
-        return """
-            SELECT p.id AS placement_id, d.d AS date, sess.session, b.recorder, b.attend, b.late
-            FROM placements_placement p
-            JOIN bench_placements b ON b.id = p.id
-            JOIN bench_days d
-              ON d.d BETWEEN greatest(p.starts_on, %(first)s::date)
-                         AND least(coalesce(p.ended_on, p.planned_end_on), %(last)s::date)
-            CROSS JOIN (VALUES ('am'), ('pm')) AS sess (session)
-            WHERE p.starts_on <= %(last)s::date
-              AND coalesce(p.ended_on, p.planned_end_on) >= %(first)s::date
-              AND (CASE WHEN b.phased THEN coalesce(
-                        (SELECT ph.pattern FROM placements_phase ph
-                         WHERE ph.placement_id = p.id AND d.d BETWEEN ph.starts_on AND ph.ends_on
-                         ORDER BY ph.starts_on DESC, ph.id DESC LIMIT 1),
-                        p.pattern)
-                   ELSE p.pattern END) ? (d.day || '_' || sess.session)
-        """
-
-    def _tally_week(self, monday: dt.date, sunday: dt.date) -> None:
-        """The week's tallies in one statement: what placements.services._counted counts
-        (marks by their code's category, and those whose first entry was late)."""
+    def _tallies(self, kept: str, given: dict) -> int:
+        """Every week's tallies in one statement: what placements.services._counted counts
+        (marks by their code's category, and those whose first entry was late), from the
+        sessions marked, written in order of week, as the service writes them."""
         sums = ", ".join(f"COUNT(*) FILTER (WHERE c.category = '{cat.value}')" for cat in Category)
-        _sql(
+        return _sql(
             f"""
             INSERT INTO placements_marktally
                 (placement_id, week, {", ".join(cat.value for cat in Category)}, entered_late)
-            SELECT m.placement_id, %s::date, {sums},
-                   COUNT(*) FILTER (WHERE EXISTS (
-                       SELECT 1 FROM placements_markchange mc
-                       WHERE mc.mark_id = m.id AND mc.previous_code = '' AND mc.late))
-            FROM placements_mark m
-            JOIN placements_attendancecode c ON c.code = m.code_id
-            WHERE m.date BETWEEN %s AND %s
-            GROUP BY m.placement_id
+            SELECT s.placement_id, date_trunc('week', s.date)::date AS week, {sums},
+                   COUNT(*) FILTER (WHERE s.late)
+            FROM bench_slots s
+            JOIN placements_attendancecode c ON c.code = s.code
+            WHERE {kept}
+            GROUP BY s.placement_id, week
+            ORDER BY week, s.placement_id
             """,
-            [monday, monday, sunday],
+            given,
         )
 
     def tallies_check(self) -> None:
@@ -1863,6 +1970,23 @@ class Generator:
                     f"{len(ours - theirs)} rows only here, {len(theirs - ours)} only there."
                 )
             self.log(f"Tallies of the week of {week}: the same {written:,} rows as tallies_rebuild")
+
+
+def _schema_of(tables: list[str]) -> set[tuple[str, str, str]]:
+    """The tables' indexes and constraints as the catalogue defines them."""
+    return set(
+        _all(
+            """
+            SELECT tablename, indexname, indexdef FROM pg_indexes
+            WHERE schemaname = 'public' AND tablename = ANY(%(tables)s)
+            UNION ALL
+            SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+            WHERE t.relname = ANY(%(tables)s) AND t.relnamespace = 'public'::regnamespace
+            """,
+            {"tables": tables},
+        )
+    )
 
 
 def _upn(body: str) -> str:
