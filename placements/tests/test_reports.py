@@ -359,7 +359,7 @@ def test_the_cap_team_stops_and_resumes_a_run_from_its_page(
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "Reports stopped" in page and "Stopped on 30 March 2026 at 9am by Olive Officer" in page
-    assert "Resume the reports" in page and 'http-equiv="refresh"' not in page
+    assert "Resume the reports" in page and "Refresh this page" not in page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("placements:report_run_resume", args=[run.uuid]))
