@@ -76,11 +76,21 @@ demo-data: setup
 	$(DEMO_ENV) $(PY) manage.py rollover_year 2025-26 --skip-existing
 	$(DEMO_ENV) $(PY) manage.py load_demo
 
+# The task worker sends e-mail (to the console) and renders PDFs. It exits after
+# WORKER_MAX_TASKS tasks and is started afresh, so a long run (a term's reports) never grows
+# one process; told to stop, it finishes the task in hand (a few seconds) first. The
+# scheduler runs the periodic jobs (scheduling/). Both stop with the server.
+WORKER_MAX_TASKS ?= 100
+
 run: demo-data
 	@echo "CAP is on http://127.0.0.1:8000 (demo users are listed on the sign-in page)"
-	@# The background worker sends e-mail (to the console) and renders PDFs; it stops with the server.
-	$(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	( trap 'kill $$pid 2>/dev/null; wait $$pid; exit 0' TERM; \
+	  while :; do \
+	    $(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay --no-reload \
+	      --max-tasks $(WORKER_MAX_TASKS) & pid=$$!; wait $$pid || sleep 1; \
+	  done ) & worker=$$!; \
+	$(DEMO_ENV) $(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(VENV)/.synced

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "programmes",
+    "scheduling",
     "students",
     "documents",
     "applications",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("schools/", include("panels.urls.schools")),
     path("casework/", include("applications.urls.casework")),
     path("casework/", include("panels.urls.casework")),
+    path("casework/", include("scheduling.urls")),
     path("panels/", include("panels.urls.members")),
     path("providers/", include("applications.urls.providers")),
     path("model/", include("programmes.urls")),

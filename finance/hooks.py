@@ -3,6 +3,8 @@ on every place, its agreement before the start, and the cost of a withdrawal; th
 sections of the school's, the CAP team's and the provider's application pages; and the
 latest statement on a school's and a provider's home page."""
 
+import datetime as dt
+
 from django.template.loader import render_to_string
 
 from accounts.models import User
@@ -19,6 +21,8 @@ from finance.rules import (
     statements_visible_to,
 )
 from lib.sections import section
+from programmes.selectors import day_after_a_term
+from scheduling.registry import Job, OnDays, register
 
 
 @on_transition("provider_accept", "confirm_panel_start")
@@ -127,3 +131,19 @@ def schools_latest_statement(request, _) -> str:
 @section(f"dashboards:{Area.PROVIDERS}")
 def providers_latest_statement(request, _) -> str:
     return _latest_statement(request, Area.PROVIDERS, Party.PROVIDER, provider_ids(request.user))
+
+
+# --- Scheduled jobs -----------------------------------------------------------------------
+
+register(
+    Job(
+        name="make_statements",
+        description="Issues the statements of the term that ended for every school and provider.",
+        when=OnDays(
+            next_day=day_after_a_term,
+            at=dt.time(6, 0),
+            description="the first working day after each term ends",
+        ),
+        command="make_statements",
+    )
+)

@@ -3,6 +3,8 @@ happens at panels when an application takes a step, the step panels adds to an
 application's page (offering a place from the waiting list), and the panels' sections of
 the applications pages. (Who acts for a panel is registered in panels/rules.py.)"""
 
+import datetime as dt
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from lib.sections import section
 from panels import selectors
 from panels.services import agenda_add, agenda_withdraw, application_offer_place
 from programmes.models import ROUTE_PANEL_STEPS
+from scheduling.registry import Daily, Job, register
 
 
 def _cohort_form(application: Application, **kwargs) -> CohortForm:
@@ -79,3 +82,15 @@ def overdue_notices(request, _) -> str:
     if not notices:
         return ""
     return render_to_string("panels/_overdue_notices.html", {"notices": notices}, request)
+
+
+# --- Scheduled jobs -----------------------------------------------------------------------
+
+register(
+    Job(
+        name="mark_overdue_notices",
+        description="Marks the outcome notices not sent within 3 working days of their meeting.",
+        when=Daily(times=(dt.time(6, 0),)),
+        command="mark_overdue_notices",
+    )
+)

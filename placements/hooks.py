@@ -2,11 +2,15 @@
 
 import datetime as dt
 
+from django.conf import settings
+
 from accounts.models import User
 from applications.effects import on_transition
 from applications.models import Application
 from lib.errors import Refused
 from placements.services import placement_create
+from programmes.selectors import day_after_a_term
+from scheduling.registry import Every, Job, OnDays, register
 
 
 @on_transition("set_up_placement")
@@ -38,3 +42,32 @@ def placement_set_up(*, application: Application, by: User) -> None:
         days_per_week=days,
         by=by,
     )
+
+
+# --- Scheduled jobs -----------------------------------------------------------------------
+
+_first_session = dt.time(*min(settings.CAP_SESSION_STARTS.values()))
+
+register(
+    Job(
+        name="sweep_attendance",
+        description=(
+            "Raises the alerts for marks missing after the register window and for absences, "
+            "and e-mails them."
+        ),
+        when=Every(minutes=5, start=_first_session, end=dt.time(16, 0), working_days=True),
+        command="sweep_attendance",
+    )
+)
+register(
+    Job(
+        name="make_termly_reports",
+        description="Makes the termly report of every placement open in the term that ended.",
+        when=OnDays(
+            next_day=day_after_a_term,
+            at=dt.time(6, 30),
+            description="the first working day after each term ends",
+        ),
+        command="make_termly_reports",
+    )
+)

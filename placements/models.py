@@ -293,17 +293,28 @@ class Alert(models.Model):
 
 
 class ReportRun(models.Model):
-    """One request to produce the termly report of every open placement in a term."""
+    """One request to produce the termly report of every open placement in a term, worked
+    through in batches by the task workers. The CAP team can stop a run and resume it: each
+    resumption is a new round of batches for the placements still without a report, and the
+    batches of an earlier round, still queued, then do nothing."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+")
+    # Nobody when the scheduler asked for it.
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
-    total = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0, help_text="Placements in this round.")
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
+    round = models.PositiveIntegerField(default=1)
+    batches = models.PositiveIntegerField(default=0, help_text="Batches in this round.")
+    batches_done = models.PositiveIntegerField(default=0)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

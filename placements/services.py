@@ -2,13 +2,14 @@
 
 import datetime as dt
 import hashlib
+import logging
 import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -58,6 +59,8 @@ from placements.rules import (
 )
 from placements.schedule import SETTING
 from programmes.models import Course, Term
+
+logger = logging.getLogger(__name__)
 
 
 class RegisterRefused(Refused):
@@ -542,20 +545,135 @@ def alerts_mark_emailed(*, alerts: list[Alert]) -> None:
 # --- Termly reports ---------------------------------------------------------------------
 
 
+REPORT_BATCH = 10  # reports to a task: small, so a worker stops within seconds of being told
+
+
+def _report_batches(placement_ids: list[int]) -> list[list[int]]:
+    return [placement_ids[i : i + REPORT_BATCH] for i in range(0, len(placement_ids), REPORT_BATCH)]
+
+
 @transaction.atomic
-def report_run_start(*, term: Term, by: User) -> ReportRun:
+def report_run_start(*, term: Term, by: User | None) -> tuple[ReportRun, list[list[int]]]:
     """Ask for the termly report of every placement open during the term that has none
-    yet. The reports are made in the background (placements.tasks)."""
-    check_can_issue_reports(by)
-    placements = list(selectors.placements_needing_report(term).values_list("pk", flat=True))
-    run = ReportRun.objects.create(term=term, requested_by=by, total=len(placements))
+    yet (`by` is None when the scheduler asks). Returns the run and its batches of
+    placement ids for the workers (placements.tasks.report_run_enqueue, in the same
+    transaction)."""
+    if by is not None:
+        check_can_issue_reports(by)
+    placements = list(
+        selectors.placements_needing_report(term).order_by("pk").values_list("pk", flat=True)
+    )
+    batches = _report_batches(placements)
+    run = ReportRun.objects.create(
+        term=term,
+        requested_by=by,
+        total=len(placements),
+        batches=len(batches),
+        finished_at=None if batches else timezone.now(),
+    )
     event_record(
         actor=by, action="report_run.started", obj=run, detail={"placements": len(placements)}
     )
-    from placements.tasks import make_reports
+    return run, batches
 
-    transaction.on_commit(lambda: make_reports.enqueue(run.pk, placements))
+
+def _run_to_change(run: ReportRun, by: User) -> ReportRun:
+    check_can_issue_reports(by)
+    return ReportRun.objects.select_for_update().select_related("term").get(pk=run.pk)
+
+
+@transaction.atomic
+def report_run_stop(*, run: ReportRun, by: User) -> ReportRun:
+    """Stop a run: its queued batches then do nothing, and a batch under way stops before
+    its next report. Reports issued so far are kept."""
+    run = _run_to_change(run, by)
+    if run.finished_at:
+        raise Refused("These reports have all been made: there is nothing to stop")
+    if run.stopped_at:
+        raise Refused("These reports were stopped already")
+    run.stopped_at = timezone.now()
+    run.stopped_by = by
+    run.save(update_fields=["stopped_at", "stopped_by"])
+    event_record(
+        actor=by,
+        action="report_run.stopped",
+        obj=run,
+        detail={"done": run.done, "total": run.total, "round": run.round},
+    )
     return run
+
+
+@transaction.atomic
+def report_run_resume(*, run: ReportRun, by: User) -> tuple[ReportRun, list[list[int]]]:
+    """Carry on with a stopped run, or try again the reports a finished run could not make:
+    a new round of batches for the placements of its term still without a report. Returns
+    the run and the round's batches for the workers, as report_run_start does."""
+    run = _run_to_change(run, by)
+    if run.finished_at and not run.failed:
+        raise Refused("These reports have all been made: there is nothing to resume")
+    if not run.finished_at and not run.stopped_at:
+        raise Refused("These reports are still being made: there is nothing to resume")
+    remaining = list(
+        selectors.placements_needing_report(run.term).order_by("pk").values_list("pk", flat=True)
+    )
+    batches = _report_batches(remaining)
+    issued = run.reports.count()
+    run.round += 1
+    run.stopped_at = None
+    run.stopped_by = None
+    run.total = issued + len(remaining)
+    run.done = issued
+    run.failed = 0
+    run.batches = len(batches)
+    run.batches_done = 0
+    run.finished_at = None if batches else timezone.now()
+    run.save()
+    event_record(
+        actor=by,
+        action="report_run.resumed",
+        obj=run,
+        detail={"placements": len(remaining), "round": run.round},
+    )
+    return run, batches
+
+
+def report_run_batch(*, run_id: int, round: int, batch: list[int]) -> int:
+    """Make the reports of one batch, each in its own transaction, then count the batch
+    done; the run is finished when every batch of its round is. A batch does nothing once
+    its run is stopped or resumed in a later round, and a placement that has its report
+    already keeps it: a report is never remade. One report that cannot be made does not
+    stop the others: it is counted as failed. Returns how many reports were issued."""
+    current = ReportRun.objects.filter(pk=run_id, round=round, stopped_at__isnull=True)
+    run = current.select_related("term").first()
+    if run is None:
+        return 0
+    has_report = set(
+        TermlyReport.objects.filter(term=run.term, placement_id__in=batch).values_list(
+            "placement_id", flat=True
+        )
+    )
+    issued = 0
+    for placement_id in batch:
+        if not current.exists():  # stopped (or resumed afresh) while this batch ran
+            return issued
+        failed = False
+        if placement_id not in has_report:
+            try:
+                report_issue(placement_id=placement_id, term=run.term, run=run)
+            except IntegrityError:
+                pass  # made meanwhile by a batch of an earlier round: kept as it was issued
+            except Exception:
+                # The log names the placement's id only; the run page shows how many
+                # failed, and resuming the run tries them again.
+                logger.exception("Termly report failed: run %s, placement %s", run_id, placement_id)
+                failed = True
+            else:
+                issued += 1
+        report_run_tally(run=run, round=round, failed=failed)
+    with transaction.atomic():
+        current.update(batches_done=F("batches_done") + 1)
+        current.filter(batches_done__gte=F("batches")).update(finished_at=timezone.now())
+    return issued
 
 
 # --- Monitoring records -----------------------------------------------------------------
@@ -632,13 +750,10 @@ def report_read(*, report: TermlyReport, by) -> bytes:
     return data
 
 
-def report_run_tally(*, run: ReportRun, failed: bool) -> None:
-    """One more placement's report done (or failed) in a run, for its progress page."""
+def report_run_tally(*, run: ReportRun, round: int, failed: bool) -> None:
+    """One more placement's report done (or failed) in a run's round, for its progress
+    page."""
     counts = {"done": F("done") + 1}
     if failed:
         counts["failed"] = F("failed") + 1
-    ReportRun.objects.filter(pk=run.pk).update(**counts)
-
-
-def report_run_finish(*, run: ReportRun) -> None:
-    ReportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    ReportRun.objects.filter(pk=run.pk, round=round).update(**counts)

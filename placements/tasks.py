@@ -1,11 +1,11 @@
 """Background work for placements, run by `manage.py db_worker`: the attendance sweep that
-raises same-day alerts and e-mails them, and termly reports for every placement at once.
+raises same-day alerts and e-mails them, and termly reports, a batch of placements to a
+task.
 
-A scheduler calls `manage.py sweep_attendance` every few minutes in the school day (it
-enqueues sweep_attendance below) and `manage.py make_termly_reports` at the end of a term.
+The scheduler (placements/hooks.py) runs `manage.py sweep_attendance` every few minutes in
+the school day and `manage.py make_termly_reports` after each term ends.
 """
 
-import logging
 from collections import defaultdict
 
 from django.conf import settings
@@ -16,18 +16,15 @@ from django.urls import reverse
 from django_tasks import task
 
 from applications.rules import school_recipients
-from placements.models import Alert, ReportRun, TermlyReport
+from placements import services
+from placements.models import Alert, ReportRun
 from placements.rules import monitoring_recipients
-
-logger = logging.getLogger(__name__)
 
 
 @task()
 def sweep_attendance() -> int:
     """Raise today's alerts, then queue their e-mails. Returns how many were raised."""
-    from placements.services import alerts_raise
-
-    raised = alerts_raise()
+    raised = services.alerts_raise()
     if raised:
         ids = [a.pk for a in raised]
         transaction.on_commit(lambda: send_alert_emails.enqueue(ids))
@@ -38,8 +35,6 @@ def sweep_attendance() -> int:
 def send_alert_emails(alert_ids: list[int]) -> None:
     """One e-mail per person for the alerts just raised: how many, and a link to their
     queue. It names no student: it may be read on a shared screen."""
-    from placements.services import alerts_mark_emailed
-
     alerts = list(
         Alert.objects.filter(pk__in=alert_ids, emailed_at__isnull=True).select_related(
             "placement__application", "placement__monitoring_officer"
@@ -74,25 +69,18 @@ def send_alert_emails(alert_ids: list[int]) -> None:
             from_email=None,
             recipient_list=[email],
         )
-    alerts_mark_emailed(alerts=alerts)
+    services.alerts_mark_emailed(alerts=alerts)
 
 
 @task()
-def make_reports(run_id: int, placement_ids: list[int]) -> None:
-    """Make the termly report of each placement, counting progress as it goes. A placement
-    that already has its report for the term keeps it: a report is never remade."""
-    from placements.services import report_issue, report_run_finish, report_run_tally
+def make_reports(run_id: int, round: int, placement_ids: list[int]) -> int:
+    """One batch of a run's termly reports (placements.services.report_run_batch): a few
+    reports to a task, so a worker told to stop finishes within seconds, and a worker
+    recycled after so many tasks (`db_worker --max-tasks`) keeps its memory flat."""
+    return services.report_run_batch(run_id=run_id, round=round, batch=placement_ids)
 
-    run = ReportRun.objects.select_related("term").get(pk=run_id)
-    for placement_id in placement_ids:
-        try:
-            if not TermlyReport.objects.filter(placement_id=placement_id, term=run.term).exists():
-                report_issue(placement_id=placement_id, term=run.term, run=run)
-        except Exception:
-            # One report that cannot be made must not stop the others. The log names the
-            # placement's id only; the run page shows how many failed, to ask again.
-            logger.exception("Termly report failed: run %s, placement %s", run.pk, placement_id)
-            report_run_tally(run=run, failed=True)
-        else:
-            report_run_tally(run=run, failed=False)
-    report_run_finish(run=run)
+
+def report_run_enqueue(run: ReportRun, batches: list[list[int]]) -> None:
+    """Queue a run's batches (for its current round) once the run is saved."""
+    for batch in batches:
+        transaction.on_commit(lambda batch=batch: make_reports.enqueue(run.pk, run.round, batch))

@@ -21,6 +21,16 @@ urlpatterns = [
     path("casework/placements/reports/", views.report_runs, name="report_runs"),
     path("casework/placements/reports/<uuid:run_uuid>/", views.report_run, name="report_run"),
     path(
+        "casework/placements/reports/<uuid:run_uuid>/stop/",
+        views.report_run_stop,
+        name="report_run_stop",
+    ),
+    path(
+        "casework/placements/reports/<uuid:run_uuid>/resume/",
+        views.report_run_resume,
+        name="report_run_resume",
+    ),
+    path(
         "casework/placements/<uuid:placement_uuid>/",
         views.casework_detail,
         name="casework_detail",

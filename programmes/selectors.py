@@ -4,6 +4,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation
+from lib.dates import add_working_days
 from programmes.models import (
     AcademicYear,
     ChargingRules,
@@ -15,6 +16,7 @@ from programmes.models import (
     Programme,
     ProgrammePanel,
     Subscription,
+    Term,
     Tier,
 )
 
@@ -30,6 +32,21 @@ def year_current(*, on: dt.date | None = None) -> AcademicYear | None:
         AcademicYear.objects.filter(starts_on__lte=on).order_by("-starts_on").first()
         or AcademicYear.objects.order_by("starts_on").first()
     )
+
+
+def day_after_a_term(on_or_after: dt.date) -> dt.date | None:
+    """The first working day after a term ends, on or after the day given: when the
+    scheduler makes a term's reports and statements. None while no term ends ahead."""
+    for ends_on in (
+        Term.objects.filter(ends_on__gte=on_or_after - dt.timedelta(days=14))
+        .order_by("ends_on")
+        .values_list("ends_on", flat=True)
+        .distinct()
+    ):
+        day = add_working_days(ends_on, 1)
+        if day >= on_or_after:
+            return day
+    return None
 
 
 def years_all() -> QuerySet[AcademicYear]:

@@ -8,6 +8,7 @@ from accounts.rules import Area, is_dsl
 from lib.sections import section
 from safeguarding.rules import can_raise_concern
 from safeguarding.selectors import waiting_counts_for
+from scheduling.registry import Every, Job, register
 
 
 def _waiting(request, _) -> str:
@@ -31,3 +32,18 @@ def raise_concern_link(request, student) -> str:
     if not can_raise_concern(request.user, student):
         return ""
     return render_to_string("safeguarding/_raise_link.html", {"student": student}, request)
+
+
+# --- Scheduled jobs -----------------------------------------------------------------------
+
+register(
+    Job(
+        name="escalate_concerns",
+        description=(
+            "Escalates to the CAP safeguarding lead the urgent concerns nobody acknowledged "
+            "in time."
+        ),
+        when=Every(minutes=5),
+        command="escalate_concerns",
+    )
+)

@@ -23,6 +23,7 @@ DOC = Path(settings.BASE_DIR) / "docs" / "permissions.md"
 SECTIONS = {
     "accounts": "People, organisations and the admin",
     "programmes": "The model of support",
+    "scheduling": "Scheduled jobs",
     "students": "Students",
     "documents": "Documents",
     "applications": "Applications",

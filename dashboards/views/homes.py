@@ -21,6 +21,7 @@ from finance.views import money_sections
 from lib.sections import sections_for
 from panels.selectors import meetings_for
 from programmes import selectors as programme_selectors
+from scheduling.selectors import jobs_failed_count
 
 
 @login_required
@@ -77,6 +78,7 @@ def casework_home(request):
     context = _area_context(request, Area.CASEWORK)
     roles = {m.role for m in context["memberships"]}
     context["is_manager"] = Role.CAP_MANAGER in roles
+    context["failed_jobs"] = jobs_failed_count() if context["is_manager"] else 0
     context["draft_years"] = [y for y in programme_selectors.years_all() if y.status == "draft"]
     context["waiting"] = waiting_counts(
         applications_visible_to(request.user, Application.objects.all()), Area.CASEWORK

@@ -1,11 +1,14 @@
-"""Termly reports: made for every placement at once in the background, with progress,
-kept exactly as issued, and read only by those who may see the placement."""
+"""Termly reports: made for every placement in the background, a batch to a task, with
+progress; a run can be stopped and resumed; reports are kept exactly as issued and read
+only by those who may see the placement."""
 
 import hashlib
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -156,7 +159,7 @@ def test_the_command_queues_the_last_ended_terms_reports(
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("make_termly_reports", "--by", cast.officer.email, stdout=out)
-    assert "Queued 1 report for Spring" in out.getvalue()
+    assert "Queued 1 report in 1 batch for Spring" in out.getvalue()
     assert TermlyReport.objects.count() == 1
 
 
@@ -193,3 +196,288 @@ def test_one_report_that_fails_does_not_stop_the_others(
         "1 report could not be made"
         in client.get(reverse("placements:report_run", args=[run.uuid])).content.decode()
     )
+
+
+# --- Batches, stopping and resuming -------------------------------------------------------
+
+
+@pytest.fixture
+def three(cast, placement, programme):
+    """Three placements open in the spring term, one report to a batch."""
+    return [placement] + [
+        make_placement(programme=programme, provider=cast.provider, school=cast.school_a, by=by)
+        for by in (cast.officer, cast.officer)
+    ]
+
+
+def test_a_run_is_queued_in_batches_of_ten(cast, programme, spring, clock):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    placements = [
+        make_placement(programme=programme, provider=cast.provider, school=cast.school_a, by=by)
+        for by in [cast.officer] * 12
+    ]
+    run, batches = services.report_run_start(term=spring, by=cast.officer)
+    assert [len(batch) for batch in batches] == [10, 2]
+    assert sorted(pk for batch in batches for pk in batch) == sorted(p.pk for p in placements)
+    assert (run.total, run.batches, run.round, run.finished_at) == (12, 2, 1, None)
+
+
+def test_stopping_then_resuming_makes_each_report_exactly_once(
+    cast, three, spring, clock, monkeypatch
+):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    monkeypatch.setattr(services, "REPORT_BATCH", 1)
+    run, batches = services.report_run_start(term=spring, by=cast.officer)
+    assert len(batches) == 3
+    assert services.report_run_batch(run_id=run.pk, round=run.round, batch=batches[0]) == 1
+
+    services.report_run_stop(run=run, by=cast.monitoring)
+    # The queued batches of a stopped run do nothing.
+    assert services.report_run_batch(run_id=run.pk, round=1, batch=batches[1]) == 0
+    run.refresh_from_db()
+    assert (run.done, run.batches_done, run.finished_at) == (1, 1, None)
+    assert run.stopped_by == cast.monitoring
+    assert TermlyReport.objects.count() == 1
+
+    run, rest = services.report_run_resume(run=run, by=cast.officer)
+    assert sorted(rest) == sorted(batches[1:])
+    assert (run.round, run.total, run.done, run.batches, run.stopped_at) == (2, 3, 1, 2, None)
+    # A batch of the first round, still queued, does nothing once the run was resumed.
+    assert services.report_run_batch(run_id=run.pk, round=1, batch=batches[2]) == 0
+    for batch in rest:
+        services.report_run_batch(run_id=run.pk, round=run.round, batch=batch)
+    run.refresh_from_db()
+    assert (run.done, run.failed, run.batches_done) == (3, 0, 2)
+    assert run.finished_at is not None
+    assert sorted(TermlyReport.objects.values_list("placement_id", flat=True)) == sorted(
+        p.pk for p in three
+    )
+    assert list(
+        Event.objects.filter(action__startswith="report_run.")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["report_run.started", "report_run.stopped", "report_run.resumed"]
+
+
+def test_a_batch_stops_before_its_next_report_once_the_run_is_stopped(
+    cast, three, spring, clock, monkeypatch
+):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    run, batches = services.report_run_start(term=spring, by=cast.officer)
+    real = services.report_issue
+
+    def issue_then_stop(**kwargs):
+        report = real(**kwargs)
+        services.report_run_stop(run=run, by=cast.officer)  # asked while the batch ran
+        return report
+
+    monkeypatch.setattr(services, "report_issue", issue_then_stop)
+    assert services.report_run_batch(run_id=run.pk, round=1, batch=batches[0]) == 1
+    assert TermlyReport.objects.count() == 1
+
+
+def test_a_failing_report_is_counted_and_the_other_batches_go_on(
+    cast, three, spring, clock, monkeypatch
+):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    monkeypatch.setattr(services, "REPORT_BATCH", 1)
+    real = services.render_pdf
+
+    def flaky(template, context):
+        if context["placement"] == three[0]:
+            raise OSError("font cache")
+        return real(template, context)
+
+    monkeypatch.setattr(services, "render_pdf", flaky)
+    run, batches = services.report_run_start(term=spring, by=cast.officer)
+    for batch in batches:
+        services.report_run_batch(run_id=run.pk, round=1, batch=batch)
+    run.refresh_from_db()
+    assert (run.total, run.done, run.failed, run.finished_at is not None) == (3, 3, 1, True)
+    assert TermlyReport.objects.count() == 2
+    with pytest.raises(services.Refused, match="nothing to stop"):
+        services.report_run_stop(run=run, by=cast.officer)
+    # Tried again, only the one that failed is made.
+    monkeypatch.setattr(services, "render_pdf", real)
+    run, rest = services.report_run_resume(run=run, by=cast.officer)
+    assert rest == [[three[0].pk]]
+    services.report_run_batch(run_id=run.pk, round=run.round, batch=rest[0])
+    run.refresh_from_db()
+    assert (run.total, run.done, run.failed, run.finished_at is not None) == (3, 3, 0, True)
+    assert TermlyReport.objects.count() == 3
+
+
+def test_a_finished_run_cannot_be_resumed_and_a_stopped_one_not_stopped_again(
+    cast, three, spring, clock
+):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    run, _ = services.report_run_start(term=spring, by=cast.officer)
+    with pytest.raises(services.Refused, match="still being made"):
+        services.report_run_resume(run=run, by=cast.officer)
+    services.report_run_stop(run=run, by=cast.officer)
+    with pytest.raises(services.Refused, match="stopped already"):
+        services.report_run_stop(run=run, by=cast.officer)
+
+
+def test_resuming_a_stopped_run_retries_the_reports_that_could_not_be_made(
+    cast, three, spring, clock, monkeypatch
+):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    monkeypatch.setattr(services, "REPORT_BATCH", 1)
+    real = services.render_pdf
+
+    def broken(template, context):
+        raise OSError("font cache")
+
+    monkeypatch.setattr(services, "render_pdf", broken)
+    run, batches = services.report_run_start(term=spring, by=cast.officer)
+    services.report_run_batch(run_id=run.pk, round=run.round, batch=batches[0])
+    services.report_run_stop(run=run, by=cast.officer)
+    monkeypatch.setattr(services, "render_pdf", real)
+    run, rest = services.report_run_resume(run=run, by=cast.officer)
+    assert rest == batches
+    assert (run.total, run.done, run.failed) == (3, 0, 0)
+    for batch in rest:
+        services.report_run_batch(run_id=run.pk, round=run.round, batch=batch)
+    run.refresh_from_db()
+    assert (run.done, run.failed, run.finished_at is not None) == (3, 0, True)
+    assert TermlyReport.objects.count() == 3
+
+
+def test_the_cap_team_stops_and_resumes_a_run_from_its_page(
+    client, cast, three, spring, clock, django_capture_on_commit_callbacks, settings
+):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    # The batches stay queued in the database until a worker takes them.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(cast.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("placements:report_runs"), {"term": spring.pk})
+    run = ReportRun.objects.get()
+    assert DBTaskResult.objects.count() == 1  # three placements: one batch
+    page = client.get(reverse("placements:report_run", args=[run.uuid])).content.decode()
+    assert "0 of 3 placements done" in page and "Stop the reports" in page
+
+    response = client.post(reverse("placements:report_run_stop", args=[run.uuid]))
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Reports stopped" in page and "Stopped on 30 March 2026 at 9am by Olive Officer" in page
+    assert "Resume the reports" in page and "Refresh this page" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("placements:report_run_resume", args=[run.uuid]))
+    page = client.get(response.url).content.decode()
+    assert "Reports resumed: 3 placements still to do" in page
+    assert DBTaskResult.objects.count() == 2
+    run.refresh_from_db()
+    assert (run.round, run.stopped_at) == (2, None)
+
+
+def test_a_run_cannot_be_stopped_twice_from_its_page(client, cast, three, spring, clock):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    run, _ = services.report_run_start(term=spring, by=cast.officer)
+    client.force_login(cast.officer)
+    client.post(reverse("placements:report_run_stop", args=[run.uuid]))
+    response = client.post(reverse("placements:report_run_stop", args=[run.uuid]), follow=True)
+    assert "These reports were stopped already" in response.content.decode()
+    assert Event.objects.filter(action="report_run.stopped").count() == 1
+
+
+@pytest.mark.parametrize("verb", ["stop", "resume"])
+def test_stopping_and_resuming_are_posts_with_csrf(cast, three, spring, clock, verb):
+    from django.test import Client
+
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    run, _ = services.report_run_start(term=spring, by=cast.officer)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.officer)
+    url = reverse(f"placements:report_run_{verb}", args=[run.uuid])
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 403
+    run.refresh_from_db()
+    assert (run.stopped_at, run.round) == (None, 1)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("alice", 403), ("provider_staff", 403), ("safeguarding", 404)]
+)
+def test_others_cannot_stop_or_see_a_run(client, cast, three, spring, clock, who, status):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    run, _ = services.report_run_start(term=spring, by=cast.officer)
+    client.force_login(getattr(cast, who))
+    assert client.post(reverse("placements:report_run_stop", args=[run.uuid])).status_code == status
+    assert client.get(reverse("placements:report_run", args=[run.uuid])).status_code == status
+    run.refresh_from_db()
+    assert run.stopped_at is None
+
+
+def add_reports(run, n, *, cast, programme, term):
+    """Reports for `n` more placements, as a run would have issued them."""
+    for _ in range(n):
+        TermlyReport.objects.create(
+            placement=make_placement(
+                programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
+            ),
+            term=term,
+            run=run,
+            stored_name="x",
+            sha256="0" * 64,
+            size=1,
+            issued_at=at(MONDAY, 9),
+        )
+
+
+def test_the_run_page_takes_the_same_queries_for_2_or_12_reports(
+    client, cast, programme, spring, clock
+):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    run, _ = services.report_run_start(term=spring, by=cast.officer)
+    client.force_login(cast.officer)
+    url = reverse("placements:report_run", args=[run.uuid])
+
+    def queries(n: int) -> int:
+        add_reports(run, n - run.reports.count(), cast=cast, programme=programme, term=spring)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        assert page.count("PDF<span") == n
+        return len(captured)
+
+    assert queries(2) == queries(12)
+
+
+def test_the_run_page_lists_its_reports_a_page_at_a_time(
+    client, cast, programme, spring, clock, monkeypatch
+):
+    from placements.views import placements as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    run, _ = services.report_run_start(term=spring, by=cast.officer)
+    add_reports(run, 3, cast=cast, programme=programme, term=spring)
+    client.force_login(cast.officer)
+    url = reverse("placements:report_run", args=[run.uuid])
+    first = client.get(url).content.decode()
+    assert first.count("PDF<span") == 2 and "Page 1 of 2" in first
+    assert client.get(url, {"page": 2}).content.decode().count("PDF<span") == 1
+
+
+def test_the_scheduler_asks_for_the_reports_as_nobody(
+    client, cast, placement, clock, django_capture_on_commit_callbacks
+):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_termly_reports", stdout=io.StringIO())
+    run = ReportRun.objects.get()
+    assert run.requested_by is None and TermlyReport.objects.count() == 1
+    client.force_login(cast.officer)
+    page = client.get(reverse("placements:report_runs")).content.decode()
+    assert "30 March 2026 at 9am by the scheduler" in page
+
+
+def test_the_command_refuses_someone_who_may_not_ask(cast, placement, clock):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    with pytest.raises(CommandError, match="Only the CAP team"):
+        call_command("make_termly_reports", "--by", cast.alice.email, stdout=io.StringIO())
+    assert not ReportRun.objects.exists()

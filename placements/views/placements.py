@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.rules import Area
 from accounts.views import area_required
@@ -34,6 +35,7 @@ from placements.rules import (
     placements_visible_to,
     registers_visible_to,
 )
+from placements.tasks import report_run_enqueue
 from programmes.models import Term
 from programmes.selectors import year_current, years_all
 
@@ -393,29 +395,80 @@ def report_runs(request):
         terms=Term.objects.filter(pk__in=[t.pk for t in terms]).order_by("-starts_on"),
     )
     if request.method == "POST" and form.is_valid():
-        run = services.report_run_start(term=form.cleaned_data["term"], by=request.user)
+        # The run and its queued batches are saved together or not at all.
+        with transaction.atomic():
+            run, batches = services.report_run_start(
+                term=form.cleaned_data["term"], by=request.user
+            )
+            report_run_enqueue(run, batches)
         return redirect("placements:report_run", run.uuid)
     runs = ReportRun.objects.select_related("term__year", "requested_by")[:20]
     return render(request, "placements/report_runs.html", {"form": form, "runs": runs})
 
 
+def get_report_run_for_user(user, run_uuid) -> ReportRun:
+    """The run, or 404 unless the user may ask for reports, whether or not it exists."""
+    run = (
+        ReportRun.objects.select_related("term__year", "requested_by", "stopped_by")
+        .filter(uuid=run_uuid)
+        .first()
+    )
+    if run is None or not can_issue_reports(user):
+        raise Http404
+    return run
+
+
 @area_required(Area.CASEWORK)
 @require_GET
 def report_run(request, run_uuid):
-    run = ReportRun.objects.select_related("term__year").filter(uuid=run_uuid).first()
-    if run is None or not can_issue_reports(request.user):
-        raise Http404
+    run = get_report_run_for_user(request.user, run_uuid)
+    page = Paginator(
+        run.reports.select_related("placement__student", "placement__provider").order_by(
+            "-issued_at", "-pk"
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "placements/report_run.html",
         {
             "run": run,
             "percent": round(100 * run.done / run.total) if run.total else 100,
-            "reports": run.reports.select_related("placement__student", "placement__provider")[
-                :500
-            ],
+            "page": page,
         },
     )
+
+
+@area_required(Area.CASEWORK)
+@require_POST
+def report_run_stop(request, run_uuid):
+    run = get_report_run_for_user(request.user, run_uuid)
+    try:
+        services.report_run_stop(run=run, by=request.user)
+    except Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Reports stopped. Reports already made are kept")
+    return redirect("placements:report_run", run.uuid)
+
+
+@area_required(Area.CASEWORK)
+@require_POST
+def report_run_resume(request, run_uuid):
+    run = get_report_run_for_user(request.user, run_uuid)
+    try:
+        with transaction.atomic():
+            run, batches = services.report_run_resume(run=run, by=request.user)
+            report_run_enqueue(run, batches)
+    except Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        remaining = run.total - run.done
+        messages.success(
+            request,
+            f"Reports resumed: {remaining} placement{'s' if remaining != 1 else ''} still to do",
+        )
+    return redirect("placements:report_run", run.uuid)
 
 
 @login_required
