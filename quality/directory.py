@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from programmes.models import Course, Programme
 from programmes.selectors import year_current
-from quality.selectors import approved_provider_ids
+from quality.selectors import approved_providers
 
 KEY_STAGES = {"ks3": (7, 8, 9), "ks4": (10, 11)}
 
@@ -42,15 +42,15 @@ def directory_courses(*, today: dt.date | None = None) -> QuerySet[Course]:
             programme__year=year,
             programme__offers_courses=True,
             provider__is_active=True,
-            provider_id__in=approved_provider_ids(today=today),
+            provider_id__in=approved_providers(today=today),
         )
         .select_related("programme__tier", "provider__provider_record")
         .order_by("programme__order", "title", "id")
     )
 
 
-def course_search(filters: Filters, *, today: dt.date | None = None) -> list[Course]:
-    """The directory's courses that match every filter given."""
+def course_search(filters: Filters, *, today: dt.date | None = None) -> QuerySet[Course]:
+    """The directory's courses that match every filter given, as a query to page."""
     courses = directory_courses(today=today)
     for word in filters.query.split():
         courses = courses.filter(
@@ -86,11 +86,16 @@ def course_search(filters: Filters, *, today: dt.date | None = None) -> list[Cou
     if filters.year_group is not None:
         wanted = {filters.year_group} if not wanted else wanted & {filters.year_group}
         if not wanted:
-            return []
-    found = list(courses)
+            return courses.none()
     if wanted:
-        found = [c for c in found if wanted & set(c.year_groups)]
-    return found
+        # Only the ids and year groups of the matching courses are read for this.
+        matching = [
+            pk
+            for pk, years in courses.values_list("pk", "year_groups")
+            if wanted & set(years or [])
+        ]
+        courses = courses.filter(pk__in=matching)
+    return courses
 
 
 def levels() -> list[str]:

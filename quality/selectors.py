@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -245,9 +246,56 @@ def provider_standing(provider: Organisation, *, today: dt.date | None = None):
 def approved_provider_ids(*, today: dt.date | None = None) -> set[int]:
     """The organisations whose courses schools may see: approved, with or without
     conditions."""
-    records = list(ProviderRecord.objects.filter(organisation__is_active=True))
-    found = standings(records, today=today)
-    return {record.organisation_id for record in records if found[record.pk].is_approved}
+    return set(approved_providers(today=today))
+
+
+def approved_providers(*, today: dt.date | None = None) -> QuerySet:
+    """approved_provider_ids() as a query of organisation ids, to use inside another query.
+
+    The same rules as standings(), asked in one query so that the directory does not build
+    every provider's standing: a provider is approved when it has had a review, the latest
+    approved evidence of every item is in force, its latest review rated no area red and
+    its last recorded site visit was not red. (Amber, an overdue review or an overdue
+    visit only put conditions, which still count as approved.)"""
+    today = today or timezone.localdate()
+    later = Evidence.objects.filter(
+        provider_id=OuterRef("provider_id"),
+        item_id=OuterRef("item_id"),
+        status=EvidenceStatus.APPROVED,
+    ).filter(
+        Q(issued_on__gt=OuterRef("issued_on"))
+        | Q(issued_on=OuterRef("issued_on"), id__gt=OuterRef("id"))
+    )
+    in_force = (
+        Evidence.objects.filter(provider_id=OuterRef("pk"), status=EvidenceStatus.APPROVED)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .exclude(Exists(later))
+        .order_by()
+        .values("provider_id")
+        .annotate(n=Count("item_id", distinct=True))
+        .values("n")
+    )
+    latest_review = (
+        Review.objects.filter(provider_id=OuterRef("pk")).order_by("-held_on", "-id").values("id")
+    )
+    last_visit = (
+        Visit.objects.filter(provider_id=OuterRef("pk"), visited_on__isnull=False)
+        .order_by("-visited_on", "-id")
+        .values("rating")
+    )
+    red_rating = ReviewRating.objects.filter(review_id=OuterRef("latest_review"), rating=Rating.RED)
+    return (
+        ProviderRecord.objects.filter(organisation__is_active=True)
+        .annotate(
+            latest_review=Subquery(latest_review[:1]),
+            in_force=Coalesce(Subquery(in_force), 0),
+            last_visit=Coalesce(Subquery(last_visit[:1]), Value("")),
+        )
+        .filter(latest_review__isnull=False, in_force__gte=EvidenceItem.objects.count())
+        .exclude(Exists(red_rating))
+        .exclude(last_visit=Rating.RED)
+        .values_list("organisation_id", flat=True)
+    )
 
 
 def evidence_due_reminder(*, today: dt.date | None = None):

@@ -161,3 +161,23 @@ def test_the_list_takes_the_same_queries_for_a_short_or_long_page(client, approv
 
     client.get(SERVICES)  # settings warmed
     assert queries(3) == queries(30)
+
+
+def test_the_list_takes_the_same_queries_for_few_or_many_approved_providers(client, year, areas):
+    providers = list(Organisation.objects.filter(kind__in=PROVIDER_KINDS).order_by("name"))
+    client.get(SERVICES)  # settings warmed
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(SERVICES, {"per_page": 100})
+            assert response.status_code == 200
+        return len(captured), response.json()["total_items"]
+
+    for organisation in providers[:3]:
+        approved_provider(organisation)
+    few, shown_few = queries()
+    for organisation in providers[3:15]:
+        approved_provider(organisation)
+    many, shown_many = queries()
+    assert shown_many > shown_few  # more providers' courses are published...
+    assert many == few  # ...in the same queries

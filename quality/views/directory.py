@@ -52,9 +52,7 @@ def get_directory_course(course_uuid):
 @require_GET
 def search(request):
     programmes = list(directory.directory_programmes())
-    providers = Organisation.objects.filter(pk__in=directory.approved_provider_ids()).order_by(
-        "name"
-    )
+    providers = Organisation.objects.filter(pk__in=directory.approved_providers()).order_by("name")
     form = DirectoryFilterForm(
         request.GET or None,
         programmes=programmes,

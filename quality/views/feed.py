@@ -42,11 +42,10 @@ def services(request):
     except ValueError as problem:
         return _json({"error": str(problem)}, status=400)
     search = (request.GET.get("search") or "")[:100]
-    courses = directory.directory_courses()
-    matching = [c.pk for c in directory.course_search(directory.Filters(query=search))]
-    total = len(matching)
-    chosen = matching[(page - 1) * per_page : page * per_page]
-    rows = {c.pk: c for c in feed.with_feed_relations(courses.filter(pk__in=chosen))}
+    matching = directory.course_search(directory.Filters(query=search))
+    total = matching.count()
+    chosen = list(matching.values_list("pk", flat=True)[(page - 1) * per_page : page * per_page])
+    rows = {c.pk: c for c in feed.with_feed_relations(matching.filter(pk__in=chosen))}
     items = [feed.service_summary(rows[pk]) for pk in chosen]
     return _json(feed.page_of(items, total=total, page=page, per_page=per_page))
 
