@@ -10,6 +10,8 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from accounts.models import Organisation
 from applications.workflow import Status
@@ -45,6 +47,11 @@ class ProviderDeclineReason(models.TextChoices):
     RISK = "risk", "The risk cannot be managed"
     CAPACITY = "capacity", "No place is free"
     OTHER = "other", "Another reason"
+
+
+# The applications on the casework queue: submitted, and neither a draft nor discarded. Two
+# partial indexes hold these only; the queue's query implies the condition.
+QUEUED = Q(submitted_at__isnull=False) & ~Q(status__in=[Status.DRAFT, Status.DISCARDED])
 
 
 class Application(models.Model):
@@ -183,6 +190,15 @@ class Application(models.Model):
             models.Index(fields=["student", "programme", "status"]),
             # The lists behind the figures, newest submission first.
             models.Index(fields=["-submitted_at", "-id"], name="application_submitted_desc"),
+            # The casework queue (applications.selectors.queue): submitted applications in
+            # the order of their current step's age, and counted by step.
+            models.Index(
+                Coalesce("status_changed_at", "submitted_at"),
+                F("id"),
+                name="application_queue_age",
+                condition=QUEUED,
+            ),
+            models.Index(fields=["status"], name="application_queue_status", condition=QUEUED),
         ]
 
     def __str__(self) -> str:

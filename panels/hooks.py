@@ -76,12 +76,22 @@ def panels_for_school(request, application: Application) -> str:
     )
 
 
+# The overdue notices listed on the queue; the banner counts them all.
+OVERDUE_SHOWN = 10
+
+
 @section("casework:queue")
 def overdue_notices(request, _) -> str:
-    notices = list(selectors.overdue_notices(today=timezone.localdate()))
+    """The overdue notices' count and the earliest few, however many are overdue; the
+    meetings page lists every notice still to send."""
+    overdue = selectors.overdue_notices(today=timezone.localdate())
+    notices = list(overdue[:OVERDUE_SHOWN])
     if not notices:
         return ""
-    return render_to_string("panels/_overdue_notices.html", {"notices": notices}, request)
+    count = len(notices) if len(notices) < OVERDUE_SHOWN else overdue.count()
+    return render_to_string(
+        "panels/_overdue_notices.html", {"notices": notices, "count": count}, request
+    )
 
 
 # --- Scheduled jobs -----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from applications.selectors import answers_by_page, documents_for
 from applications.views import acting
 from applications.views.schools import get_application_for_user
 from applications.workflow import Actor, Status
-from lib.forms import ChoiceByUuid
+from lib.forms import ChoiceByUuid, LongSelect
 from lib.sections import sections_for
 from programmes.models import Programme
 
@@ -43,6 +43,7 @@ class QueueFilterForm(forms.Form):
         label="School",
         queryset=Organisation.objects.filter(kind__in=SCHOOL_KINDS).order_by("name"),
         empty_label="All schools",
+        widget=LongSelect,
         error_messages={"invalid_choice": "Select a school from the list"},
     )
     provider = ChoiceByUuid(
@@ -50,6 +51,7 @@ class QueueFilterForm(forms.Form):
         label="Provider",
         queryset=Organisation.objects.filter(kind__in=PROVIDER_KINDS).order_by("name"),
         empty_label="All providers",
+        widget=LongSelect,
         error_messages={"invalid_choice": "Select a provider from the list"},
     )
     step = forms.ChoiceField(

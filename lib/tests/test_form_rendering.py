@@ -11,6 +11,8 @@ from django.template import engines
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from lib.forms import LongSelect
+
 
 class _Elements(HTMLParser):
     """Collects every start tag as (tag, attrs), for assertions."""
@@ -379,3 +381,23 @@ def test_500_page_renders_with_the_minimal_context():
     )
     assert "Sorry, there is a problem with the service" in html
     assert "Sign out" not in html
+
+
+def test_a_long_select_renders_as_the_select_does_with_its_choice_kept_and_escaped():
+    choices = [("", "All schools"), ("a", "Ash & Oak School"), ("b", "Birch <Academy>")]
+
+    class Plain(forms.Form):
+        school = forms.ChoiceField(choices=choices, required=False)
+
+    class Long(forms.Form):
+        school = forms.ChoiceField(choices=choices, required=False, widget=LongSelect)
+
+    for data in ({}, {"school": "b"}, {"school": "nonsense"}):
+        plain, long = Plain(data), Long(data)
+        plain.is_valid(), long.is_valid()
+        assert elements(long["school"].as_widget()) == elements(plain["school"].as_widget())
+    html = str(Long({"school": "b"})["school"].as_widget())
+    assert '<option value="b" selected>Birch &lt;Academy&gt;</option>' in html
+    assert "Ash &amp; Oak School" in html
+    assert by_id(html, "id_school")[0] == "select"
+    assert "govuk-select" in classes(by_id(html, "id_school")[1])

@@ -14,7 +14,7 @@ from icalendar import Calendar
 from applications.models import Application
 from applications.workflow import Status
 from audit.models import Event
-from panels import services
+from panels import hooks, services
 from panels.models import OutcomeNotice
 from panels.tests.conftest import DAY, at_panel, decide, everyone_present, submitted
 
@@ -255,6 +255,25 @@ def test_overdue_notices_head_the_casework_queue(client, cast, panels, item):
     banner = page.split('id="overdue-notices-title"')[1].split("</table>")[0]
     assert "1 outcome notice past its 3 working days" in page
     assert item.application.reference in banner
+
+
+def test_the_queue_lists_the_earliest_overdue_notices_and_counts_them_all(
+    client, cast, panels, programmes, item, monkeypatch
+):
+    monkeypatch.setattr(hooks, "OVERDUE_SHOWN", 1)
+    later = at_panel(cast, programmes["flourish"])
+    decide(item.application, cast.chair)
+    decide(later, cast.chair)
+    today = timezone.localdate()
+    OutcomeNotice.objects.filter(application=item.application).update(due_on=today - 2 * DAY)
+    OutcomeNotice.objects.filter(application=later).update(due_on=today - DAY)
+    client.force_login(cast.officer)
+    page = client.get(reverse("casework:queue")).content.decode()
+    banner = page.split('id="overdue-notices-title"')[1].split("</div>\n</div>")[0]
+    assert "2 outcome notices past their 3 working days" in banner
+    assert item.application.reference in banner and later.reference not in banner
+    assert reverse("casework_meetings:meetings") in banner
+    assert "See all 2 outcome notices to send" in banner
 
 
 def test_the_school_reads_the_letter_once_it_is_sent_and_other_schools_never(
