@@ -294,19 +294,38 @@ def public_calendar(*, from_day: dt.date | None) -> QuerySet[Meeting]:
     )
 
 
+# The head of each waiting list that the page shows: the next places go to them.
+WAITING_SHOWN = 50
+
+
 @dataclass
 class ProgrammePlaces:
     programme: Programme
     cohorts: list[Cohort]
-    waiting: list[Application]
+    waiting: list[Application]  # the first WAITING_SHOWN, in the order places are offered
+    waiting_count: int
+
+
+_waiting_count = (
+    Application.objects.filter(programme=OuterRef("pk"), status=Status.WAITING_LIST)
+    .order_by()
+    .annotate(n=Func("id", function="COUNT"))
+    .values("n")
+)
 
 
 def places_by_programme() -> list[ProgrammePlaces]:
-    """Each programme with places per cohort: its cohorts' places taken and its waiting
-    list in the order places are offered."""
-    programmes = Programme.objects.filter(capacity_rule="cohort").select_related("year")
+    """Each programme with places per cohort: its cohorts' places taken, how many wait and
+    the head of its waiting list in the order places are offered."""
+    programmes = (
+        Programme.objects.filter(capacity_rule="cohort")
+        .select_related("year")
+        .annotate(waiting_count=Subquery(_waiting_count, output_field=IntegerField()))
+    )
     return [
-        ProgrammePlaces(p, cohorts_with_places(p), list(waiting_list(p)))
+        ProgrammePlaces(
+            p, cohorts_with_places(p), list(waiting_list(p)[:WAITING_SHOWN]), p.waiting_count
+        )
         for p in programmes.order_by("-year__starts_on", "order")
     ]
 

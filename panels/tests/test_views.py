@@ -607,3 +607,29 @@ def test_the_agenda_and_the_pack_come_a_page_at_a_time(
     assert f'aria-label="Pages of the {what}"' in page
     if what == "pack":
         assert f"3. Application {applications[2].reference}" in page
+
+
+def test_the_waiting_lists_page_shows_each_lists_head_and_how_many_wait(
+    client, cast, panels, programmes, monkeypatch
+):
+    from panels import selectors
+
+    monkeypatch.setattr(selectors, "WAITING_SHOWN", 2)
+    refocus = programmes["refocus"]
+    waiting = [submitted(cast, refocus) for _ in range(3)]
+    now = timezone.now()
+    for days_ago, application in zip((9, 5, 1), waiting, strict=True):
+        Application.objects.filter(pk=application.pk).update(
+            status=Status.WAITING_LIST, submitted_at=now - days_ago * DAY
+        )
+    client.force_login(cast.officer)
+    url = reverse("casework_meetings:waiting_lists")
+    page = client.get(url).content.decode()
+    assert "3 applications on the waiting list: the first 2 below." in page
+    assert waiting[0].reference in page and waiting[1].reference in page
+    assert waiting[2].reference not in page
+    few = _queries(client, url)
+    for _ in range(2):
+        extra = submitted(cast, refocus)
+        Application.objects.filter(pk=extra.pk).update(status=Status.WAITING_LIST)
+    assert _queries(client, url) == few
