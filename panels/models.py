@@ -91,6 +91,12 @@ class AgendaItem(models.Model):
 
     class Meta:
         ordering = ["meeting", "added_at", "id"]
+        indexes = [
+            # A meeting's items in a state: the meetings list counts them.
+            models.Index(fields=["meeting", "state"], name="panels_item_meeting_state"),
+            # A meeting's agenda in the order items were added, a page at a time.
+            models.Index(fields=["meeting", "added_at", "id"], name="panels_item_meeting_added"),
+        ]
         constraints = [
             # An application waits on one agenda at a time.
             models.UniqueConstraint(
@@ -171,7 +177,15 @@ class OutcomeNotice(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["sent_at", "due_on"])]
+        indexes = [
+            models.Index(fields=["sent_at", "due_on"]),
+            # The unsent notices, earliest due first, a page at a time (the meetings list).
+            models.Index(
+                fields=["due_on", "id"],
+                condition=models.Q(sent_at__isnull=True),
+                name="panels_notice_unsent_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Outcome notice {str(self.uuid)[:8]}"

@@ -4,7 +4,7 @@ waiting list, and the outcome notices CAP has to send."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from applications.models import Application, ApplicationDocument
@@ -53,6 +53,18 @@ def meeting_after(meeting: Meeting, *, programme: Programme) -> Meeting | None:
     )
 
 
+def _items_in_state(state: str) -> Subquery:
+    """How many of the meeting's items are in the state: a count per meeting read from the
+    (meeting, state) index, rather than a join of every item that a GROUP BY folds up."""
+    items = (
+        AgendaItem.objects.filter(meeting=OuterRef("pk"), state=state)
+        .order_by()
+        .annotate(n=Func("id", function="COUNT"))
+        .values("n")
+    )
+    return Subquery(items, output_field=IntegerField())
+
+
 def meetings_for(user: User, *, upcoming_from: dt.date | None = None) -> QuerySet[Meeting]:
     meetings = meetings_visible_to(user, Meeting.objects.all()).filter(date__isnull=False)
     if upcoming_from is not None:
@@ -60,17 +72,17 @@ def meetings_for(user: User, *, upcoming_from: dt.date | None = None) -> QuerySe
     return (
         meetings.select_related("panel__year", "record")
         .annotate(
-            waiting=Count("items", filter=Q(items__state=ItemState.WAITING)),
-            decided=Count("items", filter=Q(items__state=ItemState.DECIDED)),
+            waiting=_items_in_state(ItemState.WAITING),
+            decided=_items_in_state(ItemState.DECIDED),
         )
         .order_by("date", "panel__name")
     )
 
 
-def agenda(meeting: Meeting) -> list[AgendaItem]:
+def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     """The items heard at a meeting (waiting or decided), in the order they were added,
-    with what the page shows about each."""
-    return list(
+    with what the page shows about each; pages of it for the meeting page and the pack."""
+    return (
         meeting.items.filter(state__in=[ItemState.WAITING, ItemState.DECIDED])
         .select_related(
             "application__student",
@@ -87,12 +99,17 @@ def agenda(meeting: Meeting) -> list[AgendaItem]:
     )
 
 
-def items_elsewhere(meeting: Meeting) -> list[AgendaItem]:
+def agenda(meeting: Meeting) -> list[AgendaItem]:
+    """Every item heard at the meeting, for the pack's PDF and the services."""
+    return list(agenda_items(meeting))
+
+
+def items_elsewhere(meeting: Meeting) -> QuerySet[AgendaItem]:
     """Items that were on this meeting's agenda and went to another meeting."""
-    return list(
-        meeting.items.filter(state__in=[ItemState.MOVED, ItemState.ROLLED]).select_related(
-            "application__student"
-        )
+    return (
+        meeting.items.filter(state__in=[ItemState.MOVED, ItemState.ROLLED])
+        .select_related("application__student")
+        .order_by("added_at", "id")
     )
 
 
@@ -125,10 +142,12 @@ class PackItem:
     conflicted: list[str] = field(default_factory=list)
 
 
-def pack(meeting: Meeting) -> list[PackItem]:
+def pack(meeting: Meeting, items: list[AgendaItem] | None = None) -> list[PackItem]:
     """Each item's summary, evidence list and the questions this panel considers, with the
-    school's answers. A fixed number of queries whatever the number of items."""
-    items = agenda(meeting)
+    school's answers: for the given items of the agenda (a page of it), or else all of it.
+    A fixed number of queries whatever the number of items."""
+    if items is None:
+        items = agenda(meeting)
     application_ids = [i.application_id for i in items]
     documents: dict[int, list[ApplicationDocument]] = {}
     for document in ApplicationDocument.objects.filter(
@@ -275,19 +294,38 @@ def public_calendar(*, from_day: dt.date | None) -> QuerySet[Meeting]:
     )
 
 
+# The head of each waiting list that the page shows: the next places go to them.
+WAITING_SHOWN = 50
+
+
 @dataclass
 class ProgrammePlaces:
     programme: Programme
     cohorts: list[Cohort]
-    waiting: list[Application]
+    waiting: list[Application]  # the first WAITING_SHOWN, in the order places are offered
+    waiting_count: int
+
+
+_waiting_count = (
+    Application.objects.filter(programme=OuterRef("pk"), status=Status.WAITING_LIST)
+    .order_by()
+    .annotate(n=Func("id", function="COUNT"))
+    .values("n")
+)
 
 
 def places_by_programme() -> list[ProgrammePlaces]:
-    """Each programme with places per cohort: its cohorts' places taken and its waiting
-    list in the order places are offered."""
-    programmes = Programme.objects.filter(capacity_rule="cohort").select_related("year")
+    """Each programme with places per cohort: its cohorts' places taken, how many wait and
+    the head of its waiting list in the order places are offered."""
+    programmes = (
+        Programme.objects.filter(capacity_rule="cohort")
+        .select_related("year")
+        .annotate(waiting_count=Subquery(_waiting_count, output_field=IntegerField()))
+    )
     return [
-        ProgrammePlaces(p, cohorts_with_places(p), list(waiting_list(p)))
+        ProgrammePlaces(
+            p, cohorts_with_places(p), list(waiting_list(p)[:WAITING_SHOWN]), p.waiting_count
+        )
         for p in programmes.order_by("-year__starts_on", "order")
     ]
 

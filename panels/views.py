@@ -4,6 +4,7 @@ decisions); calendars for members and schools."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,14 @@ from panels.rules import (
     pack_window_closes,
 )
 from programmes.models import Meeting
+
+# Long lists come a page at a time, as elsewhere: the unsent outcome notices on the meetings
+# list and a meeting's agenda.
+PAGE_SIZE = 50
+# A pack's items are each an application's summary, evidence and answers: ten to a page.
+PACK_PAGE_SIZE = 10
+# The items moved or rolled from a meeting that its page names.
+ELSEWHERE_SHOWN = 50
 
 # --- Getters: 404 for what the user may not see ------------------------------------------
 
@@ -91,12 +100,14 @@ def _meeting_url(area: str, meeting: Meeting) -> str:
 def meetings(request):
     _check_runs_panels(request.user)
     today = timezone.localdate()
+    page = Paginator(selectors.notices_to_send(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "panels/meetings.html",
         {
             "upcoming": selectors.meetings_for(request.user, upcoming_from=today),
-            "notices": selectors.notices_to_send(),
+            "notices": page.object_list,
+            "page": page,
             "today": today,
         },
     )
@@ -106,7 +117,12 @@ def _meeting_page(request, meeting: Meeting, area: str, *, attendance_form=None)
     user = request.user
     runs = can_run_panels(user)
     may_read = can_view_meeting_pack(user, meeting)
-    items = selectors.agenda(meeting) if may_read else []
+    page = (
+        Paginator(selectors.agenda_items(meeting), PAGE_SIZE).get_page(request.GET.get("page"))
+        if may_read
+        else None
+    )
+    items = list(page.object_list) if page is not None else []
     panel_members = selectors.members_with_memberships(meeting.panel)
     record = getattr(meeting, "record", None)
     present = selectors.attendees(meeting)
@@ -140,7 +156,8 @@ def _meeting_page(request, meeting: Meeting, area: str, *, attendance_form=None)
             "may_read": may_read,
             "window_closes": pack_window_closes(meeting),
             "rows": rows,
-            "elsewhere": selectors.items_elsewhere(meeting) if runs else [],
+            "page": page,
+            "elsewhere": _elsewhere(meeting) if runs else None,
             "members": panel_members,
             "present": present,
             "attendance_form": attendance_form if runs else None,
@@ -150,6 +167,12 @@ def _meeting_page(request, meeting: Meeting, area: str, *, attendance_form=None)
             "today": timezone.localdate(),
         },
     )
+
+
+def _elsewhere(meeting: Meeting) -> dict:
+    """The first of the items that left the meeting's agenda, and how many left."""
+    items = selectors.items_elsewhere(meeting)
+    return {"shown": list(items[:ELSEWHERE_SHOWN]), "count": items.count()}
 
 
 @area_required(Area.CASEWORK)
@@ -170,10 +193,18 @@ def _pack_page(request, meeting: Meeting, area: str):
     if not can_view_meeting_pack(request.user, meeting):
         raise Http404
     services.meeting_read(meeting=meeting, what="pack", by=request.user)
+    page = Paginator(selectors.agenda_items(meeting), PACK_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "panels/pack.html",
-        {"meeting": meeting, "items": selectors.pack(meeting), "area": area},
+        {
+            "meeting": meeting,
+            "items": selectors.pack(meeting, list(page.object_list)),
+            "page": page,
+            "area": area,
+        },
     )
 
 

@@ -535,3 +535,120 @@ def test_a_monitoring_officer_is_told_only_a_cap_officer_offers_a_place(
     assert "Only a CAP officer can offer a place in a cohort" in response.content.decode()
     application.refresh_from_db()
     assert application.status == Status.WAITING_LIST and application.cohort is None
+
+
+# --- Long lists come a page at a time -----------------------------------------------------
+
+
+def _decided(cast, programme, how_many: int) -> list[Application]:
+    applications = [at_panel(cast, programme) for _ in range(how_many)]
+    for application in applications:
+        decide(application, cast.chair)
+    return applications
+
+
+def test_the_meetings_list_shows_the_unsent_notices_a_page_at_a_time(
+    client, cast, panels, programmes, monkeypatch
+):
+    from panels import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    meeting = panels.rap.meetings.today
+    everyone_present(meeting, cast.officer)
+    applications = _decided(cast, programmes["flourish"], 3)
+    first, second, third = sorted(OutcomeNotice.objects.all(), key=lambda n: (n.due_on, n.id))
+    client.force_login(cast.officer)
+    url = reverse("casework_meetings:meetings")
+    page = client.get(url).content.decode()
+    assert "3 notices to send, the earliest due first." in page
+    assert first.application.reference in page and second.application.reference in page
+    assert third.application.reference not in page
+    assert "Page 1 of 2" in page
+    page = client.get(url, {"page": 2}).content.decode()
+    assert third.application.reference in page
+    assert first.application.reference not in page
+    assert {a.pk for a in applications} == {n.application_id for n in (first, second, third)}
+    # A page past the end, or not a number, shows the last or the first page.
+    assert client.get(url, {"page": 99}).status_code == 200
+    assert client.get(url, {"page": "x"}).status_code == 200
+
+
+def test_the_meetings_list_makes_the_same_queries_for_one_notice_as_for_three(
+    client, cast, panels, programmes
+):
+    meeting = panels.rap.meetings.today
+    everyone_present(meeting, cast.officer)
+    client.force_login(cast.officer)
+    url = reverse("casework_meetings:meetings")
+    _decided(cast, programmes["flourish"], 1)
+    at_panel(cast, programmes["flourish"])
+    few = _queries(client, url)
+    _decided(cast, programmes["refocus"], 2)
+    for _ in range(3):
+        at_panel(cast, programmes["refocus"])
+    assert _queries(client, url) == few
+
+
+def test_the_meetings_list_counts_each_meetings_waiting_items(client, cast, panels, programmes):
+    meeting = panels.rap.meetings.today
+    for _ in range(2):
+        at_panel(cast, programmes["flourish"])
+    client.force_login(cast.officer)
+    page = client.get(reverse("casework_meetings:meetings")).content.decode()
+    row = page.split(reverse("casework_meetings:meeting", args=[meeting.uuid]))[1].split("</tr>")[0]
+    assert re.search(r'govuk-table__cell--numeric">2<', row)
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "what"),
+    [
+        ("casework_meetings:meeting", "PAGE_SIZE", "agenda"),
+        ("casework_meetings:pack", "PACK_PAGE_SIZE", "pack"),
+    ],
+)
+def test_the_agenda_and_the_pack_come_a_page_at_a_time(
+    client, cast, panels, programmes, monkeypatch, name, size, what
+):
+    from panels import views
+
+    monkeypatch.setattr(views, size, 2)
+    meeting = panels.rap.meetings.today
+    applications = [at_panel(cast, programmes["flourish"]) for _ in range(3)]
+    client.force_login(cast.officer)
+    url = reverse(name, args=[meeting.uuid])
+    page = client.get(url).content.decode()
+    assert "3 items" in page and "1 to 2 below" in page
+    assert applications[0].reference in page and applications[1].reference in page
+    assert applications[2].reference not in page
+    page = client.get(url, {"page": 2}).content.decode()
+    assert applications[2].reference in page
+    assert applications[0].reference not in page
+    assert f'aria-label="Pages of the {what}"' in page
+    if what == "pack":
+        assert f"3. Application {applications[2].reference}" in page
+
+
+def test_the_waiting_lists_page_shows_each_lists_head_and_how_many_wait(
+    client, cast, panels, programmes, monkeypatch
+):
+    from panels import selectors
+
+    monkeypatch.setattr(selectors, "WAITING_SHOWN", 2)
+    refocus = programmes["refocus"]
+    waiting = [submitted(cast, refocus) for _ in range(3)]
+    now = timezone.now()
+    for days_ago, application in zip((9, 5, 1), waiting, strict=True):
+        Application.objects.filter(pk=application.pk).update(
+            status=Status.WAITING_LIST, submitted_at=now - days_ago * DAY
+        )
+    client.force_login(cast.officer)
+    url = reverse("casework_meetings:waiting_lists")
+    page = client.get(url).content.decode()
+    assert "3 applications on the waiting list: the first 2 below." in page
+    assert waiting[0].reference in page and waiting[1].reference in page
+    assert waiting[2].reference not in page
+    few = _queries(client, url)
+    for _ in range(2):
+        extra = submitted(cast, refocus)
+        Application.objects.filter(pk=extra.pk).update(status=Status.WAITING_LIST)
+    assert _queries(client, url) == few
