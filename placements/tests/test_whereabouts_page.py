@@ -150,10 +150,10 @@ def test_a_filter_it_does_not_offer_is_not_a_page(client, cast, day, query):
     assert client.get(CASEWORK, query).status_code == 404
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "99"])
-def test_a_page_that_is_not_there_shows_one_that_is(client, cast, day, page):
+@pytest.mark.parametrize("number", ["abc", "0", "99"])
+def test_a_page_that_is_not_there_shows_one_that_is(client, cast, day, number):
     client.force_login(cast.officer)
-    response = client.get(CASEWORK, {"page": page})
+    response = client.get(CASEWORK, {"page": number})
     assert response.status_code == 200
     assert len(response.context["rows"]) == 6
 
