@@ -830,11 +830,6 @@ def hours_at_setting(
     ]
 
 
-def placement_marks(placement: Placement, first: dt.date, last: dt.date) -> QuerySet:
-    """The placement's marks from first to last."""
-    return Mark.objects.filter(placement=placement, date__gte=first, date__lte=last)
-
-
 @dataclass
 class PlacementAttendance:
     """A placement's page: its figures over its own dates and its last weeks, and the

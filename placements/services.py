@@ -32,7 +32,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from accounts.rules import is_cap_staff
 from audit.services import event_record
-from documents.storage import stored_read, stored_save
+from documents.storage import document_storage, stored_read, stored_save
 from lib.errors import Conflict, Refused
 from lib.pdf import render_pdf
 from lib.sql import RandomUUID, insert_select
@@ -661,7 +661,11 @@ def report_run_batch(*, run_id: int, round: int, batch: list[int]) -> int:
             try:
                 report_issue(placement_id=placement_id, term=run.term, run=run)
             except IntegrityError:
-                pass  # made meanwhile by a batch of an earlier round: kept as it was issued
+                # Made meanwhile by a batch of an earlier round, and kept as it was issued;
+                # any other broken rule is a failure to try again.
+                failed = not TermlyReport.objects.filter(
+                    placement_id=placement_id, term=run.term
+                ).exists()
             except Exception:
                 # The log names the placement's id only; the run page shows how many
                 # failed, and resuming the run tries them again.
@@ -715,27 +719,31 @@ def record_add(*, placement: Placement, kind: str, data: dict, by: User):
 
 def report_issue(*, placement_id: int, term: Term, run: ReportRun | None = None) -> TermlyReport:
     """Make and keep one report. The PDF is written before the row that points to it; a
-    failure leaves no row, so the report can be asked for again."""
+    failure leaves no row, and removes the file, so the report can be asked for again."""
     placement = (
         selectors.with_related(Placement.objects.filter(pk=placement_id)).select_related("student")
     ).get()
     pdf = render_pdf("placements/report_pdf.html", selectors.report_context(placement, term))
     name = stored_save(pdf)
-    with transaction.atomic():
-        report = TermlyReport.objects.create(
-            placement=placement,
-            term=term,
-            run=run,
-            stored_name=name,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            size=len(pdf),
-            issued_at=timezone.now(),
-        )
-        event_record(
-            action="termly_report.issued",
-            obj=report,
-            detail={"placement": str(placement.uuid), "term": term.name},
-        )
+    try:
+        with transaction.atomic():
+            report = TermlyReport.objects.create(
+                placement=placement,
+                term=term,
+                run=run,
+                stored_name=name,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                size=len(pdf),
+                issued_at=timezone.now(),
+            )
+            event_record(
+                action="termly_report.issued",
+                obj=report,
+                detail={"placement": str(placement.uuid), "term": term.name},
+            )
+    except BaseException:
+        document_storage().delete(name)  # no row points to it
+        raise
     return report
 
 

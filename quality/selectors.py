@@ -243,14 +243,9 @@ def provider_standing(provider: Organisation, *, today: dt.date | None = None):
     return standing.status, standing.reasons
 
 
-def approved_provider_ids(*, today: dt.date | None = None) -> set[int]:
-    """The organisations whose courses schools may see: approved, with or without
-    conditions."""
-    return set(approved_providers(today=today))
-
-
 def approved_providers(*, today: dt.date | None = None) -> QuerySet:
-    """approved_provider_ids() as a query of organisation ids, to use inside another query.
+    """The organisations whose courses schools may see (approved, with or without
+    conditions), as a query of their ids to use inside another query.
 
     The same rules as standings(), asked in one query so that the directory does not build
     every provider's standing: a provider is approved when it has had a review, the latest

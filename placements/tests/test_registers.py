@@ -348,7 +348,7 @@ def test_the_register_shows_50_students_a_page(client, cast, programme, after_th
     client.force_login(cast.provider_staff)
     first = client.get(register_url(cast.provider))
     assert len(first.context["rows"]) == 50
-    assert "52 students, page 1 of 2" in first.content.decode()
+    assert "52 students placed here, page 1 of 2" in first.content.decode()
     url = register_url(cast.provider) + "?page=2"
     second = client.get(url)
     rows = second.context["rows"]

@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
@@ -481,3 +481,41 @@ def test_the_command_refuses_someone_who_may_not_ask(cast, placement, clock):
     with pytest.raises(CommandError, match="Only the CAP team"):
         call_command("make_termly_reports", "--by", cast.alice.email, stdout=io.StringIO())
     assert not ReportRun.objects.exists()
+
+
+def test_a_report_made_meanwhile_is_done_but_another_broken_rule_is_a_failure(
+    cast, three, spring, clock, monkeypatch, settings, tmp_path
+):
+    """A batch of an earlier round may make a placement's report first: the unique rule
+    then refuses the second, which is no failure. Any other broken rule is one, and its
+    PDF is not left behind in the store."""
+    settings.CAP_DOCUMENT_ROOT = str(tmp_path)
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    real = services.report_issue
+    record = services.event_record
+
+    def meanwhile(*, placement_id, term, run=None):
+        if placement_id == three[0].pk:  # made by the other round, then refused here
+            real(placement_id=placement_id, term=term)
+            raise IntegrityError("UNIQUE constraint failed: report_one_per_term")
+        return real(placement_id=placement_id, term=term, run=run)
+
+    def broken_for_the_second(*, action, obj=None, **kwargs):
+        if action == "termly_report.issued" and obj.placement_id == three[1].pk:
+            raise IntegrityError("NOT NULL constraint failed")
+        return record(action=action, obj=obj, **kwargs)
+
+    monkeypatch.setattr(services, "report_issue", meanwhile)
+    monkeypatch.setattr(services, "event_record", broken_for_the_second)
+    run, batches = services.report_run_start(term=spring, by=cast.officer)
+    for batch in batches:
+        services.report_run_batch(run_id=run.pk, round=1, batch=batch)
+    run.refresh_from_db()
+    assert (run.done, run.failed) == (3, 1)
+    assert set(TermlyReport.objects.values_list("placement", flat=True)) == {
+        three[0].pk,
+        three[2].pk,
+    }
+    # The store holds exactly the files the reports point to.
+    stored = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()}
+    assert stored == set(TermlyReport.objects.values_list("stored_name", flat=True))

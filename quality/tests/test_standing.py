@@ -17,7 +17,7 @@ from quality.models import (
     Rating,
     Visit,
 )
-from quality.selectors import approved_provider_ids, provider_standing, settings_current, standings
+from quality.selectors import approved_providers, provider_standing, settings_current, standings
 from quality.tests.factories import approved_provider, evidence_for, review_for, set_expiry
 
 TODAY = dt.date(2026, 11, 27)
@@ -27,7 +27,9 @@ INSURANCE = "public-liability-insurance"
 def status_of(record, today=TODAY):
     standing = standings([record], today=today)[record.pk]
     # The directory asks the same question in one query: the two must always agree.
-    assert (record.organisation_id in approved_provider_ids(today=today)) == (standing.is_approved)
+    assert (record.organisation_id in set(approved_providers(today=today))) == (
+        standing.is_approved
+    )
     return standing
 
 
