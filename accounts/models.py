@@ -141,6 +141,9 @@ class Role(models.TextChoices):
     PROVIDER_STAFF = "provider_staff", "Provider staff"
     AGENCY_PROFESSIONAL = "agency_professional", "Agency professional"
     FINANCE_OFFICER = "finance_officer", "Finance officer"
+    # An organisation's own administrator: grants its people their roles and confirms them
+    # each term (the access review). The local authority's is the CAP manager.
+    ADMINISTRATOR = "administrator", "Administrator"
 
 
 class Membership(models.Model):

@@ -32,12 +32,21 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
             Role.FINANCE_OFFICER,
         }
     ),
-    K.SCHOOL: frozenset({Role.REFERRER, Role.HEADTEACHER, Role.DSL, Role.PANEL_MEMBER}),
-    K.TRAINING_PROVIDER: frozenset({Role.PROVIDER_STAFF, Role.DSL}),
-    K.AP_ACADEMY: frozenset(
-        {Role.REFERRER, Role.HEADTEACHER, Role.DSL, Role.PROVIDER_STAFF, Role.PANEL_MEMBER}
+    K.SCHOOL: frozenset(
+        {Role.REFERRER, Role.HEADTEACHER, Role.DSL, Role.PANEL_MEMBER, Role.ADMINISTRATOR}
     ),
-    K.AGENCY: frozenset({Role.AGENCY_PROFESSIONAL, Role.PANEL_MEMBER}),
+    K.TRAINING_PROVIDER: frozenset({Role.PROVIDER_STAFF, Role.DSL, Role.ADMINISTRATOR}),
+    K.AP_ACADEMY: frozenset(
+        {
+            Role.REFERRER,
+            Role.HEADTEACHER,
+            Role.DSL,
+            Role.PROVIDER_STAFF,
+            Role.PANEL_MEMBER,
+            Role.ADMINISTRATOR,
+        }
+    ),
+    K.AGENCY: frozenset({Role.AGENCY_PROFESSIONAL, Role.PANEL_MEMBER, Role.ADMINISTRATOR}),
 }
 
 
@@ -192,6 +201,11 @@ def is_finance_officer(user: User) -> bool:
 def is_safeguarding_lead(user: User) -> bool:
     """The CAP safeguarding lead: a DSL at the local authority."""
     return holds(user, kinds={K.LOCAL_AUTHORITY}, roles={Role.DSL})
+
+
+def administered_organisation_ids(user: User) -> set[int]:
+    """The organisations (other than the authority) whose administrator the user is."""
+    return {m.organisation_id for m in memberships_of(user) if m.role == Role.ADMINISTRATOR}
 
 
 def is_dsl(user: User) -> bool:

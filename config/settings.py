@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "finance",
     "safeguarding",
     "dashboards",
+    "privacy",
     "demo",
 ]
 
