@@ -18,7 +18,7 @@ urlpatterns = [
     path("casework/", include("applications.urls.casework")),
     path("casework/", include("panels.urls.casework")),
     path("casework/", include("scheduling.urls")),
-    path("casework/", include("privacy.urls")),
+    path("", include("privacy.urls")),
     path("panels/", include("panels.urls.members")),
     path("providers/", include("applications.urls.providers")),
     path("model/", include("programmes.urls")),
