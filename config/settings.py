@@ -214,11 +214,17 @@ CAP_TEAM_EMAIL = env_str("CAP_TEAM_EMAIL", "cap-team@example.invalid")
 CAP_SESSION_STARTS = {"am": (8, 45), "pm": (13, 15)}
 CAP_REGISTER_WINDOW_MINUTES = env_int("CAP_REGISTER_WINDOW_MINUTES", 30)
 
+# Logs hold no personal data: CAP's own messages carry identifiers only, and exceptions are
+# written with their frames and class but not their message (lib/log.py). Django's own
+# loggers go through the same handler.
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "formatters": {"cap": {"()": "lib.log.Formatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "cap"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
 }
 
 # --- Safeguarding (the safeguarding app) -------------------------------------------------
