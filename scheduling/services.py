@@ -8,12 +8,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from scheduling.models import Outcome, ScheduledJob
-from scheduling.registry import Job, registered
+from scheduling.registry import Job, OnDays, Schedule, registered
 
 logger = logging.getLogger(__name__)
+
+
+# The error recorded for a run whose scheduler stopped (the machine restarted, say) before
+# the run finished.
+INTERRUPTED = "Interrupted"
 
 
 @dataclass(frozen=True)
@@ -23,15 +29,28 @@ class Ran:
     error: str = ""
 
 
+def _first_run(when: Schedule, now: dt.datetime, last_started_at: dt.datetime | None):
+    """When a job runs first after its schedule is (re)worked out. A job on given days
+    (such as once a term) that is due earlier today and has not run since still runs today:
+    one set up or given its term dates after its hour on the day must not wait a term."""
+    if isinstance(when, OnDays):
+        midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time()))
+        today = when.next_after(midnight - dt.timedelta(microseconds=1))
+        if today is not None and today <= now and (last_started_at or midnight) < today:
+            return today
+    return when.next_after(now)
+
+
 def jobs_sync() -> None:
     """Give each registered job a row with its next run. The next run is worked out again
     when the job's schedule has changed, or when it had none (its term dates were not yet
-    loaded)."""
+    loaded). A run left "running" for longer than any job takes is recorded as
+    interrupted: its scheduler stopped without finishing it."""
     now = timezone.now()
     jobs = registered()
     rows = {row.name: row for row in ScheduledJob.objects.filter(name__in=jobs)}
     missing = [
-        ScheduledJob(name=name, when=job.when.words(), next_run_at=job.when.next_after(now))
+        ScheduledJob(name=name, when=job.when.words(), next_run_at=_first_run(job.when, now, None))
         for name, job in jobs.items()
         if name not in rows
     ]
@@ -42,7 +61,11 @@ def jobs_sync() -> None:
         if row.when != words or row.next_run_at is None:
             ScheduledJob.objects.filter(
                 pk=row.pk, when=row.when, next_run_at=row.next_run_at
-            ).update(when=words, next_run_at=jobs[name].when.next_after(now))
+            ).update(when=words, next_run_at=_first_run(jobs[name].when, now, row.last_started_at))
+    limit = dt.timedelta(hours=settings.CAP_SCHEDULED_JOB_LIMIT_HOURS)
+    ScheduledJob.objects.filter(
+        last_outcome=Outcome.RUNNING, last_started_at__lt=now - limit
+    ).update(last_outcome=Outcome.FAILED, last_error=INTERRUPTED)
 
 
 def job_claim(*, row: ScheduledJob, job: Job) -> dt.datetime | None:

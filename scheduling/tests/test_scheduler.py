@@ -211,3 +211,60 @@ def test_two_schedulers_at_once_run_a_due_job_once(transactional_db, clock, jobs
         thread.join()
     assert len(job.calls) == 1
     assert [r.name for r in ran] == ["sweep"]
+
+
+def _on_mondays(description: str = "Mondays") -> registry.OnDays:
+    def next_monday(day: dt.date) -> dt.date:
+        return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+    return registry.OnDays(next_day=next_monday, at=dt.time(7, 0), description=description)
+
+
+def test_a_job_on_given_days_set_up_after_its_hour_on_the_day_still_runs_that_day(db, clock, jobs):
+    # MONDAY_9AM is a Monday, two hours after the job's time: it must not wait a week (for
+    # a termly job, a term).
+    job = Probe(name="termly", description="Termly", when=_on_mondays(), command="")
+    jobs(job)
+
+    ran = services.jobs_run_due()
+
+    assert [r.name for r in ran] == ["termly"]
+    assert ScheduledJob.objects.get().next_run_at == dt.datetime(2026, 12, 7, 7, 0, tzinfo=LONDON)
+
+
+def test_a_job_on_given_days_that_ran_today_does_not_run_again_when_its_schedule_changes(
+    db, clock, jobs
+):
+    jobs(Probe(name="termly", description="Termly", when=_on_mondays(), command=""))
+    services.jobs_sync()
+    ScheduledJob.objects.update(
+        next_run_at=None, last_started_at=dt.datetime(2026, 11, 30, 7, 0, tzinfo=LONDON)
+    )
+    changed = Probe(name="termly", description="Termly", when=_on_mondays("Monday"), command="")
+    jobs(changed)
+
+    assert services.jobs_run_due() == []
+    assert changed.calls == []
+
+
+def test_a_run_left_running_longer_than_any_job_takes_is_recorded_as_interrupted(
+    db, clock, jobs, settings
+):
+    settings.CAP_SCHEDULED_JOB_LIMIT_HOURS = 6
+    jobs(probe("stuck"), probe("busy"))
+    services.jobs_sync()
+    ScheduledJob.objects.filter(name="stuck").update(
+        last_outcome=Outcome.RUNNING, last_started_at=MONDAY_9AM - dt.timedelta(hours=7)
+    )
+    ScheduledJob.objects.filter(name="busy").update(
+        last_outcome=Outcome.RUNNING, last_started_at=MONDAY_9AM - dt.timedelta(hours=5)
+    )
+
+    services.jobs_sync()
+
+    rows = {row.name: row for row in ScheduledJob.objects.all()}
+    assert (rows["stuck"].last_outcome, rows["stuck"].last_error) == (
+        Outcome.FAILED,
+        services.INTERRUPTED,
+    )
+    assert rows["busy"].last_outcome == Outcome.RUNNING
