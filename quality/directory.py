@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from programmes.models import Course, Programme
 from programmes.selectors import year_current
@@ -79,7 +80,8 @@ def course_search(filters: Filters, *, today: dt.date | None = None) -> QuerySet
         courses = courses.filter(Q(fee__lte=filters.max_fee) | Q(fee__isnull=True))
     if filters.provider_id is not None:
         courses = courses.filter(provider_id=filters.provider_id)
-    # Year groups are a JSON list: matched here, the same on SQLite and PostgreSQL.
+    # Year groups are a JSON list of numbers: matched in its text, a year as a whole number,
+    # which reads the same on SQLite and PostgreSQL.
     wanted: set[int] = set()
     if filters.key_stage:
         wanted = set(KEY_STAGES[filters.key_stage])
@@ -88,13 +90,10 @@ def course_search(filters: Filters, *, today: dt.date | None = None) -> QuerySet
         if not wanted:
             return courses.none()
     if wanted:
-        # Only the ids and year groups of the matching courses are read for this.
-        matching = [
-            pk
-            for pk, years in courses.values_list("pk", "year_groups")
-            if wanted & set(years or [])
-        ]
-        courses = courses.filter(pk__in=matching)
+        years = "|".join(str(year) for year in sorted(wanted))
+        courses = courses.annotate(year_groups_text=Cast("year_groups", TextField())).filter(
+            year_groups_text__regex=rf"(^|[^0-9])({years})([^0-9]|$)"
+        )
     return courses
 
 
