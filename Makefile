@@ -41,7 +41,7 @@ build/.built: node_modules/.package-lock.json $(wildcard frontend/*)
 	cp -r node_modules/@ministryofjustice/frontend/moj/assets/images/. build/assets/images/
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js build/
 	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js build/
-	cp frontend/init.js frontend/favicon.svg build/
+	cp frontend/*.js frontend/favicon.svg build/
 	cp node_modules/axe-core/axe.min.js build/.axe.min.js
 	touch $@
 

@@ -60,12 +60,14 @@ def sign_in_record(*, user: User) -> None:
     event_record(actor=user, action="sign_in.succeeded", obj=user)
 
 
-def sign_in_failure_record(*, email: str, locked_out: bool) -> None:
-    """Record a failed sign-in without the address typed: it may be anyone's. Where the
-    address belongs to an account, the event names the account (by UUID) for its owner's
-    security history."""
+def sign_in_failure_record(*, email: str, locked_out: bool, address: str | None) -> None:
+    """Record a failed sign-in without the e-mail address typed: it may be anyone's. Where
+    it belongs to an account, the event names the account (by UUID) for its owner's
+    security history. The network address the attempt came from (through our proxies,
+    lib.client_address) is kept, to tell one place's guessing from another's."""
     user = User.objects.filter(email__iexact=email).first() if email else None
     event_record(
         action="sign_in.locked_out" if locked_out else "sign_in.failed",
         obj=user,
+        detail={"address": address or ""},
     )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("sign-in/demo/<uuid:user_uuid>/", views.demo_sign_in, name="demo_sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("signed-out/", views.signed_out, name="signed_out"),
+    path("session/extend/", views.session_extend, name="session_extend"),
 ]

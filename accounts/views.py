@@ -5,7 +5,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,11 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import services
 from accounts.forms import SignInForm
+from accounts.middleware import ENDINGS, signed_in_at_record, timed_out_url
 from accounts.models import User
 from accounts.rules import (
     AREA_LABELS,
     can_enter_area,
 )
+from lib.client_address import client_address
+from lib.dates import duration_words
 
 
 def area_required(area: str):
@@ -75,18 +78,25 @@ def sign_in(request):
         if form.is_valid():
             user = form.get_user()
             auth_login(request, user)
+            signed_in_at_record(request)
             services.sign_in_record(user=user)
             return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
         if not getattr(request, "axes_locked_out", False):
             services.sign_in_failure_record(
-                email=request.POST.get("username", ""), locked_out=False
+                email=request.POST.get("username", ""),
+                locked_out=False,
+                address=client_address(request),
             )
+    ended = request.GET.get("ended")
     return render(
         request,
         "accounts/sign_in.html",
         {
             "form": form,
             "next": _safe_next(request) or "",
+            "ended": ended if ended in ENDINGS else None,
+            "idle_for": duration_words(settings.SESSION_COOKIE_AGE),
+            "max_for": duration_words(settings.CAP_SESSION_MAX_AGE),
             "demo_users": _demo_users(),
             "demo_password": settings.CAP_DEMO_PASSWORD,
         },
@@ -97,7 +107,7 @@ def locked_out(request, credentials, *args, **kwargs):
     """Called by django-axes instead of the view once an address is locked. It says the
     same thing whether or not an account exists."""
     email = (credentials or {}).get("username", "") if isinstance(credentials, dict) else ""
-    services.sign_in_failure_record(email=email, locked_out=True)
+    services.sign_in_failure_record(email=email, locked_out=True, address=client_address(request))
     form = SignInForm(request)
     form.is_bound = False
     return render(
@@ -123,6 +133,7 @@ def demo_sign_in(request, user_uuid):
     if not _is_demo_email(user.email):
         raise Http404
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    signed_in_at_record(request)
     services.sign_in_record(user=user)
     return redirect(settings.LOGIN_REDIRECT_URL)
 
@@ -130,7 +141,22 @@ def demo_sign_in(request, user_uuid):
 @require_POST
 def sign_out(request):
     auth_logout(request)
+    # The time-out warning's script signs a person out when its countdown ends: they are
+    # told why on the sign-in page, and come back to the page they were on.
+    ended = request.POST.get("ended")
+    if ended in ENDINGS:
+        return redirect(timed_out_url(ended, _safe_next(request)))
     return redirect("accounts:signed_out")
+
+
+@require_POST
+def session_extend(request):
+    """The time-out warning's "Stay signed in": any request extends the session
+    (SESSION_SAVE_EVERY_REQUEST), so this only answers, 204 and no page; 401 when the
+    session has already ended, for the script to send the person to sign in."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    return HttpResponse(status=204)
 
 
 @require_GET

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Ends a session past its limits and sends the person to sign in again, saying why.
+    "accounts.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -97,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dashboards.context_processors.service",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -150,10 +153,27 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
+# Behind the TLS proxy every request comes from the proxy's address, so a lock by address
+# would lock a person out everywhere. TRUSTED_PROXY_COUNT says how many proxies of our own
+# stand in front of CAP, each adding the address it was reached from to X-Forwarded-For;
+# the client's is the entry that many from the right, and entries to its left (which the
+# client can write) are not believed. 0, the default, uses the connection's own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "lib.client_address.client_address"
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
-# Each request extends the session, so someone filling in a long form is not signed out.
+# Sessions end after SESSION_COOKIE_AGE seconds without a request (30 minutes), and
+# CAP_SESSION_MAX_AGE seconds after signing in whatever happens (12 hours). Each request
+# extends the session, so someone filling in a long form is not signed out; the server ends
+# it without any script, and accounts.middleware says why on the sign-in page. The cookie
+# lasts until the browser closes: the server, not the browser, forgets an idle session, so
+# the next request can still tell a time-out from never having signed in.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CAP_SESSION_MAX_AGE = env_int("CAP_SESSION_MAX_AGE", 12 * 60 * 60)
+# Signed-in pages warn this many seconds before the idle limit (the GOV.UK time-out
+# warning), with a button to stay signed in. It needs JavaScript; without it, nothing shows.
+CAP_SESSION_WARNING_SECONDS = env_int("CAP_SESSION_WARNING_SECONDS", 2 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -162,6 +182,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# CAP's host name (cap.example.gov.uk) has no subdomains that may use plain HTTP.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Browsers' preload list takes a whole registrable domain (example.gov.uk), which is the
+# council's to commit, not CAP's: off unless the council asks for it, and its check silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", default=False) else None
 )

@@ -3,8 +3,10 @@
 // GOV.UK Frontend's inline snippet makes before adding `govuk-frontend-supported`.
 import { initAll as initGovukFrontend } from "./govuk-frontend.min.js";
 import { initAll as initMojFrontend } from "./moj-frontend.min.js";
+import { initTimeoutDialog } from "./timeout-dialog.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 
 initGovukFrontend();
 initMojFrontend();
+initTimeoutDialog(document.querySelector('[data-module="cap-timeout-dialog"]'));

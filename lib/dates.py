@@ -136,3 +136,14 @@ def time_of_day(moment: dt.datetime | dt.time) -> str:
     hour = moment.hour % 12 or 12
     suffix = "am" if moment.hour < 12 else "pm"
     return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+def duration_words(seconds: int) -> str:
+    """A length of time as people say it: "12 hours", "30 minutes", "1 minute", "45
+    seconds". Whole hours or minutes where it divides evenly, else the largest unit it fills,
+    rounded down."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= size and (seconds % size == 0 or unit == "minute"):
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"

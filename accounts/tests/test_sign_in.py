@@ -9,7 +9,8 @@ GENERIC_ERROR = "Enter the e-mail address and password for your account"
 
 
 def sign_in(client, email, password=PASSWORD, **extra):
-    return client.post(SIGN_IN, {"username": email, "password": password, **extra})
+    meta = {k: extra.pop(k) for k in list(extra) if k.isupper()}
+    return client.post(SIGN_IN, {"username": email, "password": password, **extra}, **meta)
 
 
 def test_the_sign_in_page_asks_for_an_e_mail_address_and_password(client, db):
@@ -86,6 +87,58 @@ def test_a_lock_on_one_address_does_not_stop_another(client, cast, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, cast.bob.email, "wrong")
     assert sign_in(client, cast.alice.email).status_code == 302
+
+
+class TestBehindTheProxy:
+    """Every request reaches CAP from the proxy's address (REMOTE_ADDR); the proxy appends
+    the client's own to X-Forwarded-For."""
+
+    HERE, THERE = "198.51.100.7", "203.0.113.9"
+
+    @pytest.fixture(autouse=True)
+    def one_proxy(self, settings):
+        settings.TRUSTED_PROXY_COUNT = 1
+
+    def from_(self, client, email, password, forwarded):
+        return sign_in(
+            client, email, password, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded
+        )
+
+    def test_failures_from_one_place_do_not_lock_the_person_out_elsewhere(
+        self, client, cast, settings
+    ):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.from_(client, cast.alice.email, "wrong", self.HERE)
+        assert self.from_(client, cast.alice.email, PASSWORD, self.HERE).status_code == 429
+        assert self.from_(client, cast.alice.email, PASSWORD, self.THERE).status_code == 302
+
+    def test_each_failure_and_the_lock_out_record_the_clients_address(self, client, cast, settings):
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+            self.from_(client, cast.alice.email, "wrong", self.HERE)
+        failed = Event.objects.filter(action="sign_in.failed")
+        assert failed.count() == settings.AXES_FAILURE_LIMIT - 1
+        assert {e.detail["address"] for e in failed} == {self.HERE}
+        locked = Event.objects.filter(action="sign_in.locked_out")
+        assert locked.exists()
+        assert {e.detail["address"] for e in locked} == {self.HERE}
+
+    def test_an_address_the_client_adds_itself_is_not_believed(self, client, cast, settings):
+        # The guesser writes the other place's address; the proxy appends the real one.
+        spoofed = f"{self.THERE}, {self.HERE}"
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.from_(client, cast.alice.email, "wrong", spoofed)
+        assert Event.objects.filter(detail__address=self.THERE).count() == 0
+        assert self.from_(client, cast.alice.email, PASSWORD, self.THERE).status_code == 302
+        assert self.from_(client, cast.alice.email, PASSWORD, self.HERE).status_code == 429
+
+    def test_without_a_trusted_proxy_the_header_is_ignored(self, client, cast, settings):
+        settings.TRUSTED_PROXY_COUNT = 0
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.from_(client, cast.alice.email, "wrong", self.HERE)
+        assert self.from_(client, cast.alice.email, PASSWORD, self.THERE).status_code == 429
+        assert {e.detail["address"] for e in Event.objects.all() if "address" in e.detail} == {
+            "10.0.0.2"
+        }
 
 
 def test_sign_out_needs_a_post(client, cast):

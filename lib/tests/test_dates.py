@@ -6,6 +6,7 @@ from lib.dates import (
     WrittenDate,
     add_working_days,
     bank_holiday_name,
+    duration_words,
     is_working_day,
     monday_nearest,
     year_group,
@@ -73,3 +74,20 @@ def test_working_days_run_across_christmas_and_easter():
     assert add_working_days(dt.date(2027, 3, 25), 1) == dt.date(2027, 3, 30)
     # A withdrawal on a Friday is due five working days later, the next Friday.
     assert add_working_days(dt.date(2026, 11, 27), 5) == dt.date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (12 * 3600, "12 hours"),
+        (3600, "1 hour"),
+        (30 * 60, "30 minutes"),
+        (90 * 60, "90 minutes"),
+        (60, "1 minute"),
+        (125, "2 minutes"),
+        (45, "45 seconds"),
+        (1, "1 second"),
+    ],
+)
+def test_a_duration_is_said_as_people_say_it(seconds, words):
+    assert duration_words(seconds) == words

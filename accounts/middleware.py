@@ -1,0 +1,83 @@
+"""The limits on a session: SESSION_COOKIE_AGE seconds idle (Django's session store forgets
+the session), and CAP_SESSION_MAX_AGE seconds from signing in whatever happens (ended here).
+Either way the person is sent to the sign-in page, which says why, with the page they
+asked for kept as `next`."""
+
+import time
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+# The sign-in time, in seconds since the epoch, kept in the session.
+SIGNED_IN_AT = "cap_signed_in_at"
+IDLE = "idle"
+LIMIT = "limit"
+ENDINGS = (IDLE, LIMIT)
+
+
+def signed_in_at_record(request: HttpRequest) -> None:
+    """Call straight after `login()`: the twelve hours start now."""
+    request.session[SIGNED_IN_AT] = int(time.time())
+
+
+def session_seconds_left(request: HttpRequest) -> int:
+    """Seconds until the absolute limit ends this session."""
+    started = request.session.get(SIGNED_IN_AT, int(time.time()))
+    return max(0, started + settings.CAP_SESSION_MAX_AGE - int(time.time()))
+
+
+def timed_out_url(ended: str, next_url: str | None) -> str:
+    query = {"ended": ended}
+    if next_url:
+        query["next"] = next_url
+    return f"{reverse('accounts:sign_in')}?{urlencode(query)}"
+
+
+class SessionLimitsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        ended = self._ended(request)
+        if ended and not self._signing_in(request):
+            return HttpResponseRedirect(timed_out_url(ended, self._next(request)))
+        return self.get_response(request)
+
+    def _signing_in(self, request: HttpRequest) -> bool:
+        """On its way to sign in already: telling, or sent, or showing what it was told."""
+        return request.path == reverse("accounts:sign_in") and (
+            request.method == "POST" or "ended" in request.GET
+        )
+
+    def _ended(self, request: HttpRequest) -> str | None:
+        if request.user.is_authenticated:
+            if SIGNED_IN_AT not in request.session:
+                # A session from before the limit existed (or made by force_login in a
+                # test): its twelve hours start now.
+                signed_in_at_record(request)
+            elif session_seconds_left(request) <= 0:
+                logout(request)
+                return LIMIT
+            return None
+        # A session cookie whose session the store no longer has: it expired, idle. (Signing
+        # out deletes the cookie, and the cookie itself lasts until the browser closes.)
+        if request.COOKIES.get(settings.SESSION_COOKIE_NAME) and request.session.is_empty():
+            return IDLE
+        return None
+
+    def _next(self, request: HttpRequest) -> str | None:
+        """The page to return to: the one asked for, or for a form sent after the time-out
+        (whose answers are gone with the session) the page that showed the form."""
+        if request.method in ("GET", "HEAD"):
+            return request.get_full_path()
+        referer = request.META.get("HTTP_REFERER", "")
+        if referer and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(referer)
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+        return None
