@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_leavers
 
 app_name = "accounts"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("sign-in/demo/<uuid:user_uuid>/", views.demo_sign_in, name="demo_sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("signed-out/", views.signed_out, name="signed_out"),
+    path("people/<uuid:user_uuid>/leaver/", views_leavers.leaver, name="leaver"),
 ]
