@@ -125,7 +125,10 @@ def access_review_close(*, review: AccessReview) -> int:
     ):
         return 0  # another run closed it
     entries = list(
-        review.people.filter(outcome__in=UNSETTLED, user__is_active=True).select_related("user")
+        review.people.filter(outcome__in=UNSETTLED, user__is_active=True)
+        # The CAP manager is the last resort who restores everyone else: never locked out.
+        .exclude(user__in=_cap_managers())
+        .select_related("user")
     )
     for entry in entries:
         User.objects.filter(pk=entry.user_id).update(is_active=False)
@@ -139,6 +142,12 @@ def access_review_close(*, review: AccessReview) -> int:
     if entries:
         transaction.on_commit(lambda: tell_reviewers.enqueue(review.pk, "suspended"))
     return len(entries)
+
+
+def _cap_managers() -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        organisation__kind=OrganisationKind.LOCAL_AUTHORITY, role=Role.CAP_MANAGER
+    ).values("user_id")
 
 
 # --- What the reviewer does ----------------------------------------------------------------

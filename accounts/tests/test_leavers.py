@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.leavers import OpenWork, _OPEN_WORK, leaver_record, open_work_registered
+from accounts.leavers import _OPEN_WORK, OpenWork, leaver_record, open_work_registered
 from accounts.models import Membership, Role
 from accounts.tests.factories import SchoolFactory, member
 from applications.models import Application
@@ -70,9 +70,7 @@ def test_an_officers_open_applications_pass_to_the_officer_chosen(
     assert "Alice Referrer" not in page.text
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            leaver_url(cast.officer), {"applications_assigned": str(other.uuid)}
-        )
+        response = client.post(leaver_url(cast.officer), {"applications_assigned": str(other.uuid)})
 
     assert response.status_code == 302
     application.refresh_from_db()
