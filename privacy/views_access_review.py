@@ -99,6 +99,8 @@ def access_review(request, review_uuid):
         entries=answerable if is_open else [],
     )
     if request.method == "POST" and form.is_valid():
+        self_entry = next((e for e in people if e.user_id == request.user.pk), None)
+        self_confirmed = self_entry is not None and self_entry.outcome != Outcome.CONFIRMED
         try:
             counts = reviews.access_review_confirm(
                 review=review, decisions=form.decisions(), by=request.user
@@ -107,11 +109,10 @@ def access_review(request, review_uuid):
             form.add_error(None, str(refusal))
         else:
             confirmed, leaving = counts[Outcome.CONFIRMED], counts[Outcome.LEAVING]
-            messages.success(
-                request,
-                f"{confirmed} {'person' if confirmed == 1 else 'people'} confirmed, "
-                f"{leaving} marked as left.",
-            )
+            counted = f"{confirmed} {'person' if confirmed == 1 else 'people'} confirmed"
+            if self_confirmed:
+                counted += " (you among them)"
+            messages.success(request, f"{counted}, {leaving} marked as left.")
             return redirect("privacy:access_review", review.uuid)
     leavable = set(
         people_leavable_by(request.user)
