@@ -6,18 +6,12 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.leavers import _OPEN_WORK, OpenWork, leaver_record, open_work_registered
-from accounts.models import Membership, Role
+from accounts.leavers import _OPEN_WORK, OpenWork, leaver_record, people_holding
+from accounts.models import Membership, OrganisationKind, Role
 from accounts.tests.factories import SchoolFactory, member
-from applications.models import Application
 from audit.models import Event
 from lib.errors import Refused
-from panels.models import PanelMember
-from placements.tests.factories import make_placement, make_programme, make_terms
-from programmes.models import Panel
-from students.tests.factories import StudentFactory
 
 
 @pytest.fixture(autouse=True)
@@ -25,98 +19,112 @@ def immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-@pytest.fixture
-def year(db):
-    return make_terms()
-
-
 def leaver_url(person):
     return reverse("accounts:leaver", args=[person.uuid])
 
 
-def _assigned_application(cast, year, officer):
-    return Application.objects.create(
-        student=StudentFactory(home_school=cast.school_a),
-        school=cast.school_a,
-        programme=make_programme(year),
-        created_by=cast.alice,
-        status="submitted",
-        submitted_at=timezone.now(),
-        assigned_to=officer,
+@pytest.fixture
+def work(cast):
+    """A kind of open work of the test's own: the officer holds two pieces, which CAP
+    officers may take over; `moved` records where they went."""
+    moved = []
+    held = {cast.officer.pk: 2}
+
+    def reassign(user, to, by):
+        Event.objects.create(action="test.moved", object_id=str(to.uuid))
+        moved.append(to)
+        return held.pop(user.pk)
+
+    _OPEN_WORK["test_work"] = OpenWork(
+        key="test_work",
+        label="Test cases",
+        count=lambda user: held.get(user.pk, 0),
+        candidates=lambda user: people_holding(
+            kinds={OrganisationKind.LOCAL_AUTHORITY}, roles={Role.CAP_OFFICER}
+        ),
+        reassign=reassign,
     )
+    yield moved
+    del _OPEN_WORK["test_work"]
 
 
-def test_every_kind_of_open_work_is_registered(db):
-    assert {w.key for w in open_work_registered()} >= {
-        "applications_assigned",
-        "placements_monitored",
-        "panel_seats",
-    }
-
-
-def test_an_officers_open_applications_pass_to_the_officer_chosen(
-    cast, year, client, django_capture_on_commit_callbacks
-):
-    application = _assigned_application(cast, year, cast.officer)
-    closed = _assigned_application(cast, year, cast.officer)
-    Application.objects.filter(pk=closed.pk).update(status="closed")
+def test_the_page_shows_the_work_and_who_may_take_it(cast, client, work):
     other = member(cast.la, Role.CAP_OFFICER, full_name="Nia New")
     client.force_login(cast.manager)
-
     page = client.get(leaver_url(cast.officer))
-    assert "Open applications they handle for CAP" in page.text
+    assert "Test cases" in page.text
     assert "Nia New" in page.text
-    # A school's coordinator cannot take over CAP's work.
-    assert "Alice Referrer" not in page.text
+    assert "Alice Referrer" not in page.text  # not a CAP officer
+    assert "Olive Officer</option>" not in page.text  # not the leaver themself
 
+    with_capture = client.post(leaver_url(cast.officer), {"test_work": str(other.uuid)})
+
+    assert with_capture.status_code == 302
+    assert work == [other]
+
+
+def test_the_new_owner_is_told_a_count_only(cast, client, work, django_capture_on_commit_callbacks):
+    other = member(cast.la, Role.CAP_OFFICER)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(leaver_url(cast.officer), {"applications_assigned": str(other.uuid)})
-
-    assert response.status_code == 302
-    application.refresh_from_db()
-    closed.refresh_from_db()
-    assert application.assigned_to == other
-    assert closed.assigned_to == cast.officer  # finished work stays as it was
-    assert Event.objects.filter(action="application.assigned", actor=cast.manager).count() == 1
+        leaver_record(person=cast.officer, new_owners={"test_work": other}, by=cast.manager)
     [email] = mail.outbox
     assert email.to == [other.email]
-    assert "1 item" in email.body
-    assert application.student.legal_last_name not in email.body
+    assert "2 items" in email.body
     assert cast.officer.full_name not in email.body
 
 
-def test_a_monitoring_officers_open_placements_pass_on(cast, year):
-    programme = make_programme(year)
-    placement = make_placement(
-        programme=programme,
-        provider=cast.provider,
-        school=cast.school_a,
-        by=cast.officer,
-        monitoring_officer=cast.monitoring,
+def test_it_refuses_to_finish_while_open_work_has_no_one(cast, client, work):
+    client.force_login(cast.manager)
+
+    response = client.post(leaver_url(cast.officer), {})
+
+    assert response.status_code == 200
+    assert "Error:" in response.text
+    assert "Choose who takes over: test cases" in response.text
+    cast.officer.refresh_from_db()
+    assert cast.officer.is_active
+    assert work == []
+
+
+def test_it_warns_when_nobody_may_take_the_work(cast, client, work):
+    Membership.objects.filter(user=cast.officer).update(role=Role.MONITORING_OFFICER)
+    # Nobody else is a CAP officer.
+    client.force_login(cast.manager)
+    page = client.get(leaver_url(cast.officer))
+    assert "Nobody can take over test cases" in page.text
+    assert client.post(leaver_url(cast.officer), {}).status_code == 200
+    cast.officer.refresh_from_db()
+    assert cast.officer.is_active
+
+
+def test_it_refuses_someone_who_may_not_take_the_work(cast, work):
+    with pytest.raises(Refused):
+        leaver_record(person=cast.officer, new_owners={"test_work": cast.alice}, by=cast.manager)
+    cast.officer.refresh_from_db()
+    assert cast.officer.is_active
+
+
+def test_it_is_one_transaction(cast, work):
+    """A kind of work that fails after another moved leaves everything as it was."""
+    other = member(cast.la, Role.CAP_OFFICER)
+
+    def explode(user, to, by):
+        raise RuntimeError("broken")
+
+    _OPEN_WORK["zz_broken"] = OpenWork(
+        key="zz_broken", label="Broken", count=lambda u: 1, candidates=None, reassign=explode
     )
-    successor = member(cast.la, Role.MONITORING_OFFICER)
+    try:
+        with pytest.raises(RuntimeError):
+            leaver_record(person=cast.officer, new_owners={"test_work": other}, by=cast.manager)
+    finally:
+        del _OPEN_WORK["zz_broken"]
 
-    moved = leaver_record(
-        person=cast.monitoring, new_owners={"placements_monitored": successor}, by=cast.manager
-    )
-
-    assert moved == {"placements_monitored": 1}
-    placement.refresh_from_db()
-    assert placement.monitoring_officer == successor
-    assert Event.objects.filter(action="placement.updated", object_id=str(placement.uuid)).exists()
-
-
-def test_panel_seats_simply_end(cast, year, django_capture_on_commit_callbacks):
-    panel = Panel.objects.create(year=year, key="rap", name="Review panel")
-    seat = PanelMember.objects.create(panel=panel, user=cast.chair)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        moved = leaver_record(person=cast.chair, new_owners={}, by=cast.manager)
-
-    assert moved == {"panel_seats": 1}
-    seat.refresh_from_db()
-    assert seat.is_active is False
-    assert Event.objects.filter(action="panel_member.ended").count() == 1
+    assert work == [other]  # it ran, and its writes were rolled back:
+    assert not Event.objects.filter(action__in=["test.moved", "user.left"]).exists()
+    cast.officer.refresh_from_db()
+    assert cast.officer.is_active
+    assert Membership.objects.filter(user=cast.officer).exists()
     assert mail.outbox == []
 
 
@@ -135,59 +143,6 @@ def test_the_person_is_made_inactive_their_roles_end_and_sessions_end(cast, clie
     left = Event.objects.get(action="user.left")
     assert left.actor == admin and left.object_id == str(cast.alice.uuid)
     assert client.get(reverse("dashboards:home")).status_code == 302  # signed out
-
-
-def test_it_refuses_to_finish_while_open_work_has_no_one(cast, year, client):
-    application = _assigned_application(cast, year, cast.officer)
-    client.force_login(cast.manager)
-
-    response = client.post(leaver_url(cast.officer), {})
-
-    assert response.status_code == 200
-    assert "Error:" in response.text
-    assert "Choose who takes over: open applications they handle for cap" in response.text
-    cast.officer.refresh_from_db()
-    assert cast.officer.is_active
-    application.refresh_from_db()
-    assert application.assigned_to == cast.officer
-
-
-def test_it_refuses_someone_who_may_not_take_the_work(cast, year):
-    _assigned_application(cast, year, cast.officer)
-    with pytest.raises(Refused):
-        leaver_record(
-            person=cast.officer, new_owners={"applications_assigned": cast.alice}, by=cast.manager
-        )
-    cast.officer.refresh_from_db()
-    assert cast.officer.is_active
-
-
-def test_it_is_one_transaction(cast, year):
-    """A kind of work that fails part-way leaves everything as it was."""
-    application = _assigned_application(cast, year, cast.officer)
-    other = member(cast.la, Role.CAP_OFFICER)
-
-    def explode(user, to, by):
-        raise RuntimeError("broken")
-
-    _OPEN_WORK["zz_broken"] = OpenWork(
-        key="zz_broken", label="Broken", count=lambda u: 1, candidates=None, reassign=explode
-    )
-    try:
-        with pytest.raises(RuntimeError):
-            leaver_record(
-                person=cast.officer, new_owners={"applications_assigned": other}, by=cast.manager
-            )
-    finally:
-        del _OPEN_WORK["zz_broken"]
-
-    application.refresh_from_db()
-    cast.officer.refresh_from_db()
-    assert application.assigned_to == cast.officer
-    assert cast.officer.is_active
-    assert Membership.objects.filter(user=cast.officer).exists()
-    assert not Event.objects.filter(action__in=["user.left", "application.assigned"]).exists()
-    assert mail.outbox == []
 
 
 def test_an_administrator_records_their_own_people(cast, client):
