@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 
@@ -225,6 +225,45 @@ can_view_audit = is_cap_manager
 def check_can_manage_users(user: User) -> None:
     if not can_manage_users(user):
         raise PermissionDenied("Only the CAP manager can manage users.")
+
+
+# --- Leavers ------------------------------------------------------------------------------
+
+
+def people_leavable_by(user: User) -> QuerySet[User]:
+    """The active people whom `user` may record as having left: anyone but themselves for
+    the CAP manager; for an organisation's administrator, the people whose every membership
+    is at an organisation they administer (someone who also works elsewhere is recorded
+    by the CAP manager). Nobody records themselves."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    people = User.objects.filter(is_active=True).exclude(pk=user.pk)
+    if is_cap_manager(user):
+        return people
+    administered = administered_organisation_ids(user)
+    if not administered:
+        return User.objects.none()
+    return people.filter(
+        Exists(Membership.objects.filter(user=OuterRef("pk"), organisation_id__in=administered)),
+        ~Exists(
+            Membership.objects.filter(user=OuterRef("pk")).exclude(organisation_id__in=administered)
+        ),
+    )
+
+
+@rules.predicate
+def can_record_leaver(user: User, person: User) -> bool:
+    return people_leavable_by(user).filter(pk=person.pk).exists()
+
+
+def check_can_record_leaver(user: User, person: User) -> None:
+    if not can_record_leaver(user, person):
+        raise PermissionDenied("You cannot record this person as a leaver.")
+
+
+def can_open_leavers(user: User) -> bool:
+    """Whether the user records leavers at all: the CAP manager and administrators."""
+    return is_cap_manager(user) or bool(administered_organisation_ids(user))
 
 
 # --- Django permissions, for the admin site ----------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_leavers
 
 app_name = "accounts"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign_out"),
     path("signed-out/", views.signed_out, name="signed_out"),
     path("session/extend/", views.session_extend, name="session_extend"),
+    path("people/<uuid:user_uuid>/leaver/", views_leavers.leaver, name="leaver"),
 ]

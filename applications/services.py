@@ -464,3 +464,16 @@ def _detail(application: Application, checklist_item: ChecklistItem | None) -> d
         "application": str(application.uuid),
         "checklist_item": checklist_item.key if checklist_item else None,
     }
+
+
+@transaction.atomic
+def applications_reassign(*, officer: User, to: User, by: User) -> int:
+    """Pass every open application `officer` handles to `to`, each assigned (and audited)
+    on its own: when the officer leaves CAP. Returns how many moved."""
+    moved = 0
+    for application in Application.objects.filter(
+        assigned_to=officer, status__in=workflow.OPEN
+    ).order_by("pk"):
+        application_assign(application=application, officer=to, by=by)
+        moved += 1
+    return moved

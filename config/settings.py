@@ -239,6 +239,10 @@ CAP_TEAM_EMAIL = env_str("CAP_TEAM_EMAIL", "cap-team@example.invalid")
 # long it stays open; a setting's mark missing after that raises a same-day alert.
 CAP_SESSION_STARTS = {"am": (8, 45), "pm": (13, 15)}
 CAP_REGISTER_WINDOW_MINUTES = env_int("CAP_REGISTER_WINDOW_MINUTES", 30)
+# The termly access review (privacy/access_review.py): working days from the start of term
+# for each administrator to confirm their people, and how many before that they are reminded.
+CAP_ACCESS_REVIEW_WORKING_DAYS = env_int("CAP_ACCESS_REVIEW_WORKING_DAYS", 20)
+CAP_ACCESS_REVIEW_REMINDER_WORKING_DAYS = env_int("CAP_ACCESS_REVIEW_REMINDER_WORKING_DAYS", 5)
 
 # Logs hold no personal data: CAP's own messages carry identifiers only, and exceptions are
 # written with their frames and class but not their message (lib/log.py). Django's own

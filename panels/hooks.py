@@ -8,6 +8,7 @@ import datetime as dt
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.leavers import OpenWork, open_work_register
 from accounts.models import User
 from applications.effects import on_transition
 from applications.forms import CohortForm
@@ -15,7 +16,13 @@ from applications.models import Application
 from applications.steps import Step, step_register
 from lib.sections import section
 from panels import selectors
-from panels.services import agenda_add, agenda_withdraw, application_offer_place
+from panels.models import PanelMember
+from panels.services import (
+    agenda_add,
+    agenda_withdraw,
+    application_offer_place,
+    panel_seats_end,
+)
 from programmes.models import ROUTE_PANEL_STEPS
 from scheduling.registry import Daily, Job, register
 
@@ -102,5 +109,18 @@ register(
         description="Marks the outcome notices not sent within 3 working days of their meeting.",
         when=Daily(times=(dt.time(6, 0),)),
         command="mark_overdue_notices",
+    )
+)
+
+
+# --- Open work a leaver hands over (accounts/leavers.py) ---------------------------------
+
+open_work_register(
+    OpenWork(
+        key="panel_seats",
+        label="Panel seats",
+        count=lambda user: PanelMember.objects.filter(user=user, is_active=True).count(),
+        candidates=None,
+        reassign=lambda user, to, by: panel_seats_end(member=user, by=by),
     )
 )

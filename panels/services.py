@@ -657,3 +657,20 @@ def application_offer_place(*, application: Application, cohort: Cohort, version
         check=lambda: cohort_with_a_place(application, cohort),
         cohort=cohort,
     )
+
+
+@transaction.atomic
+def panel_seats_end(*, member: User, by: User) -> int:
+    """End every panel seat the person holds (each audited): when they leave. A seat is
+    not passed on; the CAP manager fills it from the panel's page. Returns how many ended."""
+    ended = 0
+    for seat in PanelMember.objects.filter(user=member, is_active=True).select_related("panel"):
+        PanelMember.objects.filter(pk=seat.pk).update(is_active=False)
+        event_record(
+            actor=by,
+            action="panel_member.ended",
+            obj=seat,
+            detail={"panel": str(seat.panel.uuid)},
+        )
+        ended += 1
+    return ended

@@ -4,11 +4,13 @@ import datetime as dt
 
 from django.conf import settings
 
-from accounts.models import User
+from accounts.leavers import OpenWork, open_work_register, people_holding
+from accounts.models import OrganisationKind, Role, User
 from applications.effects import on_transition
 from applications.models import Application
 from lib.errors import Refused
-from placements.services import placement_create
+from placements.models import Placement
+from placements.services import placement_create, placements_monitoring_reassign
 from programmes.selectors import day_after_a_term
 from scheduling.registry import Every, Job, OnDays, register
 
@@ -69,5 +71,24 @@ register(
             description="the first working day after each term ends",
         ),
         command="make_termly_reports",
+    )
+)
+
+
+# --- Open work a leaver hands over (accounts/leavers.py) ---------------------------------
+
+open_work_register(
+    OpenWork(
+        key="placements_monitored",
+        label="Open placements they monitor",
+        count=lambda user: Placement.objects.filter(
+            monitoring_officer=user, ended_on__isnull=True
+        ).count(),
+        # Whom the placement's page offers as its monitoring officer.
+        candidates=lambda user: people_holding(
+            kinds={OrganisationKind.LOCAL_AUTHORITY},
+            roles={Role.MONITORING_OFFICER, Role.CAP_OFFICER},
+        ),
+        reassign=lambda user, to, by: placements_monitoring_reassign(officer=user, to=to, by=by),
     )
 )

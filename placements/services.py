@@ -765,3 +765,25 @@ def report_run_tally(*, run: ReportRun, round: int, failed: bool) -> None:
     if failed:
         counts["failed"] = F("failed") + 1
     ReportRun.objects.filter(pk=run.pk, round=round).update(**counts)
+
+
+@transaction.atomic
+def placements_monitoring_reassign(*, officer: User, to: User, by: User) -> int:
+    """Pass every open placement `officer` monitors to `to`, each changed (and audited) on
+    its own: when the officer leaves CAP. Returns how many moved."""
+    if not is_cap_staff(to):
+        raise Refused("The monitoring officer must be one of the CAP team")
+    moved = 0
+    for placement in Placement.objects.filter(
+        monitoring_officer=officer, ended_on__isnull=True
+    ).order_by("pk"):
+        check_can_edit_placement(by, placement)
+        placement = _move(placement, version=placement.version, monitoring_officer=to)
+        event_record(
+            actor=by,
+            action="placement.updated",
+            obj=placement,
+            detail={"monitoring_officer": str(to.uuid)},
+        )
+        moved += 1
+    return moved

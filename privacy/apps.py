@@ -8,3 +8,7 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = "Data protection"
+
+    def ready(self) -> None:
+        # What privacy registers with the apps below it: see privacy/hooks.py.
+        from privacy import hooks  # noqa: F401

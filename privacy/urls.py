@@ -1,7 +1,26 @@
-from django.urls import path  # noqa: F401 - the pages are added with their features
+from django.urls import path
+
+from privacy import views_access_review
 
 app_name = "privacy"
 
 # Each page's path starts with its audience's area: "casework/…" for the CAP team, "people/…"
 # for organisations' administrators.
-urlpatterns: list = []
+urlpatterns: list = [
+    path("people/access-review/", views_access_review.access_reviews, name="access_reviews"),
+    path(
+        "people/access-review/<uuid:review_uuid>/",
+        views_access_review.access_review,
+        name="access_review",
+    ),
+    path(
+        "people/access-review/<uuid:review_uuid>/restore/<uuid:user_uuid>/",
+        views_access_review.access_review_restore,
+        name="access_review_restore",
+    ),
+    path(
+        "casework/access-reviews/",
+        views_access_review.access_review_overview,
+        name="access_review_overview",
+    ),
+]

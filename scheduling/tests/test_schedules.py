@@ -104,5 +104,6 @@ def test_every_apps_periodic_command_is_registered():
         "mark_overdue_notices": "mark_overdue_notices",
         "remind_expiring_evidence": "remind_expiring_evidence",
         "remind_old_drafts": "remind_old_drafts",
+        "run_access_reviews": "run_access_reviews",
         "sweep_attendance": "sweep_attendance",
     }
