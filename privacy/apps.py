@@ -8,3 +8,9 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = "Data protection"
+
+    def ready(self) -> None:
+        # The retention job, and the check of the retention schedule (privacy/retention.py).
+        from privacy import hooks, retention  # noqa: F401
+
+        retention.schedule()  # a wrong schedule stops start-up with every problem listed
