@@ -12,12 +12,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import Membership, Organisation, Role, User
 from applications.models import Application, ApplicationDocument
 from applications.tests.factories import REFERENCE
 from audit import db as audit_db
 from audit.models import Event
-from demo.people import demo_user
 from documents.models import Document
 from finance import db as finance_db
 from finance.models import Fee, Statement, StatementLine
@@ -63,7 +62,7 @@ def _counts() -> dict[str, int]:
 
 
 def test_retention_on_the_demo_loses_nothing_outside_its_scope(demo):
-    manager = demo_user("manager")
+    manager = Membership.objects.filter(role=Role.CAP_MANAGER).first().user
     held = Student.objects.filter(placements__isnull=False, looked_after=False).first()
     legal_hold_set(student=held, reason="Subject access request", by=manager)
     looked_after = list(Student.objects.filter(looked_after=True))
