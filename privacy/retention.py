@@ -18,6 +18,10 @@ and looked-after students' records are listed for review, never deleted by the j
 events go after six years through the one sanctioned path past the append-only triggers
 (lib.append_only.retention_delete).
 
+Not covered yet: issued statements' lines (finance, append-only) name the student and are
+kept as issued; how long finance records are kept is not in the shared reference and is
+for the authority's finance and information governance leads to decide.
+
 Each student is dealt with in one transaction; a legal hold (checked again inside it)
 leaves the student untouched. A run records counts by kind, overall and per student
 (the student's database id only).
