@@ -4,9 +4,19 @@ get round it.
 
 On PostgreSQL, row triggers refuse UPDATE and DELETE. TRUNCATE is left to privileges: the
 application's database role must not own the tables in production (docs/decisions).
+
+One path deletes, for retention only (privacy.retention): `retention_delete` deletes rows
+inside a transaction that carries a permit the triggers look for, on PostgreSQL the
+transaction-local setting `cap.retention = 'on'`, on SQLite a row of `append_only_permit`
+written and removed in the same transaction. Nothing else sets either, so ordinary code and
+raw SQL are still refused; no path changes a row.
 """
 
-from django.db import models
+from django.db import connections, models, transaction
+
+# The SQLite table whose row, while it exists inside the retention's transaction, lets the
+# triggers allow a DELETE. Made by AppendOnly.install.
+PERMIT_TABLE = "append_only_permit"
 
 
 class AppendOnlyError(Exception):
@@ -59,6 +69,15 @@ class AppendOnly:
             )
             for table in self.tables
             for verb in ("update", "delete")
+        } | {
+            # Replacing the plain DELETE trigger above: retention's deletes (retention_delete)
+            # are let through while its permit exists.
+            f"{table}_no_delete": (
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "  # noqa: S608
+                f"WHEN NOT EXISTS (SELECT 1 FROM {PERMIT_TABLE} WHERE purpose = 'retention') "
+                f"BEGIN SELECT RAISE(ABORT, '{self.what} cannot be changed or deleted'); END"
+            )
+            for table in self.tables
         }
 
     def _postgresql(self) -> list[str]:
@@ -66,6 +85,9 @@ class AppendOnly:
             f"""
             CREATE OR REPLACE FUNCTION {self.function}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
+                IF TG_OP = 'DELETE' AND current_setting('cap.retention', true) = 'on' THEN
+                    RETURN OLD;  -- retention_delete, inside its own transaction only
+                END IF;
                 RAISE EXCEPTION '{self.what} cannot be changed or deleted';
             END
             $$
@@ -84,6 +106,7 @@ class AppendOnly:
     def install(self, connection) -> None:
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
+                cursor.execute(f"CREATE TABLE IF NOT EXISTS {PERMIT_TABLE} (purpose TEXT NOT NULL)")
                 for sql in self._sqlite().values():
                     cursor.execute(sql)
             elif connection.vendor == "postgresql":
@@ -99,3 +122,21 @@ class AppendOnly:
                 for table in self.tables:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
                 cursor.execute(f"DROP FUNCTION IF EXISTS {self.function}()")
+
+
+def retention_delete(queryset: models.QuerySet) -> int:
+    """Delete these append-only rows for retention: the one sanctioned path. The permit
+    lives only inside this call's transaction (a savepoint if one is open), so nothing after
+    it, and nothing outside it, can delete. Returns how many rows went."""
+    connection = connections[queryset.db]
+    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {PERMIT_TABLE} (purpose) VALUES ('retention')")  # noqa: S608
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL cap.retention = 'on'")
+        deleted, _ = models.QuerySet.delete(queryset)
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DELETE FROM {PERMIT_TABLE}")  # noqa: S608
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL cap.retention = 'off'")
+    return deleted

@@ -10,5 +10,8 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Data protection"
 
     def ready(self) -> None:
-        # What privacy registers with the apps below it: see privacy/hooks.py.
-        from privacy import hooks  # noqa: F401
+        # What privacy registers with the apps below it (privacy/hooks.py), and the check of
+        # the retention schedule (privacy/retention.py).
+        from privacy import hooks, retention  # noqa: F401
+
+        retention.schedule()  # a wrong schedule stops start-up with every problem listed

@@ -1,5 +1,6 @@
 """What privacy registers with the apps below it at start-up (PrivacyConfig.ready): the
-access review's scheduled job, and its links on the home pages of those who may open it."""
+access review's and retention's scheduled jobs, and the access review's links on the home
+pages of those who may open it."""
 
 import datetime as dt
 
@@ -9,6 +10,19 @@ from accounts.rules import Area
 from lib.sections import section
 from privacy.rules import can_open_access_reviews, can_view_access_review_overview
 from scheduling.registry import Daily, Job, register
+
+register(
+    Job(
+        name="apply_retention",
+        description=(
+            "Deletes or anonymises the records whose retention period has ended, one student "
+            "at a time, leaving students on legal hold, and records what it removed."
+        ),
+        # Early, every day: an expired record should not wait for a working day.
+        when=Daily(times=(dt.time(2, 30),), working_days=False),
+        command="apply_retention",
+    )
+)
 
 register(
     Job(

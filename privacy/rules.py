@@ -1,4 +1,4 @@
-"""Who may do what in data protection: the termly access review.
+"""Who may do what in data protection: the termly access review and retention.
 
 Each organisation's administrator reviews its people; the authority's people, and the
 people of an organisation with no (active) administrator, are reviewed by the CAP manager.
@@ -52,3 +52,13 @@ def check_can_review_access(user: User, review: AccessReview) -> None:
 @rules.predicate
 def can_view_access_review_overview(user: User) -> bool:
     return is_cap_manager(user)
+
+
+# Retention (privacy/retention.py): only the CAP manager sees what will go and the runs, and
+# sets and lifts legal holds.
+can_manage_retention = is_cap_manager
+
+
+def check_can_manage_retention(user) -> None:
+    if not can_manage_retention(user):
+        raise PermissionDenied("Only the CAP manager can manage retention and legal holds.")

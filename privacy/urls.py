@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import views_access_review
+from privacy import views_access_review, views_retention
 
 app_name = "privacy"
 
@@ -22,5 +22,16 @@ urlpatterns: list = [
         "casework/access-reviews/",
         views_access_review.access_review_overview,
         name="access_review_overview",
+    ),
+    path("casework/retention/", views_retention.forecast, name="retention"),
+    path(
+        "casework/retention/students/<uuid:student_uuid>/hold/",
+        views_retention.hold_set,
+        name="retention_hold",
+    ),
+    path(
+        "casework/retention/holds/<uuid:hold_uuid>/lift/",
+        views_retention.hold_lift,
+        name="retention_hold_lift",
     ),
 ]
