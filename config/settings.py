@@ -151,6 +151,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
 
+# Invitations and password resets (accounts). An invitation's one-time link lasts this many
+# hours; it is CAP's own token (accounts.Invitation), so it does not follow
+# PASSWORD_RESET_TIMEOUT, which sets how long a password reset link lasts (in seconds).
+CAP_INVITATION_HOURS = env_int("CAP_INVITATION_HOURS", 72)
+PASSWORD_RESET_TIMEOUT = env_int("CAP_PASSWORD_RESET_MINUTES", 120) * 60
+# At most this many password reset e-mails an hour to one account.
+CAP_PASSWORD_RESET_LIMIT = env_int("CAP_PASSWORD_RESET_LIMIT", 3)
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 # Each request extends the session, so someone filling in a long form is not signed out.
 SESSION_SAVE_EVERY_REQUEST = True
