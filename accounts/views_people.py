@@ -73,7 +73,7 @@ def _pending_invitation(person: User) -> Invitation | None:
     )
 
 
-def _organisation_step(request, *, person: User | None):
+def _organisation_step(request):
     """Where the role is to be given: from ?organisation=<uuid> or a posted field, or the
     actor's only organisation. Returns (organisation, form to choose one)."""
     choices = grant_organisations(request.user)
@@ -143,7 +143,7 @@ def person_role_add(request, person_uuid):
     subject = _person_for(request, person_uuid)
     if subject.pk == request.user.pk:
         raise PermissionDenied("Nobody can give themselves a role. Ask someone else to.")
-    organisation, choose = _organisation_step(request, person=subject)
+    organisation, choose = _organisation_step(request)
     if organisation is None:
         return render(
             request,
@@ -204,7 +204,7 @@ def person_role_remove(request, person_uuid, membership_uuid):
 @people_required
 @require_http_methods(["GET", "POST"])
 def person_invite(request):
-    organisation, choose = _organisation_step(request, person=None)
+    organisation, choose = _organisation_step(request)
     if organisation is None:
         return render(
             request,
