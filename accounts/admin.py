@@ -1,64 +1,46 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.forms import ModelForm
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
-from accounts import services
-from accounts.models import Membership, Organisation, User
-from accounts.rules import role_allowed
+from accounts.models import Organisation, User
 from lib.admin import admin_site
-
-
-class MembershipForm(ModelForm):
-    class Meta:
-        model = Membership
-        fields = ["organisation", "role"]
-
-    def clean(self):
-        cleaned = super().clean()
-        organisation, role = cleaned.get("organisation"), cleaned.get("role")
-        if organisation and role and not role_allowed(kind=organisation.kind, role=role):
-            raise ValidationError(
-                f"A {organisation.get_kind_display().lower()} cannot give this role."
-            )
-        return cleaned
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    form = MembershipForm
-    extra = 0
 
 
 @admin.register(User, site=admin_site)
 class UserAdmin(admin.ModelAdmin):
+    """A person's details. Their roles are shown, not edited: roles are given and removed
+    on CAP's people pages, where nobody can give themselves one (accounts/rules.py
+    can_grant_role) and each grant is e-mailed."""
+
     list_display = ["full_name", "email", "is_active"]
     search_fields = ["full_name", "email"]
-    fields = ["email", "full_name", "job_title", "is_active", "last_login", "date_joined"]
-    readonly_fields = ["last_login", "date_joined"]
-    inlines = [MembershipInline]
+    fields = [
+        "email",
+        "full_name",
+        "job_title",
+        "is_active",
+        "roles",
+        "last_login",
+        "date_joined",
+    ]
+    readonly_fields = ["roles", "last_login", "date_joined"]
+
+    @admin.display(description="Roles")
+    def roles(self, obj: User) -> str:
+        if obj.pk is None:
+            return "Give roles on the people pages once the person is added."
+        listed = format_html_join(
+            "", "<li>{}</li>", ((str(m),) for m in obj.memberships.select_related("organisation"))
+        )
+        return format_html(
+            '<ul>{}</ul><a href="{}">Give or remove roles on the person’s page</a>',
+            listed,
+            reverse("accounts:person", args=[obj.uuid]),
+        )
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # People leave by being made inactive: their history must stay attributable.
         return False
-
-    def save_formset(self, request, form, formset, change):
-        """Memberships go through the services, so each change is audited."""
-        if formset.model is not Membership:
-            return super().save_formset(request, form, formset, change)
-        memberships = formset.save(commit=False)
-        for membership in formset.deleted_objects:
-            services.membership_end(membership=membership, by=request.user)
-        for membership in memberships:
-            if membership.pk is None:
-                services.membership_create(
-                    user=form.instance,
-                    organisation=membership.organisation,
-                    role=membership.role,
-                    by=request.user,
-                )
-            else:
-                services.membership_change(membership=membership, by=request.user)
-        return None
 
 
 @admin.register(Organisation, site=admin_site)

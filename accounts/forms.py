@@ -1,5 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from accounts import services
+from accounts.models import Organisation, Role, User
+from accounts.rules import grant_organisations, grantable_roles
 
 
 class SignInForm(AuthenticationForm):
@@ -23,3 +28,155 @@ class SignInForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+
+class OrganisationChoiceForm(forms.Form):
+    """The first step of giving a role: where. Only the organisations at which the actor may
+    give a role are offered."""
+
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        to_field_name="uuid",
+        empty_label="Choose an organisation",
+        error_messages={
+            "required": "Choose an organisation",
+            "invalid_choice": "Choose an organisation from the list",
+        },
+    )
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = grant_organisations(actor).order_by("name")
+
+
+class RoleForm(forms.Form):
+    """The role to give at one organisation: only the roles its kind has and the actor may
+    give (accounts.rules.can_grant_role)."""
+
+    role = forms.ChoiceField(
+        label="Role",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
+    )
+
+    def __init__(
+        self, *args, actor: User, organisation: Organisation, person: User | None = None, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.actor, self.organisation, self.person = actor, organisation, person
+        self.fields["role"].choices = grantable_roles(actor, organisation, person)
+
+    def clean_role(self) -> str:
+        role = self.cleaned_data["role"]
+        if self.person is not None and self.person.pk == self.actor.pk:
+            raise forms.ValidationError("You cannot give yourself a role. Ask someone else to")
+        if (
+            self.person is not None
+            and self.person.memberships.filter(organisation=self.organisation, role=role).exists()
+        ):
+            raise forms.ValidationError(
+                f"They are already {Role(role).label.lower()} at {self.organisation.name}"
+            )
+        return role
+
+
+class InviteForm(RoleForm):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter their full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        help_text="We will send a link to this address for them to set their own password.",
+        error_messages={
+            "required": "Enter their e-mail address",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
+
+    field_order = ["full_name", "email", "job_title", "role"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None and not existing.is_active:
+            raise forms.ValidationError(
+                "The account with this e-mail address has been closed. Ask the CAP team to "
+                "reopen it"
+            )
+        self.person = existing
+        return email
+
+
+class OwnPasswordForm(SetPasswordForm):
+    """A person sets their own password, from an invitation or a reset link. Django's
+    password validators apply (AUTH_PASSWORD_VALIDATORS)."""
+
+    error_messages = {"password_mismatch": "The passwords do not match"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label, second.label = "Create a password", "Confirm your password"
+        first.help_text = (
+            "At least 12 characters. Do not use a password you use anywhere else, or one "
+            "that is easy to guess."
+        )
+        first.error_messages["required"] = "Create a password"
+        second.error_messages["required"] = "Confirm your password"
+        second.help_text = ""
+
+    def clean(self):
+        # Django puts a weak password's errors on the confirmation; CAP puts them beside the
+        # password itself.
+        self.validate_passwords("new_password1", "new_password2")
+        if self.cleaned_data.get("new_password1"):
+            self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+class CapPasswordResetForm(PasswordResetForm):
+    """The forgotten-password form. It says the same whether or not an account exists or
+    is active; it e-mails active accounts only (an invited person who has not yet set a
+    password included), and each at most CAP_PASSWORD_RESET_LIMIT times an hour."""
+
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your e-mail address",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        user = context["user"]
+        if not services.password_reset_may_send(user=user):
+            services.password_reset_throttled_record(user=user)
+            return
+        context = context | {
+            "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+            "service_name": settings.CAP_SERVICE_NAME,
+            "base_url": settings.CAP_BASE_URL,
+        }
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+        services.password_reset_sent_record(user=user)
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search by name or e-mail address",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )

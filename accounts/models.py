@@ -167,3 +167,28 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} at {self.organisation}"
+
+
+class Invitation(models.Model):
+    """A one-time link for a person to set their own password, sent when they are invited
+    with a role. Only the token's SHA-256 is kept: the link itself exists only in the
+    e-mail. Sending a new link replaces the old one, which then no longer works."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user}"

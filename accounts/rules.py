@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from accounts.models import Invitation, Membership, Organisation, OrganisationKind, Role, User
 
 K = OrganisationKind
 
@@ -227,6 +227,130 @@ def check_can_manage_users(user: User) -> None:
         raise PermissionDenied("Only the CAP manager can manage users.")
 
 
+# --- Separation of duties: who gives whom a role -----------------------------------------
+# Nobody gives, changes or ends their own roles. The authority's safeguarding lead role is
+# given only by the authority's safeguarding lead; the authority's other roles by the CAP
+# manager; a school's, provider's or agency's roles by that organisation's administrator or
+# the CAP manager. Roles are given on CAP's people pages (accounts/views_people.py) and by
+# invitation, never in the admin.
+
+
+def can_grant_role(
+    actor: User, organisation: Organisation, role: str, person: User | None = None
+) -> bool:
+    """Whether `actor` may give `role` at `organisation` (to `person`, when known)."""
+    if not actor.is_authenticated or not organisation.is_active:
+        return False
+    if person is not None and person.pk == actor.pk:
+        return False
+    if not role_allowed(kind=organisation.kind, role=role):
+        return False
+    if organisation.kind == K.LOCAL_AUTHORITY:
+        if role == Role.DSL:
+            return is_safeguarding_lead(actor)
+        return is_cap_manager(actor)
+    return is_cap_manager(actor) or organisation.pk in administered_organisation_ids(actor)
+
+
+def check_can_grant_role(
+    actor: User, organisation: Organisation, role: str, person: User | None = None
+) -> None:
+    if person is not None and person.pk == actor.pk:
+        raise PermissionDenied("Nobody can give themselves a role. Ask someone else to.")
+    if not can_grant_role(actor, organisation, role, person):
+        raise PermissionDenied("You cannot give this role at this organisation.")
+
+
+def can_end_membership(actor: User, membership: Membership) -> bool:
+    """Ending a role takes the same right as giving it, and never one's own."""
+    return can_grant_role(actor, membership.organisation, membership.role, membership.user)
+
+
+def check_can_end_membership(actor: User, membership: Membership) -> None:
+    if membership.user_id == actor.pk:
+        raise PermissionDenied("Nobody can end their own role. Ask someone else to.")
+    if not can_end_membership(actor, membership):
+        raise PermissionDenied("You cannot end this role.")
+
+
+def grant_organisations(actor: User) -> QuerySet[Organisation]:
+    """The active organisations at which `actor` may give at least one role."""
+    if not actor.is_authenticated:
+        return Organisation.objects.none()
+    if is_cap_manager(actor):
+        return Organisation.objects.filter(is_active=True)
+    where = Q(pk__in=administered_organisation_ids(actor))
+    if is_safeguarding_lead(actor):
+        where |= Q(kind=K.LOCAL_AUTHORITY)
+    return Organisation.objects.filter(where, is_active=True)
+
+
+def grantable_roles(actor: User, organisation: Organisation, person: User | None = None) -> list:
+    """The roles `actor` may give at `organisation`, as (value, label) in the usual order."""
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if can_grant_role(actor, organisation, value, person)
+    ]
+
+
+@rules.predicate
+def can_manage_people(actor: User) -> bool:
+    """Who opens the people pages: the CAP manager, each organisation's administrator, and
+    the authority's safeguarding lead (for the authority's safeguarding lead role)."""
+    return (
+        is_cap_manager(actor)
+        or bool(administered_organisation_ids(actor))
+        or is_safeguarding_lead(actor)
+    )
+
+
+def check_can_manage_people(actor: User) -> None:
+    if not can_manage_people(actor):
+        raise PermissionDenied("Only administrators give people their roles.")
+
+
+def people_visible_to(actor: User, people: QuerySet[User]) -> QuerySet[User]:
+    """The CAP manager sees everyone; others, the people with a role at an organisation
+    where they may give roles."""
+    if is_cap_manager(actor):
+        return people
+    if not can_manage_people(actor):
+        return people.none()
+    return people.filter(
+        pk__in=Membership.objects.filter(organisation__in=grant_organisations(actor)).values(
+            "user_id"
+        )
+    )
+
+
+def can_view_person(actor: User, person: User) -> bool:
+    return people_visible_to(actor, User.objects.filter(pk=person.pk)).exists()
+
+
+def check_can_view_person(actor: User, person: User) -> None:
+    if not can_view_person(actor, person):
+        raise PermissionDenied("You cannot see this person.")
+
+
+def can_invite_person(actor: User) -> bool:
+    """Inviting someone gives them a role, so it follows can_grant_role for the role chosen;
+    this only says whether the actor may give a role anywhere."""
+    return can_manage_people(actor)
+
+
+def can_resend_invitation(actor: User, invitation: Invitation) -> bool:
+    """A fresh link, while the invitation is unused, by whoever may give its role."""
+    return invitation.used_at is None and can_grant_role(
+        actor, invitation.organisation, invitation.role, invitation.user
+    )
+
+
+def check_can_resend_invitation(actor: User, invitation: Invitation) -> None:
+    if not can_resend_invitation(actor, invitation):
+        raise PermissionDenied("You cannot send this invitation again.")
+
+
 # --- Leavers ------------------------------------------------------------------------------
 
 
@@ -270,9 +394,12 @@ def can_open_leavers(user: User) -> bool:
 # The admin asks user.has_perm("app.verb_model"); these answer from the predicates above.
 # Each domain registers its own models' permissions in its rules module.
 
-for _model in ("user", "organisation", "membership"):
+for _model in ("user", "organisation"):
     for _verb in ("view", "add", "change"):
         rules.add_perm(f"accounts.{_verb}_{_model}", can_manage_users)
-rules.add_perm("accounts.delete_membership", can_manage_users)
+rules.add_perm("accounts.view_membership", can_manage_users)
+# Roles are given and ended only on CAP's people pages, where the rules above apply.
+for _verb in ("add", "change", "delete"):
+    rules.add_perm(f"accounts.{_verb}_membership", rules.always_deny)
 rules.add_perm("audit.view_event", can_view_audit)
 rules.add_perm("accounts.use_admin", can_use_admin)

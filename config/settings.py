@@ -161,6 +161,14 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "lib.client_address.client_address"
 
+# Invitations and password resets (accounts). An invitation's one-time link lasts this many
+# hours; it is CAP's own token (accounts.Invitation), so it does not follow
+# PASSWORD_RESET_TIMEOUT, which sets how long a password reset link lasts (in seconds).
+CAP_INVITATION_HOURS = env_int("CAP_INVITATION_HOURS", 72)
+PASSWORD_RESET_TIMEOUT = env_int("CAP_PASSWORD_RESET_MINUTES", 120) * 60
+# At most this many password reset e-mails an hour to one account.
+CAP_PASSWORD_RESET_LIMIT = env_int("CAP_PASSWORD_RESET_LIMIT", 3)
+
 # Sessions end after SESSION_COOKIE_AGE seconds without a request (30 minutes), and
 # CAP_SESSION_MAX_AGE seconds after signing in whatever happens (12 hours). Each request
 # extends the session, so someone filling in a long form is not signed out; the server ends

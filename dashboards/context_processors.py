@@ -1,7 +1,14 @@
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.rules import AREA_LABELS, Area, areas_of, can_use_admin, is_dsl
+from accounts.rules import (
+    AREA_LABELS,
+    Area,
+    areas_of,
+    can_manage_people,
+    can_use_admin,
+    is_dsl,
+)
 from dashboards.rules import sees_caseload_figures, sees_service_figures
 from finance.rules import can_manage_money
 from finance.views import SECTIONS as MONEY_SECTIONS
@@ -45,6 +52,8 @@ def service(request) -> dict:
             nav.append(("Safeguarding", reverse("safeguarding:queue")))
         if can_view_model(user):
             nav.append(("Model of support", reverse("programmes:model")))
+        if can_manage_people(user):
+            nav.append(("People", reverse("accounts:people")))
         if can_use_admin(user):
             nav.append(("Manage", reverse("admin:index")))
     path = request.path

@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
-from accounts.rules import AREA_LABELS, Area, areas_of, memberships_of, organisations_in_area
+from accounts.rules import (
+    AREA_LABELS,
+    Area,
+    areas_of,
+    can_manage_people,
+    memberships_of,
+    organisations_in_area,
+)
 from accounts.views import area_required
 from applications.models import Application
 from applications.rules import applications_visible_to, packs_visible_to
@@ -31,12 +38,15 @@ def home(request):
     areas = areas_of(request.user)
     if len(areas) == 1:
         return redirect(f"dashboards:{areas[0]}")
+    # An organisation's administrator may hold no other role: their home is this page, with
+    # its people.
     return render(
         request,
         "dashboards/home.html",
         {
             "areas": [(a, AREA_LABELS[a]) for a in areas],
             "memberships": memberships_of(request.user),
+            "gives_roles": can_manage_people(request.user),
         },
     )
 
