@@ -8,3 +8,7 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = "Data protection"
+
+    def ready(self) -> None:
+        # What subject access and the audit search register with the apps below them.
+        from privacy import hooks_subject_access  # noqa: F401
