@@ -133,6 +133,17 @@ def record_types() -> dict[str, str]:
     return dict(sorted(kinds.items(), key=lambda item: (item[1], item[0])))
 
 
+def record_types_for(user: User) -> dict[str, str]:
+    """The kinds of record the user's search can find events about."""
+    manager, lead = is_cap_manager(user), is_safeguarding_lead(user)
+    return {
+        label: words
+        for label, words in record_types().items()
+        if (label in SAFEGUARDING_OBJECT_TYPES and lead)
+        or (label not in SAFEGUARDING_OBJECT_TYPES and manager)
+    }
+
+
 def record_words(object_type: str) -> str:
     return record_types().get(object_type, object_type)
 

@@ -3,7 +3,7 @@
 from django import forms
 
 from lib.forms import DateField
-from privacy.audit_search import Filters, record_types, resolve_student
+from privacy.audit_search import Filters, record_types_for, resolve_student
 
 
 class AuditSearchForm(forms.Form):
@@ -35,9 +35,9 @@ class AuditSearchForm(forms.Form):
     since = DateField(label="From", required=False, help_text="For example, 1 12 2026")
     until = DateField(label="To", required=False, help_text="For example, 6 12 2026")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["record_type"].choices = [("", "Any kind"), *record_types().items()]
+        self.fields["record_type"].choices = [("", "Any kind"), *record_types_for(user).items()]
         self.resolved_student = None
 
     def clean_student(self):

@@ -31,7 +31,7 @@ CHUNK = 2000
 def _search(request) -> tuple[AuditSearchForm, QuerySet[Event] | None]:
     if not audit_search.can_search_audit(request.user):
         raise Http404("No such page")
-    form = AuditSearchForm(request.GET or None)
+    form = AuditSearchForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
         return form, None
     filters = form.filters() if form.is_bound else audit_search.Filters()
@@ -59,9 +59,10 @@ def _rows(page) -> list[dict]:
 @require_GET
 def audit_trail(request):
     form, events = _search(request)
-    listing = None
+    listing, rows = None, []
     if events is not None:
         listing = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+        rows = _rows(listing)  # read before the search's own event is recorded
         event_record(actor=request.user, action="audit.searched", detail=form.detail)
     return render(
         request,
@@ -69,7 +70,7 @@ def audit_trail(request):
         {
             "form": form,
             "listing": listing,
-            "rows": _rows(listing) if listing is not None else [],
+            "rows": rows,
             "safeguarding_only": not is_cap_manager(request.user),
             "most_exported": MOST_EXPORTED,
         },
