@@ -1,8 +1,8 @@
 """The audit trail, searchable: who did what to which record, and when.
 
 The CAP manager searches every event except safeguarding's; the authority's safeguarding
-lead searches safeguarding's events only. Which events are safeguarding's is decided here,
-once (`safeguarding_events`), and subject access asks the same question.
+lead searches safeguarding's events only (privacy.rules, where which events are
+safeguarding's is decided once).
 
 Events hold identifiers only (audit.models.Event), so names are read at search time: the
 actor's from their account, a record's kind from its model.
@@ -23,45 +23,8 @@ from applications.models import Application
 from audit.models import Event
 from lib import upn
 from placements.models import Placement
-from safeguarding.models import Category, Concern, Entry
+from privacy.rules import SAFEGUARDING_OBJECT_TYPES, events_visible_to
 from students.models import Student
-
-# --- Which events are safeguarding's -----------------------------------------------------
-
-# The safeguarding app's records, by the object type events name them with.
-SAFEGUARDING_OBJECT_TYPES = frozenset(m._meta.label_lower for m in (Concern, Entry, Category))
-# And its actions, which all start so (safeguarding.services).
-SAFEGUARDING_ACTION_PREFIX = "safeguarding."
-
-
-def safeguarding_events() -> Q:
-    """The events about safeguarding: its records, or its actions."""
-    return Q(object_type__in=sorted(SAFEGUARDING_OBJECT_TYPES)) | Q(
-        action__startswith=SAFEGUARDING_ACTION_PREFIX
-    )
-
-
-# --- Rules --------------------------------------------------------------------------------
-
-
-def can_search_audit(user: User) -> bool:
-    """The CAP manager (every event but safeguarding's) and the authority's safeguarding
-    lead (safeguarding's events only)."""
-    return is_cap_manager(user) or is_safeguarding_lead(user)
-
-
-def events_visible_to(user: User) -> QuerySet[Event]:
-    """The same rule as can_search_audit, as the events each may search."""
-    manager, lead = is_cap_manager(user), is_safeguarding_lead(user)
-    events = Event.objects.all()
-    if manager and lead:
-        return events
-    if manager:
-        return events.exclude(safeguarding_events())
-    if lead:
-        return events.filter(safeguarding_events())
-    return events.none()
-
 
 # --- Words for what events hold ------------------------------------------------------------
 

@@ -8,12 +8,12 @@ import datetime as dt
 from django.template.loader import render_to_string
 
 from lib.sections import section
-from privacy.audit_search import can_search_audit
-from privacy.subject_access import (
+from privacy.rules import (
     can_decide_subject_access_safeguarding,
     can_manage_subject_access,
-    requests_waiting_for_safeguarding,
+    can_search_audit,
 )
+from privacy.subject_access import requests_waiting_for_safeguarding
 from scheduling.registry import Daily, Job, register
 
 

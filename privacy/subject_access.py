@@ -20,48 +20,28 @@ import logging
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.rules import is_cap_manager, is_safeguarding_lead
 from audit.services import event_record
 from documents.storage import document_storage, stored_read, stored_save
 from lib import dates
 from lib.errors import Refused
-from privacy.audit_search import safeguarding_events
 from privacy.models import BuildStatus, SafeguardingDecision, SubjectAccessRequest
+from privacy.rules import (
+    can_decide_subject_access_safeguarding,
+    can_manage_subject_access,
+    check_can_decide_subject_access_safeguarding,
+    check_can_manage_subject_access,
+    safeguarding_events,
+)
 from privacy.subject_access_export import build_zip
 from students.models import Student
 
 logger = logging.getLogger(__name__)
-
-# --- Rules --------------------------------------------------------------------------------
-
-
-def can_manage_subject_access(user: User) -> bool:
-    """Start requests, see them, download and rebuild their zips: the CAP manager."""
-    return is_cap_manager(user)
-
-
-def check_can_manage_subject_access(user: User) -> None:
-    if not can_manage_subject_access(user):
-        raise PermissionDenied("Only the CAP manager handles subject access requests.")
-
-
-def can_decide_subject_access_safeguarding(user: User) -> bool:
-    """Release or withhold a request's safeguarding content: the authority's safeguarding
-    lead, and nobody else (not the CAP manager)."""
-    return is_safeguarding_lead(user)
-
-
-def check_can_decide_subject_access_safeguarding(user: User) -> None:
-    if not can_decide_subject_access_safeguarding(user):
-        raise PermissionDenied("Only the authority's safeguarding lead decides this.")
-
 
 # --- Reads --------------------------------------------------------------------------------
 

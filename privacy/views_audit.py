@@ -20,6 +20,7 @@ from audit.services import event_record
 from lib.spreadsheets import safe_cell
 from privacy import audit_search
 from privacy.forms_audit import AuditSearchForm
+from privacy.rules import can_search_audit
 from privacy.subject_access import when
 
 PER_PAGE = 50
@@ -29,7 +30,7 @@ CHUNK = 2000
 
 
 def _search(request) -> tuple[AuditSearchForm, QuerySet[Event] | None]:
-    if not audit_search.can_search_audit(request.user):
+    if not can_search_audit(request.user):
         raise Http404("No such page")
     form = AuditSearchForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():

@@ -18,6 +18,7 @@ from privacy.forms_subject_access import (
     SubjectAccessStartForm,
 )
 from privacy.models import SafeguardingDecision
+from privacy.rules import can_decide_subject_access_safeguarding, can_manage_subject_access
 from students.models import Student
 from students.selectors import students_for
 
@@ -26,7 +27,7 @@ MOST_MATCHES = 20
 
 
 def _manager_only(request) -> None:
-    if not subject_access.can_manage_subject_access(request.user):
+    if not can_manage_subject_access(request.user):
         raise Http404("No such page")
 
 
@@ -128,7 +129,7 @@ def subject_access_rebuild(request, request_uuid):
 
 
 def _lead_only(request) -> None:
-    if not subject_access.can_decide_subject_access_safeguarding(request.user):
+    if not can_decide_subject_access_safeguarding(request.user):
         raise Http404("No such page")
 
 

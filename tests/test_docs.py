@@ -33,6 +33,7 @@ SECTIONS = {
     "safeguarding": "Safeguarding concerns",
     "dashboards": "Figures",
     "finance": "Money",
+    "privacy": "Data protection",
 }
 
 RULE_NAME = re.compile(r"(?:check_)?can_\w+")

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from audit.models import Event
 from audit.services import event_record
-from privacy.audit_search import action_words, safeguarding_events
+from privacy.audit_search import action_words
+from privacy.rules import safeguarding_events
 from privacy.tests.sar_records import student_with_everything, year_and_programme
 
 SEARCH = reverse("privacy:audit_trail")
