@@ -52,6 +52,7 @@ class SubjectAccessRequest(models.Model):
     status = models.CharField(max_length=10, choices=BuildStatus.choices)
     # Bumped on each build asked for, so a task for an earlier build does nothing.
     build = models.PositiveIntegerField(default=1)
+    build_requested_at = models.DateTimeField()
     built_at = models.DateTimeField(null=True, blank=True)
     built_with_safeguarding = models.BooleanField(default=False)
     failed = models.CharField(max_length=300, blank=True, help_text="Why it was not built.")

@@ -43,6 +43,10 @@ from students.models import Student
 
 logger = logging.getLogger(__name__)
 
+# A build not finished this long after it was asked for is taken to be lost (a worker
+# stopped midway): the CAP manager may ask for it again.
+GIVE_UP_AFTER = dt.timedelta(hours=1)
+
 # --- Reads --------------------------------------------------------------------------------
 
 
@@ -74,6 +78,15 @@ def get_request_for_safeguarding_lead(user: User, request_uuid: UUID | str) -> S
     if request is None:
         raise Http404("No such request")
     return request
+
+
+def may_rebuild(request: SubjectAccessRequest) -> bool:
+    """Whether the zip can be asked for again: unless a build asked for within the hour is
+    still under way."""
+    return not (
+        request.status == BuildStatus.BUILDING
+        and request.build_requested_at > timezone.now() - GIVE_UP_AFTER
+    )
 
 
 def withheld_words(request: SubjectAccessRequest) -> str:
@@ -120,6 +133,7 @@ def subject_access_start(
         started_by=by,
         started_at=timezone.now(),
         status=BuildStatus.BUILDING,
+        build_requested_at=timezone.now(),
     )
     event_record(
         actor=by,
@@ -137,12 +151,13 @@ def subject_access_rebuild(*, request: SubjectAccessRequest, by: User) -> Subjec
     decision, say). The zip built before stays until the new one replaces it."""
     check_can_manage_subject_access(by)
     request = SubjectAccessRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status == BuildStatus.BUILDING:
+    if not may_rebuild(request):
         raise Refused("The zip is being built already. This page shows it when it is ready.")
     request.status = BuildStatus.BUILDING
     request.build += 1
+    request.build_requested_at = timezone.now()
     request.failed = ""
-    request.save(update_fields=["status", "build", "failed"])
+    request.save(update_fields=["status", "build", "build_requested_at", "failed"])
     event_record(actor=by, action="subject_access.rebuild_requested", obj=request)
     _enqueue(request)
     return request

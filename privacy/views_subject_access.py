@@ -97,7 +97,12 @@ def subject_access_detail(request, request_uuid):
     return render(
         request,
         "privacy/subject_access/detail.html",
-        {"sar": sar, "keep_days": subject_access.keep_days(), "decisions": SafeguardingDecision},
+        {
+            "sar": sar,
+            "keep_days": subject_access.keep_days(),
+            "decisions": SafeguardingDecision,
+            "may_rebuild": subject_access.may_rebuild(sar),
+        },
     )
 
 

@@ -9,6 +9,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +19,7 @@ from pypdf import PdfReader
 from audit.models import Event
 from documents.storage import document_storage
 from lib.errors import Refused
+from placements.tests.factories import MONDAY, record_marks, week_of_codes
 from privacy import subject_access
 from privacy.models import BuildStatus, Requester, SafeguardingDecision, SubjectAccessRequest
 from privacy.tests.sar_records import student_with_everything, year_and_programme
@@ -228,6 +230,7 @@ def test_a_file_stored_then_refused_is_removed(
             started_by=cast.manager,
             started_at=timezone.now(),
             status=BuildStatus.BUILDING,
+            build_requested_at=timezone.now(),
         )
     with pytest.raises(RuntimeError):
         subject_access.subject_access_build(request_id=sar.pk, build=sar.build)
@@ -471,6 +474,7 @@ def test_the_list_is_paged_at_fifty(client, cast, records):
             started_by=cast.manager,
             started_at=now - dt.timedelta(minutes=n),
             status=BuildStatus.BUILDING,
+            build_requested_at=timezone.now(),
         )
         for n in range(51)
     )
@@ -499,6 +503,7 @@ def test_the_list_asks_the_same_queries_whatever_the_requests(client, cast, reco
                 started_by=cast.manager,
                 started_at=timezone.now(),
                 status=BuildStatus.BUILDING,
+                build_requested_at=timezone.now(),
             )
             for _ in range(count)
         )
@@ -507,3 +512,62 @@ def test_the_list_asks_the_same_queries_whatever_the_requests(client, cast, reco
     few = queries()
     requests(theirs.student, 30)
     assert queries() == few
+
+
+def test_a_build_under_way_is_not_asked_for_twice_unless_lost(cast, records, monkeypatch):
+    mine, _ = records
+    with monkeypatch.context() as patch:  # the task is queued, and no worker takes it
+        patch.setattr(subject_access, "_enqueue", lambda request: None)
+        sar = subject_access.subject_access_start(
+            student=mine.student,
+            requester=Requester.STUDENT,
+            received_on=timezone.localdate(),
+            by=cast.manager,
+        )
+        with pytest.raises(Refused, match="being built already"):
+            subject_access.subject_access_rebuild(request=sar, by=cast.manager)
+        later = timezone.now() + dt.timedelta(hours=2)
+        patch.setattr(timezone, "now", lambda: later)
+        sar = subject_access.subject_access_rebuild(request=sar, by=cast.manager)
+    assert sar.build == 2 and sar.status == BuildStatus.BUILDING
+    # the first build's task, if it ran now, would do nothing
+    assert subject_access.subject_access_build(request_id=sar.pk, build=1).status == "building"
+
+
+def test_the_build_asks_the_same_queries_whatever_the_marks(cast, records):
+    mine, _ = records
+
+    def build_queries() -> int:
+        sar = SubjectAccessRequest.objects.create(
+            student=mine.student,
+            requester=Requester.STUDENT,
+            received_on=timezone.localdate(),
+            started_by=cast.manager,
+            started_at=timezone.now(),
+            status=BuildStatus.BUILDING,
+            build_requested_at=timezone.now(),
+        )
+        with CaptureQueriesContext(connection) as captured:
+            subject_access.subject_access_build(request_id=sar.pk, build=sar.build)
+        return len(captured)
+
+    few = build_queries()
+    for weeks in range(1, 6):
+        record_marks(
+            mine.placement,
+            week_of_codes(MONDAY + dt.timedelta(weeks=weeks), ["/", "\\"] * 5),
+            by=cast.provider_staff,
+        )
+    assert build_queries() == few
+
+
+def test_the_daily_job_deletes_expired_zips(
+    cast, records, settings, django_capture_on_commit_callbacks
+):
+    settings.CAP_SUBJECT_ACCESS_KEEP_DAYS = 0
+    mine, _ = records
+    start(cast, mine.student, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    out = io.StringIO()
+    call_command("delete_expired_subject_access", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 subject access zip."
+    assert SubjectAccessRequest.objects.get().status == BuildStatus.DELETED
