@@ -274,6 +274,11 @@ LOGGING = {
 # after it was raised is escalated to the CAP safeguarding lead.
 CAP_SAFEGUARDING_ESCALATE_AFTER_MINUTES = env_int("CAP_SAFEGUARDING_ESCALATE_AFTER_MINUTES", 60)
 
+# --- Subject access (the privacy app) -----------------------------------------------------
+# A subject access request's zip is deleted from the documents store this many days after it
+# was built: long enough to send it, no longer than needed (UK GDPR Article 5(1)(e)).
+CAP_SUBJECT_ACCESS_KEEP_DAYS = env_int("CAP_SUBJECT_ACCESS_KEEP_DAYS", 30)
+
 # --- Documents (the documents app): the secure file store ---------------------------------
 # Uploaded evidence is kept encrypted, outside the web root and the static files. No URL
 # serves it (there is no MEDIA_URL); only documents.views.download reads it, after an

@@ -10,8 +10,9 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Data protection"
 
     def ready(self) -> None:
-        # What privacy registers with the apps below it (privacy/hooks.py), and the check of
-        # the retention schedule (privacy/retention.py).
-        from privacy import hooks, retention  # noqa: F401
+        # What privacy registers with the apps below it (privacy/hooks.py and
+        # privacy/hooks_subject_access.py), and the check of the retention schedule
+        # (privacy/retention.py).
+        from privacy import hooks, hooks_subject_access, retention  # noqa: F401
 
         retention.schedule()  # a wrong schedule stops start-up with every problem listed

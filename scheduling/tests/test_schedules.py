@@ -99,6 +99,7 @@ def test_every_apps_periodic_command_is_registered():
     jobs = registry.registered()
     assert {name: job.command for name, job in jobs.items()} == {
         "apply_retention": "apply_retention",
+        "delete_expired_subject_access": "delete_expired_subject_access",
         "escalate_concerns": "escalate_concerns",
         "make_statements": "make_statements",
         "make_termly_reports": "make_termly_reports",
