@@ -71,7 +71,7 @@ def leaver(request, user_uuid):
             raise Http404("No such person") from None
         else:
             messages.success(request, f"{person.full_name} has been recorded as a leaver.")
-            return redirect("dashboards:home")
+            return redirect("accounts:people")
     unowned = [item for item in held if not item.work.ends and not item.candidates]
     return render(
         request,

@@ -25,6 +25,7 @@ from accounts.rules import (
     can_end_membership,
     can_invite_person,
     can_manage_people,
+    can_record_leaver,
     can_resend_invitation,
     grant_organisations,
     is_cap_manager,
@@ -133,6 +134,7 @@ def person(request, person_uuid):
             and can_resend_invitation(request.user, invitation),
             "now": timezone.now(),
             "user_is_manager": is_cap_manager(request.user),
+            "may_record_leaver": subject.is_active and can_record_leaver(request.user, subject),
         },
     )
 

@@ -51,3 +51,5 @@ def _access_review_links(request, _) -> str:
 
 for _area in (Area.SCHOOLS, Area.CASEWORK, Area.PROVIDERS, Area.AGENCIES, Area.PANELS):
     section(f"dashboards:{_area}")(_access_review_links)
+# An administrator with no other role has the home page that lists their people.
+section("dashboards:home")(_access_review_links)

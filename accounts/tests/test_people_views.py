@@ -227,6 +227,15 @@ def test_an_administrator_only_person_has_a_home_with_their_people(client, cast,
     assert "not linked to an organisation" not in html
     nav = [item["label"] for item in response.context["service_nav"]]
     assert "People" in nav
+    assert reverse("privacy:access_reviews") in html
+
+
+def test_a_persons_page_offers_recording_a_leaver_only_to_who_may(client, cast, school_admin):
+    leaver = reverse("accounts:leaver", args=[cast.alice.uuid])
+    client.force_login(cast.manager)
+    assert leaver in client.get(reverse("accounts:person", args=[cast.alice.uuid])).content.decode()
+    own = client.get(reverse("accounts:person", args=[cast.manager.uuid])).content.decode()
+    assert reverse("accounts:leaver", args=[cast.manager.uuid]) not in own
 
 
 def test_the_people_link_is_shown_only_to_those_who_may_open_it(client, cast):

@@ -47,6 +47,7 @@ def home(request):
             "areas": [(a, AREA_LABELS[a]) for a in areas],
             "memberships": memberships_of(request.user),
             "gives_roles": can_manage_people(request.user),
+            "page_sections": sections_for("dashboards:home", request),
         },
     )
 
