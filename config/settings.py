@@ -110,9 +110,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # recursive_triggers: REPLACE (and INSERT OR REPLACE) deletes the row it replaces, and
+    # SQLite fires delete triggers for that only with it on; the append-only tables'
+    # triggers (lib.append_only) need it to refuse a rewrite by REPLACE.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+            "PRAGMA recursive_triggers=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
