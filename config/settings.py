@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A stored file no key opens: a page that says so, recorded, instead of a server error.
+    "documents.middleware.UnreadableDocumentMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
