@@ -285,5 +285,7 @@ for _key in CAP_DOCUMENT_KEYS:
 # (DATA_UPLOAD_MAX_MEMORY_SIZE excludes files), so the upload form refuses larger files with
 # a message; in production the proxy should also cap request bodies a little above this.
 CAP_DOCUMENT_MAX_BYTES = env_int("CAP_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The most a Word, Excel or OpenDocument file (a zip archive) may unpack to, in bytes.
+CAP_DOCUMENT_MAX_UNPACKED_BYTES = env_int("CAP_DOCUMENT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 # Uploads larger than this are streamed to a temporary file instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB, Django's default, made explicit
