@@ -1,7 +1,14 @@
-"""The limits on a session: SESSION_COOKIE_AGE seconds idle (Django's session store forgets
+"""Middleware about sessions and what is kept of them.
+
+The limits on a session: SESSION_COOKIE_AGE seconds idle (Django's session store forgets
 the session), and CAP_SESSION_MAX_AGE seconds from signing in whatever happens (ended here).
 Either way the person is sent to the sign-in page, which says why, with the page they
-asked for kept as `next`."""
+asked for kept as `next`.
+
+Nothing shown to someone signed in is kept: every response to them says
+`Cache-Control: private, no-store`, so pupils' data never comes back from a shared
+computer's cache or the back button after sign-out, nor from a proxy. Static files
+(WhiteNoise) and /healthz are answered by middleware before these and never reach them."""
 
 import time
 from urllib.parse import urlencode, urlsplit
@@ -10,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 
 # The sign-in time, in seconds since the epoch, kept in the session.
@@ -81,3 +89,17 @@ class SessionLimitsMiddleware:
             parts = urlsplit(referer)
             return parts.path + (f"?{parts.query}" if parts.query else "")
         return None
+
+
+class NoStoreForSignedInMiddleware:
+    """After AuthenticationMiddleware (it asks who is signed in)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

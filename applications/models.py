@@ -49,6 +49,12 @@ class ProviderDeclineReason(models.TextChoices):
     OTHER = "other", "Another reason"
 
 
+# The audit events of opening an application: CAP's casework page, and the pack a provider
+# was sent. They are who read what, not steps, so the application's timeline leaves them out.
+READ = "application.read"
+PACK_READ = "application.pack_read"
+READS = (READ, PACK_READ)
+
 # The applications on the casework queue: submitted, and neither a draft nor discarded. Two
 # partial indexes hold these only; the queue's query implies the condition.
 QUEUED = Q(submitted_at__isnull=False) & ~Q(status__in=[Status.DRAFT, Status.DISCARDED])

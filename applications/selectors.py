@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from applications import journey, workflow
-from applications.models import Agency, Application, ApplicationDocument
+from applications.models import READS, Agency, Application, ApplicationDocument
 from applications.rules import applications_visible_to
 from applications.workflow import EVENT_WORDS, Status
 from audit.models import Event
@@ -45,6 +45,7 @@ def timeline(application: Application) -> list[TimelineEntry]:
         Event.objects.filter(
             object_type="applications.application", object_id=str(application.uuid)
         )
+        .exclude(action__in=READS)
         .select_related("actor")
         .order_by("-occurred_at", "-id")
     )

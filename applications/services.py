@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications import checks, workflow
 from applications.effects import effects_run
-from applications.models import Application, ApplicationDocument
+from applications.models import PACK_READ, READ, Application, ApplicationDocument
 from applications.rules import (
     can_assign_application,
     check_can_act_on_application,
@@ -100,6 +100,12 @@ def _move(application: Application, *, version: int, status_guard=None, **change
         raise Conflict("The application was changed by someone else.")
     application.refresh_from_db()
     return application
+
+
+def application_read(*, application: Application, by: User, pack: bool = False) -> None:
+    """Every opening of an application's page is audited, as a read: CAP's casework page,
+    or (`pack`) the pack a provider was sent. The caller fetched it through its getter."""
+    event_record(actor=by, action=PACK_READ if pack else READ, obj=application)
 
 
 @transaction.atomic

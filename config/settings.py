@@ -79,10 +79,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Ends a session past its limits and sends the person to sign in again, saying why.
     "accounts.middleware.SessionLimitsMiddleware",
+    # Every response to someone signed in: Cache-Control private, no-store.
+    "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A stored file no key opens: a page that says so, recorded, instead of a server error.
+    "documents.middleware.UnreadableDocumentMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,9 +117,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # recursive_triggers: REPLACE (and INSERT OR REPLACE) deletes the row it replaces, and
+    # SQLite fires delete triggers for that only with it on; the append-only tables'
+    # triggers (lib.append_only) need it to refuse a rewrite by REPLACE.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+            "PRAGMA recursive_triggers=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
@@ -330,5 +338,7 @@ for _key in CAP_DOCUMENT_KEYS:
 # (DATA_UPLOAD_MAX_MEMORY_SIZE excludes files), so the upload form refuses larger files with
 # a message; in production the proxy should also cap request bodies a little above this.
 CAP_DOCUMENT_MAX_BYTES = env_int("CAP_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The most a Word, Excel or OpenDocument file (a zip archive) may unpack to, in bytes.
+CAP_DOCUMENT_MAX_UNPACKED_BYTES = env_int("CAP_DOCUMENT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 # Uploads larger than this are streamed to a temporary file instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB, Django's default, made explicit

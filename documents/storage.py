@@ -22,6 +22,17 @@ from django.utils.functional import cached_property
 NO_URL = "Documents are not reachable by a URL: use documents:download."
 
 
+class Unreadable(InvalidToken):
+    """No key in CAP_DOCUMENT_KEYS opens the stored file `name` (a key was dropped before
+    every file was re-encrypted, or the file was damaged). documents.middleware answers it
+    with a page, so no read of a document is a server error. An InvalidToken still, for
+    whoever catches that."""
+
+    def __init__(self, name: str):
+        super().__init__(f"No key in CAP_DOCUMENT_KEYS opens {name}.")
+        self.name = name
+
+
 class PrivateFileSystemStorage(FileSystemStorage):
     """Files on this machine that only CAP's own user can read (0600, folders 0700), under
     CAP_DOCUMENT_ROOT unless `location` is given (as FileSystemStorage uses MEDIA_ROOT)."""
@@ -83,7 +94,11 @@ class EncryptedStorage(Storage):
 
     def _open(self, name, mode="rb"):
         with self.inner.open(name, "rb") as f:
-            return ContentFile(self.fernet.decrypt(f.read()), name=name)
+            token = f.read()
+        try:
+            return ContentFile(self.fernet.decrypt(token), name=name)
+        except InvalidToken:
+            raise Unreadable(name) from None
 
     def delete(self, name):
         self.inner.delete(name)

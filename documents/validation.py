@@ -37,9 +37,23 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
 
 FILENAME_MAX_LENGTH = 150
 
+# Word, Excel and OpenDocument files are zip archives. What they unpack to is bounded, so an
+# archive that is small on disk but unpacks to hundreds of megabytes (a "zip bomb") is never
+# kept for a reader, a scanner or a converter to open: the total
+# (CAP_DOCUMENT_MAX_UNPACKED_BYTES, from the sizes the archive declares, which Python's
+# zipfile holds a reader to), the number of parts, and how much one large part shrank.
+# Office XML shrinks ten to thirty times; zeros or one repeated byte, about a thousand.
+ZIP_CONTAINERS = (DOCX, XLSX, ODT)
+ZIP_MAX_ENTRIES = 10_000
+ZIP_MAX_RATIO = 200
+ZIP_RATIO_FROM_BYTES = 1024 * 1024  # smaller parts may shrink as they like
+
 MESSAGE_REQUIRED = "Select a file"
 MESSAGE_EMPTY = "The selected file is empty"
 MESSAGE_TYPE = "The selected file must be a PDF, Word document, spreadsheet or image"
+MESSAGE_UNCHECKABLE = (
+    "The selected file cannot be checked: save it as a PDF and select that instead"
+)
 
 
 def message_too_large(limit: int | None = None) -> str:
@@ -48,6 +62,10 @@ def message_too_large(limit: int | None = None) -> str:
 
 def max_bytes() -> int:
     return settings.CAP_DOCUMENT_MAX_BYTES
+
+
+def message_unpacks_too_large(limit: int) -> str:
+    return f"The selected file must be smaller than {size_in_words(limit)} when opened"
 
 
 def size_in_words(size: int) -> str:
@@ -85,6 +103,8 @@ def check_upload(file) -> CheckedFile:
     content_type = sniff(data)
     if content_type not in ALLOWED_TYPES:
         raise ValidationError(MESSAGE_TYPE, code="type")
+    if content_type in ZIP_CONTAINERS:
+        _check_unpacked(data)
     return CheckedFile(
         data=data,
         content_type=content_type,
@@ -127,6 +147,27 @@ def _sniff_zip(data: bytes, content_type: str) -> str:
     if mimetype == ODT.encode():
         return ODT
     return content_type
+
+
+def _check_unpacked(data: bytes) -> None:
+    """Refuse an archive that unpacks too large, has too many parts, or has a large part
+    that shrank like a bomb. Reads only the archive's directory, never a part."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError, ValueError):
+        raise ValidationError(MESSAGE_TYPE, code="type") from None
+    if len(entries) > ZIP_MAX_ENTRIES:
+        raise ValidationError(MESSAGE_UNCHECKABLE, code="unpacks_too_many")
+    limit = settings.CAP_DOCUMENT_MAX_UNPACKED_BYTES
+    if sum(entry.file_size for entry in entries) > limit:
+        raise ValidationError(message_unpacks_too_large(limit), code="unpacks_too_large")
+    if any(
+        entry.file_size > ZIP_RATIO_FROM_BYTES
+        and entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1)
+        for entry in entries
+    ):
+        raise ValidationError(MESSAGE_UNCHECKABLE, code="unpacks_like_a_bomb")
 
 
 def safe_filename(name: str, content_type: str) -> str:

@@ -2,8 +2,11 @@
 database triggers on SQLite and PostgreSQL refuse too, so raw SQL and bulk queries cannot
 get round it.
 
-On PostgreSQL, row triggers refuse UPDATE and DELETE. TRUNCATE is left to privileges: the
-application's database role must not own the tables in production (docs/decisions).
+On PostgreSQL, row triggers refuse UPDATE and DELETE, and so an upsert too. On SQLite,
+REPLACE deletes the row it replaces, which fires the delete trigger only because
+config.settings turns recursive_triggers on for every connection. TRUNCATE is left to
+privileges: the application's database role must not own the tables in production
+(docs/decisions).
 
 One path deletes, for retention only (privacy.retention): `retention_delete` deletes rows
 inside a transaction that carries a permit the triggers look for, on PostgreSQL the

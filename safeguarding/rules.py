@@ -109,9 +109,28 @@ def check_can_raise_concern(user: User, student) -> None:
         raise PermissionDenied("You can raise a concern only about a student you work with.")
 
 
+def _raised_for_ids(user: User) -> set[int]:
+    """The organisations a receipt of the user's can be for: those they still belong to,
+    and that are still active (memberships_of)."""
+    return {m.organisation_id for m in memberships_of(user)}
+
+
 def can_view_concern_receipt(user: User, concern) -> bool:
-    """The person who raised a concern sees that they raised it, and nothing more."""
-    return user.is_authenticated and concern.raised_by_id == user.pk
+    """The person who raised a concern sees that they raised it, and nothing more, while
+    they still work for the organisation they raised it for: a receipt names the student,
+    so it goes when their membership ends or the organisation is made inactive."""
+    return (
+        user.is_authenticated
+        and concern.raised_by_id == user.pk
+        and concern.raised_for_id in _raised_for_ids(user)
+    )
+
+
+def receipts_visible_to(user: User, queryset: QuerySet) -> QuerySet:
+    """The same rule as can_view_concern_receipt, as a queryset filter for the list."""
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(raised_by=user, raised_for_id__in=_raised_for_ids(user))
 
 
 # --- Who hears of a concern ---------------------------------------------------------------

@@ -18,6 +18,7 @@ from safeguarding.rules import (
     can_view_concern_receipt,
     concerns_visible_to,
     raising_organisations,
+    receipts_visible_to,
 )
 from students.models import Student
 
@@ -82,7 +83,8 @@ def queue_for(user: User) -> QuerySet:
 
 
 def raised_by(user: User) -> QuerySet:
-    return Concern.objects.filter(raised_by=user).select_related("student", "category")
+    """The user's receipts (safeguarding.rules.receipts_visible_to)."""
+    return receipts_visible_to(user, Concern.objects.all()).select_related("student", "category")
 
 
 def entries_of(concern: Concern) -> list[Entry]:

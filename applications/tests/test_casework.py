@@ -431,6 +431,27 @@ def test_the_application_page_shows_the_case_to_a_cap_officer(officer_client, ca
     assert "Olive Officer" in page
 
 
+def test_opening_the_application_page_is_audited_but_not_on_its_timeline(
+    officer_client, cast, application
+):
+    officer_client.get(page_url(application))
+    response = officer_client.get(page_url(application))
+    reads = Event.objects.filter(action="application.read", object_id=str(application.uuid))
+    assert reads.count() == 2
+    assert all(
+        (e.actor, e.object_type, e.detail) == (cast.officer, "applications.application", {})
+        for e in reads
+    )
+    assert "Read" not in [entry.title for entry in response.context["timeline"]]
+
+
+@pytest.mark.parametrize("who", ["alice", "provider_staff"])
+def test_someone_refused_the_application_page_records_no_read(client, cast, application, who):
+    client.force_login(getattr(cast, who))
+    assert client.get(page_url(application)).status_code in (403, 404)
+    assert not Event.objects.filter(action="application.read").exists()
+
+
 def test_the_application_page_shows_the_question_and_the_school_s_answer(
     officer_client, cast, application
 ):

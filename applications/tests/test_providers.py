@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import ProviderFactory, member
 from applications import services
-from applications.models import Application
+from applications.models import READS, Application
 from applications.tests.factories import complete_application
 from applications.workflow import TRANSITIONS, Status
 from audit.models import Event
@@ -103,8 +103,10 @@ def school_day(after: dt.date) -> dt.date:
 
 
 def events(application) -> list[str]:
+    """The application's steps, without the reads of its pages."""
     return list(
         Event.objects.filter(object_id=str(application.uuid))
+        .exclude(action__in=READS)
         .order_by("id")
         .values_list("action", flat=True)
     )
@@ -133,6 +135,24 @@ def test_provider_staff_see_the_packs_sent_to_their_organisation(client, cast, p
     assert pack.reference in listing.content.decode()
     page = client.get(pack_url(pack))
     assert page.status_code == 200
+
+
+def test_opening_a_pack_is_audited_each_time(client, cast, pack):
+    client.force_login(cast.provider_staff)
+    client.get(pack_url(pack))
+    client.get(pack_url(pack))
+    reads = Event.objects.filter(action="application.pack_read", object_id=str(pack.uuid))
+    assert reads.count() == 2
+    assert all(
+        (e.actor, e.object_type, e.detail) == (cast.provider_staff, "applications.application", {})
+        for e in reads
+    )
+
+
+def test_a_pack_that_is_not_theirs_records_no_read(client, cast, pack):
+    client.force_login(member(ProviderFactory(name="Provider Q"), "provider_staff"))
+    assert client.get(pack_url(pack)).status_code == 404
+    assert not Event.objects.filter(action="application.pack_read").exists()
 
 
 def test_the_provider_s_safeguarding_lead_sees_the_pack_too(client, cast, pack):

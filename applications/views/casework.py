@@ -180,6 +180,7 @@ def _application_page(
 @require_GET
 def application(request, application_uuid):
     application = get_application_for_user(request.user, application_uuid)
+    services.application_read(application=application, by=request.user)
     return _application_page(request, application)
 
 

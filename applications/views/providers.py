@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.rules import Area
 from accounts.views import area_required
-from applications import workflow
+from applications import services, workflow
 from applications.models import Application
 from applications.rules import can_view_pack, packs_visible_to
 from applications.selectors import answers_by_page, documents_for
@@ -96,6 +96,7 @@ def _render_pack(request, application: Application, form=None):
 @require_GET
 def pack(request, application_uuid):
     application = get_pack_for_user(request.user, application_uuid)
+    services.application_read(application=application, by=request.user, pack=True)
     return _render_pack(request, application)
 
 

@@ -5,6 +5,7 @@ from audit.db import install_guards
 from audit.models import Event
 from audit.services import event_record
 from lib.append_only import AppendOnlyError
+from lib.tests.rewrites import refused, rewrites
 
 
 @pytest.fixture
@@ -50,4 +51,13 @@ def test_the_database_refuses_to_change_or_delete_an_event(event):
     for sql in ("UPDATE audit_event SET action = 'forged'", "DELETE FROM audit_event"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
+    assert Event.objects.get(pk=event.pk).action == "test.happened"
+
+
+def test_the_database_refuses_to_rewrite_an_event_by_replacing_it(event):
+    # On SQLite, REPLACE deletes the row and inserts another in its place; the delete
+    # trigger fires only with recursive triggers on (config.settings). On PostgreSQL an
+    # upsert updates the row.
+    for sql in rewrites("audit_event"):
+        assert refused(sql, event.pk), sql
     assert Event.objects.get(pk=event.pk).action == "test.happened"

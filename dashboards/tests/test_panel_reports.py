@@ -9,6 +9,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -392,6 +393,15 @@ def test_a_member_lists_and_downloads_their_panels_reports(client, cast, made, p
     assert Event.objects.filter(
         action="panel_report.downloaded", actor=cast.chair, object_id=str(made.uuid)
     ).exists()
+
+
+def test_a_report_no_key_opens_answers_a_page_not_an_error(client, cast, made, settings):
+    settings.CAP_DOCUMENT_KEYS = [Fernet.generate_key().decode()]
+    client.force_login(cast.officer)
+    response = client.get(reverse("dashboards:panel_report_download", args=[made.uuid]))
+    assert response.status_code == 410
+    assert "This file cannot be opened" in response.content.decode()
+    assert Event.objects.filter(action="document.unreadable").exists()
 
 
 def test_the_cap_team_downloads_every_report(client, cast, made):

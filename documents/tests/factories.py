@@ -52,6 +52,25 @@ def docx(*, first: str = "[Content_Types].xml", macros: bool = False) -> bytes:
     return zip_of(*((n, parts[n]) for n in names))
 
 
+def office_bomb(*, unpacked: int, parts: int = 0) -> bytes:
+    """A Word file that unpacks to `unpacked` bytes of zeros (small on disk: zeros
+    compress about a thousand times), with `parts` more empty parts. Built in memory a
+    megabyte at a time, so the test never holds the unpacked size."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        if unpacked:
+            chunk = bytes(1024 * 1024)
+            with archive.open("word/media/image1.bin", "w", force_zip64=True) as part:
+                for start in range(0, unpacked, len(chunk)):
+                    part.write(chunk[: unpacked - start])
+        for n in range(parts):
+            archive.writestr(f"word/media/p{n}.xml", "")
+    return buffer.getvalue()
+
+
 def xlsx() -> bytes:
     return zip_of(
         ("[Content_Types].xml", _CONTENT_TYPES),

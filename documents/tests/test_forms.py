@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.test import RequestFactory
 
 from documents.forms import DocumentUploadForm
-from documents.tests.factories import EXE, PDF, checklist_item, upload
+from documents.tests.factories import EXE, PDF, checklist_item, office_bomb, upload
 
 
 @pytest.fixture
@@ -120,3 +120,9 @@ def test_a_file_posted_as_text_is_treated_as_missing(items):
         {"checklist_item": str(items[0].pk), "file": "report.pdf"}, {}, checklist_items=items
     )
     assert form.errors["file"] == ["Select a file"]
+
+
+def test_an_office_file_that_unpacks_too_large_is_refused_beside_the_field(items):
+    form = form_for(items, file=upload("letter.docx", office_bomb(unpacked=200 * 1024 * 1024)))
+    assert not form.is_valid()
+    assert form.errors["file"] == ["The selected file must be smaller than 50MB when opened"]

@@ -1,7 +1,19 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from documents.tests.factories import DOS_EXE, EXE, JPEG, PDF, PNG, docx, odt, upload, xlsx, zip_of
+from documents.tests.factories import (
+    DOS_EXE,
+    EXE,
+    JPEG,
+    PDF,
+    PNG,
+    docx,
+    odt,
+    office_bomb,
+    upload,
+    xlsx,
+    zip_of,
+)
 from documents.validation import DOCX, ODT, XLSX, check_upload, safe_filename, size_in_words
 
 
@@ -98,3 +110,53 @@ def test_a_jpeg_may_keep_either_of_its_extensions():
     assert safe_filename("photo.jpeg", "image/jpeg") == "photo.jpeg"
     assert safe_filename("photo.JPG", "image/jpeg") == "photo.jpg"
     assert safe_filename("photo.png", "image/jpeg") == "photo.png.jpg"
+
+
+MB = 1024 * 1024
+
+
+def test_an_office_file_that_unpacks_to_200mb_is_refused(settings):
+    data = office_bomb(unpacked=200 * MB)
+    assert len(data) < settings.CAP_DOCUMENT_MAX_BYTES  # small on disk: only unpacking is big
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload("letter.docx", data))
+    assert error.value.messages == ["The selected file must be smaller than 50MB when opened"]
+
+
+def test_the_unpacked_limit_is_a_setting(settings):
+    settings.CAP_DOCUMENT_MAX_UNPACKED_BYTES = 2 * MB
+    data = zip_of(
+        ("[Content_Types].xml", "<Types/>"),
+        ("word/document.xml", "<w:document/>"),
+        ("word/media/a.bin", "".join(f"{n:x}" for n in range(500_000))),  # ~3MB, compresses ~3x
+    )
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload("letter.docx", data))
+    assert error.value.messages == ["The selected file must be smaller than 2MB when opened"]
+
+
+def test_an_office_file_that_compresses_like_a_bomb_is_refused_below_the_limit(settings):
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload("letter.docx", office_bomb(unpacked=20 * MB)))
+    assert error.value.messages == [
+        "The selected file cannot be checked: save it as a PDF and select that instead"
+    ]
+
+
+def test_an_office_file_with_too_many_parts_is_refused(settings):
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload("book.xlsx", office_bomb(unpacked=0, parts=10_001)))
+    assert error.value.messages == [
+        "The selected file cannot be checked: save it as a PDF and select that instead"
+    ]
+
+
+def test_an_ordinary_office_file_with_a_well_compressed_part_is_accepted(settings):
+    # A spreadsheet's repetitive XML compresses well, far short of a bomb's ratio.
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(40_000))
+    data = zip_of(
+        ("[Content_Types].xml", "<Types/>"),
+        ("xl/workbook.xml", "<workbook/>"),
+        ("xl/worksheets/sheet1.xml", f"<worksheet><sheetData>{rows}</sheetData></worksheet>"),
+    )
+    assert check_upload(upload("book.xlsx", data)).content_type == XLSX

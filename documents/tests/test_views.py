@@ -2,9 +2,11 @@
 decided by the rules higher apps register (documents.rules); here a test rule stands in
 for them. An application's rule is tested in applications/tests/test_views_documents.py."""
 
+import logging
 import uuid
 
 import pytest
+from cryptography.fernet import Fernet
 from django.urls import reverse
 
 from audit.models import Event
@@ -97,3 +99,27 @@ def test_no_media_url_serves_the_stored_file(client, cast, document, alice_reads
     client.force_login(cast.alice)
     for url in (f"/media/{document.stored_name}", f"/static/{document.stored_name}"):
         assert client.get(url).status_code == 404
+
+
+def test_a_file_no_key_opens_answers_a_page_not_an_error_and_is_recorded(
+    client, cast, document, alice_reads, settings, caplog
+):
+    # As if the key it was stored under had been dropped too early.
+    settings.CAP_DOCUMENT_KEYS = [Fernet.generate_key().decode()]
+    client.force_login(cast.alice)
+    with caplog.at_level(logging.WARNING):
+        response = client.get(download_url(document))
+
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "This file cannot be opened" in page
+    assert "govuk-template__header" in page  # the service's own layout
+    assert response["Cache-Control"] == "private, no-store"
+    assert not downloads().exists()
+    (event,) = Event.objects.filter(action="document.unreadable")
+    assert event.actor == cast.alice
+    assert event.detail == {"stored_name": document.stored_name}
+    (record,) = [r for r in caplog.records if r.name == "documents.middleware"]
+    assert record.levelno == logging.WARNING
+    assert document.stored_name in record.getMessage()
+    assert "évil" not in record.getMessage() and "script" not in record.getMessage()

@@ -25,6 +25,7 @@ from audit.models import Event
 from finance import services
 from finance.models import Fee, FeeChange
 from lib.errors import Refused
+from lib.tests.rewrites import refused, rewrites
 from programmes.models import Course
 from students.tests.factories import StudentFactory
 
@@ -167,6 +168,18 @@ def test_a_fee_changes_only_with_a_reason_and_keeps_the_old_amount(cast, held):
         fee=fee, amount_pence=150000, reason="Extra unit", version=fee.version, by=cast.manager
     )
     assert not fee.agreed  # a higher one before the start must be agreed again
+
+
+def test_the_database_refuses_to_rewrite_a_fee_change_by_replacing_it(cast, held):
+    application = offer(held, cast)
+    fee = Fee.objects.get(application=application)
+    fee = services.fee_change(
+        fee=fee, amount_pence=100000, reason="Shorter course", version=fee.version, by=cast.finance
+    )
+    change = FeeChange.objects.get(fee=fee)
+    for sql in rewrites("finance_feechange"):
+        assert refused(sql, change.pk), sql
+    assert FeeChange.objects.get(pk=change.pk).reason == "Shorter course"
 
 
 @pytest.mark.parametrize("who", ["officer", "alice", "provider_staff", "monitoring"])

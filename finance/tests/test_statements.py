@@ -12,6 +12,7 @@ from finance.models import LineKind, Party, Statement, StatementLine, StatementR
 from finance.tests.factories import term
 from lib.append_only import AppendOnlyError
 from lib.errors import Refused
+from lib.tests.rewrites import refused, rewrites
 from programmes.models import Payment, Subscription, Term
 
 
@@ -135,6 +136,15 @@ def test_an_issued_statement_never_changes(cast, year, scenario):
         statement.delete()
     # Asked again, the term's statement is not made twice.
     assert issue(cast, cast.school_a, Party.SCHOOL, term(year, "Autumn term")) is None
+
+
+def test_the_database_refuses_to_rewrite_an_issued_statement_by_replacing_it(cast, year, scenario):
+    statement = issue(cast, cast.school_a, Party.SCHOOL, term(year, "Autumn term"))
+    line = statement.lines.first()
+    for table, pk in (("finance_statement", statement.pk), ("finance_statementline", line.pk)):
+        for sql in rewrites(table):
+            assert refused(sql, pk), sql
+    assert Statement.objects.get(pk=statement.pk).total_pence == statement.total_pence
 
 
 def test_a_correction_is_a_new_statement_naming_the_old(cast, year, scenario):

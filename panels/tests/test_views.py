@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from cryptography.fernet import Fernet
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -159,6 +160,19 @@ def test_the_pack_pdf_is_rendered_and_downloaded(
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
     assert item.application.reference in text
     assert item.application.student.legal_last_name in text
+
+
+def test_a_pack_no_key_opens_answers_a_page_not_an_error(
+    client, cast, item, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pack_publish(meeting=item.meeting, by=cast.officer)
+    settings.CAP_DOCUMENT_KEYS = [Fernet.generate_key().decode()]
+    client.force_login(cast.chair)
+    response = client.get(reverse("panels:pack_pdf", args=[item.meeting.uuid]))
+    assert response.status_code == 410
+    assert "This file cannot be opened" in response.content.decode()
+    assert Event.objects.filter(action="document.unreadable").exists()
 
 
 def test_the_chair_records_a_decision_through_the_page(client, cast, item):

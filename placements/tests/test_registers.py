@@ -367,3 +367,29 @@ def test_the_register_shows_50_students_a_page(client, cast, programme, after_th
     )
     assert response.status_code == 400
     assert Mark.objects.count() == 1
+
+
+@pytest.mark.parametrize("shown_at", ["2026-01-01T09:00:00", "not a time", "2026-13-45"])
+def test_a_register_whose_time_has_no_zone_or_is_malformed_is_not_an_error(
+    client, cast, placement, after_the_week, shown_at
+):
+    # A hidden field someone edited, or a client that dropped the offset: the register
+    # answers as for a register shown before the mark (refused), never a server error.
+    client.force_login(cast.provider_staff)
+    name = cell(placement, MONDAY, "am")
+    post_marks(client, cast.provider, {name: "/"})
+    response = client.post(register_url(cast.provider), {name: "I", "shown_at": shown_at})
+    assert response.status_code == 400
+    assert Mark.objects.get().code_id == "/"
+
+
+def test_a_register_time_without_a_zone_is_read_as_london_time(
+    client, cast, placement, after_the_week
+):
+    client.force_login(cast.provider_staff)
+    name = cell(placement, MONDAY, "am")
+    post_marks(client, cast.provider, {name: "/"})
+    later = timezone.localtime(timezone.now() + dt.timedelta(minutes=1)).replace(tzinfo=None)
+    response = client.post(register_url(cast.provider), {name: "I", "shown_at": later.isoformat()})
+    assert response.status_code == 302
+    assert Mark.objects.get().code_id == "I"

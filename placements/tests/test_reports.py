@@ -6,6 +6,7 @@ import hashlib
 import io
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
@@ -144,6 +145,20 @@ def test_the_school_reads_its_report_kept_encrypted_in_the_store(
     assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == report.sha256
     assert list(each_store.objects()) == [report.stored_name]
     assert b"%PDF" not in each_store.objects()[report.stored_name]
+
+
+def test_a_report_no_key_opens_answers_a_page_not_an_error(
+    client, cast, placement, spring, clock, django_capture_on_commit_callbacks, settings
+):
+    clock(at(MONDAY.replace(month=3, day=30), 9))
+    make_run(client, cast, spring, django_capture_on_commit_callbacks)
+    settings.CAP_DOCUMENT_KEYS = [Fernet.generate_key().decode()]
+    client.force_login(cast.alice)
+    report = TermlyReport.objects.get()
+    response = client.get(reverse("placements:report_download", args=[report.uuid]))
+    assert response.status_code == 410
+    assert "This file cannot be opened" in response.content.decode()
+    assert Event.objects.filter(action="document.unreadable").count() == 1
 
 
 @pytest.mark.parametrize("who", ["alice", "provider_staff", "safeguarding"])

@@ -79,10 +79,16 @@ CHANGED_SINCE = "?"  # not a code: the mark was recorded after the page was show
 
 
 def _shown_at(text: str | None) -> dt.datetime | None:
+    """When the page was made, from its hidden field. A time without a zone (an edited
+    field, or a client that dropped the offset) is the register's own time, London's; a
+    malformed one is unknown, and every mark recorded counts as changed since."""
     try:
-        return dt.datetime.fromisoformat(text or "")
+        shown_at = dt.datetime.fromisoformat(text or "")
     except ValueError:
         return None
+    if timezone.is_naive(shown_at):
+        shown_at = timezone.make_aware(shown_at, timezone.get_default_timezone())
+    return shown_at
 
 
 def _as_shown(cell, shown_at: dt.datetime | None) -> str:

@@ -4,6 +4,7 @@ typed and show errors beside the field, and each write's side effects."""
 import datetime as dt
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -381,6 +382,27 @@ def test_a_provider_replaces_its_insurance_and_cap_sees_it_waiting(client, cast,
     response = client.get(reverse("quality:evidence_download", args=[evidence.uuid]))
     assert b"".join(response.streaming_content) == PDF
     assert Event.objects.filter(action="quality.evidence_downloaded", actor=cast.officer).exists()
+
+
+def test_evidence_no_key_opens_answers_a_page_not_an_error(client, cast, record, settings):
+    client.force_login(cast.provider_staff)
+    url = reverse("quality:evidence_new", args=[record.uuid, "public-liability-insurance"])
+    client.post(
+        url,
+        {
+            **date_parts("issued_on", TODAY),
+            **date_parts("expires_on", TODAY + dt.timedelta(days=365)),
+            "file": SimpleUploadedFile("new.pdf", PDF, "application/pdf"),
+        },
+    )
+    evidence = Evidence.objects.get(status=EvidenceStatus.SUBMITTED)
+    settings.CAP_DOCUMENT_KEYS = [Fernet.generate_key().decode()]
+    client.force_login(cast.officer)
+    response = client.get(reverse("quality:evidence_download", args=[evidence.uuid]))
+    assert response.status_code == 410
+    assert "This file cannot be opened" in response.content.decode()
+    assert not Event.objects.filter(action="quality.evidence_downloaded").exists()
+    assert Event.objects.filter(action="document.unreadable").exists()
 
 
 def test_a_file_that_is_not_a_document_is_refused(client, cast, record):

@@ -9,6 +9,7 @@ from accounts.models import Role
 from accounts.tests.factories import ProviderFactory, member
 from audit.models import Event
 from lib.append_only import AppendOnlyError
+from lib.tests.rewrites import refused, rewrites
 from safeguarding import services
 from safeguarding.models import (
     ACCOUNT_MAX_LENGTH,
@@ -131,6 +132,15 @@ def test_the_database_refuses_to_change_or_delete_them_even_by_raw_sql(cast, con
         cursor.execute(sql)
     assert Concern.objects.get(pk=concern.pk).account == ACCOUNT
     assert Entry.objects.filter(kind=EntryKind.UPDATE, text="An update.").exists()
+
+
+def test_the_database_refuses_to_rewrite_them_by_replacing_them(cast, concern):
+    entry = services.concern_add_update(concern=concern, text="An update.", by=cast.school_dsl)
+    for table, pk in (("safeguarding_concern", concern.pk), ("safeguarding_entry", entry.pk)):
+        for sql in rewrites(table):
+            assert refused(sql, pk), sql
+    assert Concern.objects.get(pk=concern.pk).account == ACCOUNT
+    assert Entry.objects.get(pk=entry.pk).text == "An update."
 
 
 def test_an_entry_cannot_be_changed_or_deleted_through_the_model(cast, concern):

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from accounts.tests.factories import ProviderFactory, member
 from audit.models import Event
 from safeguarding.models import Entry
@@ -95,6 +95,31 @@ def test_only_the_person_who_raised_it_sees_the_receipt(client, people, concern,
         assert concern.reference in response.text
         assert concern.account not in response.text
         assert concern.category.name not in response.text
+
+
+@pytest.mark.parametrize("how", ["organisation made inactive", "membership ended"])
+def test_whoever_raised_it_loses_the_receipt_when_they_leave_the_organisation(
+    client, cast, concern, how
+):
+    # The receipt names the student: it is theirs while they work for the organisation
+    # they raised it for, and no longer.
+    if how == "organisation made inactive":
+        cast.provider.is_active = False
+        cast.provider.save()
+    else:
+        Membership.objects.filter(user=cast.provider_staff, organisation=cast.provider).delete()
+    client.force_login(cast.provider_staff)
+    response = client.get(reverse("safeguarding:receipt", args=[concern.uuid]))
+    assert response.status_code == 404
+    listing = client.get(reverse("safeguarding:raised"))
+    assert concern.reference not in listing.text
+    assert concern.student.legal_last_name not in listing.text
+
+
+def test_a_receipt_stays_with_whoever_raised_it_while_they_still_work_there(client, cast, concern):
+    client.force_login(cast.provider_staff)
+    assert client.get(reverse("safeguarding:receipt", args=[concern.uuid])).status_code == 200
+    assert concern.reference in client.get(reverse("safeguarding:raised")).text
 
 
 @pytest.mark.parametrize("name", CAST + EXTRA)
