@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import event_record
-from documents.storage import document_storage, stored_read, stored_save
+from documents.storage import Unreadable, document_storage, stored_read, stored_save
 from lib import dates
 from lib.errors import Refused
 from privacy.models import BuildStatus, SafeguardingDecision, SubjectAccessRequest
@@ -261,9 +261,12 @@ def subject_access_read(*, request: SubjectAccessRequest, by: User) -> bytes:
     check_can_manage_subject_access(by)
     if not request.is_ready:
         raise Refused("The zip is not ready to download.")
-    data = stored_read(request.stored_name)
-    if hashlib.sha256(data).hexdigest() != request.sha256:
-        raise ValueError("The stored zip does not match the one built.")
+    try:
+        data = stored_read(request.stored_name)
+    except (FileNotFoundError, Unreadable):
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != request.sha256:
+        raise Refused("The zip cannot be opened. Build it again to download it.")
     event_record(actor=by, action="subject_access.downloaded", obj=request)
     return data
 

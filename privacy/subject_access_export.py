@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import posixpath
 import re
 import tempfile
@@ -28,7 +29,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications.models import Application, ApplicationDocument
 from audit.models import Event
-from documents.storage import stored_read
+from documents.storage import Unreadable, stored_read
 from finance.models import Fee, FeeChange
 from lib import dates
 from lib.pdf import render_pdf
@@ -52,7 +53,14 @@ from safeguarding.models import Concern, Entry
 from students.models import Carer, Student
 
 # Marks read a chunk at a time, so memory does not grow with a long placement's register.
+logger = logging.getLogger(__name__)
+
 MARKS_CHUNK = 2000
+# In place of a file CAP keeps but cannot open.
+CANNOT_BE_OPENED = (
+    b"CAP keeps this file but could not open it: no key opens it, or it is missing from the "
+    b"store. Ask CAP's technical team to restore it, then build the zip again.\n"
+)
 # Internal bookkeeping that means nothing to the student: row numbers, where a file is
 # kept in the store, checksums and edit counters.
 _LEFT_OUT = {"id", "stored_name", "letter_file", "sha256", "version"}
@@ -166,6 +174,18 @@ class _Writer:
         self.archive.writestr(path, data)
         return path
 
+    def stored(self, path: str, stored_name: str) -> str:
+        """A file CAP keeps encrypted, decrypted; or, where it cannot be opened (no key opens
+        it, or it is missing from the store), a note in its place saying so, so that the
+        rest of the request is still answered and the CAP manager sees what is missing."""
+        try:
+            data = stored_read(stored_name)
+        except (Unreadable, FileNotFoundError):
+            # The stored name is random: it says nothing of anyone.
+            logger.warning("Subject access: stored file %s cannot be opened", stored_name)
+            return self.file(f"{path} (cannot be opened).txt", CANNOT_BE_OPENED)
+        return self.file(path, data)
+
 
 def _table(writer: _Writer, section: Section, path: str, what: str, queryset: QuerySet) -> list:
     """Every row of the queryset as a CSV with a column a field; returns the rows."""
@@ -238,9 +258,9 @@ def _applications(writer: _Writer, student: Student) -> tuple[Section, Section, 
     listed = []
     for link in links:
         document = link.document
-        path = writer.file(
+        path = writer.stored(
             f"documents/{link.application.reference}/{_safe_name(document.filename)}",
-            stored_read(document.stored_name),
+            document.stored_name,
         )
         documents.parts.append(
             Part(
@@ -352,9 +372,9 @@ def _placements(writer: _Writer, student: Student) -> tuple[Section, Section, li
         .order_by("issued_at", "pk")
     )
     for report in reports:
-        path = writer.file(
+        path = writer.stored(
             f"placements/reports/{_safe_name(f'{report.term.name} {report.term.year.name}')}.pdf",
-            stored_read(report.stored_name),
+            report.stored_name,
         )
         section.parts.append(Part(path=path, what="A termly report, as issued", size=report.size))
     section.records += len(reports)
@@ -389,9 +409,9 @@ def _panels(writer: _Writer, student: Student) -> tuple[Section, list]:
     )
     for notice in notices:
         if notice.letter_file:
-            path = writer.file(
+            path = writer.stored(
                 f"panels/letters/outcome-letter-{str(notice.uuid)[:8]}.pdf",
-                stored_read(notice.letter_file),
+                notice.letter_file,
             )
             section.parts.append(Part(path=path, what="An outcome letter, as sent", size=None))
     return section, [*decisions, *notices]

@@ -112,7 +112,11 @@ def subject_access_download(request, request_uuid):
     sar = subject_access.get_request_for_manager(request.user, request_uuid)
     if not sar.is_ready:
         raise Http404("The zip is not ready")
-    data = subject_access.subject_access_read(request=sar, by=request.user)
+    try:
+        data = subject_access.subject_access_read(request=sar, by=request.user)
+    except Refused as refused:
+        messages.error(request, str(refused))
+        return redirect("privacy:subject_access_detail", sar.uuid)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.reference}.zip"'
     return response

@@ -571,3 +571,39 @@ def test_the_daily_job_deletes_expired_zips(
     call_command("delete_expired_subject_access", stdout=out)
     assert out.getvalue().strip() == "Deleted 1 subject access zip."
     assert SubjectAccessRequest.objects.get().status == BuildStatus.DELETED
+
+
+def test_a_file_that_cannot_be_opened_is_noted_in_its_place_and_the_rest_is_answered(
+    cast, records, django_capture_on_commit_callbacks
+):
+    mine, _ = records
+    document_storage().inner.delete(mine.document.stored_name)  # lost from the store
+    sar = start(
+        cast, mine.student, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
+    )
+
+    assert sar.status == BuildStatus.READY
+    files = unzip(subject_access.subject_access_read(request=sar, by=cast.manager))
+    document = f"documents/{mine.application.reference}/{mine.document.filename}"
+    assert document not in files
+    assert b"could not open it" in files[f"{document} (cannot be opened).txt"]
+    assert "student/record.csv" in files
+
+
+def test_a_zip_missing_from_the_store_is_a_message_not_an_error(
+    client, cast, records, django_capture_on_commit_callbacks
+):
+    mine, _ = records
+    sar = start(
+        cast, mine.student, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
+    )
+    document_storage().inner.delete(sar.stored_name)
+    client.force_login(cast.manager)
+
+    response = client.get(reverse("privacy:subject_access_download", args=[sar.uuid]), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse(
+        "privacy:subject_access_detail", args=[sar.uuid]
+    )
+    assert "The zip cannot be opened. Build it again" in response.content.decode()
+    assert not Event.objects.filter(action="subject_access.downloaded").exists()
