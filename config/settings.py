@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
@@ -77,6 +80,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the second factor; then
+    # CAP's own check sends who needs one and has not passed it to the code page.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -150,6 +157,15 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# The second factor (django-otp, TOTP with recovery codes) for everyone who sees pupil data
+# (accounts/rules.py needs_second_factor). The issuer names CAP in the authenticator app.
+OTP_TOTP_ISSUER = CAP_SERVICE_NAME
+# A safeguarding concern page asks for a code again when the last one is older than this.
+CAP_SECOND_FACTOR_FRESH_HOURS = env_int("CAP_SECOND_FACTOR_FRESH_HOURS", 12)
+# The demo users' authenticator secret (hex, as django-otp keeps it): every demo user is
+# enrolled with it, and the sign-in page shows it, and the current code, only in demo mode.
+CAP_DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 # Each request extends the session, so someone filling in a long form is not signed out.
