@@ -12,7 +12,6 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import OrganisationKind, Role
 from accounts.services import VERIFIED_AT_SESSION_KEY
-from accounts.tests.second_factor import authenticator
 from accounts.tests.factories import (
     LocalAuthorityFactory,
     OrganisationFactory,
@@ -21,6 +20,7 @@ from accounts.tests.factories import (
     UserFactory,
     member,
 )
+from accounts.tests.second_factor import authenticator
 
 
 @pytest.fixture(autouse=True)
