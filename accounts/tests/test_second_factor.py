@@ -15,10 +15,10 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.middleware import OPEN_BEFORE_SECOND_FACTOR
-from accounts.models import Membership, OrganisationKind, Role
+from accounts.models import Membership, Role
 from accounts.rules import can_reset_second_factor, needs_second_factor
 from accounts.services import VERIFIED_AT_SESSION_KEY, second_factor_reset
-from accounts.tests.factories import PASSWORD, OrganisationFactory, SchoolFactory, member
+from accounts.tests.factories import PASSWORD, SchoolFactory, member
 from accounts.tests.second_factor import authenticator, code_for, code_from_secret
 from audit.models import Event
 from lib.admin import admin_site
@@ -442,13 +442,3 @@ def test_real_accounts_are_shown_no_demo_code(client, cast, settings):
     sign_in(client, cast.officer)
     assert "demo-code" not in client.get(CODE_PAGE).text
     assert "demo-secret" not in client.get(SIGN_IN).text
-
-
-def test_the_demo_loader_enrols_every_demo_user(db, settings):
-    from demo.people import load_demo_authenticator
-
-    user = member(OrganisationFactory(kind=OrganisationKind.AGENCY), Role.AGENCY_PROFESSIONAL)
-    load_demo_authenticator(user)
-    load_demo_authenticator(user)
-    device = TOTPDevice.objects.get(user=user)
-    assert (device.key, device.confirmed) == (settings.CAP_DEMO_TOTP_KEY, True)
