@@ -1,13 +1,17 @@
-"""Shared test fixtures: a small named cast of users (STYLE.md rule 15), and the stores
-documents are kept in."""
+"""Shared test fixtures: a small named cast of users (STYLE.md rule 15), the stores
+documents are kept in, and sign-in with a second factor for the test client."""
 
+import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.test.client import ClientMixin
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import OrganisationKind, Role
+from accounts.services import VERIFIED_AT_SESSION_KEY
 from accounts.tests.factories import (
     LocalAuthorityFactory,
     OrganisationFactory,
@@ -16,12 +20,39 @@ from accounts.tests.factories import (
     UserFactory,
     member,
 )
+from accounts.tests.second_factor import authenticator
 
 
 @pytest.fixture(autouse=True)
 def document_root(settings, tmp_path):
     """Uploaded documents go to a folder of the test's own, never into the project."""
     settings.CAP_DOCUMENT_ROOT = tmp_path / "documents"
+
+
+def verify_session(client, user) -> None:
+    """Make the client's session one that has passed the second factor with the user's
+    authenticator app just now, as the code page would after a right code."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session[VERIFIED_AT_SESSION_KEY] = time.time()
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(request, monkeypatch):
+    """client.force_login signs in past the second factor too: the session is verified with
+    a real device of the user's (made on demand), so OTPMiddleware finds it as it would after
+    the code page. A test of the second factor itself opts out with
+    @pytest.mark.second_factor_unverified."""
+    if request.node.get_closest_marker("second_factor_unverified"):
+        return
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 S3_BUCKET = "cap-documents"

@@ -180,3 +180,55 @@ class PeopleSearchForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
     )
+
+
+class SecondFactorForm(forms.Form):
+    """A code from the person's authenticator app, or one of their recovery codes."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes",
+        error_messages={"required": "Enter the code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "").replace("-", "")
+        if not code.isalnum():
+            raise forms.ValidationError(
+                "Enter the 6-digit code from your authenticator app, or a recovery code"
+            )
+        return code
+
+
+class EnrolForm(forms.Form):
+    """The first code from a newly set-up authenticator app, to show it works."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=10,
+        help_text="The 6-digit code your app shows for CAP, like 123456",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not (len(code) == 6 and code.isdigit()):
+            raise forms.ValidationError("Enter the code as 6 digits, like 123456")
+        return code

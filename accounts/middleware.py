@@ -1,4 +1,4 @@
-"""Middleware about sessions and what is kept of them.
+"""Middleware about sessions: their limits, the second factor, and what is kept of them.
 
 The limits on a session: SESSION_COOKIE_AGE seconds idle (Django's session store forgets
 the session), and CAP_SESSION_MAX_AGE seconds from signing in whatever happens (ended here).
@@ -8,7 +8,12 @@ asked for kept as `next`.
 Nothing shown to someone signed in is kept: every response to them says
 `Cache-Control: private, no-store`, so pupils' data never comes back from a shared
 computer's cache or the back button after sign-out, nor from a proxy. Static files
-(WhiteNoise) and /healthz are answered by middleware before these and never reach them."""
+(WhiteNoise) and /healthz are answered by middleware before these and never reach them.
+
+The second factor's gate: a person who needs one (accounts/rules.py needs_second_factor)
+and has not passed it in this session reaches only the second-factor pages and signing out.
+It sits in the middleware, after django-otp's, so that every area is covered, Django's admin
+and the document downloads included, whatever decorators a view has."""
 
 import time
 from urllib.parse import urlencode, urlsplit
@@ -16,9 +21,13 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.rules import needs_second_factor
+from accounts.services import authenticator_of
 
 # The sign-in time, in seconds since the epoch, kept in the session.
 SIGNED_IN_AT = "cap_signed_in_at"
@@ -103,3 +112,46 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+# The pages an unverified person may open (by URL name): the code pages, signing out, and
+# signing in again (as someone else).
+OPEN_BEFORE_SECOND_FACTOR = frozenset(
+    {
+        "accounts:second_factor",
+        "accounts:second_factor_enrol",
+        "accounts:sign_in",
+        "accounts:demo_sign_in",
+        "accounts:sign_out",
+        "accounts:signed_out",
+        "accounts:session_extend",
+    }
+)
+
+
+def second_factor_url(user, next_url: str | None) -> str:
+    """The page that asks this person for a code, or sets up their app if they have none,
+    then sends them on to `next_url`."""
+    name = "accounts:second_factor" if authenticator_of(user) else "accounts:second_factor_enrol"
+    url = reverse(name)
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+class SecondFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in OPEN_BEFORE_SECOND_FACTOR:
+            return None
+        if not needs_second_factor(user):
+            return None
+        next_url = request.get_full_path() if request.method == "GET" else None
+        return redirect(second_factor_url(user, next_url))

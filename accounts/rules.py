@@ -217,6 +217,41 @@ def sees_every_student(user: User) -> bool:
     return is_cap_staff(user) or is_safeguarding_lead(user)
 
 
+@rules.predicate
+def needs_second_factor(user: User) -> bool:
+    """Who must pass a second factor (a code from an authenticator app) after the password:
+    everyone who sees pupil data. That is every role but an organisation's administrator,
+    who manages its people and sees no case; and a superuser, whom the admin would show
+    everything."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(m.role != Role.ADMINISTRATOR for m in memberships_of(user))
+
+
+@rules.predicate
+def can_reset_second_factor(actor: User, person: User) -> bool:
+    """Who may remove a person's authenticator app and recovery codes, so that they enrol
+    again at their next sign-in: never the person themselves; the CAP manager for anyone
+    else; an organisation's administrator for a person all of whose memberships are at
+    organisations they administer."""
+    if not actor.is_authenticated or person is None or actor.pk == person.pk:
+        return False
+    if is_cap_manager(actor):
+        return True
+    administered = administered_organisation_ids(actor)
+    if not administered or person.is_superuser:
+        return False
+    organisations = set(
+        Membership.objects.filter(user=person).values_list("organisation_id", flat=True)
+    )
+    return bool(organisations) and organisations <= administered
+
+
+def check_can_reset_second_factor(actor: User, person: User) -> None:
+    if not can_reset_second_factor(actor, person):
+        raise PermissionDenied("You cannot reset this person's second factor.")
+
+
 can_use_admin = is_cap_manager
 can_manage_users = is_cap_manager
 can_view_audit = is_cap_manager

@@ -1,3 +1,4 @@
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -15,12 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import services
 from accounts.forms import SignInForm
-from accounts.middleware import ENDINGS, signed_in_at_record, timed_out_url
+from accounts.middleware import ENDINGS, second_factor_url, signed_in_at_record, timed_out_url
 from accounts.models import User
 from accounts.rules import (
     AREA_LABELS,
     can_enter_area,
+    needs_second_factor,
 )
+from accounts.second_factor import demo_authenticator
 from lib.client_address import client_address
 from lib.dates import duration_words
 
@@ -44,13 +47,52 @@ def area_required(area: str):
     return decorator
 
 
-def _safe_next(request) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
+def _recently_verified(request) -> bool:
+    is_verified = getattr(request.user, "is_verified", None)
+    if is_verified is None or not is_verified():
+        return False
+    verified_at = request.session.get(services.VERIFIED_AT_SESSION_KEY, 0)
+    return time.time() - verified_at < settings.CAP_SECOND_FACTOR_FRESH_HOURS * 60 * 60
+
+
+def second_factor_recent(view):
+    """For the pages that need a recent second factor (safeguarding concerns): a person who
+    needs one and last entered a code longer ago than CAP_SECOND_FACTOR_FRESH_HOURS is asked
+    for a code again, then returned to the page (after a form sent, to the page it was
+    sent from)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if needs_second_factor(request.user) and not _recently_verified(request):
+            if request.method == "GET":
+                back = request.get_full_path()
+            else:
+                back = _safe_url(request, request.headers.get("referer"))
+            return redirect(second_factor_url(request.user, back))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _safe_url(request, target: str | None) -> str | None:
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return None
+
+
+def _after_password(request, user: User) -> str:
+    """Where a person goes once their password is right: to the second factor if they need
+    it (then on to the page they wanted), else straight to that page."""
+    target = _safe_next(request) or None
+    if needs_second_factor(user):
+        return second_factor_url(user, target)
+    return target or settings.LOGIN_REDIRECT_URL
+
+
+def _safe_next(request) -> str | None:
+    return _safe_url(request, request.POST.get("next") or request.GET.get("next"))
 
 
 def _is_demo_email(email: str) -> bool:
@@ -80,7 +122,7 @@ def sign_in(request):
             auth_login(request, user)
             signed_in_at_record(request)
             services.sign_in_record(user=user)
-            return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
+            return redirect(_after_password(request, user))
         if not getattr(request, "axes_locked_out", False):
             services.sign_in_failure_record(
                 email=request.POST.get("username", ""),
@@ -99,6 +141,7 @@ def sign_in(request):
             "max_for": duration_words(settings.CAP_SESSION_MAX_AGE),
             "demo_users": _demo_users(),
             "demo_password": settings.CAP_DEMO_PASSWORD,
+            "demo_authenticator": demo_authenticator(),
         },
     )
 
@@ -119,6 +162,7 @@ def locked_out(request, credentials, *args, **kwargs):
             "cooloff_minutes": round(settings.AXES_COOLOFF_TIME * 60),
             "demo_users": _demo_users(),
             "demo_password": settings.CAP_DEMO_PASSWORD,
+            "demo_authenticator": demo_authenticator(),
         },
         status=429,
     )
@@ -135,7 +179,7 @@ def demo_sign_in(request, user_uuid):
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     signed_in_at_record(request)
     services.sign_in_record(user=user)
-    return redirect(settings.LOGIN_REDIRECT_URL)
+    return redirect(_after_password(request, user))
 
 
 @require_POST

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
@@ -77,8 +80,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the second factor; then
+    # CAP's own check sends who needs one and has not passed it to the code page.
+    "django_otp.middleware.OTPMiddleware",
     # Ends a session past its limits and sends the person to sign in again, saying why.
     "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     # Every response to someone signed in: Cache-Control private, no-store.
     "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -168,6 +175,15 @@ AXES_VERBOSE = False
 # client can write) are not believed. 0, the default, uses the connection's own address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "lib.client_address.client_address"
+
+# The second factor (django-otp, TOTP with recovery codes) for everyone who sees pupil data
+# (accounts/rules.py needs_second_factor). The issuer names CAP in the authenticator app.
+OTP_TOTP_ISSUER = CAP_SERVICE_NAME
+# A safeguarding concern page asks for a code again when the last one is older than this.
+CAP_SECOND_FACTOR_FRESH_HOURS = env_int("CAP_SECOND_FACTOR_FRESH_HOURS", 12)
+# The demo users' authenticator secret (hex, as django-otp keeps it): every demo user is
+# enrolled with it, and the sign-in page shows it, and the current code, only in demo mode.
+CAP_DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 # Invitations and password resets (accounts). An invitation's one-time link lasts this many
 # hours; it is CAP's own token (accounts.Invitation), so it does not follow

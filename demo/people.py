@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.gb import upn
 
 from accounts.models import Organisation, OrganisationKind, Role, User
@@ -206,6 +207,17 @@ def load_demo_users(*, organisations: dict[str, Organisation]) -> None:
                 job_title=job_title,
             )
         membership_create(user=user, organisation=organisations[org_key], role=role, by=None)
+        load_demo_authenticator(user)
+
+
+def load_demo_authenticator(user: User) -> None:
+    """Every demo user's authenticator app holds the one demo secret, which the sign-in page
+    shows in demo mode, so a tester can enter the code like anyone else."""
+    TOTPDevice.objects.update_or_create(
+        user=user,
+        name="Demo authenticator app",
+        defaults={"key": settings.CAP_DEMO_TOTP_KEY, "confirmed": True},
+    )
 
 
 def load_demo_subscriptions(*, schools: dict[str, Organisation]) -> None:

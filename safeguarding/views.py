@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.rules import is_dsl
+from accounts.views import second_factor_recent
 from lib.forms import posted
 from lib.pdf import render_pdf
 from safeguarding import selectors, services
@@ -24,6 +25,7 @@ PAGE_SIZE = 50
 
 
 @login_required
+@second_factor_recent
 @never_cache
 @require_GET
 def queue(request):
@@ -91,6 +93,7 @@ def _concern_page(request, concern, template: str, **context):
 
 
 @login_required
+@second_factor_recent
 @never_cache
 @require_GET
 def concern(request, concern_uuid):
@@ -106,6 +109,7 @@ def concern(request, concern_uuid):
 
 
 @login_required
+@second_factor_recent
 @require_POST
 def acknowledge(request, concern_uuid):
     concern = selectors.get_concern_for_user(request.user, concern_uuid)
@@ -138,6 +142,7 @@ def _entry_view(
 
 
 @login_required
+@second_factor_recent
 @never_cache
 @require_http_methods(["GET", "POST"])
 def add_update(request, concern_uuid):
@@ -161,6 +166,7 @@ def add_update(request, concern_uuid):
 
 
 @login_required
+@second_factor_recent
 @never_cache
 @require_http_methods(["GET", "POST"])
 def record_action(request, concern_uuid):
@@ -183,6 +189,7 @@ def record_action(request, concern_uuid):
 
 
 @login_required
+@second_factor_recent
 @never_cache
 @require_http_methods(["GET", "POST"])
 def close(request, concern_uuid):
@@ -201,6 +208,7 @@ def close(request, concern_uuid):
 
 
 @login_required
+@second_factor_recent
 @never_cache
 @require_GET
 def chronology(request, student_uuid):
@@ -215,6 +223,7 @@ def chronology(request, student_uuid):
 
 
 @login_required
+@second_factor_recent
 @never_cache
 @require_GET
 def chronology_pdf(request, student_uuid):

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD
+from accounts.tests.second_factor import authenticator, code_for
 from audit.models import Event
 
 SIGN_IN = reverse("accounts:sign_in")
@@ -20,8 +21,11 @@ def test_the_sign_in_page_asks_for_an_e_mail_address_and_password(client, db):
 
 
 def test_a_person_signs_in_and_lands_on_their_area(client, cast):
+    device = authenticator(cast.alice)
     response = sign_in(client, cast.alice.email)
     assert response.status_code == 302
+    assert response.url == reverse("accounts:second_factor")
+    response = client.post(response.url, {"code": code_for(device)})
     assert response.url == reverse("dashboards:home")
     assert client.get(response.url).url == reverse("dashboards:schools")
     event = Event.objects.get(action="sign_in.succeeded")
@@ -34,12 +38,16 @@ def test_the_e_mail_address_is_matched_without_regard_to_case(client, cast):
 
 
 def test_a_safe_next_page_is_followed_and_an_unsafe_one_is_not(client, cast):
+    device = authenticator(cast.alice)
     model = reverse("programmes:model")
-    assert sign_in(client, cast.alice.email, next=model).url == model
+    code_page = sign_in(client, cast.alice.email, next=model).url
+    assert code_page == f"{reverse('accounts:second_factor')}?next=%2Fmodel%2F"
+    assert client.post(code_page, {"code": code_for(device)}).url == model
     client.logout()
-    assert sign_in(client, cast.alice.email, next="https://evil.example/").url == reverse(
-        "dashboards:home"
-    )
+    code_page = sign_in(client, cast.alice.email, next="https://evil.example/").url
+    assert code_page == reverse("accounts:second_factor")
+    evil = client.post(f"{code_page}?next=https://evil.example/", {"code": code_for(device)})
+    assert evil.url == reverse("dashboards:home")
 
 
 def test_passwords_are_hashed_with_argon2(cast):

@@ -17,6 +17,7 @@ from applications.models import Application
 from applications.workflow import Status
 from demo.people import demo_email
 from students.models import Student
+from tests.browser.second_factor import press_sign_in
 
 MODEL_FILE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-26.yaml"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -57,7 +58,7 @@ def sign_in(journey):
     journey.goto("/sign-in/")
     page.get_by_label("E-mail address").fill(demo_email("coordinator"))
     page.get_by_label("Password").fill(settings.CAP_DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    press_sign_in(page, demo_email("coordinator"))
 
 
 def fill_date(page, legend: str, day: dt.date):

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from demo.people import DEMO_USERS, demo_email
+from tests.browser.second_factor import enter_demo_code, press_sign_in
 
 MODEL_FILE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-26.yaml"
 HOME_HEADINGS = {
@@ -54,7 +55,8 @@ def test_each_demo_role_signs_in_to_a_page_made_for_them(
     # When they sign in with their e-mail address and password
     page.get_by_label("E-mail address").fill(demo_email(email_name))
     page.get_by_label("Password").fill(settings.CAP_DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    # And the code from the demo authenticator app
+    press_sign_in(page, demo_email(email_name))
     # Then they see their own home page
     expect(page.get_by_role("heading", level=1)).to_have_text(expected_heading(email_name, role))
     expect(page.get_by_text(full_name).first).to_be_visible()
@@ -90,6 +92,7 @@ def test_the_manager_confirms_the_rolled_over_dates(demo, journey):
     page = journey.page
     journey.goto("/sign-in/")
     page.get_by_role("button", name="Sign in as Rachel Turner").click()
+    enter_demo_code(page)
     expect(page.get_by_role("link", name="Check and confirm the 2026-27 dates")).to_be_visible()
     page.get_by_role("link", name="Check and confirm the 2026-27 dates").click()
     journey.check()

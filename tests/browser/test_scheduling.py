@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from placements.models import ReportRun
 from scheduling.models import ScheduledJob
+from tests.browser.second_factor import enter_demo_code
 
 MODEL_FILE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-26.yaml"
 
@@ -29,6 +30,7 @@ def demo(transactional_db, settings, tmp_path):
 def sign_in_as(journey, full_name: str) -> None:
     journey.goto("/sign-in/")
     journey.page.get_by_role("button", name=f"Sign in as {full_name}").click()
+    enter_demo_code(journey.page)
     journey.check()
 
 

@@ -20,6 +20,7 @@ from accounts.tests.factories import (
 from finance.models import Statement
 from finance.tests.factories import make_course, make_tier1, make_year, placed
 from programmes.models import Subscription
+from tests.browser.second_factor import press_sign_in
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def sign_in(journey, email: str, then: str):
     journey.goto(f"/sign-in/?next={then}")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    press_sign_in(page, email)
     journey.check()
 
 
