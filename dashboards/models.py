@@ -83,7 +83,7 @@ class PopulationCount(models.Model):
 
 class PanelReport(models.Model):
     """A panel's oversight report for a term: asked for by the CAP team, made in the
-    background (dashboards.tasks), published to the panel's members and kept exactly as
+    background (dashboards.services), published to the panel's members and kept exactly as
     made. Its PDF is stored encrypted with its checksum and never made again; one that
     failed leaves its reason, and the report can be asked for again."""
 

@@ -1,14 +1,20 @@
 """Every write of the figures, keyword-only, atomic and audited with no personal data:
 what the CAP manager changes (the secondary population and the threshold under which
 numbers are withheld), and the multi-agency panel's termly oversight report, asked for by
-the CAP team, made and published in the background (dashboards.tasks) and kept exactly as
-made."""
+the CAP team, made and published in the background (the tasks at the end of this module)
+and kept exactly as made."""
 
 import datetime as dt
 import hashlib
+import logging
 
+from django.conf import settings
+from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from accounts.models import User
 from audit.services import event_record
@@ -21,11 +27,17 @@ from dashboards.models import (
     PopulationUpload,
 )
 from dashboards.population import Read
-from dashboards.rules import check_can_make_panel_reports, check_can_read_panel_report
+from dashboards.rules import (
+    check_can_make_panel_reports,
+    check_can_read_panel_report,
+    panel_report_recipients,
+)
 from documents.storage import document_storage, stored_read, stored_save
 from lib.errors import Refused
 from lib.pdf import render_pdf
 from programmes.models import AcademicYear, Panel, Term
+
+logger = logging.getLogger(__name__)
 
 
 def _check_can_manage(by: User) -> None:
@@ -111,8 +123,6 @@ def panel_report_request(*, panel: Panel, term: Term, by: User) -> PanelReport:
     """Ask for a panel's oversight report for a term; it is made in the background. Refused
     for a term of another year, and for a panel and term whose report is made already (a
     report is never made again) or being made."""
-    from dashboards.tasks import make_panel_report  # the task calls these services
-
     check_can_make_panel_reports(by)
     if term.year_id != panel.year_id:
         raise Refused(f"Choose a term of {panel.year.name}, the {panel.name}'s year", field="term")
@@ -184,8 +194,6 @@ def panel_report_make(*, report_id: int) -> PanelReport:
 @transaction.atomic
 def panel_report_publish(*, report: PanelReport) -> PanelReport:
     """Open a made report to the panel's members and e-mail them a link."""
-    from dashboards.tasks import tell_members_panel_report  # the task calls these services
-
     report = PanelReport.objects.select_for_update().get(pk=report.pk)
     if report.made_at is None or report.published_at is not None:
         return report
@@ -220,3 +228,40 @@ def panel_report_read(*, report: PanelReport, by: User) -> bytes:
         raise ValueError("The stored report does not match the one made.")
     event_record(actor=by, action="panel_report.downloaded", obj=report)
     return data
+
+
+# --- Background work, run by `manage.py db_worker` ------------------------------------
+
+
+@task()
+def make_panel_report(report_id: int) -> None:
+    """Make the report and publish it. One that cannot be made is marked failed with the
+    reason, for the CAP team to ask again; the log names the report's id only."""
+    try:
+        report = panel_report_make(report_id=report_id)
+    except Exception as error:
+        logger.exception("Panel oversight report %s could not be made", report_id)
+        panel_report_fail(
+            report_id=report_id,
+            reason=f"The PDF could not be made ({type(error).__name__}). Ask for it again.",
+        )
+        return
+    if report.made_at is not None:
+        panel_report_publish(report=report)
+
+
+@task()
+def tell_members_panel_report(report_id: int) -> None:
+    """One e-mail to each of the panel's members who may read the report: a link to it in
+    CAP, where access is checked. It names no student."""
+    report = PanelReport.objects.select_related("panel", "term__year").get(pk=report_id)
+    context = {
+        "panel": report.panel,
+        "term_name": f"{report.term.name} {report.term.year.name}",
+        "url": settings.CAP_BASE_URL
+        + reverse("dashboards:panel_report_download", args=[report.uuid]),
+        "service_name": settings.CAP_SERVICE_NAME,
+    }
+    subject = f"The {report.panel.name}'s oversight report for {context['term_name']} is ready"
+    message = render_to_string("dashboards/panel_reports/email/published.txt", context)
+    send_mass_mail([(subject, message, None, [email]) for email in panel_report_recipients(report)])

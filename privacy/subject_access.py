@@ -2,7 +2,8 @@
 
 Who may do what (the rules), every write (the services, atomic and audited, identifiers only
 in events) and the reads the pages use. The zip itself is gathered in
-privacy.subject_access_export and built in the background (privacy.tasks_subject_access).
+privacy.subject_access_export and built in the background (the tasks at the end of this
+module).
 
 - Only the CAP manager starts a request, sees the requests, downloads a zip (each download
   audited) and asks for it to be built again.
@@ -20,12 +21,17 @@ import logging
 from uuid import UUID
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
-from accounts.models import User
+from accounts.models import Membership, OrganisationKind, Role, User
+from accounts.rules import emails_of, is_safeguarding_lead
 from audit.services import event_record
 from documents.storage import Unreadable, document_storage, stored_read, stored_save
 from lib import dates
@@ -39,6 +45,7 @@ from privacy.rules import (
     safeguarding_events,
 )
 from privacy.subject_access_export import build_zip
+from safeguarding.models import Concern
 from students.models import Student
 
 logger = logging.getLogger(__name__)
@@ -110,8 +117,6 @@ def keep_days() -> int:
 
 
 def _enqueue(request: SubjectAccessRequest) -> None:
-    from privacy.tasks_subject_access import build_subject_access  # the task calls services
-
     request_id, build = request.pk, request.build
     transaction.on_commit(lambda: build_subject_access.enqueue(request_id, build))
 
@@ -142,6 +147,9 @@ def subject_access_start(
         detail={"student": str(student.uuid), "requester": requester},
     )
     _enqueue(request)
+    if Concern.objects.filter(student=student).exists():
+        # The safeguarding lead decides whether its safeguarding content goes in.
+        transaction.on_commit(lambda: tell_safeguarding_leads.enqueue(request.pk))
     return request
 
 
@@ -297,3 +305,48 @@ def subject_access_delete_expired(*, now: dt.datetime | None = None) -> int:
 def when(moment: dt.datetime) -> str:
     local = timezone.localtime(moment)
     return f"{dates.long_date(local.date(), weekday=False)} at {dates.time_of_day(local)}"
+
+
+# --- Background work, run by `manage.py db_worker` ------------------------------------
+
+
+@task()
+def build_subject_access(request_id: int, build: int) -> None:
+    """Build the zip. One that cannot be built is marked failed with the reason, for the
+    CAP manager to build again; the log names the request's id only, never the student."""
+    try:
+        subject_access_build(request_id=request_id, build=build)
+    except Exception as error:
+        logger.exception("Subject access request %s could not be built", request_id)
+        subject_access_fail(
+            request_id=request_id,
+            build=build,
+            reason=f"The zip could not be built ({type(error).__name__}). Build it again.",
+        )
+
+
+@task()
+def tell_safeguarding_leads(request_id: int) -> None:
+    """Ask the authority's safeguarding leads to decide on a request's safeguarding content.
+    The e-mail gives the request's reference and a link, never the student's name."""
+    request = SubjectAccessRequest.objects.get(pk=request_id)
+    leads = Membership.objects.filter(
+        role=Role.DSL, organisation__kind=OrganisationKind.LOCAL_AUTHORITY
+    )
+    recipients = emails_of(leads, is_safeguarding_lead)
+    if not recipients:
+        return
+    url = reverse("privacy:subject_access_safeguarding", args=[request.uuid])
+    send_mail(
+        subject=f"Subject access request {request.reference}: safeguarding content to decide",
+        message=render_to_string(
+            "privacy/email/subject_access_safeguarding.txt",
+            {
+                "request": request,
+                "url": settings.CAP_BASE_URL + url,
+                "service_name": settings.CAP_SERVICE_NAME,
+            },
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )

@@ -64,6 +64,7 @@ def test_a_correction_keeps_who_when_and_what_it_was(client, cast, placement, cl
     first = MarkChange.objects.get()
     assert first.previous_code == "" and first.late is False
     clock(at(MONDAY, 11))
+    client.force_login(cast.provider_staff)  # two hours on: signed out when idle, so again
     response = post_marks(client, cast.provider, {name: "M"})
     assert response.status_code == 302
     mark = Mark.objects.get()

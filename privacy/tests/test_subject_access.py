@@ -23,6 +23,7 @@ from placements.tests.factories import MONDAY, record_marks, week_of_codes
 from privacy import subject_access
 from privacy.models import BuildStatus, Requester, SafeguardingDecision, SubjectAccessRequest
 from privacy.tests.sar_records import student_with_everything, year_and_programme
+from students.tests.factories import StudentFactory
 
 LIST = reverse("privacy:subject_access_list")
 START = reverse("privacy:subject_access_start")
@@ -607,3 +608,27 @@ def test_a_zip_missing_from_the_store_is_a_message_not_an_error(
     )
     assert "The zip cannot be opened. Build it again" in response.content.decode()
     assert not Event.objects.filter(action="subject_access.downloaded").exists()
+
+
+def test_the_safeguarding_lead_is_asked_to_decide_when_the_student_has_concerns(
+    cast, records, mailoutbox, django_capture_on_commit_callbacks
+):
+    mine, _ = records
+    sar = start(
+        cast, mine.student, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
+    )
+
+    asked = [m for m in mailoutbox if sar.reference in m.subject]
+    assert [m.to for m in asked] == [[cast.safeguarding.email]]
+    body = asked[0].body
+    assert reverse("privacy:subject_access_safeguarding", args=[sar.uuid]) in body
+    assert mine.student.legal_last_name not in body and mine.student.upn not in body
+
+
+def test_the_safeguarding_lead_is_not_asked_about_a_student_with_no_concerns(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    quiet = StudentFactory(home_school=cast.school_a)
+    start(cast, quiet, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+
+    assert not [m for m in mailoutbox if "safeguarding content" in m.subject]

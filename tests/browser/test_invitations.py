@@ -5,6 +5,7 @@ can ask for a link from the sign-in page. Every page passes axe-core (WCAG 2.2 A
 import re
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.models import Role
@@ -14,6 +15,8 @@ from accounts.tests.factories import (
     SchoolFactory,
     member,
 )
+from accounts.tests.second_factor import code_for, code_from_secret
+from tests.browser.second_factor import press_sign_in
 
 
 @pytest.fixture
@@ -28,7 +31,7 @@ def sign_in(journey, email: str, password: str) -> None:
     journey.goto("/sign-in/")
     journey.page.get_by_label("E-mail address").fill(email)
     journey.page.get_by_label("Password").fill(password)
-    journey.page.get_by_role("button", name="Sign in").click()
+    press_sign_in(journey.page, email)
     journey.check()
 
 
@@ -87,10 +90,33 @@ def test_the_manager_invites_a_person_who_sets_a_password_and_is_signed_in(
     page.get_by_label("Confirm your password").fill("violet-harbour-lantern-42")
     page.get_by_role("button", name="Set password and sign in").click()
 
-    # And lands signed in, at their school's home
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    # And, as a headteacher sees pupils' data, sets up their authenticator app
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
     journey.check()
+    secret = page.locator("#secret").inner_text()
+    page.get_by_label("Code from your authenticator app").fill(code_from_secret(secret))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    journey.check()
+    page.get_by_role("link", name="Continue").click()
+    # And lands signed in, at their school's home
+    expect(page.get_by_role("heading", level=1)).to_have_text("School home")
+    journey.check()
+    page.get_by_role("button", name="Sign out").click()
+
+    # Signing in again asks for their password and the code from their app
+    journey.goto("/sign-in/")
+    page.get_by_label("E-mail address").fill("nia@example.org")
+    page.get_by_label("Password").fill("violet-harbour-lantern-42")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Enter the code from your authenticator app"
+    )
+    journey.check()
+    device = TOTPDevice.objects.get(user__email="nia@example.org", confirmed=True)
+    page.get_by_label("Code", exact=True).fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("School home")
     page.get_by_role("button", name="Sign out").click()
 
     # The link works once

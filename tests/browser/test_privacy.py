@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from accounts.tests.factories import PASSWORD
 from privacy.models import SafeguardingDecision, SubjectAccessRequest
 from privacy.tests.sar_records import student_with_everything, year_and_programme
+from tests.browser.second_factor import press_sign_in
 from tests.browser.test_provider_route import fill_date
 
 
@@ -30,7 +31,7 @@ def sign_in(journey, user) -> None:
     journey.goto("/sign-in/")
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    press_sign_in(page, user.email)
     journey.check()
 
 

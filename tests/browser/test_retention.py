@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from privacy.models import LegalHold
 from privacy.retention import years_before
 from students.models import Student
+from tests.browser.second_factor import enter_demo_code
 
 MODEL_FILE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-26.yaml"
 
@@ -38,6 +39,7 @@ def test_the_manager_sees_what_goes_and_places_a_legal_hold(demo, journey):
     page = journey.page
     journey.goto("/sign-in/")
     page.get_by_role("button", name="Sign in as Rachel Turner").click()
+    enter_demo_code(page)
     journey.check()
     page.get_by_role("link", name="Retention").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Retention")
