@@ -27,6 +27,7 @@ from accounts.rules import (
     can_manage_people,
     can_record_leaver,
     can_resend_invitation,
+    can_reset_second_factor,
     grant_organisations,
     is_cap_manager,
     people_visible_to,
@@ -135,6 +136,8 @@ def person(request, person_uuid):
             "now": timezone.now(),
             "user_is_manager": is_cap_manager(request.user),
             "may_record_leaver": subject.is_active and can_record_leaver(request.user, subject),
+            "may_reset_second_factor": subject.is_active
+            and can_reset_second_factor(request.user, subject),
         },
     )
 

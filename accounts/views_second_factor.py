@@ -149,7 +149,7 @@ def second_factor_reset(request, user_uuid):
             f"{person.full_name}'s second factor is reset. They set up their authenticator "
             "app again the next time they sign in.",
         )
-        return redirect(settings.LOGIN_REDIRECT_URL)
+        return redirect("accounts:person", person.uuid)
     return render(
         request,
         "accounts/second_factor_reset.html",

@@ -236,6 +236,17 @@ def test_a_persons_page_offers_recording_a_leaver_only_to_who_may(client, cast, 
     assert leaver in client.get(reverse("accounts:person", args=[cast.alice.uuid])).content.decode()
     own = client.get(reverse("accounts:person", args=[cast.manager.uuid])).content.decode()
     assert reverse("accounts:leaver", args=[cast.manager.uuid]) not in own
+    client.force_login(school_admin)
+    # Bob works at another school: his page is not theirs to open, let alone his leaving.
+    assert client.get(reverse("accounts:leaver", args=[cast.bob.uuid])).status_code == 404
+
+
+def test_a_persons_page_offers_resetting_the_second_factor_only_to_who_may(client, cast):
+    reset = reverse("accounts:second_factor_reset", args=[cast.alice.uuid])
+    client.force_login(cast.manager)
+    assert reset in client.get(reverse("accounts:person", args=[cast.alice.uuid])).content.decode()
+    own = client.get(reverse("accounts:person", args=[cast.manager.uuid])).content.decode()
+    assert reverse("accounts:second_factor_reset", args=[cast.manager.uuid]) not in own
 
 
 def test_the_people_link_is_shown_only_to_those_who_may_open_it(client, cast):
