@@ -1,11 +1,14 @@
-"""Retention on the demo's realistic data, across every app: run today, it removes nothing;
-run far in the future, every student's expired records go or are anonymised, while a
-student on legal hold and the looked-after students (for review) are untouched, and the
-rows kept for the figures (applications, placements, marks, panel decisions, fees,
-statements, concerns) are all still there."""
+"""Subject access and retention on the demo's realistic data, across every app.
+
+Retention run today removes nothing; run far in the future, every student's expired
+records go or are anonymised, while a student on legal hold and the looked-after students
+(for review) are untouched, and the rows kept for the figures (applications, placements,
+marks, panel decisions, fees, statements, concerns) are all still there. A subject access
+zip for a placed student holds their records and nothing of any other student."""
 
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -22,7 +25,9 @@ from finance import db as finance_db
 from finance.models import Fee, Statement, StatementLine
 from panels.models import AgendaItem, Decision, OutcomeNotice
 from placements.models import BehaviourEntry, Mark, MarkChange, Placement, Target
+from privacy.models import BuildStatus, Requester
 from privacy.retention import legal_hold_set, retention_run
+from privacy.subject_access import subject_access_read, subject_access_start
 from privacy.tests.test_retention_run import everything_about
 from safeguarding import db as safeguarding_db
 from safeguarding.models import Concern, Entry
@@ -112,3 +117,36 @@ def test_retention_on_the_demo_loses_nothing_outside_its_scope(demo):
     # Every audit event was more than six years old, but the run's own.
     assert list(Event.objects.values_list("action", flat=True)) == ["retention.run"]
     assert sum(run.removed.values()) > 0 and run.removed["student_record"] == run.students
+
+
+def test_subject_access_on_the_demo_holds_the_student_and_no_one_else(
+    demo, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    manager = Membership.objects.filter(role=Role.CAP_MANAGER).first().user
+    student = (
+        Student.objects.filter(placements__isnull=False, applications__documents__isnull=False)
+        .distinct()
+        .first()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        request = subject_access_start(
+            student=student,
+            requester=Requester.PARENT,
+            received_on=timezone.localdate(),
+            by=manager,
+        )
+    request.refresh_from_db()
+    assert request.status == BuildStatus.READY, request.failed
+
+    with zipfile.ZipFile(io.BytesIO(subject_access_read(request=request, by=manager))) as zipped:
+        texts = {
+            name: zipped.read(name).decode("utf-8-sig")
+            for name in zipped.namelist()
+            if name.endswith(".csv")
+        }
+    everything = "\n".join(texts.values())
+    assert student.upn in texts["student/record.csv"]
+    assert any(name.startswith("placements/") for name in texts)
+    others = Student.objects.exclude(pk=student.pk).values_list("upn", flat=True)
+    assert not [upn for upn in others if upn in everything]
