@@ -220,12 +220,13 @@ def sees_every_student(user: User) -> bool:
 @rules.predicate
 def needs_second_factor(user: User) -> bool:
     """Who must pass a second factor (a code from an authenticator app) after the password:
-    everyone who sees pupil data. That is every role but an organisation's administrator,
-    who manages its people and sees no case; and a superuser, whom the admin would show
-    everything."""
+    everyone who sees pupil data, and everyone who gives others access to it. That is every
+    role (an organisation's administrator sees no case, but invites the people who do, so a
+    stolen administrator's password must not be enough to make one); and a superuser, whom
+    the admin would show everything."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or any(m.role != Role.ADMINISTRATOR for m in memberships_of(user))
+    return user.is_superuser or bool(memberships_of(user))
 
 
 @rules.predicate
@@ -233,9 +234,13 @@ def can_reset_second_factor(actor: User, person: User) -> bool:
     """Who may remove a person's authenticator app and recovery codes, so that they enrol
     again at their next sign-in: never the person themselves; the CAP manager for anyone
     else; an organisation's administrator for a person all of whose memberships are at
-    organisations they administer."""
+    organisations they administer. The authority's safeguarding lead's only by another
+    safeguarding lead: whoever could reset it and change where their e-mail goes could
+    read every concern."""
     if not actor.is_authenticated or person is None or actor.pk == person.pk:
         return False
+    if is_safeguarding_lead(person):
+        return is_safeguarding_lead(actor)
     if is_cap_manager(actor):
         return True
     administered = administered_organisation_ids(actor)

@@ -68,3 +68,29 @@ def test_the_manager_cannot_delete_a_person(client, cast):
     response = client.post(reverse("admin:accounts_user_delete", args=[cast.alice.pk]))
     assert response.status_code == 403
     assert type(cast.alice).objects.filter(pk=cast.alice.pk).exists()
+
+
+def test_the_admin_changes_no_ones_e_mail_address_or_account(client, cast):
+    # The e-mail address is where a password reset goes: changing the safeguarding lead's
+    # to one's own would take over their account.
+    client.force_login(cast.manager)
+    url = reverse("admin:accounts_user_change", args=[cast.safeguarding.pk])
+    data = _membership_form(cast.safeguarding, [])
+    data |= {"email": "manager.own@example.org", "full_name": "Renamed"}
+    data.pop("is_active")
+    client.post(url, data)
+    cast.safeguarding.refresh_from_db()
+    assert cast.safeguarding.email != "manager.own@example.org"
+    assert cast.safeguarding.is_active
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 403
+
+
+def test_an_organisations_kind_is_set_once_and_never_to_the_authority(client, cast):
+    # Turning a provider into a local authority would make its DSL the safeguarding lead.
+    client.force_login(cast.manager)
+    url = reverse("admin:accounts_organisation_change", args=[cast.provider.pk])
+    client.post(url, {"name": cast.provider.name, "kind": "local_authority", "is_active": "on"})
+    cast.provider.refresh_from_db()
+    assert cast.provider.kind != "local_authority"
+    add = client.get(reverse("admin:accounts_organisation_add")).content.decode()
+    assert 'value="training_provider"' in add and 'value="local_authority"' not in add

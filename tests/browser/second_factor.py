@@ -15,7 +15,7 @@ def press_sign_in(page, email: str) -> None:
     user = User.objects.get(email__iexact=email)
     device = authenticator(user)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    if needs_second_factor(user):  # an administrator-only person goes straight on
+    if needs_second_factor(user):  # someone with no role goes straight on
         enter_code(page, device)
 
 

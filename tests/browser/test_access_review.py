@@ -13,6 +13,7 @@ from accounts.tests.factories import PASSWORD, LocalAuthorityFactory, SchoolFact
 from privacy.access_review import access_reviews_open
 from privacy.models import AccessReview, Outcome
 from programmes.models import AcademicYear, Term
+from tests.browser.second_factor import press_sign_in
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_the_administrator_confirms_their_people(school, journey):
     journey.goto("/sign-in/")
     page.get_by_label("E-mail address").fill(admin.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    press_sign_in(page, admin.email)
     journey.check()
     # When they open their access review
     journey.goto("/people/access-review/")
