@@ -130,7 +130,7 @@ def leaver_record(*, person: User, new_owners: dict[str, User | None], by: User)
             owner, count = taken.get(to.pk, (to, 0))
             taken[to.pk] = (owner, count + moved[held.work.key])
     for membership in list(person.memberships.select_related("organisation")):
-        membership_end(membership=membership, by=by)
+        membership_end(membership=membership, by=by, leaving=True)
     User.objects.filter(pk=person.pk).update(is_active=False)
     person.is_active = False
     sessions = _sessions_end(person)

@@ -398,10 +398,11 @@ def people_leavable_by(user: User) -> QuerySet[User]:
     """The active people whom `user` may record as having left: anyone but themselves for
     the CAP manager; for an organisation's administrator, the people whose every membership
     is at an organisation they administer (someone who also works elsewhere is recorded
-    by the CAP manager). Nobody records themselves."""
+    by the CAP manager). Nobody records themselves, and nobody records a superuser, whose
+    account is not CAP's to close."""
     if not user.is_authenticated or not user.is_active:
         return User.objects.none()
-    people = User.objects.filter(is_active=True).exclude(pk=user.pk)
+    people = User.objects.filter(is_active=True, is_superuser=False).exclude(pk=user.pk)
     if is_cap_manager(user):
         return people
     administered = administered_organisation_ids(user)

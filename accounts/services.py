@@ -147,8 +147,12 @@ def membership_change(*, membership: Membership, by: User) -> Membership:
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, by: User) -> None:
-    check_can_end_membership(by, membership)
+def membership_end(*, membership: Membership, by: User, leaving: bool = False) -> None:
+    """End a role: by whoever may give it; or, when its holder leaves (`leaving`, from
+    accounts.leavers, which has checked that `by` may record it), every role they hold,
+    whoever gave it, at an organisation since closed too."""
+    if not leaving:
+        check_can_end_membership(by, membership)
     event_record(
         actor=by,
         action="membership.ended",

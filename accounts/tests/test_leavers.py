@@ -4,6 +4,7 @@ it."""
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.core import mail
 from django.urls import reverse
 
@@ -191,3 +192,30 @@ def test_the_cap_manager_cannot_record_themselves(cast, client):
 def test_the_leaver_page_is_post_or_get_only(cast, client):
     client.force_login(cast.manager)
     assert client.put(leaver_url(cast.alice)).status_code == 405
+
+
+def test_the_manager_records_the_safeguarding_lead_and_a_closed_organisations_staff(cast):
+    # Ending a role when its holder leaves needs no right to give it: the CAP manager cannot
+    # give the safeguarding lead's role, nor a role at a closed school, but records both.
+    closed = SchoolFactory()
+    moved = member(closed, Role.REFERRER)
+    closed.is_active = False
+    closed.save()
+
+    for person in (cast.safeguarding, moved):
+        leaver_record(person=person, new_owners={}, by=cast.manager)
+
+        assert not Membership.objects.filter(user=person).exists()
+        person.refresh_from_db()
+        assert person.is_active is False
+
+
+def test_nobody_records_a_superuser_as_a_leaver(cast):
+    root = member(cast.school_a, Role.REFERRER, is_superuser=True)
+    admin = member(cast.school_a, Role.ADMINISTRATOR)
+
+    for by in (admin, cast.manager):
+        with pytest.raises(PermissionDenied):
+            leaver_record(person=root, new_owners={}, by=by)
+    root.refresh_from_db()
+    assert root.is_active
