@@ -22,12 +22,16 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.rules import needs_second_factor
 from accounts.services import authenticator_of
+
+# Pages anyone may open without signing in, by URL name (with the password reset's and the
+# open data's, matched by their start).
+OPEN_TO_ALL = frozenset({"accounts:signed_out", "accounts:invitation_accept"})
 
 # The sign-in time, in seconds since the epoch, kept in the session.
 SIGNED_IN_AT = "cap_signed_in_at"
@@ -60,9 +64,20 @@ class SessionLimitsMiddleware:
 
     def __call__(self, request: HttpRequest):
         ended = self._ended(request)
-        if ended and not self._signing_in(request):
+        if ended and not self._signing_in(request) and not self._open_to_all(request):
             return HttpResponseRedirect(timed_out_url(ended, self._next(request)))
         return self.get_response(request)
+
+    def _open_to_all(self, request: HttpRequest) -> bool:
+        """A page anyone may open (an invitation's or a password reset's link, the open
+        data): a stale cookie is no reason to send its reader to sign in."""
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.view_name in OPEN_TO_ALL or match.view_name.startswith(
+            ("accounts:password_reset", "quality:feed_")
+        )
 
     def _signing_in(self, request: HttpRequest) -> bool:
         """On its way to sign in already: telling, or sent, or showing what it was told."""

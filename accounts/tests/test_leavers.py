@@ -4,8 +4,8 @@ it."""
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.leavers import _OPEN_WORK, OpenWork, leaver_record, people_holding

@@ -67,6 +67,19 @@ def test_signing_in_records_the_time_and_each_request_extends_the_session(client
     assert timedelta(minutes=29) < left <= timedelta(minutes=30)
 
 
+def test_a_stale_session_does_not_turn_away_an_invitation_or_a_reset_link(client, cast):
+    sign_in(client, cast.alice)
+    go_idle(client)
+    for url in (
+        reverse("accounts:invitation_accept", args=["not-a-token"]),
+        reverse("accounts:password_reset"),
+        reverse("quality:feed_info"),
+    ):
+        response = client.get(url)
+        assert not (response.status_code == 302 and response.url.startswith(SIGN_IN)), url
+    assert client.get(MODEL).url.startswith(SIGN_IN)  # a page that needs signing in does
+
+
 def test_after_30_minutes_idle_the_sign_in_page_says_why_and_keeps_the_page(client, cast):
     sign_in(client, cast.alice)
     go_idle(client)
