@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from accounts.rules import administered_organisation_ids, is_cap_manager
 from audit.services import event_record
 from lib.dates import add_working_days, working_days_before
 from lib.errors import Refused
@@ -182,10 +183,22 @@ def access_review_confirm(
 
 @transaction.atomic
 def access_review_restore(*, entry: ReviewedPerson, by: User) -> ReviewedPerson:
-    """Make active again a person the review suspended."""
-    check_can_review_access(by, entry.review)
+    """Make active again a person the review suspended. The account is the person's, not
+    the organisation's: while they still hold a role at this organisation, an administrator
+    restores them only when every role they hold is at an organisation they review; anyone
+    else is restored by the CAP manager, from any organisation's review."""
+    if not is_cap_manager(by):
+        check_can_review_access(by, entry.review)
     if entry.outcome != Outcome.SUSPENDED:
         raise Refused("Only someone the review suspended can be restored here")
+    roles = Membership.objects.filter(user_id=entry.user_id)
+    if not roles.filter(organisation_id=entry.review.organisation_id).exists():
+        raise Refused("They no longer have a role here, so they are not restored here")
+    if (
+        not is_cap_manager(by)
+        and roles.exclude(organisation_id__in=administered_organisation_ids(by)).exists()
+    ):
+        raise Refused("They also work elsewhere: ask the CAP manager to restore them")
     User.objects.filter(pk=entry.user_id).update(is_active=True)
     ReviewedPerson.objects.filter(pk=entry.pk).update(
         outcome=Outcome.RESTORED, decided_at=timezone.now(), decided_by=by

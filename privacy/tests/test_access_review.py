@@ -12,11 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, Role, User
 from accounts.tests.factories import SchoolFactory, member
 from audit.models import Event
 from lib.dates import add_working_days, working_days_before
+from lib.errors import Refused
 from privacy.access_review import (
+    access_review_restore,
     access_reviews_close_due,
     access_reviews_open,
     access_reviews_remind,
@@ -337,3 +339,25 @@ def test_home_pages_link_the_review_only_for_those_who_may_open_it(cast, term, a
     assert reverse("privacy:access_review_overview") in home
     client.force_login(cast.officer)
     assert reverse("privacy:access_reviews") not in client.get(reverse("dashboards:casework")).text
+
+
+def test_an_administrator_does_not_restore_someone_who_also_works_elsewhere(cast, term, admin):
+    # The account is the person's: a school's administrator must not reopen it when the
+    # person also holds a role the CAP manager looks after.
+    access_reviews_open(today=START)
+    review = review_of(cast.school_a)
+    access_reviews_close_due(today=review.due_on + dt.timedelta(days=1))
+    entry = review.people.get(user=cast.alice)
+    assert entry.outcome == Outcome.SUSPENDED
+    Membership.objects.create(user=cast.alice, organisation=cast.la, role=Role.PANEL_MEMBER)
+    User.objects.filter(pk=admin.pk).update(is_active=True)  # restored themselves
+    admin = User.objects.get(pk=admin.pk)
+
+    with pytest.raises(Refused, match="ask the CAP manager"):
+        access_review_restore(entry=entry, by=admin)
+    cast.alice.refresh_from_db()
+    assert cast.alice.is_active is False
+
+    access_review_restore(entry=entry, by=cast.manager)
+    cast.alice.refresh_from_db()
+    assert cast.alice.is_active
