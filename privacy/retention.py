@@ -249,8 +249,23 @@ def _drafts_expired(on: dt.date) -> QuerySet[Application]:
 
 
 def _audit_events_expired(on: dt.date) -> QuerySet[Event]:
+    """Events past their period, but none about a student on legal hold (the student, their
+    applications, placements and concerns): a hold keeps who did what to them too."""
     entry = schedule()["audit_events"]
-    return Event.objects.filter(occurred_at__lt=_start_of_day_after(years_before(on, entry.years)))
+    held = LegalHold.objects.filter(lifted_at__isnull=True).values("student_id")
+    held_records = [
+        str(uuid)
+        for model, field in (
+            (Student, "pk__in"),
+            (Application, "student_id__in"),
+            (Placement, "student_id__in"),
+            (Concern, "student_id__in"),
+        )
+        for uuid in model.objects.filter(**{field: held}).values_list("uuid", flat=True)
+    ]
+    return Event.objects.filter(
+        occurred_at__lt=_start_of_day_after(years_before(on, entry.years))
+    ).exclude(object_id__in=held_records)
 
 
 def _standing_hold() -> Exists:

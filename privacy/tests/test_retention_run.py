@@ -187,7 +187,8 @@ def test_lifting_the_hold_lets_the_next_run_act(world, cast):
     retention_run(on=ON)
     assert Student.objects.get(pk=world["held"].pk).legal_first_name == "Held"
     legal_hold_lift(hold=hold, reason="Proceedings ended", by=cast.manager)
-    assert audited() == {"retention.hold_lifted"}  # the set's event was old enough to go
+    # The events about a held student stay while the hold stands.
+    assert audited() == {"retention.hold_set", "retention.hold_lifted"}
     hold.refresh_from_db()
     assert (hold.lifted_by, hold.lifted_reason) == (cast.manager, "Proceedings ended")
     run = retention_run(on=ON)
@@ -280,3 +281,15 @@ def test_audit_events_go_after_six_years_and_recent_ones_stay(cast, monkeypatch)
     assert run.removed["audit_events"] == 1
     # The run's own event is written after, and stays.
     assert Event.objects.filter(action="retention.run").count() == 1
+
+
+def test_a_legal_hold_keeps_the_audit_events_about_the_student(world, cast):
+    held, other = world["ended"], world["young"]
+    legal_hold_set(student=held, reason="Tribunal", by=cast.manager)
+    about_held = event_record(actor=cast.officer, action="test.read", obj=held)
+    about_other = event_record(actor=cast.officer, action="test.read", obj=other)
+
+    retention_run(on=ON)
+
+    assert Event.objects.filter(pk=about_held.pk).exists()
+    assert not Event.objects.filter(pk=about_other.pk).exists()
