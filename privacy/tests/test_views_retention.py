@@ -67,7 +67,7 @@ def test_the_page_takes_the_same_queries_however_many_students(
     retention_run(on=timezone.localdate() - dt.timedelta(days=1))
     client.force_login(cast.manager)
     client.get(URL)  # the session and the site's settings, once
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(36):
         response = client.get(URL)
     assert response.content.decode().count("UPN ") == min(students, 50)
 
