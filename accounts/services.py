@@ -127,26 +127,6 @@ def membership_create(
 
 
 @transaction.atomic
-def membership_change(*, membership: Membership, by: User) -> Membership:
-    """Save a membership whose organisation or role has changed: ending the old role and
-    giving the new one, so both must be allowed to `by`."""
-    before = Membership.objects.select_related("organisation", "user").get(pk=membership.pk)
-    check_can_end_membership(by, before)
-    if not role_allowed(kind=membership.organisation.kind, role=membership.role):
-        raise RoleNotAllowed("That organisation cannot give that role.")
-    check_can_grant_role(by, membership.organisation, membership.role, membership.user)
-    membership.save()
-    event_record(
-        actor=by,
-        action="membership.changed",
-        obj=membership.user,
-        detail={"organisation": str(membership.organisation.uuid), "role": membership.role},
-    )
-    _grant_tell(membership=membership, by=by, tell_person=True)
-    return membership
-
-
-@transaction.atomic
 def membership_end(*, membership: Membership, by: User, leaving: bool = False) -> None:
     """End a role: by whoever may give it; or, when its holder leaves (`leaving`, from
     accounts.leavers, which has checked that `by` may record it), every role they hold,

@@ -120,8 +120,9 @@ def second_factor_enrol(request):
 @login_required
 @require_GET
 def recovery_codes(request):
-    """The recovery codes, shown once: they are kept only as the tokens that check them, and
-    this page forgets them as it shows them."""
+    """The recovery codes, shown once: this page takes them out of the session as it shows
+    them. (django-otp keeps them in its static token table to check them, as it keeps the
+    authenticator's secret: the database is the only other place they are.)"""
     codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
     onward = _safe_next(request) or reverse(settings.LOGIN_REDIRECT_URL)
     if not codes:

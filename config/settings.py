@@ -276,13 +276,13 @@ CAP_REGISTER_WINDOW_MINUTES = env_int("CAP_REGISTER_WINDOW_MINUTES", 30)
 CAP_ACCESS_REVIEW_WORKING_DAYS = env_int("CAP_ACCESS_REVIEW_WORKING_DAYS", 20)
 CAP_ACCESS_REVIEW_REMINDER_WORKING_DAYS = env_int("CAP_ACCESS_REVIEW_REMINDER_WORKING_DAYS", 5)
 
-# Logs hold no personal data: CAP's own messages carry identifiers only, and exceptions are
-# written with their frames and class but not their message (lib/log.py). Django's own
-# loggers go through the same handler.
 # A scheduled job still "running" after this many hours is taken to have been interrupted
 # (its scheduler stopped): the CAP manager's page says so, and it runs again when next due.
 CAP_SCHEDULED_JOB_LIMIT_HOURS = env_int("CAP_SCHEDULED_JOB_LIMIT_HOURS", 6)
 
+# Logs hold no personal data: CAP's own messages carry identifiers only, and exceptions are
+# written with their frames and class but not their message (lib/log.py). Django's own
+# loggers go through the same handler.
 LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
