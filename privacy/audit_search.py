@@ -24,6 +24,7 @@ from audit.models import Event
 from lib import upn
 from placements.models import Placement
 from privacy.rules import SAFEGUARDING_OBJECT_TYPES, events_visible_to
+from safeguarding.models import Concern
 from students.models import Student
 
 # --- Words for what events hold ------------------------------------------------------------
@@ -145,7 +146,12 @@ def resolve_student(text: str) -> Student | None:
 
 
 def _about_student(student: Student) -> Q:
-    """The events about the student, their applications and their placements."""
+    """The events about the student, their applications, placements and safeguarding
+    concerns (the last seen only by the safeguarding lead, as every search is limited to
+    what the person may see)."""
+    concerns = [
+        str(u) for u in Concern.objects.filter(student=student).values_list("uuid", flat=True)
+    ]
     applications = [
         str(u) for u in Application.objects.filter(student=student).values_list("uuid", flat=True)
     ]
@@ -156,6 +162,7 @@ def _about_student(student: Student) -> Q:
         Q(object_type=Student._meta.label_lower, object_id=str(student.uuid))
         | Q(object_type=Application._meta.label_lower, object_id__in=applications)
         | Q(object_type=Placement._meta.label_lower, object_id__in=placements)
+        | Q(object_type=Concern._meta.label_lower, object_id__in=concerns)
     )
 
 

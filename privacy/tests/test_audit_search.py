@@ -260,3 +260,13 @@ def test_the_casework_home_links_only_what_each_may_open(client, cast, db, who, 
         "Safeguarding audit trail",
     ):
         assert (f">{label}</a>" in page) == (label in links), label
+
+
+def test_the_safeguarding_lead_finds_the_events_about_a_students_concerns_by_upn(
+    client, cast, records
+):
+    mine, theirs = records
+    client.force_login(cast.safeguarding)
+    page = shown(client.get(SEARCH, {"student": mine.student.upn}))
+    assert str(mine.concern.uuid) in page
+    assert str(theirs.concern.uuid) not in page
