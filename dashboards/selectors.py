@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
@@ -66,10 +65,7 @@ LEFT_OUT = frozenset({"compliance", "census"})
 TABLES_LEFT_OUT = frozenset({"late-notices"})
 
 
-def when(moment: dt.datetime) -> str:
-    """ "6 December 2026 at 9:05am", in the service's time zone."""
-    local = timezone.localtime(moment)
-    return f"{dates.long_date(local.date(), weekday=False)} at {dates.time_of_day(local)}"
+when = dates.moment_words  # "6 December 2026 at 9:05am"
 
 
 # --- Fetching and listing -------------------------------------------------------------------

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from functools import cache
 
+from django.utils import timezone
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -136,6 +137,12 @@ def time_of_day(moment: dt.datetime | dt.time) -> str:
     hour = moment.hour % 12 or 12
     suffix = "am" if moment.hour < 12 else "pm"
     return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+def moment_words(moment: dt.datetime) -> str:
+    """A moment the GOV.UK way, in the service's time zone: "6 December 2026 at 9:05am"."""
+    local = timezone.localtime(moment)
+    return f"{long_date(local.date(), weekday=False)} at {time_of_day(local)}"
 
 
 def duration_words(seconds: int) -> str:

@@ -21,6 +21,7 @@ from django_tasks import task
 
 from accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from accounts.rules import administered_organisation_ids, is_cap_manager
+from accounts.services import administrator_emails
 from audit.services import event_record
 from lib.dates import add_working_days, working_days_before
 from lib.errors import Refused
@@ -249,18 +250,10 @@ def reviews_current(reviews: QuerySet[AccessReview]) -> QuerySet[AccessReview]:
 def reviewer_emails(review: AccessReview) -> list[str]:
     """The organisation's active administrators; the CAP managers for the authority and for
     an organisation with none."""
-    organisation = review.organisation
-    administrators = Membership.objects.filter(
-        organisation=organisation, role=Role.ADMINISTRATOR, user__is_active=True
+    authorities = Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY, is_active=True)
+    return administrator_emails(review.organisation) or sorted(
+        {email for authority in authorities for email in administrator_emails(authority)}
     )
-    if organisation.kind == OrganisationKind.LOCAL_AUTHORITY or not administrators.exists():
-        administrators = Membership.objects.filter(
-            organisation__kind=OrganisationKind.LOCAL_AUTHORITY,
-            organisation__is_active=True,
-            role=Role.CAP_MANAGER,
-            user__is_active=True,
-        )
-    return sorted(set(administrators.values_list("user__email", flat=True)))
 
 
 SUBJECTS = {

@@ -34,7 +34,6 @@ from accounts.models import Membership, OrganisationKind, Role, User
 from accounts.rules import emails_of, is_safeguarding_lead
 from audit.services import event_record
 from documents.storage import Unreadable, document_storage, stored_read, stored_save
-from lib import dates
 from lib.errors import Refused
 from privacy.models import BuildStatus, SafeguardingDecision, SubjectAccessRequest
 from privacy.rules import (
@@ -300,11 +299,6 @@ def subject_access_delete_expired(*, now: dt.datetime | None = None) -> int:
             transaction.on_commit(lambda name=name: document_storage().delete(name))
         deleted += 1
     return deleted
-
-
-def when(moment: dt.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{dates.long_date(local.date(), weekday=False)} at {dates.time_of_day(local)}"
 
 
 # --- Background work, run by `manage.py db_worker` ------------------------------------

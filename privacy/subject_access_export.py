@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application, ApplicationDocument
@@ -52,9 +51,9 @@ from placements.models import (
 from safeguarding.models import Concern, Entry
 from students.models import Carer, Student
 
-# Marks read a chunk at a time, so memory does not grow with a long placement's register.
 logger = logging.getLogger(__name__)
 
+# Marks read a chunk at a time, so memory does not grow with a long placement's register.
 MARKS_CHUNK = 2000
 # In place of a file CAP keeps but cannot open.
 CANNOT_BE_OPENED = (
@@ -109,8 +108,7 @@ def _text(value) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dt.datetime):
-        local = timezone.localtime(value)
-        return f"{dates.long_date(local.date(), weekday=False)} at {dates.time_of_day(local)}"
+        return dates.moment_words(value)
     if isinstance(value, dt.date):
         return dates.long_date(value, weekday=False)
     if isinstance(value, dict | list):

@@ -17,11 +17,11 @@ from accounts.rules import Area, is_cap_manager
 from accounts.views import area_required
 from audit.models import Event
 from audit.services import event_record
+from lib import dates
 from lib.spreadsheets import safe_cell
 from privacy import audit_search
 from privacy.forms_audit import AuditSearchForm
 from privacy.rules import can_search_audit
-from privacy.subject_access import when
 
 PER_PAGE = 50
 # An export holds at most this many events, newest first: a narrower filter gets the rest.
@@ -45,7 +45,7 @@ def _search(request) -> tuple[AuditSearchForm, QuerySet[Event] | None]:
 def _rows(page) -> list[dict]:
     return [
         {
-            "when": when(event.occurred_at),
+            "when": dates.moment_words(event.occurred_at),
             "who": (event.actor.full_name or event.actor.email) if event.actor_id else "CAP itself",
             "what": audit_search.action_words(event.action),
             "action": event.action,

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dashboards import population, selectors, services
@@ -22,11 +21,6 @@ from lib import dates
 from lib.errors import Refused
 from lib.forms import posted
 from programmes.selectors import year_current, years_all
-
-
-def _when(moment) -> str:
-    local = timezone.localtime(moment)
-    return f"{dates.long_date(local.date(), weekday=False)} at {dates.time_of_day(local)}"
 
 
 def manager_only(view):
@@ -79,7 +73,7 @@ def population_upload(request):
             "characteristics": CHARACTERISTICS,
             "loaded": selectors.population_loaded(),
             "uploads": [
-                {"upload": upload, "when": _when(upload.uploaded_at)}
+                {"upload": upload, "when": dates.moment_words(upload.uploaded_at)}
                 for upload in selectors.population_uploads()
             ],
         },

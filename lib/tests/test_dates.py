@@ -8,6 +8,7 @@ from lib.dates import (
     bank_holiday_name,
     duration_words,
     is_working_day,
+    moment_words,
     monday_nearest,
     year_group,
 )
@@ -91,3 +92,9 @@ def test_working_days_run_across_christmas_and_easter():
 )
 def test_a_duration_is_said_as_people_say_it(seconds, words):
     assert duration_words(seconds) == words
+
+
+def test_a_moment_is_written_in_london_the_govuk_way():
+    summer = dt.datetime(2026, 7, 1, 12, 5, tzinfo=dt.UTC)  # 1:05pm in London
+    assert moment_words(summer) == "1 July 2026 at 1:05pm"
+    assert moment_words(dt.datetime(2026, 12, 6, 9, 0, tzinfo=dt.UTC)) == ("6 December 2026 at 9am")
