@@ -26,6 +26,9 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("", include("quality.urls")),
+    path("", include("events.urls")),
+    path("", include("entitlements.urls")),
+    path("", include("school_reviews.urls")),
     path("admin/", admin_site.urls),
 ]
 

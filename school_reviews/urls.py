@@ -1,0 +1,3 @@
+app_name = "school_reviews"
+
+urlpatterns: list = []
