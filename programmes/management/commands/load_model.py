@@ -10,7 +10,8 @@ from programmes.services import YearExists, model_load
 class Command(BaseCommand):
     help = (
         "Check a model-of-support file and load it. Every problem is reported with its line; "
-        "with any problem nothing is loaded unless --flagged is given."
+        "with any problem nothing is loaded unless --flagged is given. With --check nothing is "
+        "loaded, and the command exits with status 1 if the file has any problem."
     )
 
     def add_arguments(self, parser):
@@ -35,6 +36,13 @@ class Command(BaseCommand):
             self._report(path, problems)
             if any(p.fatal for p in problems) or plan is None:
                 raise CommandError(f"{path} cannot be loaded.")
+            if problems:
+                # Exit non-zero, so that a pipeline checking a file stops on its problems too.
+                raise CommandError(
+                    f"{path} has {len(problems)} problem{'s' if len(problems) != 1 else ''}: "
+                    "load it with --flagged to load those rows flagged."
+                )
+            self.stdout.write(self.style.SUCCESS(f"{path} has no problems."))
             return
         if skip_existing and AcademicYear.objects.filter(name=plan.year.name).exists():
             self.stdout.write(f"{plan.year.name} is already loaded.")
