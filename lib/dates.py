@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from functools import cache
 
+import holidays
 from django.utils import timezone
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
@@ -34,20 +35,50 @@ def _bank_holidays() -> BankHolidays:
     return BankHolidays(use_cached_holidays=True)
 
 
-def bank_holiday_name(day: dt.date) -> str | None:
-    for holiday in _bank_holidays().get_holidays(
-        division=BankHolidays.ENGLAND_AND_WALES, year=day.year
-    ):
-        if holiday["date"] == day:
-            return holiday["title"]
-    return None
+@cache
+def bundled_bank_holidays_end() -> dt.date:
+    """The last day the bundled bank holiday data covers: the end of the last year it has.
+
+    The bundled data (govuk-bank-holidays, from GOV.UK) holds the dates as announced, one-off
+    holidays included, a couple of years ahead. Beyond it the dates are worked out by rule."""
+    holidays_ = _bank_holidays().get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
+    return dt.date(max(h["date"] for h in holidays_).year, 12, 31)
+
+
+def bank_holidays_by_rule_from(today: dt.date) -> dt.date | None:
+    """The first day whose bank holidays CAP will work out by rule rather than read from the
+    bundled data, when that day is within a year of `today`; None while it is further off.
+    A year is the notice the CAP manager gets to update the package (a one-off bank holiday,
+    such as a coronation's, is only in the announced data)."""
+    first_by_rule = bundled_bank_holidays_end() + dt.timedelta(days=1)
+    return first_by_rule if first_by_rule - today <= dt.timedelta(days=366) else None
 
 
 @cache
-def last_known_bank_holiday_year() -> int:
-    """The last year for which the bundled bank holiday data is complete."""
-    holidays = _bank_holidays().get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
-    return max(h["date"] for h in holidays).year
+def _bank_holidays_in(year: int) -> dict[dt.date, str]:
+    """England and Wales bank holidays in `year` by date: from the bundled data while it
+    lasts, then computed by rule (the `holidays` package: Easter, the May and August
+    Mondays, Christmas and New Year with their substitute days)."""
+    if year <= bundled_bank_holidays_end().year:
+        return {
+            h["date"]: h["title"]
+            for h in _bank_holidays().get_holidays(
+                division=BankHolidays.ENGLAND_AND_WALES, year=year
+            )
+        }
+    return bank_holidays_by_rule(year)
+
+
+def bank_holidays_by_rule(year: int) -> dict[dt.date, str]:
+    """England and Wales bank holidays in `year` as the rules make them, without one-off
+    holidays: on weekdays only (the `holidays` package also names a weekend Christmas Day,
+    which is not a working day anyway)."""
+    by_rule = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return {day: name for day, name in sorted(by_rule.items()) if day.weekday() < 5}
+
+
+def bank_holiday_name(day: dt.date) -> str | None:
+    return _bank_holidays_in(day.year).get(day)
 
 
 def is_working_day(day: dt.date) -> bool:

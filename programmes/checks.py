@@ -5,7 +5,7 @@ however it arrived."""
 import datetime as dt
 from collections.abc import Iterable
 
-from lib.dates import bank_holiday_name, last_known_bank_holiday_year, long_date
+from lib.dates import bank_holiday_name, long_date
 from programmes.models import (
     ROUTE_PANEL_STEPS,
     AcademicYear,
@@ -22,8 +22,6 @@ SECONDARY_YEAR_GROUPS = range(7, 12)
 
 
 def _non_school_day(label: str, day: dt.date) -> list[str]:
-    if day.year > last_known_bank_holiday_year():
-        return [f"Bank holidays in {day.year} are not known to CAP yet: check the {label} by hand."]
     if day.weekday() >= 5:
         return [f"The {label}, {long_date(day)}, falls on a weekend."]
     holiday = bank_holiday_name(day)

@@ -1,11 +1,14 @@
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership, Organisation
 from accounts.tests.factories import member
 from accounts.views import server_error
+from lib import dates
 from programmes import services
 from programmes.models import Course, Programme, Subscription
 from students.tests.factories import StudentFactory
@@ -79,6 +82,25 @@ def test_the_manager_is_asked_to_confirm_a_draft_year(client, cast, model):
     assert "Check and confirm the 2026-27 dates" in page
     client.force_login(cast.officer)
     assert "Check and confirm" not in client.get(reverse("dashboards:casework")).content.decode()
+
+
+def test_the_manager_is_warned_a_year_before_the_bank_holiday_data_runs_out(
+    client, cast, monkeypatch
+):
+    client.force_login(cast.manager)
+    home = reverse("dashboards:casework")
+    far_off = timezone.localdate() + dt.timedelta(days=400)
+    monkeypatch.setattr(dates, "bundled_bank_holidays_end", lambda: far_off)
+    assert "bank holiday data" not in client.get(home).content.decode()
+
+    soon = timezone.localdate() + dt.timedelta(days=200)
+    monkeypatch.setattr(dates, "bundled_bank_holidays_end", lambda: soon)
+    page = client.get(home).content.decode()
+    first_by_rule = soon + dt.timedelta(days=1)
+    assert "Update CAP's bank holiday data" in page
+    assert f"from {dates.long_date(first_by_rule, weekday=False)} CAP works" in page
+    client.force_login(cast.officer)
+    assert "bank holiday data" not in client.get(home).content.decode()
 
 
 def test_a_provider_home_lists_only_its_own_courses(client, cast, model):

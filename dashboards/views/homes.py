@@ -25,6 +25,7 @@ from applications.selectors import overdue_count, waiting_counts
 from applications.workflow import Status
 from finance import selectors as finance_selectors
 from finance.views import money_sections
+from lib.dates import bank_holidays_by_rule_from
 from lib.sections import sections_for
 from panels.selectors import meetings_for
 from programmes import selectors as programme_selectors
@@ -90,6 +91,8 @@ def casework_home(request):
     roles = {m.role for m in context["memberships"]}
     context["is_manager"] = Role.CAP_MANAGER in roles
     context["failed_jobs"] = jobs_failed_count() if context["is_manager"] else 0
+    if context["is_manager"]:
+        context["bank_holidays_by_rule_from"] = bank_holidays_by_rule_from(timezone.localdate())
     context["draft_years"] = [y for y in programme_selectors.years_all() if y.status == "draft"]
     context["waiting"] = waiting_counts(
         applications_visible_to(request.user, Application.objects.all()), Area.CASEWORK

@@ -4,12 +4,17 @@ import pytest
 
 from lib.dates import (
     WrittenDate,
+    _bank_holidays_in,
     add_working_days,
     bank_holiday_name,
+    bank_holidays_by_rule,
+    bank_holidays_by_rule_from,
+    bundled_bank_holidays_end,
     duration_words,
     is_working_day,
     moment_words,
     monday_nearest,
+    working_days_between,
     year_group,
 )
 
@@ -38,6 +43,66 @@ def test_working_days_skip_weekends_and_england_and_wales_bank_holidays():
     assert bank_holiday_name(dt.date(2026, 4, 3)) == "Good Friday"
     assert not is_working_day(dt.date(2026, 5, 25))
     assert is_working_day(dt.date(2026, 11, 30))
+
+
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        # Easter: Good Friday and Easter Monday move with the moon.
+        (dt.date(2029, 3, 30), "Good Friday"),
+        (dt.date(2029, 4, 2), "Easter Monday"),
+        (dt.date(2030, 4, 19), "Good Friday"),
+        (dt.date(2030, 4, 22), "Easter Monday"),
+        (dt.date(2031, 4, 11), "Good Friday"),
+        (dt.date(2031, 4, 14), "Easter Monday"),
+        # Christmas: a Tuesday and Wednesday in 2029, Wednesday and Thursday in 2030 and a
+        # Thursday and Friday in 2031; New Year's Day 2030 is a Tuesday.
+        (dt.date(2029, 12, 25), "Christmas Day"),
+        (dt.date(2029, 12, 26), "Boxing Day"),
+        (dt.date(2030, 1, 1), "New Year's Day"),
+        (dt.date(2030, 12, 25), "Christmas Day"),
+        (dt.date(2030, 12, 26), "Boxing Day"),
+        (dt.date(2031, 12, 25), "Christmas Day"),
+        (dt.date(2031, 12, 26), "Boxing Day"),
+        # A weekend Christmas moves to the Monday and Tuesday after (2032).
+        (dt.date(2032, 12, 27), "Christmas Day (observed)"),
+        (dt.date(2032, 12, 28), "Boxing Day (observed)"),
+    ],
+)
+def test_bank_holidays_beyond_the_bundled_data_are_worked_out_by_rule(day, name):
+    assert day.year > bundled_bank_holidays_end().year, "the case is no longer beyond the data"
+    assert bank_holiday_name(day) == name
+    assert not is_working_day(day)
+
+
+def test_working_days_across_christmas_and_easter_2029_to_2031():
+    # Monday 24 December 2029 + 1: Christmas Day and Boxing Day are skipped.
+    assert add_working_days(dt.date(2029, 12, 24), 1) == dt.date(2029, 12, 27)
+    # Thursday 18 April 2030 + 1: Good Friday, the weekend and Easter Monday are skipped.
+    assert add_working_days(dt.date(2030, 4, 18), 1) == dt.date(2030, 4, 23)
+    # Wednesday 24 December 2031 to Friday 2 January 2032: 29, 30 and 31 December and
+    # 2 January (Christmas, Boxing Day and New Year's Day are not working days).
+    assert working_days_between(dt.date(2031, 12, 24), dt.date(2032, 1, 2)) == 4
+    # The May and August Mondays of 2030.
+    assert not is_working_day(dt.date(2030, 5, 6))
+    assert not is_working_day(dt.date(2030, 5, 27))
+    assert not is_working_day(dt.date(2030, 8, 26))
+    assert is_working_day(dt.date(2030, 8, 27))
+
+
+def test_the_rule_agrees_with_the_bundled_data_for_years_without_a_one_off_holiday():
+    # The rule is what replaces the data; where both exist they must say the same.
+    # (2020, 2022 and 2023 had one-off holidays that only the announced data has.)
+    for year in range(2024, bundled_bank_holidays_end().year + 1):
+        assert set(_bank_holidays_in(year)) == set(bank_holidays_by_rule(year)), year
+
+
+def test_the_cap_manager_is_warned_a_year_before_the_bundled_data_ends():
+    end = bundled_bank_holidays_end()
+    first_by_rule = end + dt.timedelta(days=1)
+    assert bank_holidays_by_rule_from(end - dt.timedelta(days=400)) is None
+    assert bank_holidays_by_rule_from(end - dt.timedelta(days=300)) == first_by_rule
+    assert bank_holidays_by_rule_from(first_by_rule + dt.timedelta(days=10)) == first_by_rule
 
 
 @pytest.mark.parametrize(
