@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.tests.factories import SchoolFactory
 from audit.models import Event
 from school_reviews import services
 from school_reviews.models import Action, ReviewMeeting
@@ -469,8 +470,6 @@ def test_the_meeting_page_takes_the_same_queries_for_few_or_many_students(client
 
 
 def test_the_list_takes_the_same_queries_for_few_or_many_schools(client, cast, programme):
-    from accounts.tests.factories import SchoolFactory
-
     placement_with_marks(cast, programme, school=cast.school_a)
     client.force_login(cast.officer)
     url = reverse("school_reviews:casework_list")
@@ -482,3 +481,57 @@ def test_the_list_takes_the_same_queries_for_few_or_many_schools(client, cast, p
         prepare(cast, school)
 
     assert _queries(client, url) == few
+
+
+# --- Changing the details -------------------------------------------------------------------------
+
+
+def test_an_officer_changes_the_meetings_details(client, cast, meeting):
+    client.force_login(cast.officer)
+    url = reverse("school_reviews:edit", args=[meeting.uuid])
+
+    response = client.post(
+        url, MEETING_FORM | {"held_on_day": "5", "starts_at": "9:15am", "version": meeting.version}
+    )
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.held_on, meeting.starts_at) == (dt.date(2026, 2, 5), dt.time(9, 15))
+    assert Event.objects.filter(action="school_review.updated").count() == 1
+
+
+def test_the_meeting_cannot_move_past_an_actions_due_date(client, cast, meeting):
+    _action(cast, meeting, owner=cast.alice, organisation=cast.school_a)  # due 3 February
+    client.force_login(cast.officer)
+
+    response = client.post(
+        reverse("school_reviews:edit", args=[meeting.uuid]),
+        MEETING_FORM | {"held_on_day": "10", "version": meeting.version},
+    )
+
+    assert response.status_code == 200
+    assert "An action is due before this date" in str(response.context["form"].errors["held_on"])
+    meeting.refresh_from_db()
+    assert meeting.held_on == MEETING_DAY
+
+
+def test_a_students_minutes_belong_to_their_meeting(client, cast, meeting, programme):
+    other = prepare(cast, cast.school_b)
+    client.force_login(cast.officer)
+    url = reverse("school_reviews:item_notes", args=[meeting.uuid, other.items.get().uuid])
+
+    assert client.get(url).status_code == 404
+
+
+def test_the_list_shows_each_schools_students_and_meeting(client, cast, meeting):
+    client.force_login(cast.officer)
+
+    response = client.get(reverse("school_reviews:casework_list"))
+
+    rows = {school.name: school for school in response.context["page"].object_list}
+    assert rows["School A"].students_in_ap == 1
+    assert rows["School A"].meeting_uuid == meeting.uuid
+    assert rows["School B"].meeting_uuid is None
+    assert "Prepare the meeting with School B" in response.content.decode().replace(
+        '<span class="govuk-visually-hidden">', ""
+    ).replace("</span>", "")
