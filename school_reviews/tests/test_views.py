@@ -535,3 +535,18 @@ def test_the_list_shows_each_schools_students_and_meeting(client, cast, meeting)
     assert "Prepare the meeting with School B" in response.content.decode().replace(
         '<span class="govuk-visually-hidden">', ""
     ).replace("</span>", "")
+
+
+def test_an_officer_takes_the_agenda_again_from_the_meetings_page(client, cast, meeting, programme):
+    newcomer = placement_with_marks(cast, programme, school=cast.school_a)
+    client.force_login(cast.officer)
+    url = reverse("school_reviews:refresh", args=[meeting.uuid])
+
+    stale = client.post(url, {"version": meeting.version - 1}, follow=True)
+    assert "Someone else changed this meeting" in stale.content.decode()
+    assert newcomer.pk not in {i.placement_id for i in meeting.items.all()}
+
+    response = client.post(url, {"version": meeting.version}, follow=True)
+
+    assert "Agenda taken again" in response.content.decode()
+    assert newcomer.pk in {i.placement_id for i in meeting.items.all()}
