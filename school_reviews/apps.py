@@ -7,3 +7,7 @@ class SchoolReviewsConfig(AppConfig):
 
     name = "school_reviews"
     verbose_name = "School review meetings"
+
+    def ready(self) -> None:
+        # The sections of the home pages (school_reviews/hooks.py).
+        from school_reviews import hooks  # noqa: F401

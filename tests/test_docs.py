@@ -34,6 +34,7 @@ SECTIONS = {
     "dashboards": "Figures",
     "finance": "Money",
     "privacy": "Data protection",
+    "school_reviews": "School review meetings",
 }
 
 RULE_NAME = re.compile(r"(?:check_)?can_\w+")
