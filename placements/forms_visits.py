@@ -46,6 +46,7 @@ class VisitPlanForm(forms.Form):
     officer = ChoiceByUuid(
         label="Officer making the visit",
         queryset=None,
+        empty_label="Choose an officer",
         error_messages={
             "required": "Select the officer making the visit",
             "invalid_choice": "Select an officer from the list",

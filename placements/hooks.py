@@ -16,6 +16,7 @@ from lib.sections import section
 from placements import selectors_visits
 from placements.models import Placement, Visit, VisitStatus
 from placements.services import placement_create, placements_monitoring_reassign
+from placements.services_visits import visits_reassign
 from programmes.selectors import day_after_a_term
 from scheduling.registry import Every, Job, OnDays, register
 
@@ -95,6 +96,17 @@ open_work_register(
             roles={Role.MONITORING_OFFICER, Role.CAP_OFFICER},
         ),
         reassign=lambda user, to, by: placements_monitoring_reassign(officer=user, to=to, by=by),
+    )
+)
+
+
+open_work_register(
+    OpenWork(
+        key="visits_planned",
+        label="Visits planned for them",
+        count=lambda user: Visit.objects.filter(officer=user, status=VisitStatus.PLANNED).count(),
+        candidates=lambda user: selectors_visits.officers(),
+        reassign=lambda user, to, by: visits_reassign(officer=user, to=to, by=by),
     )
 )
 

@@ -143,3 +143,25 @@ def visit_record_missed(*, visit: Visit, reason: str, note: str, version: int, b
         missed_reason=reason,
         missed_note=note.strip(),
     )
+
+
+@transaction.atomic
+def visits_reassign(*, officer: User, to: User, by: User) -> int:
+    """Pass every visit still planned for `officer` to `to`, each audited: when the officer
+    leaves CAP (accounts.leavers). Returns how many moved."""
+    if not (to.is_active and is_cap_staff(to)):
+        raise Refused("The officer making the visits must be in the CAP team")
+    moved = 0
+    for visit in Visit.objects.filter(officer=officer, status=VisitStatus.PLANNED).select_related(
+        "placement"
+    ):
+        check_can_manage_visits(by, visit.placement)
+        Visit.objects.filter(pk=visit.pk).update(officer=to, version=F("version") + 1)
+        event_record(
+            actor=by,
+            action="visit.reassigned",
+            obj=visit,
+            detail={"placement": str(visit.placement.uuid), "officer": str(to.uuid)},
+        )
+        moved += 1
+    return moved

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.leavers import leaver_record
 from audit.models import Event
 from lib.errors import Conflict, Refused
 from placements.models import Visit, VisitStatus
@@ -523,3 +524,20 @@ def test_the_home_page_section_reads_a_fixed_number_of_queries(client, cast, pro
     _caseload_of(cast, programme, 7, clock)
     many, page = count()
     assert "10 visits overdue" in page and many == few
+
+
+# --- When the officer leaves ------------------------------------------------------------
+
+
+def test_a_leaving_officers_planned_visits_pass_to_who_takes_over(cast, monitored):
+    planned = plan(cast, monitored)
+    done = record(cast, plan(cast, monitored, on=TODAY))
+    leaver_record(
+        person=cast.monitoring,
+        new_owners={"visits_planned": cast.officer, "placements_monitored": cast.officer},
+        by=cast.manager,
+    )
+    planned.refresh_from_db()
+    done.refresh_from_db()
+    assert planned.officer == cast.officer and done.officer == cast.monitoring
+    assert Event.objects.filter(action="visit.reassigned", object_id=str(planned.uuid)).exists()
