@@ -541,3 +541,29 @@ def test_a_leaving_officers_planned_visits_pass_to_who_takes_over(cast, monitore
     done.refresh_from_db()
     assert planned.officer == cast.officer and done.officer == cast.monitoring
     assert Event.objects.filter(action="visit.reassigned", object_id=str(planned.uuid)).exists()
+
+
+@pytest.mark.parametrize("first", ["happened", "did_not_happen"])
+@pytest.mark.parametrize("then", ["happened", "did_not_happen"])
+def test_a_recorded_visit_takes_no_further_step(cast, monitored, first, then):
+    visit = plan(cast, monitored, on=TODAY)
+    if first == "happened":
+        visit = record(cast, visit)
+    else:
+        visit = visit_record_missed(
+            visit=visit, reason="cancelled_by_cap", note="", version=1, by=cast.officer
+        )
+    with pytest.raises(Refused, match="already been recorded"):
+        if then == "happened":
+            record(cast, visit)
+        else:
+            visit_record_missed(
+                visit=visit,
+                reason="student_absent",
+                note="",
+                version=visit.version,
+                by=cast.officer,
+            )
+    visit.refresh_from_db()
+    assert visit.status == first
+    assert Event.objects.filter(action__startswith="visit.", object_id=str(visit.uuid)).count() == 2
