@@ -3,14 +3,20 @@
 import datetime as dt
 
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from accounts.leavers import OpenWork, open_work_register, people_holding
 from accounts.models import OrganisationKind, Role, User
+from accounts.rules import Area, is_cap_staff
 from applications.effects import on_transition
 from applications.models import Application
 from lib.errors import Refused
-from placements.models import Placement
+from lib.sections import section
+from placements import selectors_visits
+from placements.models import Placement, Visit, VisitStatus
 from placements.services import placement_create, placements_monitoring_reassign
+from placements.services_visits import visits_reassign
 from programmes.selectors import day_after_a_term
 from scheduling.registry import Every, Job, OnDays, register
 
@@ -92,3 +98,36 @@ open_work_register(
         reassign=lambda user, to, by: placements_monitoring_reassign(officer=user, to=to, by=by),
     )
 )
+
+
+open_work_register(
+    OpenWork(
+        key="visits_planned",
+        label="Visits planned for them",
+        count=lambda user: Visit.objects.filter(officer=user, status=VisitStatus.PLANNED).count(),
+        candidates=lambda user: selectors_visits.officers(),
+        reassign=lambda user, to, by: visits_reassign(officer=user, to=to, by=by),
+    )
+)
+
+
+# --- The officer's overdue visits on the casework home page (dashboards) -----------------
+
+
+@section(f"dashboards:{Area.CASEWORK}")
+def overdue_visits(request, _) -> str:
+    """The officer's overdue visits, for the CAP team with a caseload or visits planned for
+    them; nothing for anyone else."""
+    user = request.user
+    if not is_cap_staff(user):
+        return ""
+    has_work = (
+        Placement.objects.filter(monitoring_officer=user, ended_on__isnull=True).exists()
+        or Visit.objects.filter(officer=user, status=VisitStatus.PLANNED).exists()
+    )
+    if not has_work:
+        return ""
+    count, items = selectors_visits.overdue(user, today=timezone.localdate())
+    return render_to_string(
+        "placements/visits/_home.html", {"count": count, "items": items}, request=request
+    )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Organisation
+from lib.dates import time_of_day
 from programmes.models import AwayCode, Course, Programme, Registration, Term
 from students.models import Student
 
@@ -534,3 +535,99 @@ class ExitFollowUp(Recorded):
 
     def __str__(self) -> str:
         return f"Follow-up on {self.checked_on}"
+
+
+# --- Monitoring officers' visits ---------------------------------------------------------
+
+
+class VisitKind(models.TextChoices):
+    SETTING = "setting", "Visit at the setting"
+    HOME = "home", "Home visit"
+    ONE_TO_ONE = "one_to_one", "One-to-one session"
+
+
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    HAPPENED = "happened", "Happened"
+    DID_NOT_HAPPEN = "did_not_happen", "Did not happen"
+
+
+class VisitMissedReason(models.TextChoices):
+    CANCELLED_BY_CAP = "cancelled_by_cap", "Cancelled by the CAP team"
+    CANCELLED_BY_SETTING = "cancelled_by_setting", "Cancelled by the setting"
+    CANCELLED_BY_FAMILY = "cancelled_by_family", "Cancelled by the family"
+    STUDENT_ABSENT = "student_absent", "The student was absent"
+    NO_ACCESS = "no_access", "No one was at home or we could not get in"
+    OTHER = "other", "Another reason"
+
+
+class Visit(models.Model):
+    """A monitoring officer's visit to a student: at the setting, at home, or a one-to-one
+    session. Planned for a day (and perhaps a time) by an officer, then recorded once: what
+    was found and what happens next, or why it did not happen. placements.visits says which
+    status may follow which and when the next visit is due."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="visits")
+    kind = models.CharField(max_length=12, choices=VisitKind.choices)
+    status = models.CharField(
+        max_length=15, choices=VisitStatus.choices, default=VisitStatus.PLANNED
+    )
+    planned_on = models.DateField("Date of the visit")
+    planned_time = models.TimeField("Time", null=True, blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits_made"
+    )
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    planned_at = models.DateTimeField()
+    # What happened: recorded once, by the CAP team.
+    happened_on = models.DateField(null=True, blank=True)
+    seen = models.CharField("Who was seen", max_length=300, blank=True)
+    findings = models.TextField("What was found", blank=True)
+    next_steps = models.TextField("Next steps", blank=True)
+    next_steps_owner = models.CharField("Who will do them", max_length=200, blank=True)
+    next_steps_due_on = models.DateField("By when", null=True, blank=True)
+    missed_reason = models.CharField(max_length=25, choices=VisitMissedReason.choices, blank=True)
+    missed_note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-planned_on", "-id"]
+        indexes = [
+            # A placement's visits, newest first (its page), and the latest visit of a kind.
+            models.Index(fields=["placement", "-planned_on"], name="visit_placement_newest"),
+            # An officer's planned visits by date (the overdue list on their home page).
+            models.Index(
+                fields=["officer", "planned_on"],
+                condition=models.Q(status="planned"),
+                name="visit_officer_planned",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="happened") | models.Q(happened_on__isnull=False),
+                name="visit_happened_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="did_not_happen") | ~models.Q(missed_reason=""),
+                name="visit_missed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {str(self.uuid)[:8]}"
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == VisitStatus.PLANNED
+
+    @property
+    def time_words(self) -> str:
+        """The planned time the GOV.UK way ("9:30am"), or "" when none was given."""
+        return time_of_day(self.planned_time) if self.planned_time else ""

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from accounts.rules import is_cap_staff, provider_ids, school_ids
+from accounts.rules import dsl_organisation_ids, is_cap_staff, provider_ids, school_ids
 
 
 def _setting_ids(user: User) -> set[int]:
@@ -104,3 +104,59 @@ def monitoring_recipients(placement) -> list[str]:
     if officer is not None and officer.is_active and can_view_placement(officer, placement):
         return [officer.email]
     return [settings.CAP_TEAM_EMAIL]
+
+
+# --- Monitoring officers' visits ---------------------------------------------------------
+#
+# The CAP team plans, records and reads every visit. The home school reads every visit of
+# its students' placements, and what was found and the next steps of visits at the setting
+# and one-to-one sessions; what was found on a home visit is about the family and the home,
+# so at the school only its designated safeguarding lead reads it (the person who holds the
+# family's context and acts on a welfare concern); the rest of the school sees that the
+# home visit was made, when and by whom. The setting sees the visits planned at the setting
+# (when, by whom, whether it happened) and nothing of home visits or one-to-ones. Nobody
+# else sees any.
+
+
+@rules.predicate
+def can_manage_visits(user: User, placement) -> bool:
+    """Plan and record a placement's visits: the CAP team."""
+    return is_cap_staff(user)
+
+
+def check_can_manage_visits(user: User, placement) -> None:
+    if not can_manage_visits(user, placement):
+        raise PermissionDenied("Only the CAP team plans and records visits.")
+
+
+def _visit_kinds_visible(user: User, placement) -> set[str] | None:
+    """The kinds of the placement's visits the user sees; None for all of them."""
+    if is_cap_staff(user) or placement.home_school_id in school_ids(user):
+        return None
+    if placement.provider_id in _setting_ids(user):
+        return {"setting"}
+    return set()
+
+
+@rules.predicate
+def can_view_visit(user: User, visit) -> bool:
+    kinds = _visit_kinds_visible(user, visit.placement)
+    return kinds is None or visit.kind in kinds
+
+
+@rules.predicate
+def can_read_visit_findings(user: User, visit) -> bool:
+    """Who was seen, what was found and the next steps (module comment above)."""
+    placement = visit.placement
+    if is_cap_staff(user):
+        return True
+    if placement.home_school_id not in school_ids(user):
+        return False
+    return visit.kind != "home" or placement.home_school_id in dsl_organisation_ids(user)
+
+
+def visits_visible_to(user: User, placement, queryset: QuerySet) -> QuerySet:
+    """The same rule as can_view_visit, as a filter of one placement's visits."""
+    kinds = _visit_kinds_visible(user, placement)
+    queryset = queryset.filter(placement=placement)
+    return queryset if kinds is None else queryset.filter(kind__in=kinds)

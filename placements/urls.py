@@ -4,7 +4,7 @@ receiving school's registers), /providers/ (the setting)."""
 from django.urls import path
 
 from placements.views import placements as views
-from placements.views import registers
+from placements.views import registers, visits
 
 app_name = "placements"
 
@@ -86,5 +86,21 @@ urlpatterns = [
         "placements/reports/<uuid:report_uuid>.pdf",
         views.report_download,
         name="report_download",
+    ),
+]
+
+# Monitoring officers' visits (the CAP team)
+urlpatterns += [
+    path("casework/visits/", visits.caseload, name="visits_caseload"),
+    path(
+        "casework/placements/<uuid:placement_uuid>/visits/plan/",
+        visits.plan,
+        name="visits_plan",
+    ),
+    path("casework/visits/<uuid:visit_uuid>/record/", visits.record, name="visits_record"),
+    path(
+        "casework/visits/<uuid:visit_uuid>/did-not-happen/",
+        visits.record_missed,
+        name="visits_record_missed",
     ),
 ]

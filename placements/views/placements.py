@@ -19,13 +19,14 @@ from accounts.views import area_required
 from lib.errors import Conflict, Refused
 from lib.forms import changed, posted
 from lib.sections import sections_for
-from placements import forms, schedule, selectors, services
+from placements import forms, schedule, selectors, selectors_visits, services
 from placements.models import ExitOutcome, MarkChange, Placement, ReportRun, TermlyReport
 from placements.records import KINDS
 from placements.rules import (
     can_add_placement_record,
     can_edit_placement,
     can_issue_reports,
+    can_manage_visits,
     can_record_marks,
     can_view_home_codes,
     can_view_placement,
@@ -181,10 +182,16 @@ def _detail(request, area: str, placement_uuid):
         "student_views": placement.student_views.all(),
         "follow_ups": placement.follow_ups.all(),
     }
+    visits, visits_total = selectors_visits.placement_visits(user, placement)
     return render(
         request,
         "placements/detail.html",
         {
+            "visits": visits,
+            "visits_total": visits_total,
+            "can_plan_visits": area == "casework"
+            and can_manage_visits(user, placement)
+            and placement.ended_on is None,
             "placement": placement,
             "student": placement.student,
             "area": area,
