@@ -27,7 +27,7 @@ LATEST_DELIVERIES = 50
 MOST_ALLOCATIONS = 200
 
 
-def _in_school_time(day: dt.date, terms: list[Term]) -> bool:
+def in_school_time(day: dt.date, terms: list[Term]) -> bool:
     for term in terms:
         if term.starts_on <= day <= term.ends_on:
             half = term.half_term_starts_on and term.half_term_ends_on
@@ -53,7 +53,7 @@ def missed_days(
         if (
             allocation.starts_on <= day <= last
             and monday not in weeks_logged
-            and _in_school_time(day, terms)
+            and in_school_time(day, terms)
         ):
             missed.append(day)
         monday += dt.timedelta(days=7)
