@@ -137,3 +137,7 @@ class CancellationForm(forms.Form):
             "max_length": "The reason must be 2,000 characters or fewer",
         },
     )
+
+
+class EndForm(forms.Form):
+    ends_on = DateField(label="Last day", help_text="For example, 18 12 2026")

@@ -50,6 +50,9 @@ class Allocation(models.Model):
         help_text="The student, for a mentor or a family worker.",
     )
     starts_on = models.DateField()
+    ends_on = models.DateField(
+        null=True, blank=True, help_text="The last day, once the CAP team ends it."
+    )
     note = models.TextField(blank=True)
     allocated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     allocated_at = models.DateTimeField(auto_now_add=True)
@@ -57,6 +60,13 @@ class Allocation(models.Model):
     class Meta:
         ordering = ["subscription__school__name", "benefit__order", "starts_on", "pk"]
         indexes = [models.Index(fields=["subscription", "benefit"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="allocation_ends_after_start",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.benefit} for {self.subscription.school}"

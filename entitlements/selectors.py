@@ -39,14 +39,14 @@ def in_school_time(day: dt.date, terms: list[Term]) -> bool:
 def missed_days(
     allocation: Allocation, logged: list[dt.date], terms: list[Term], today: dt.date
 ) -> list[dt.date]:
-    """The days a weekly allocation expected a delivery, before today, in weeks with nothing
-    logged. Bounded by the year: at most one day a week."""
+    """The days a weekly allocation expected a delivery, before today and up to its end, in
+    weeks with nothing logged. Bounded by the year: at most one day a week."""
     if allocation.weekday is None or not allocation.benefit.weekly:
         return []
     year = allocation.benefit.year
     weeks_logged = {day - dt.timedelta(days=day.weekday()) for day in logged}
     monday = allocation.starts_on - dt.timedelta(days=allocation.starts_on.weekday())
-    last = min(today - dt.timedelta(days=1), year.ends_on)
+    last = min(today - dt.timedelta(days=1), year.ends_on, allocation.ends_on or year.ends_on)
     missed = []
     while monday <= last:
         day = monday + dt.timedelta(days=allocation.weekday)

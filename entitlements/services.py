@@ -83,6 +83,38 @@ def allocation_make(
     return allocation
 
 
+@transaction.atomic
+def allocation_end(*, allocation: Allocation, ends_on: dt.date, by: User) -> Allocation:
+    """End an allocation on its last day: no week after it is expected, or shown missed.
+    Deliveries already logged stay."""
+    check_can_log_delivery(by, allocation)
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    if allocation.ends_on is not None:
+        raise Refused(f"This allocation already ended on {long_date(allocation.ends_on)}")
+    if ends_on < allocation.starts_on:
+        raise Refused(
+            f"The last day must be on or after it started, {long_date(allocation.starts_on)}",
+            field="ends_on",
+        )
+    if not allocation.benefit.year.contains(ends_on):
+        raise Refused(f"The last day must be in {allocation.benefit.year.name}", field="ends_on")
+    later = allocation.deliveries.filter(on__gt=ends_on).order_by("-on").first()
+    if later is not None:
+        raise Refused(
+            f"A delivery is logged for {long_date(later.on)}: the last day must be on or after it",
+            field="ends_on",
+        )
+    allocation.ends_on = ends_on
+    allocation.save(update_fields=["ends_on"])
+    event_record(
+        actor=by,
+        action="entitlement.allocation_ended",
+        obj=allocation,
+        detail={"ends_on": ends_on.isoformat()},
+    )
+    return allocation
+
+
 def _check_day(allocation: Allocation, on: dt.date, *, ahead: bool = False) -> None:
     """A delivery is logged once it has happened; a cancellation may be known ahead."""
     year = allocation.benefit.year
@@ -96,6 +128,12 @@ def _check_day(allocation: Allocation, on: dt.date, *, ahead: bool = False) -> N
         )
     if not year.contains(on):
         raise Refused(f"The date must be in {year.name}", field="on")
+    if allocation.ends_on is not None and on > allocation.ends_on:
+        raise Refused(
+            f"The allocation ended on {long_date(allocation.ends_on)}: the date must be on or "
+            "before it",
+            field="on",
+        )
 
 
 @transaction.atomic

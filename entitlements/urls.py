@@ -22,6 +22,11 @@ urlpatterns = [
         views.delivery_cancel,
         name="delivery_cancel",
     ),
+    path(
+        "casework/entitlements/allocations/<uuid:allocation_uuid>/end/",
+        views.allocation_end,
+        name="allocation_end",
+    ),
     path("schools/entitlements/<uuid:school_uuid>/", views.school, name="school"),
     path(
         "schools/entitlements/allocations/<uuid:allocation_uuid>/",

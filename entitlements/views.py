@@ -15,7 +15,7 @@ from accounts.models import SCHOOL_KINDS, Organisation
 from accounts.rules import Area
 from accounts.views import area_required
 from entitlements import selectors, services
-from entitlements.forms import AllocationForm, CancellationForm, DeliveryForm
+from entitlements.forms import AllocationForm, CancellationForm, DeliveryForm, EndForm
 from entitlements.models import Allocation
 from entitlements.rules import (
     benefits_allocatable_by,
@@ -165,7 +165,11 @@ def _record(request, allocation_uuid, *, form_class, title: str, button: str, sa
     allocation = get_allocation(request.user, allocation_uuid)
     if not can_log_delivery(request.user, allocation):
         raise Http404
-    initial = {"on": timezone.localdate(), "delivered_by": allocation.given_by}
+    initial = {
+        "on": timezone.localdate(),
+        "ends_on": timezone.localdate(),
+        "delivered_by": allocation.given_by,
+    }
     form = form_class(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -213,6 +217,23 @@ def delivery_cancel(request, allocation_uuid):
         button="Record cancellation",
         save=save,
         done="Cancellation recorded",
+    )
+
+
+@area_required(Area.CASEWORK)
+@require_http_methods(["GET", "POST"])
+def allocation_end(request, allocation_uuid):
+    def save(allocation, data):
+        services.allocation_end(allocation=allocation, by=request.user, **data)
+
+    return _record(
+        request,
+        allocation_uuid,
+        form_class=EndForm,
+        title="End this allocation",
+        button="End allocation",
+        save=save,
+        done="Allocation ended: no week after its last day is expected",
     )
 
 

@@ -64,3 +64,9 @@ def test_support_as_needed_is_never_missed(cast, world):
     )
     (row,) = rows_for([outreach], today=D(2027, 3, 1))
     assert row.missed == []
+
+
+def test_nothing_is_missed_after_an_allocation_ends(cast, world):
+    world.semhl.ends_on = D(2026, 9, 16)
+    (row,) = rows_for([world.semhl], today=D(2026, 11, 16))
+    assert row.missed == [D(2026, 9, 8), D(2026, 9, 15)]

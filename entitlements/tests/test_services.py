@@ -178,3 +178,31 @@ def test_only_the_cap_manager_logs_the_one_to_ones(cast, world):
         what="Met",
         by=cast.manager,
     )
+
+
+def test_an_allocation_ends_and_takes_no_delivery_after_its_last_day(cast, world):
+    services.delivery_log(
+        allocation=world.semhl, on=D(2026, 9, 8), delivered_by="Sam", what="Met", by=cast.officer
+    )
+    with pytest.raises(Refused) as refused:
+        services.allocation_end(allocation=world.semhl, ends_on=D(2026, 9, 7), by=cast.officer)
+    assert refused.value.field == "ends_on"  # before a delivery already logged
+    ended = services.allocation_end(allocation=world.semhl, ends_on=D(2026, 9, 30), by=cast.officer)
+    assert ended.ends_on == D(2026, 9, 30)
+    assert Event.objects.filter(
+        action="entitlement.allocation_ended", object_id=str(world.semhl.uuid)
+    ).exists()
+    with pytest.raises(Refused) as refused:
+        services.delivery_log(
+            allocation=ended, on=D(2026, 10, 6), delivered_by="Sam", what="Met", by=cast.officer
+        )
+    assert refused.value.field == "on"
+    with pytest.raises(Refused):
+        services.allocation_end(allocation=ended, ends_on=D(2026, 10, 30), by=cast.officer)
+
+
+def test_only_the_cap_manager_ends_the_one_to_ones(cast, world):
+    with pytest.raises(PermissionDenied):
+        services.allocation_end(
+            allocation=world.one_to_ones, ends_on=D(2026, 12, 18), by=cast.officer
+        )

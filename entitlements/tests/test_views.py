@@ -371,3 +371,20 @@ def test_the_pages_make_the_same_number_of_queries_at_two_sizes(client, cast, wo
     small = [count_queries(client, url) for url in urls]
     grow(cast, world, 6)
     assert [count_queries(client, url) for url in urls] == small
+
+
+def test_the_officer_ends_an_allocation(client, cast, world):
+    client = as_(client, cast.officer)
+    url = reverse("entitlements:allocation_end", args=[world.semhl.uuid])
+    response = client.post(url, {"ends_on_day": "31", "ends_on_month": "8", "ends_on_year": "2026"})
+    assert 'id="id_ends_on-error"' in response.content.decode()
+    response = client.post(
+        url, {"ends_on_day": "18", "ends_on_month": "12", "ends_on_year": "2026"}
+    )
+    assert response.status_code == 302
+    world.semhl.refresh_from_db()
+    assert world.semhl.ends_on == D(2026, 12, 18)
+    page = client.get(reverse("entitlements:allocation", args=[world.semhl.uuid])).content.decode()
+    assert "18 December 2026" in page and "End this allocation" not in page
+    one_to_ones = reverse("entitlements:allocation_end", args=[world.one_to_ones.uuid])
+    assert client.get(one_to_ones).status_code == 404
