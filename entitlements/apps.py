@@ -8,3 +8,7 @@ class EntitlementsConfig(AppConfig):
     each delivery logged."""
 
     name = "entitlements"
+
+    def ready(self) -> None:
+        # What entitlements registers with the apps below it: see entitlements/hooks.py.
+        from entitlements import hooks  # noqa: F401

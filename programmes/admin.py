@@ -121,6 +121,12 @@ class CourseAdmin(admin.ModelAdmin):
     search_fields = ["title", "provider__name"]
 
 
+@admin.register(models.Benefit, site=admin_site)
+class BenefitAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "given_as", "frequency"]
+    list_filter = ["year", "given_as"]
+
+
 @admin.register(models.Subscription, site=admin_site)
 class SubscriptionAdmin(admin.ModelAdmin):
     """Shown, not changed: subscriptions are managed on CAP's subscriptions page."""

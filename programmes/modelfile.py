@@ -28,6 +28,9 @@ from programmes.models import (
     AcademicYear,
     AgreementBand,
     AwayCode,
+    Benefit,
+    BenefitFrequency,
+    BenefitGivenAs,
     CapacityRule,
     ChargingRules,
     ChecklistItem,
@@ -74,6 +77,7 @@ class Plan:
     meetings: list[tuple[Meeting, list[str]]] = field(default_factory=list)
     cohorts: list[Cohort] = field(default_factory=list)
     courses: list[Course] = field(default_factory=list)
+    benefits: list[Benefit] = field(default_factory=list)
 
 
 class ModelFileError(Exception):
@@ -108,6 +112,7 @@ def read_model(text: str) -> tuple[Plan | None, list[Problem]]:
             "courses",
             "agreement",
             "charging",
+            "benefits",
         },
     )
     if root is None or any(p.fatal for p in reader.problems):
@@ -128,6 +133,7 @@ def read_model(text: str) -> tuple[Plan | None, list[Problem]]:
     rounds = _read_calendar(reader, root, plan)
     _read_cohorts(reader, root, plan, rounds)
     _read_courses(reader, root, plan)
+    _read_benefits(reader, root, plan)
     _check_programmes(reader, plan, steps, question_panels, programme_lines)
     return plan, reader.problems
 
@@ -785,6 +791,78 @@ def _read_courses(reader: Reader, root, plan: Plan) -> None:
                 f"{programme.name} is only for Years {', '.join(map(str, programme.year_groups))}.",
             )
         plan.courses.append(course)
+
+
+def _read_benefits(reader: Reader, root, plan: Plan) -> None:
+    """What the agreement gives a school beyond placements, each with how it is given (what
+    the CAP team allocates) and how often it is expected."""
+    keys: set[str] = set()
+    required = {"key", "name", "gives", "given_as"}
+    for order, (where, line, node) in enumerate(reader.sequence(root, "benefits")):
+        if reader.fields(
+            node,
+            where,
+            required,
+            {"frequency", "length", "provided_by", "tiers", "condition", "confidential"},
+        ) is None or not required <= set(node):
+            continue
+        key = reader.text_of(node, "key", where)
+        where = f"benefit {key}"
+        if key in keys:
+            reader.fatal(line, where, "the key is used twice.")
+            continue
+        keys.add(key)
+        benefit = Benefit(
+            year=plan.year,
+            key=key,
+            order=order,
+            name=reader.text_of(node, "name", where),
+            gives=reader.text_of(node, "gives", where),
+            given_as=reader.choice(node, "given_as", where, BenefitGivenAs.values),
+            frequency=reader.choice(
+                node, "frequency", where, BenefitFrequency.values, BenefitFrequency.AS_NEEDED
+            ),
+            length=reader.text_of(node, "length", where, default=""),
+            provided_by=reader.text_of(node, "provided_by", where, default=""),
+            tiers=reader.int_list(node, "tiers", where),
+            condition=reader.text_of(node, "condition", where, default=""),
+            confidential=reader.boolean(node, "confidential", where),
+        )
+        for number in benefit.tiers:
+            if number not in plan.tiers:
+                reader.fatal(
+                    reader.line(node, "tiers"),
+                    f"{where}, tiers",
+                    f"there is no Tier {number} in this file.",
+                )
+        weekly = benefit.frequency == BenefitFrequency.WEEKLY
+        if benefit.given_as == BenefitGivenAs.PRACTITIONER_WEEKLY and not weekly:
+            reader.fatal(
+                reader.line(node, "given_as"),
+                f"{where}, given_as",
+                "a practitioner on a day each week needs frequency: weekly.",
+            )
+        elif weekly and benefit.given_as != BenefitGivenAs.PRACTITIONER_WEEKLY:
+            reader.fatal(
+                reader.line(node, "frequency"),
+                f"{where}, frequency",
+                "only a practitioner on a day each week (given_as: practitioner_weekly) "
+                "is expected weekly.",
+            )
+        if benefit.given_as == BenefitGivenAs.EVENT_PLACES and "frequency" in node:
+            reader.fatal(
+                reader.line(node, "frequency"),
+                f"{where}, frequency",
+                "places at events follow the events' own dates: leave frequency out.",
+            )
+        if benefit.confidential and benefit.given_as != BenefitGivenAs.ONE_TO_ONES:
+            reader.fatal(
+                reader.line(node, "confidential"),
+                f"{where}, confidential",
+                "only one-to-one meetings with the headteacher (given_as: one_to_ones) "
+                "are kept confidential.",
+            )
+        plan.benefits.append(benefit)
 
 
 def _check_programmes(reader: Reader, plan: Plan, steps_of, question_panels, lines) -> None:

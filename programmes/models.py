@@ -584,3 +584,88 @@ class Subscription(models.Model):
     def clean(self) -> None:
         if self.band_id and self.year_id and self.band.year_id != self.year_id:
             raise ValidationError({"band": f"Choose a band of {self.year}."})
+
+
+def validate_tier_numbers(value) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in value
+    ):
+        raise ValidationError("Give a list of tier numbers, like [2, 3]")
+
+
+class BenefitGivenAs(models.TextChoices):
+    """How a benefit of the agreement reaches a school: what the CAP team allocates."""
+
+    PRACTITIONER_WEEKLY = "practitioner_weekly", "A practitioner in school on a day each week"
+    PERSON_FOR_STUDENT = "person_for_student", "A person for a student"
+    WORKER_FOR_FAMILY = "worker_for_family", "A worker for a student's family"
+    SUPPORT_AS_NEEDED = "support_as_needed", "Support and advice as the school needs it"
+    ONE_TO_ONES = "one_to_ones", "One-to-one meetings with the headteacher"
+    PROGRAMME = "programme", "A programme for the school's staff"
+    EVENT_PLACES = "event_places", "Places at events"
+
+
+# The ways of giving that are about one student: the allocation names the student.
+BENEFIT_FOR_A_STUDENT = frozenset(
+    {BenefitGivenAs.PERSON_FOR_STUDENT, BenefitGivenAs.WORKER_FOR_FAMILY}
+)
+
+
+class BenefitFrequency(models.TextChoices):
+    AS_NEEDED = "as_needed", "As needed"
+    WEEKLY = "weekly", "Each week"
+
+
+class Benefit(models.Model):
+    """Something a school's service level agreement gives it beyond placements, such as the
+    SEMHL practitioner's half day a week, as the authority's document lists them."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="benefits")
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=120)
+    gives = models.TextField("What it gives")
+    given_as = models.CharField("How it is given", max_length=30, choices=BenefitGivenAs.choices)
+    frequency = models.CharField(
+        max_length=10, choices=BenefitFrequency.choices, default=BenefitFrequency.AS_NEEDED
+    )
+    length = models.CharField(
+        max_length=60, blank=True, help_text="How long each delivery is, like half a day."
+    )
+    provided_by = models.CharField(
+        max_length=120, blank=True, help_text="The team or service that provides it."
+    )
+    tiers = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_tier_numbers],
+        help_text="The tiers it belongs to, like [3]; empty for every subscribing school.",
+    )
+    condition = models.CharField(
+        max_length=120, blank=True, help_text="When it is given, like if appropriate."
+    )
+    confidential = models.BooleanField(
+        default=False,
+        help_text="Seen only by the school's headteacher and the CAP manager.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["year", "order"]
+        constraints = [models.UniqueConstraint(fields=["year", "key"], name="benefit_unique_key")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def allocated(self) -> bool:
+        """Whether the CAP team allocates it to schools; event places are the events'."""
+        return self.given_as != BenefitGivenAs.EVENT_PLACES
+
+    @property
+    def for_a_student(self) -> bool:
+        return self.given_as in BENEFIT_FOR_A_STUDENT
+
+    @property
+    def weekly(self) -> bool:
+        return self.frequency == BenefitFrequency.WEEKLY

@@ -32,6 +32,7 @@ _MODEL_OF_SUPPORT = [
     "subscription",
     "agreementband",
     "chargingrules",
+    "benefit",
 ]
 for _model in _MODEL_OF_SUPPORT:
     for _verb in ("view", "add", "change", "delete"):

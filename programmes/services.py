@@ -91,6 +91,9 @@ def _save_plan(plan: Plan) -> AcademicYear:
     for course in plan.courses:
         course.provider = _saved(course.provider, plan, saved_orgs)
         course.save()
+    for benefit in plan.benefits:
+        benefit.year = plan.year
+        benefit.save()
     return plan.year
 
 
@@ -146,8 +149,9 @@ def academic_year_rollover(*, source: AcademicYear, by: User | None = None) -> A
     """Create the next academic year from `source`, as a draft. Every date moves by whole
     weeks, to the same weekday of the matching week of the new year; the same checks as the
     loader flag what lands badly (a bank holiday, outside the year), and the CAP manager
-    confirms the dates before they are relied on. The agreement's price, bands and charging
-    rules are carried over; subscriptions are not, as each year's agreement is signed anew."""
+    confirms the dates before they are relied on. The agreement's price, bands, charging
+    rules and benefits are carried over; subscriptions are not, as each year's agreement is
+    signed anew."""
     name = next_year_name(source.name)
     if AcademicYear.objects.filter(name=name).exists():
         raise YearExists(f"{name} already exists.")
@@ -209,6 +213,8 @@ def academic_year_rollover(*, source: AcademicYear, by: User | None = None) -> A
             _copy(question, programme=new, considered_by=panels.get(question.considered_by_id))
         for course in programme.courses.all():
             _copy(course, programme=new)
+    for benefit in source.benefits.all():
+        _copy(benefit, year=year)
     for item in source.checklist.prefetch_related("tiers"):
         new_item = _copy(item, year=year)
         new_item.tiers.set([tiers[t.pk] for t in item.tiers.all()])

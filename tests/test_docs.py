@@ -33,6 +33,7 @@ SECTIONS = {
     "safeguarding": "Safeguarding concerns",
     "dashboards": "Figures",
     "finance": "Money",
+    "entitlements": "Service level agreement entitlements",
     "privacy": "Data protection",
     "school_reviews": "School review meetings",
 }

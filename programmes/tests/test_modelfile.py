@@ -478,3 +478,153 @@ def test_the_reference_file_has_coventry_s_agreement_and_charging_rules():
         rules.over_allowance_charge_pence,
         rules.agreement_charged_in,
     ) == ("authority_pays_providers", "weeks_delivered", "nearest_penny", "nothing", 0, 25000, 1)
+
+
+# --- what the agreement gives beyond placements --------------------------------------------
+
+BENEFITS = """
+benefits:
+  - key: practitioner
+    name: SEMHL practitioner in school
+    gives: A practitioner in school half a day per week.
+    given_as: practitioner_weekly
+    frequency: weekly
+    length: half a day
+  - key: mentor
+    name: External mentor
+    gives: A funded mentor for a student.
+    given_as: person_for_student
+    tiers: [3]
+    condition: if appropriate
+  - key: one-to-ones
+    name: Collaborative leadership support
+    gives: Confidential one-to-ones for the headteacher.
+    given_as: one_to_ones
+    confidential: yes
+  - key: events
+    name: Network and training events
+    gives: Places at network and training events.
+    given_as: event_places
+"""
+
+
+def problems_with_benefits(old: str, new: str) -> tuple[list, str]:
+    assert old in BENEFITS, f"the test's text {old!r} is not in BENEFITS"
+    text = SMALL + BENEFITS.replace(old, new, 1)
+    _, problems = read_model(text)
+    return problems, text
+
+
+def test_it_reads_the_benefits_with_how_they_are_given():
+    plan, problems = read_model(SMALL + BENEFITS)
+    assert problems == []
+    assert [
+        (b.key, b.given_as, b.frequency, b.tiers, b.confidential, b.order) for b in plan.benefits
+    ] == [
+        ("practitioner", "practitioner_weekly", "weekly", [], False, 0),
+        ("mentor", "person_for_student", "as_needed", [3], False, 1),
+        ("one-to-ones", "one_to_ones", "as_needed", [], True, 2),
+        ("events", "event_places", "as_needed", [], False, 3),
+    ]
+    practitioner, mentor, _, events = plan.benefits
+    assert practitioner.length == "half a day" and practitioner.weekly
+    assert mentor.condition == "if appropriate" and mentor.for_a_student
+    assert not events.allocated
+
+
+# Each change to BENEFITS, where the problem is reported, what it says, and the text whose
+# line it is on (after the change).
+BAD_BENEFITS = [
+    ("tiers: [3]", "tiers: [2]", "benefit mentor, tiers", "there is no Tier 2", "tiers: [2]"),
+    ("tiers: [3]", "tiers: three", "benefit mentor, tiers", "a list of whole numbers", "tiers: t"),
+    (
+        "given_as: person_for_student",
+        "given_as: by_post",
+        "benefit mentor, given_as",
+        "'by_post' is not one of: practitioner_weekly",
+        "given_as: by_post",
+    ),
+    (
+        "key: mentor",
+        "key: practitioner",
+        "benefit practitioner",
+        "the key is used twice.",
+        "key: practitioner\n    name: External mentor",
+    ),
+    (
+        "    frequency: weekly\n",
+        "",
+        "benefit practitioner, given_as",
+        "a practitioner on a day each week needs frequency: weekly.",
+        "given_as: practitioner_weekly",
+    ),
+    (
+        "    condition: if appropriate\n",
+        "    frequency: weekly\n",
+        "benefit mentor, frequency",
+        "only a practitioner on a day each week",
+        "frequency: weekly\n  - key: one-to-ones",
+    ),
+    (
+        "    given_as: event_places\n",
+        "    given_as: event_places\n    frequency: as_needed\n",
+        "benefit events, frequency",
+        "places at events follow the events' own dates",
+        "frequency: as_needed",
+    ),
+    (
+        "    given_as: person_for_student\n",
+        "    given_as: person_for_student\n    confidential: yes\n",
+        "benefit mentor, confidential",
+        "only one-to-one meetings with the headteacher",
+        "confidential: yes",
+    ),
+    (
+        "confidential: yes",
+        "confidential: maybe",
+        "benefit one-to-ones, confidential",
+        "should be yes or no, not 'maybe'",
+        "confidential: maybe",
+    ),
+    (
+        "    length: half a day\n",
+        "    colour: blue\n",
+        "benefits row 1, colour",
+        "is not a field this file has",
+        "colour: blue",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "where", "expected", "at"), BAD_BENEFITS)
+def test_it_stops_on_a_bad_benefit_at_its_line(old, new, where, expected, at):
+    problems, text = problems_with_benefits(old, new)
+    problem = only(problems, fatal=True)
+    assert problem.where == where
+    assert expected in problem.message
+    assert problem.line == text[: text.index(at)].count("\n") + 1
+
+
+def test_it_asks_for_what_a_benefit_gives():
+    problems, _ = problems_with_benefits("    gives: A funded mentor for a student.\n", "")
+    problem = only(problems, fatal=True)
+    assert (problem.where, problem.message) == ("benefits row 2", "has no gives.")
+
+
+def test_the_reference_file_lists_the_agreement_s_benefits():
+    plan, _ = read_model(REFERENCE.read_text())
+    by_key = {b.key: b for b in plan.benefits}
+    assert list(by_key) == [
+        "semhl-practitioner",
+        "yjs-mentor",
+        "supporting-families-worker",
+        "capa-outreach",
+        "education-engagement",
+        "collaborative-leadership",
+        "when-the-adults-change",
+        "network-and-training-events",
+    ]
+    assert by_key["semhl-practitioner"].weekly
+    assert by_key["supporting-families-worker"].tiers == [3]
+    assert [b.key for b in plan.benefits if b.confidential] == ["collaborative-leadership"]
+    assert [b.key for b in plan.benefits if not b.allocated] == ["network-and-training-events"]

@@ -366,3 +366,15 @@ def test_a_subscription_s_band_is_one_of_its_year(banded_year, cast):
     assert "band" in refused.value.message_dict
     subscription.band = other.agreement_bands.first()
     subscription.full_clean()
+
+
+def test_the_benefits_are_loaded_and_rolled_over(reference_year):
+    loaded = list(reference_year.benefits.values_list("key", "given_as", "frequency", "tiers"))
+    assert len(loaded) == 8
+    assert ("semhl-practitioner", "practitioner_weekly", "weekly", []) in loaded
+    new = services.academic_year_rollover(source=reference_year)
+    assert list(new.benefits.values_list("key", "given_as", "frequency", "tiers")) == loaded
+    # The new year's benefits are its own rows: the old year's are left as they were.
+    assert not set(new.benefits.values_list("uuid", flat=True)) & set(
+        reference_year.benefits.values_list("uuid", flat=True)
+    )

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.applications import load_demo_applications
+from demo.entitlements import load_demo_entitlements
 from demo.finance import load_demo_finance
 from demo.panels import load_demo_panels
 from demo.people import (
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         load_demo_visits()  # the monitoring officer's visits to the placements above
         # Last: fees for every place above, and the statements of the term that has ended.
         load_demo_finance()
+        load_demo_entitlements()
         return {
             "schools": len(schools),
             "users": len(DEMO_USERS),
