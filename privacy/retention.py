@@ -47,6 +47,7 @@ from audit.models import Event
 from audit.services import event_record
 from documents.models import Document
 from documents.storage import document_storage
+from entitlements.models import Allocation, Delivery
 from lib.append_only import retention_delete
 from lib.errors import Refused
 from panels.models import Decision, OutcomeNotice
@@ -64,10 +65,12 @@ from placements.models import (
     Target,
     TargetReview,
     TermlyReport,
+    Visit,
 )
 from privacy.models import AnonymisedStudent, LegalHold, RetentionRemoval, RetentionRun
 from privacy.rules import check_can_manage_retention
 from safeguarding.models import Concern
+from school_reviews.models import AgendaItem
 from students.models import Carer, SenProvision, Student
 
 logger = logging.getLogger(__name__)
@@ -328,6 +331,9 @@ _PLACEMENT_RECORDS = (
     (ExitFollowUp, "placement__student__in"),
     (Alert, "placement__student__in"),
     (TermlyReport, "placement__student__in"),
+    (Visit, "placement__student__in"),
+    # The student's items on a school's termly review agenda, with the minutes about them.
+    (AgendaItem, "placement__student__in"),
 )
 
 
@@ -380,6 +386,9 @@ def _anonymise(student: Student, run: RetentionRun) -> Counter:
             model.objects.filter(**{path: one}).delete()[1].get(model._meta.label, 0)
         )
     Placement.objects.filter(student=student).update(exit_detail="", safeguarding_confirmed_by="")
+    # The agreement's support given to the student stays counted, without what was written.
+    Allocation.objects.filter(student=student).update(note="")
+    Delivery.objects.filter(students=student).update(what="", cancelled_because="")
     removed["marks"] = Mark.objects.filter(placement__student=student).count()
     born = student.date_of_birth
     Student.objects.filter(pk=student.pk).update(

@@ -29,6 +29,7 @@ from accounts.models import User
 from applications.models import Application, ApplicationDocument
 from audit.models import Event
 from documents.storage import Unreadable, stored_read
+from entitlements.models import Allocation, Delivery
 from finance.models import Fee, FeeChange
 from lib import dates
 from lib.pdf import render_pdf
@@ -47,8 +48,10 @@ from placements.models import (
     Target,
     TargetReview,
     TermlyReport,
+    Visit,
 )
 from safeguarding.models import Concern, Entry
+from school_reviews.models import AgendaItem
 from students.models import Carer, Student
 
 logger = logging.getLogger(__name__)
@@ -335,6 +338,7 @@ _PLACEMENT_RECORDS = (
     ("plans", "Support plans", SupportPlan),
     ("student_views", "The student's views", StudentView),
     ("follow_ups", "Follow-ups after the placement", ExitFollowUp),
+    ("visits", "Monitoring officers' visits", Visit),
 )
 
 
@@ -413,6 +417,34 @@ def _panels(writer: _Writer, student: Student) -> tuple[Section, list]:
             )
             section.parts.append(Part(path=path, what="An outcome letter, as sent", size=None))
     return section, [*decisions, *notices]
+
+
+def _support(writer: _Writer, student: Student) -> tuple[Section, list]:
+    """What else CAP recorded about the student: their items on their school's termly review
+    agendas, and the agreement's support given to them (a mentor, a family worker)."""
+    section = Section("School review meetings and the agreement's support")
+    items = _table(
+        writer,
+        section,
+        "support/review_items.csv",
+        "The student on their school's termly review agendas",
+        AgendaItem.objects.filter(placement__student=student).order_by("pk"),
+    )
+    allocations = _table(
+        writer,
+        section,
+        "support/allocations.csv",
+        "Support from the service level agreement given to the student",
+        Allocation.objects.filter(student=student).order_by("pk"),
+    )
+    deliveries = _table(
+        writer,
+        section,
+        "support/deliveries.csv",
+        "Sessions of that support the student took part in",
+        Delivery.objects.filter(students=student).order_by("on", "pk"),
+    )
+    return section, [*items, *allocations, *deliveries]
 
 
 def _fees(writer: _Writer, student: Student) -> tuple[Section, list]:
@@ -519,6 +551,8 @@ def build_zip(
             records += more
             panels, more = _panels(writer, student)
             records += more
+            support, more = _support(writer, student)
+            records += more
             fees, more = _fees(writer, student)
             records += more
             safeguarding, more = _safeguarding(writer, student, with_safeguarding, withheld)
@@ -533,6 +567,7 @@ def build_zip(
                     placements,
                     marks,
                     panels,
+                    support,
                     fees,
                     safeguarding,
                     audit,

@@ -10,9 +10,18 @@ from applications.models import ApplicationDocument
 from audit.services import event_record
 from documents.storage import stored_save
 from documents.tests.factories import stored_document
+from entitlements.models import Allocation, Delivery
 from finance.models import Fee, FeeChange
 from panels.models import AgendaItem, Decision, OutcomeNotice
-from placements.models import Review, SupportPlan, Target, TermlyReport
+from placements.models import (
+    Review,
+    SupportPlan,
+    Target,
+    TermlyReport,
+    Visit,
+    VisitKind,
+    VisitStatus,
+)
 from placements.tests.factories import (
     MONDAY,
     make_placement,
@@ -21,9 +30,11 @@ from placements.tests.factories import (
     record_marks,
     week_of_codes,
 )
-from programmes.models import Meeting, Panel, Term
+from programmes.models import Benefit, BenefitGivenAs, Meeting, Panel, Subscription, Term
 from safeguarding.categories import categories_ensure
 from safeguarding.models import Category, Concern, Entry, EntryKind
+from school_reviews.models import AgendaItem as ReviewItem
+from school_reviews.models import ReviewMeeting
 from students.tests.factories import CarerFactory, StudentFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -128,6 +139,61 @@ def student_with_everything(cast, year, programme, *, mark: str, upn: str | None
     entry = Entry.objects.create(
         concern=concern, kind=EntryKind.UPDATE, by=cast.safeguarding, text=f"Entry text {mark}"
     )
+    visit = Visit.objects.create(
+        placement=placement,
+        kind=VisitKind.HOME,
+        status=VisitStatus.HAPPENED,
+        planned_on=MONDAY,
+        officer=cast.monitoring,
+        planned_by=cast.monitoring,
+        planned_at=timezone.now(),
+        happened_on=MONDAY,
+        findings=f"Visit findings {mark}",
+        recorded_by=cast.monitoring,
+        recorded_at=timezone.now(),
+    )
+    review_meeting, _ = ReviewMeeting.objects.get_or_create(
+        school=cast.school_a,
+        term=Term.objects.get(year=year, name="Spring"),
+        defaults={
+            "held_on": MONDAY,
+            "starts_at": dt.time(10),
+            "place": "School A",
+            "attendees": "The CAP team and the school",
+            "agenda_taken_at": timezone.now(),
+            "created_by": cast.officer,
+        },
+    )
+    review_item = ReviewItem.objects.create(
+        meeting=review_meeting, placement=placement, position=1, notes=f"Review minutes {mark}"
+    )
+    mentoring = Benefit.objects.create(
+        year=year,
+        key=f"mentor-{mark.lower()}",
+        name="Youth Justice Service mentor",
+        gives="A mentor for a student",
+        given_as=BenefitGivenAs.PERSON_FOR_STUDENT,
+    )
+    subscription, _ = Subscription.objects.get_or_create(
+        year=year, school=cast.school_a, defaults={"tier1_placements": 15}
+    )
+    allocation = Allocation.objects.create(
+        subscription=subscription,
+        benefit=mentoring,
+        given_by="A mentor",
+        student=student,
+        starts_on=MONDAY,
+        note=f"Mentoring note {mark}",
+        allocated_by=cast.officer,
+    )
+    delivery = Delivery.objects.create(
+        allocation=allocation,
+        on=MONDAY,
+        status="delivered",
+        what=f"Mentoring session {mark}",
+        recorded_by=cast.officer,
+    )
+    delivery.students.add(student)
     event_record(actor=cast.officer, action="student.changed", obj=student)
     event_record(actor=cast.alice, action="document.downloaded", obj=document)
     event_record(actor=cast.safeguarding, action="safeguarding.concern_viewed", obj=concern)
@@ -146,4 +212,8 @@ def student_with_everything(cast, year, programme, *, mark: str, upn: str | None
         fee=fee,
         concern=concern,
         entry=entry,
+        visit=visit,
+        review_item=review_item,
+        allocation=allocation,
+        delivery=delivery,
     )

@@ -20,7 +20,15 @@ from audit.models import Event
 from audit.services import event_record
 from documents.models import Document
 from documents.tests.factories import checklist_item, stored_document, stored_files
-from placements.models import BehaviourEntry, Mark, Placement, Target
+from placements.models import (
+    BehaviourEntry,
+    Mark,
+    Placement,
+    Target,
+    Visit,
+    VisitKind,
+    VisitStatus,
+)
 from placements.tests.factories import make_placement, make_programme, make_terms
 from privacy import retention
 from privacy.models import AnonymisedStudent, LegalHold, RetentionRemoval, RetentionRun
@@ -68,6 +76,19 @@ def _with_records(cast, programme, *, born, first_name, **fields) -> Student:
         note=f"{first_name} helped a classmate",
         recorded_by=cast.officer,
     )
+    Visit.objects.create(
+        placement=placement,
+        kind=VisitKind.HOME,
+        status=VisitStatus.HAPPENED,
+        planned_on=ON,
+        officer=cast.monitoring,
+        planned_by=cast.monitoring,
+        planned_at=timezone.now(),
+        happened_on=ON,
+        findings=f"{first_name} was at home with their carer",
+        recorded_by=cast.monitoring,
+        recorded_at=timezone.now(),
+    )
     return student
 
 
@@ -86,6 +107,7 @@ def everything_about(student: Student) -> dict:
         "placements": [model_to_dict(p) for p in placements],
         "targets": list(Target.objects.filter(placement__in=placements).values()),
         "behaviour": list(BehaviourEntry.objects.filter(placement__in=placements).values()),
+        "visits": list(Visit.objects.filter(placement__in=placements).values()),
         "marks": list(Mark.objects.filter(placement__in=placements).values()),
     }
 
@@ -145,6 +167,7 @@ def test_an_ended_record_is_anonymised_and_nothing_else_is_touched(
     assert application.needs_summary == "" and application.programme_id is not None
     assert not Target.objects.filter(placement=placement).exists()
     assert not BehaviourEntry.objects.filter(placement=placement).exists()
+    assert not Visit.objects.filter(placement=placement).exists()
     # The placement stays, for the figures, under the anonymised student.
     assert Placement.objects.filter(pk=placement.pk, student=ended).exists()
     assert AnonymisedStudent.objects.filter(student=ended).exists()
@@ -155,7 +178,7 @@ def test_an_ended_record_is_anonymised_and_nothing_else_is_touched(
         "carers": 2,
         "documents": 1,
         "applications": 1,
-        "placement_records": 2,
+        "placement_records": 3,
     }
     assert {k: v for k, v in run.removed.items() if k != "audit_events"} == expected
     assert RetentionRemoval.objects.get(run=run).student_ref == ended.pk

@@ -98,6 +98,11 @@ def test_the_zip_holds_everything_about_the_student_and_nothing_of_another(
     assert "Plan Alpha" in files["placements/plans.csv"].decode()
     assert "Target Alpha" in files["placements/targets.csv"].decode()
     assert files["placements/reports/Spring 2025-26.pdf"].endswith(b"report Alpha")
+    assert "Visit findings Alpha" in files["placements/visits.csv"].decode()
+    # The school's termly review minutes about the student, and the agreement's support.
+    assert "Review minutes Alpha" in files["support/review_items.csv"].decode()
+    assert "Mentoring note Alpha" in files["support/allocations.csv"].decode()
+    assert "Mentoring session Alpha" in files["support/deliveries.csv"].decode()
     # The panel's decision, the outcome notice and its letter; the fee and its change.
     assert "Rationale Alpha" in files["panels/decisions.csv"].decode()
     assert "Letter body Alpha" in files["panels/outcome_notices.csv"].decode()
