@@ -34,6 +34,7 @@ SECTIONS = {
     "dashboards": "Figures",
     "finance": "Money",
     "privacy": "Data protection",
+    "events": "Network and training events",
 }
 
 RULE_NAME = re.compile(r"(?:check_)?can_\w+")
