@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.applications import load_demo_applications
+from demo.events import load_demo_events
 from demo.finance import load_demo_finance
 from demo.panels import load_demo_panels
 from demo.people import (
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         # Before safeguarding's own placement: it makes placements only when there are none.
         load_demo_placements(school_urn=SCHOOL_B, provider_ukprn=PROVIDER_UKPRN)
         load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        load_demo_events()
         # Last: fees for every place above, and the statements of the term that has ended.
         load_demo_finance()
         return {
