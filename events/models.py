@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from accounts.models import Organisation
 from lib.dates import long_date, time_of_day
@@ -50,6 +51,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "network or training event"
         ordering = ["date", "starts_at", "title"]
         indexes = [models.Index(fields=["date", "starts_at"])]
         constraints = [
@@ -68,6 +70,10 @@ class Event(models.Model):
         return (
             f"{long_date(self.date)}, {time_of_day(self.starts_at)} to {time_of_day(self.ends_at)}"
         )
+
+    @property
+    def is_past(self) -> bool:
+        return self.date < timezone.localdate()
 
     @property
     def places_left(self) -> int:
@@ -123,6 +129,8 @@ class Booking(models.Model):
     )
 
     class Meta:
+        verbose_name = "place at an event"
+        verbose_name_plural = "places at events"
         ordering = ["booked_at", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -113,10 +113,3 @@ def can_record_attendance(user: User, event: Event) -> bool:
 def check_can_record_attendance(user: User, event: Event) -> None:
     if not can_record_attendance(user, event):
         raise PermissionDenied("Attendance is recorded on or after the day of the event.")
-
-
-# Events and bookings are kept through CAP's own audited pages, never the admin.
-for _model in ("event", "booking"):
-    for _verb in ("add", "change", "delete"):
-        rules.add_perm(f"events.{_verb}_{_model}", rules.always_deny)
-    rules.add_perm(f"events.view_{_model}", can_manage_events)

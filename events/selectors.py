@@ -62,7 +62,7 @@ def bookings_of_event(bookings: QuerySet[Booking], event: Event) -> QuerySet[Boo
     """An event's places booked now, by school then name (already scoped to the reader)."""
     return (
         bookings.filter(event=event, cancelled_at__isnull=True)
-        .select_related("school", "booked_by")
+        .select_related("event", "school", "booked_by")
         .order_by("school__name", "attendee_name", "pk")
     )
 
