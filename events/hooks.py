@@ -1,13 +1,15 @@
 """What events registers with the apps above it at start-up (EventsConfig.ready): its
 sections of the school and casework home pages, and of a school's entitlements page
-("entitlements:school", whose object is the school)."""
+("entitlements:school", whose object is the school); and a leaver's places at events to
+come, which end with them."""
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.leavers import OpenWork, open_work_register
 from accounts.models import Organisation
 from accounts.rules import Area, school_ids
-from events import selectors
+from events import selectors, services
 from events.models import Event, EventStatus
 from events.rules import can_book_events, can_manage_events, can_view_school_bookings
 from lib.sections import section
@@ -65,3 +67,16 @@ def events_of_school(request, school: Organisation) -> str:
         },
         request,
     )
+
+
+# --- Open work a leaver leaves (accounts/leavers.py) ---------------------------------------
+
+open_work_register(
+    OpenWork(
+        key="event_places",
+        label="Places booked for them at events to come",
+        count=lambda user: services.places_to_come(user).count(),
+        candidates=None,
+        reassign=lambda user, to, by: services.places_end_for_leaver(person=user, by=by),
+    )
+)

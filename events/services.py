@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from accounts.rules import school_ids
+from accounts.rules import check_can_record_leaver, school_ids
 from audit.services import event_record
 from events import selectors, tasks
 from events.models import Attendance, Booking, Event
@@ -241,3 +241,33 @@ def attendance_record(*, event: Event, marks: dict[str, str], by: User) -> int:
             },
         )
     return len(changed)
+
+
+def places_to_come(person: User):
+    """The person's places at events still to come."""
+    return Booking.objects.filter(
+        attendee=person,
+        cancelled_at__isnull=True,
+        event__status__in=HAPPENING,
+        event__date__gt=timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def places_end_for_leaver(*, person: User, by: User) -> int:
+    """Cancel the places of someone who has left (accounts/leavers.py, which has checked
+    that `by` may record them as a leaver), so other schools may book them. Each audited;
+    returns how many."""
+    check_can_record_leaver(by, person)
+    ended = list(places_to_come(person).select_for_update().select_related("event"))
+    now = timezone.now()
+    for booking in ended:
+        booking.cancelled_at, booking.cancelled_by = now, by
+        booking.save(update_fields=["cancelled_at", "cancelled_by"])
+        event_record(
+            actor=by,
+            action="booking.cancel",
+            obj=booking,
+            detail={"event": str(booking.event.uuid), "leaver": True},
+        )
+    return len(ended)

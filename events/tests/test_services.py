@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
 from django.utils import timezone
 
+from accounts.leavers import leaver_record
 from audit.models import Event as AuditEvent
 from events import selectors, services
 from events.models import Attendance, Booking, Event, EventStatus
@@ -280,3 +281,17 @@ def test_school_attendance_counts_events_not_people(cast):
         "to_come": 4,
         "events_attended": 2,
     }
+
+
+def test_a_leavers_places_to_come_are_given_back(cast):
+    ahead = EventFactory(places=1)
+    book(ahead, cast.alice, cast.school_a)
+    today = timezone.localdate()
+    held = EventFactory(date=today, booking_closes_on=today)
+    kept = book(held, cast.alice, cast.school_a)
+    leaver_record(person=cast.alice, new_owners={}, by=cast.manager)
+    assert not Booking.objects.filter(event=ahead, cancelled_at__isnull=True).exists()
+    kept.refresh_from_db()
+    assert kept.cancelled_at is None  # today's place stays, to record who came
+    assert AuditEvent.objects.filter(action="booking.cancel", detail__leaver=True).count() == 1
+    book(ahead, cast.bob, cast.school_b)
