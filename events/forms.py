@@ -131,6 +131,12 @@ class EventForm(VersionedForm):
             raise ValidationError("The date of the event must be today or in the future")
         return day
 
+    def clean_booking_closes_on(self):
+        day = self.cleaned_data.get("booking_closes_on")
+        if day and self.new and day < self.today:
+            raise ValidationError("Booking must close today or in the future")
+        return day
+
     def clean_places(self):
         places = self.cleaned_data.get("places")
         if places is not None and places < self.booked:

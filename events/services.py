@@ -69,6 +69,8 @@ def event_create(*, data: dict, by: User) -> Event:
     check_can_manage_events(by)
     if data["date"] < timezone.localdate():
         raise Refused("The date of the event must be today or in the future", field="date")
+    if data["booking_closes_on"] < timezone.localdate():
+        raise Refused("Booking must close today or in the future", field="booking_closes_on")
     _check_event(data)
     event = Event.objects.create(
         year=_year_for(data["date"]),

@@ -76,6 +76,8 @@ def test_an_officer_adds_an_event(client, cast):
         ({"ends_at": "8am"}, "The end time must be after the start time"),
         ({"starts_at": "25:00"}, "Start time must be a real time"),
         ({"title": ""}, "Enter the title"),
+        ({"booking_closes_on_year": "2001"}, "Booking must close today or in the future"),
+        ({"booking_closes_on_day": ""}, "Booking closes on must include a day"),
         ({"venue": ""}, "Enter the venue, or say the event is online"),
     ],
 )
