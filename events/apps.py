@@ -6,3 +6,7 @@ class EventsConfig(AppConfig):
     bookings and attendance."""
 
     name = "events"
+
+    def ready(self) -> None:
+        # What events registers with the apps above it: see events/hooks.py.
+        from events import hooks  # noqa: F401

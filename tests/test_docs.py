@@ -36,6 +36,7 @@ SECTIONS = {
     "entitlements": "Service level agreement entitlements",
     "privacy": "Data protection",
     "school_reviews": "School review meetings",
+    "events": "Network and training events",
 }
 
 RULE_NAME = re.compile(r"(?:check_)?can_\w+")

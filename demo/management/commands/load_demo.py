@@ -7,6 +7,7 @@ from django.db import transaction
 
 from demo.applications import load_demo_applications
 from demo.entitlements import load_demo_entitlements
+from demo.events import load_demo_events
 from demo.finance import load_demo_finance
 from demo.panels import load_demo_panels
 from demo.people import (
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         # The termly review meeting with the school whose students were placed above.
         load_demo_school_reviews(school_urn=SCHOOL_B)
         load_demo_visits()  # the monitoring officer's visits to the placements above
+        load_demo_events()
         # Last: fees for every place above, and the statements of the term that has ended.
         load_demo_finance()
         load_demo_entitlements()
