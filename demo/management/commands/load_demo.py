@@ -22,6 +22,7 @@ from demo.people import (
 from demo.placements import load_demo_placements
 from demo.quality import load_demo_lapsed_application, load_demo_quality
 from demo.safeguarding import load_demo_safeguarding
+from demo.school_weeks import load_demo_school_weeks
 from students.models import Student
 
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         # Before safeguarding's own placement: it makes placements only when there are none.
         load_demo_placements(school_urn=SCHOOL_B, provider_ukprn=PROVIDER_UKPRN)
         load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        load_demo_school_weeks(school_urn=SCHOOL_B)
         # Last: fees for every place above, and the statements of the term that has ended.
         load_demo_finance()
         return {
