@@ -97,21 +97,27 @@ def check_meeting(meeting: Meeting, year: AcademicYear) -> list[str]:
     return problems
 
 
+def _weeks(count: int, kind: str = "") -> str:
+    return f"{count} {kind}week{'' if count == 1 else 's'}"
+
+
 def _school_weeks_problems(cohort: Cohort, calendar: Calendar) -> list[str]:
     """A cohort's weeks are school weeks (programmes.calendar): its stated end should be the
     last school day of its last one."""
     weeks = cohort.weeks
     should_end = calendar.last_school_day_of_week(cohort.starts_on, weeks)
     ending = (
-        f" {weeks} school weeks from {long_date(cohort.starts_on)} end on {long_date(should_end)}."
+        f" {_weeks(weeks, 'school ')} from {long_date(cohort.starts_on)} "
+        f"end{'s' if weeks == 1 else ''} on {long_date(should_end)}."
         if should_end
         else ""
     )
     counted = calendar.teaching_weeks_between(cohort.starts_on, cohort.ends_on)
     if counted != weeks:
         return [
-            f"The cohort is said to run {weeks} weeks, but its dates span {counted} school "
-            f"weeks (half terms and holidays are not school weeks).{ending}"
+            f"The cohort is said to run {_weeks(weeks)}, but its dates span "
+            f"{_weeks(counted, 'school ')} (half terms and holidays are not school weeks)."
+            f"{ending}"
         ]
     if should_end and should_end != cohort.ends_on:
         return [

@@ -522,3 +522,16 @@ def test_the_reference_file_has_coventry_s_agreement_and_charging_rules():
         rules.over_allowance_charge_pence,
         rules.agreement_charged_in,
     ) == ("authority_pays_providers", "weeks_delivered", "nearest_penny", "nothing", 0, 25000, 1)
+
+
+def test_a_cohort_spanning_one_school_week_reads_in_the_singular():
+    problem = only(
+        problems_after(
+            "    ends: Friday 19 December 2025\n    weeks: 10",
+            "    ends: Friday 10 October 2025\n    weeks: 10",
+        ),
+        fatal=False,
+    )
+    assert problem.message.startswith(
+        "The cohort is said to run 10 weeks, but its dates span 1 school week (half terms"
+    )
