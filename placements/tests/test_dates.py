@@ -211,6 +211,7 @@ def test_the_cap_team_changes_the_dates_on_their_page(client, cast, refocus, clo
     page = client.get(url).content.decode()
     # 12 January to 20 March 2026 holds nine school weeks, half term left out.
     assert "Monday 12 January 2026 to Friday 20 March 2026: 9 school weeks" in page
+    assert "phases are worked out again from the new dates" in page
     response = client.post(url, _data(refocus))
     assert response.status_code == 302
     refocus.refresh_from_db()
@@ -263,6 +264,13 @@ def test_an_ended_placement_s_dates_stay(client, cast, refocus, clock):
     assert client.post(url, _data(refocus)).status_code == 302
     refocus.refresh_from_db()
     assert refocus.planned_end_on == CALENDAR_WEEKS_END
+
+
+def test_a_placement_without_phases_is_not_told_of_them(client, cast, placement):
+    client.force_login(cast.officer)
+    page = client.get(reverse("placements:dates", args=[placement.uuid])).content.decode()
+    assert "Change the dates" in page
+    assert "phases are worked out again" not in page
 
 
 def test_the_page_answers_only_get_and_post(client, cast, refocus):

@@ -340,9 +340,13 @@ def dates(request, placement_uuid):
             messages.success(request, "Dates changed")
             return redirect("placements:casework_detail", placement.uuid)
     weeks = school_calendar().teaching_weeks_between(placement.starts_on, placement.planned_end_on)
-    return render(
-        request, "placements/dates.html", {"placement": placement, "form": form, "weeks": weeks}
-    )
+    context = {
+        "placement": placement,
+        "form": form,
+        "weeks": weeks,
+        "has_phases": any(phase.planned for phase in placement.phases.all()),
+    }
+    return render(request, "placements/dates.html", context)
 
 
 @area_required(Area.CASEWORK)
