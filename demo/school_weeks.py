@@ -24,12 +24,12 @@ def load_demo_school_weeks(*, school_urn: str) -> int:
         cohorts.filter(starts_on__gt=timezone.localdate()).order_by("starts_on").first()
         or cohorts.order_by("starts_on").last()
     )
-    student = (
-        Student.objects.filter(home_school__urn=school_urn)
-        .filter(~Q(applications__status__in=[s for s in Status.values if s != Status.DRAFT]))
-        .order_by("upn")
-        .first()
-    )
+    # A student with no application yet: at the school given if it has one left, else
+    # at any school (the other demo journeys take the first schools' students).
+    free = Student.objects.filter(
+        ~Q(applications__status__in=[s for s in Status.values if s != Status.DRAFT])
+    ).order_by("upn")
+    student = free.filter(home_school__urn=school_urn).first() or free.first()
     if cohort is None or student is None or Application.objects.filter(cohort=cohort).exists():
         return 0
     officer = demo_user("officer")
