@@ -54,6 +54,7 @@ from placements.models import (
     Placement,
 )
 from placements.services import tallies_rebuild
+from programmes.calendar import Calendar
 from programmes.models import (
     ROUTE_PANEL_STEPS,
     AcademicYear,
@@ -879,6 +880,7 @@ class Generator:
         self.apps: list[dict] = []
         placements: list[tuple] = []
         phases: list[tuple] = []
+        calendar = Calendar(self.terms)
         yesterday = self.today - dt.timedelta(days=1)
 
         for n in range(sizes.placements):
@@ -903,8 +905,12 @@ class Generator:
             per_week = (
                 course["days_per_week"] if course else (programme.days_per_week or Decimal(4))
             )
+            # School weeks, as the set-up step counts them; past the loaded terms (a few
+            # start late in the last year), the Friday of the last calendar week.
             monday = starts_on - dt.timedelta(days=starts_on.weekday())
-            planned_end_on = max(starts_on, monday + dt.timedelta(weeks=weeks, days=-3))
+            planned_end_on = calendar.last_school_day_of_week(starts_on, weeks) or max(
+                starts_on, monday + dt.timedelta(weeks=weeks, days=-3)
+            )
             if course:
                 provider = course["provider_id"]
             elif key in ACADEMY_PROGRAMMES:
@@ -940,7 +946,7 @@ class Generator:
             self.apps.append(app)
             placement_id = first_placement + n
             pattern = schedule.default_pattern(starts_on, per_week)
-            for phase in schedule.phases_for(key, starts_on, planned_end_on):
+            for phase in schedule.phases_for(key, starts_on, planned_end_on, calendar):
                 phases.append(
                     (
                         placement_id,
@@ -948,6 +954,7 @@ class Generator:
                         phase["starts_on"],
                         phase["ends_on"],
                         phase["pattern"],
+                        True,
                     )
                 )
             placements.append(
@@ -1067,7 +1074,9 @@ class Generator:
             ],
             placements,
         )
-        copy_rows(Phase, ["placement_id", "name", "starts_on", "ends_on", "pattern"], phases)
+        copy_rows(
+            Phase, ["placement_id", "name", "starts_on", "ends_on", "pattern", "planned"], phases
+        )
         # Each student's placements with their settings, for safeguarding concerns.
         self.placements_of: dict[int, list[tuple[int, int, dt.date]]] = {}
         for row in placements:

@@ -124,6 +124,17 @@ class ExitForm(VersionedForm):
     )
 
 
+class DatesForm(VersionedForm):
+    starts_on = DateField(
+        label="Start date", help_text="It can change only before the placement starts"
+    )
+    planned_end_on = DateField(
+        label="Planned end date",
+        help_text="The last school day of the placement: half terms and holidays are not "
+        "school weeks",
+    )
+
+
 class ReportRunForm(forms.Form):
     term = forms.ModelChoiceField(
         label="Term",

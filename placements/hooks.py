@@ -11,13 +11,15 @@ from accounts.models import OrganisationKind, Role, User
 from accounts.rules import Area, is_cap_staff
 from applications.effects import on_transition
 from applications.models import Application
+from lib.dates import long_date
 from lib.errors import Refused
 from lib.sections import section
 from placements import selectors_visits
 from placements.models import Placement, Visit, VisitStatus
 from placements.services import placement_create, placements_monitoring_reassign
 from placements.services_visits import visits_reassign
-from programmes.selectors import day_after_a_term
+from programmes.calendar import Calendar
+from programmes.selectors import day_after_a_term, school_calendar
 from scheduling.registry import Every, Job, OnDays, register
 
 
@@ -44,12 +46,26 @@ def placement_set_up(*, application: Application, by: User) -> None:
         provider=setting,
         course=course,
         starts_on=application.start_on,
-        # The Friday of the last week.
-        planned_end_on=application.start_on
-        + dt.timedelta(weeks=weeks, days=-application.start_on.weekday() - 3),
+        planned_end_on=planned_end(application.start_on, weeks, school_calendar()),
         days_per_week=days,
         by=by,
     )
+
+
+def planned_end(starts_on: dt.date, weeks: int, calendar: Calendar) -> dt.date:
+    """The last school day of the placement's last teaching week: a length in weeks is a
+    length in school weeks, so half terms and holidays do not use it up. When the loaded
+    term dates do not reach that far, CAP refuses rather than guess: the end would be a
+    guess about holidays nobody has entered."""
+    end = calendar.last_school_day_of_week(starts_on, weeks)
+    if end is None or not calendar.covers(starts_on):
+        week_s = "week" if weeks == 1 else "weeks"
+        raise Refused(
+            f"CAP cannot work out when {weeks} school {week_s} from {long_date(starts_on)} "
+            "end: the term dates for those weeks are not loaded. Ask the CAP manager to add "
+            "the year's term dates, then set up the placement."
+        )
+    return end
 
 
 # --- Scheduled jobs -----------------------------------------------------------------------

@@ -175,6 +175,9 @@ class Phase(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     pattern = models.JSONField(default=list)
+    # Made from the rules file's phases and the placement's dates, and made again when the
+    # dates change; a phase a person added (a change of sessions) is never remade.
+    planned = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["placement", "starts_on"]

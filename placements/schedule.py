@@ -15,7 +15,7 @@ import yaml
 from django.conf import settings
 from django.utils import timezone
 
-from lib.dates import is_working_day
+from programmes.calendar import Calendar
 
 RULES_FILE = Path(__file__).parent / "data" / "placement-rules.yaml"
 DAYS = ["mon", "tue", "wed", "thu", "fri"]
@@ -52,51 +52,36 @@ def default_pattern(starts_on: dt.date, days_per_week: Decimal | float) -> list[
     return [k for k in SESSION_KEYS if k in keys]
 
 
-def phases_for(programme_key: str, starts_on: dt.date, planned_end_on: dt.date) -> list[dict]:
-    """The phases the rules file gives the programme, dated from the placement's start."""
-    monday = starts_on - dt.timedelta(days=starts_on.weekday())
+def phases_for(
+    programme_key: str, starts_on: dt.date, planned_end_on: dt.date, calendar: Calendar
+) -> list[dict]:
+    """The phases the rules file gives the programme, dated from the placement's start.
+
+    A phase's weeks are teaching weeks (programmes.calendar): week 1 holds the first school
+    day, and half terms and holidays are no weeks at all, so every phase begins and ends on
+    a school day. The last phase lasts until the placement's planned end, however the end
+    was moved: Refocus's back-to-school phase is its final weeks. Phases past the planned end
+    are left out; a phase the loaded terms do not reach begins nowhere and is left out
+    too, and one they reach only in part runs to the planned end."""
+    planned = rules().get("phases", {}).get(programme_key, [])
     phases = []
-    for phase in rules().get("phases", {}).get(programme_key, []):
+    for number, phase in enumerate(planned, start=1):
         first, last = phase["weeks"]
-        start = max(starts_on, monday + dt.timedelta(weeks=first - 1))
-        end = min(planned_end_on, monday + dt.timedelta(weeks=last - 1, days=4))
-        if start > end:
+        week = calendar.teaching_week(starts_on, first)
+        if week is None or week[0] > planned_end_on:
             continue
+        final = calendar.teaching_week(starts_on, last)
+        end = planned_end_on if final is None or number == len(planned) else final[1]
         pattern = [f"{day}_{s}" for day in phase["days"] for s in SESSIONS]
         phases.append(
             {
                 "name": phase["name"],
-                "starts_on": start,
-                "ends_on": end,
+                "starts_on": week[0],
+                "ends_on": min(end, planned_end_on),
                 "pattern": [k for k in SESSION_KEYS if k in pattern],
             }
         )
     return phases
-
-
-class Calendar:
-    """School days from the term dates, loaded once: a weekday, not a bank holiday, inside a
-    term and outside its half term."""
-
-    def __init__(self, terms):
-        self.terms = list(terms)
-        self._known: dict[dt.date, bool] = {}  # asked for every session of every student
-
-    def is_school_day(self, day: dt.date) -> bool:
-        if day not in self._known:
-            self._known[day] = self._is_school_day(day)
-        return self._known[day]
-
-    def _is_school_day(self, day: dt.date) -> bool:
-        if not is_working_day(day):
-            return False
-        for term in self.terms:
-            if term.starts_on <= day <= term.ends_on:
-                return not (
-                    term.half_term_starts_on
-                    and term.half_term_starts_on <= day <= term.half_term_ends_on
-                )
-        return False
 
 
 def pattern_on(placement, day: dt.date, phases=None) -> list[str]:

@@ -33,6 +33,7 @@ from accounts.models import Organisation, User
 from accounts.rules import is_cap_staff
 from audit.services import event_record
 from documents.storage import document_storage, stored_read, stored_save
+from lib.dates import long_date
 from lib.errors import Conflict, Refused
 from lib.pdf import render_pdf
 from lib.sql import RandomUUID, insert_select
@@ -58,7 +59,9 @@ from placements.rules import (
     check_can_view_placement,
 )
 from placements.schedule import SETTING
+from programmes.calendar import Calendar
 from programmes.models import Course, Term
+from programmes.selectors import school_calendar
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +93,8 @@ def placement_create(
     """The one place a placement is made, whichever route led to it. The registration
     arrangement and the home school's away code come from the programme; the pattern
     defaults to whole days from the start's weekday; the programme's phases (rules file)
-    are dated from the start. The CAP team changes the rest on the placement's pages."""
+    are dated in teaching weeks from the start. The CAP team changes the rest on the
+    placement's pages."""
     programme = application.programme
     placement = Placement.objects.create(
         application=application,
@@ -110,10 +114,7 @@ def placement_create(
         monitoring_officer=monitoring_officer,
         created_by=by,
     )
-    Phase.objects.bulk_create(
-        Phase(placement=placement, **phase)
-        for phase in schedule.phases_for(programme.key, starts_on, planned_end_on)
-    )
+    _plan_phases(placement, school_calendar())
     event_record(
         actor=by,
         action="placement.created",
@@ -121,6 +122,18 @@ def placement_create(
         detail={"application": str(application.uuid), "setting": str(provider.uuid)},
     )
     return placement
+
+
+def _plan_phases(placement: Placement, calendar: Calendar) -> None:
+    """(Re)make the placement's planned phases from its dates; a phase a person added is
+    kept as it is."""
+    placement.phases.filter(planned=True).delete()
+    Phase.objects.bulk_create(
+        Phase(placement=placement, planned=True, **phase)
+        for phase in schedule.phases_for(
+            placement.programme.key, placement.starts_on, placement.planned_end_on, calendar
+        )
+    )
 
 
 def _checked_pattern(pattern: list[str]) -> list[str]:
@@ -209,6 +222,84 @@ def placement_update(
             "monitoring_officer": str(monitoring_officer.uuid) if monitoring_officer else "",
             "safeguarding_confirmed_on": str(safeguarding_confirmed_on or ""),
         },
+    )
+    return placement
+
+
+def _school_day_problem(calendar: Calendar, day: dt.date, what: str) -> str | None:
+    if not calendar.covers(day):
+        return (
+            f"CAP does not have the term dates for {long_date(day)}: "
+            f"the {what} must be a school day in the terms CAP knows"
+        )
+    if not calendar.is_school_day(day):
+        return f"{long_date(day)} is not a school day: choose a school day for the {what}"
+    return None
+
+
+@transaction.atomic
+def placement_dates_change(
+    *, placement: Placement, starts_on: dt.date, planned_end_on: dt.date, version: int, by: User
+) -> Placement:
+    """Correct a placement's start (before it has started) or its planned end. Its planned
+    phases are made again from the new dates, in teaching weeks, so the last phase still
+    runs to the end; a change of sessions a person made is kept, and one that ran to the old
+    end runs to the new one."""
+    check_can_edit_placement(by, placement)
+    if placement.ended_on:
+        raise Refused("This placement has ended: its dates can no longer change")
+    today = timezone.localdate()
+    calendar = school_calendar()
+    if starts_on != placement.starts_on:
+        if placement.starts_on <= today:
+            raise Refused(
+                field="starts_on",
+                message="The placement has started: only its planned end can change",
+            )
+        if starts_on < today:
+            raise Refused(field="starts_on", message="The start date must be today or later")
+        problem = _school_day_problem(calendar, starts_on, "start")
+        if problem:
+            raise Refused(problem, field="starts_on")
+    if planned_end_on < starts_on:
+        raise Refused(
+            field="planned_end_on", message="The planned end must be on or after the start"
+        )
+    if planned_end_on != placement.planned_end_on:
+        problem = _school_day_problem(calendar, planned_end_on, "planned end")
+        if problem:
+            raise Refused(problem, field="planned_end_on")
+    if (
+        Mark.objects.filter(placement=placement)
+        .filter(Q(date__lt=starts_on) | Q(date__gt=planned_end_on))
+        .exists()
+    ):
+        raise Refused(
+            field="planned_end_on",
+            message="The setting has recorded marks outside these dates: keep them inside",
+        )
+    made_by_hand = list(placement.phases.filter(planned=False))
+    late = [p for p in made_by_hand if p.starts_on > planned_end_on]
+    if late:
+        raise Refused(
+            field="planned_end_on",
+            message=f"The sessions change from {long_date(late[0].starts_on)} would begin after "
+            "the planned end: choose a later end",
+        )
+    old_end = placement.planned_end_on
+    placement = _move(
+        placement, version=version, starts_on=starts_on, planned_end_on=planned_end_on
+    )
+    for phase in made_by_hand:
+        if phase.ends_on >= old_end or phase.ends_on > planned_end_on:
+            phase.ends_on = planned_end_on
+            phase.save(update_fields=["ends_on"])
+    _plan_phases(placement, calendar)
+    event_record(
+        actor=by,
+        action="placement.dates_changed",
+        obj=placement,
+        detail={"starts_on": str(starts_on), "planned_end_on": str(planned_end_on)},
     )
     return placement
 

@@ -36,6 +36,7 @@ urlpatterns = [
         name="casework_detail",
     ),
     path("casework/placements/<uuid:placement_uuid>/edit/", views.edit, name="edit"),
+    path("casework/placements/<uuid:placement_uuid>/dates/", views.dates, name="dates"),
     path("casework/placements/<uuid:placement_uuid>/exit/", views.exit_, name="exit"),
     path(
         "casework/placements/<uuid:placement_uuid>/add/<slug:kind>/",

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from lib.dates import bank_holiday_name, long_date
+from programmes.calendar import Calendar
 from programmes.models import (
     ROUTE_PANEL_STEPS,
     AcademicYear,
@@ -94,22 +95,34 @@ def check_meeting(meeting: Meeting, year: AcademicYear) -> list[str]:
     return problems
 
 
-def school_weeks(starts_on: dt.date, ends_on: dt.date, terms: Iterable[Term]) -> int:
-    """Weeks from the week of `starts_on` to the week of `ends_on`, leaving out half-term
-    weeks (counted by their Mondays)."""
-    monday = starts_on - dt.timedelta(days=starts_on.weekday())
-    last = ends_on - dt.timedelta(days=ends_on.weekday())
-    holidays = [
-        (t.half_term_starts_on, t.half_term_ends_on)
-        for t in terms
-        if t.half_term_starts_on and t.half_term_ends_on
-    ]
-    weeks = 0
-    while monday <= last:
-        if not any(start <= monday <= end for start, end in holidays):
-            weeks += 1
-        monday += dt.timedelta(days=7)
-    return weeks
+def _weeks(count: int, kind: str = "") -> str:
+    return f"{count} {kind}week{'' if count == 1 else 's'}"
+
+
+def _school_weeks_problems(cohort: Cohort, calendar: Calendar) -> list[str]:
+    """A cohort's weeks are school weeks (programmes.calendar): its stated end should be the
+    last school day of its last one."""
+    weeks = cohort.weeks
+    should_end = calendar.last_school_day_of_week(cohort.starts_on, weeks)
+    ending = (
+        f" {_weeks(weeks, 'school ')} from {long_date(cohort.starts_on)} "
+        f"end{'s' if weeks == 1 else ''} on {long_date(should_end)}."
+        if should_end
+        else ""
+    )
+    counted = calendar.teaching_weeks_between(cohort.starts_on, cohort.ends_on)
+    if counted != weeks:
+        return [
+            f"The cohort is said to run {_weeks(weeks)}, but its dates span "
+            f"{_weeks(counted, 'school ')} (half terms and holidays are not school weeks)."
+            f"{ending}"
+        ]
+    if should_end and should_end != cohort.ends_on:
+        return [
+            f"The cohort is said to end on {long_date(cohort.ends_on)}, but{ending[:-1]}, "
+            "the last school day of its last week."
+        ]
+    return []
 
 
 def check_cohort(
@@ -136,13 +149,8 @@ def check_cohort(
                 f"The cohort runs {cohort.weeks} weeks, but {programme.name} runs "
                 f"{programme.min_weeks} to {programme.max_weeks} weeks."
             )
-        if cohort.ends_on and cohort.ends_on >= cohort.starts_on:
-            counted = school_weeks(cohort.starts_on, cohort.ends_on, terms)
-            if counted != cohort.weeks:
-                problems.append(
-                    f"The cohort is said to run {cohort.weeks} weeks, but its dates span "
-                    f"{counted} school weeks."
-                )
+        if cohort.ends_on and cohort.ends_on >= cohort.starts_on and terms:
+            problems += _school_weeks_problems(cohort, Calendar(terms))
     meeting = cohort.decided_at
     if meeting is not None and meeting.date is not None and cohort.starts_on <= meeting.date:
         problems.append(

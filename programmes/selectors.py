@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from lib.dates import add_working_days
+from programmes.calendar import Calendar
 from programmes.models import (
     AcademicYear,
     ChargingRules,
@@ -47,6 +48,12 @@ def day_after_a_term(on_or_after: dt.date) -> dt.date | None:
         if day >= on_or_after:
             return day
     return None
+
+
+def school_calendar() -> Calendar:
+    """Every loaded term as one calendar (a few rows a year, one query): lengths in
+    teaching weeks count across terms and years."""
+    return Calendar(Term.objects.all())
 
 
 def years_all() -> QuerySet[AcademicYear]:

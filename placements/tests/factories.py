@@ -80,8 +80,11 @@ def make_placement(
     weeks=6,
     days_per_week=Decimal("5"),
     student=None,
+    planned_end_on=None,
     **extra,
 ):
+    """`weeks` are calendar weeks, ending on the Friday of the last (tests choose their
+    dates around the terms); give `planned_end_on` for an end in school weeks."""
     student = student or StudentFactory(home_school=school)
     application = Application.objects.create(
         student=student, school=school, programme=programme, created_by=by, status="placed"
@@ -90,7 +93,7 @@ def make_placement(
         application=application,
         provider=provider,
         starts_on=starts_on,
-        planned_end_on=starts_on + dt.timedelta(weeks=weeks, days=-3),
+        planned_end_on=planned_end_on or starts_on + dt.timedelta(weeks=weeks, days=-3),
         days_per_week=days_per_week,
         by=by,
         **extra,

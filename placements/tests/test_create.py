@@ -41,7 +41,9 @@ def test_the_provider_route_sets_up_the_placement_through_it(cast, programme):
         course,
     )
     assert placement.starts_on == wednesday
-    assert placement.planned_end_on == MONDAY + dt.timedelta(weeks=5, days=4)  # a Friday
+    # Six school weeks from Wednesday 14 January 2026 (its own week the first), the
+    # February half term no week at all: the last is the week of 23 February.
+    assert placement.planned_end_on == dt.date(2026, 2, 27)
     assert placement.pattern == ["wed_am", "wed_pm"]  # one day, on the start's weekday
     assert (placement.registration, placement.away_code) == ("single", "B")
     assert placement.monitoring_officer is None

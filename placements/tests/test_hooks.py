@@ -49,7 +49,7 @@ def _next_monday() -> dt.date:
 
 
 def test_setting_up_makes_the_placement_at_the_course_s_provider(cast, course):
-    start = _next_monday()
+    start = dt.date(2026, 1, 12)
     application = _start_confirmed(cast, course, start)
     application = services.application_set_up_placement(
         application=application, version=application.version, by=cast.officer
@@ -59,8 +59,9 @@ def test_setting_up_makes_the_placement_at_the_course_s_provider(cast, course):
     assert placement.student == application.student
     assert placement.provider == cast.provider and placement.home_school == cast.school_a
     assert placement.starts_on == start
-    # Six weeks, ending on the Friday of the last week.
-    assert placement.planned_end_on == start + dt.timedelta(weeks=6, days=-3)
+    # Six school weeks, ending on the last school day of the sixth: the February half term
+    # (16 to 20 February 2026) is not one of them.
+    assert placement.planned_end_on == dt.date(2026, 2, 27)
 
 
 def test_a_one_week_course_starting_on_a_friday_ends_that_day(cast, course):

@@ -38,7 +38,7 @@ from placements.rules import (
 )
 from placements.tasks import report_run_enqueue
 from programmes.models import Term
-from programmes.selectors import year_current, years_all
+from programmes.selectors import school_calendar, year_current, years_all
 
 PAGE_SIZE = 50
 
@@ -308,6 +308,52 @@ def edit(request, placement_uuid):
             }
         )
     return render(request, "placements/edit.html", {"placement": placement, "form": form})
+
+
+@area_required(Area.CASEWORK)
+@require_http_methods(["GET", "POST"])
+def dates(request, placement_uuid):
+    """Correct the start (before it) or the planned end; the planned phases follow."""
+    placement = get_placement_for_user(request.user, placement_uuid)
+    check_can_edit_placement(request.user, placement)
+    if placement.ended_on:
+        messages.error(request, "This placement has ended: its dates can no longer change")
+        return redirect("placements:casework_detail", placement.uuid)
+    form = forms.DatesForm(
+        posted(request),
+        initial={
+            "starts_on": placement.starts_on,
+            "planned_end_on": placement.planned_end_on,
+            "version": placement.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.placement_dates_change(
+                placement=placement,
+                starts_on=data["starts_on"],
+                planned_end_on=data["planned_end_on"],
+                version=data["version"],
+                by=request.user,
+            )
+        except Conflict:
+            messages.error(request, changed("placement"))
+            placement.refresh_from_db()
+            form = form.again(version=placement.version)
+        except Refused as refused:
+            form.add_error(refused.field or "planned_end_on", str(refused))
+        else:
+            messages.success(request, "Dates changed")
+            return redirect("placements:casework_detail", placement.uuid)
+    weeks = school_calendar().teaching_weeks_between(placement.starts_on, placement.planned_end_on)
+    context = {
+        "placement": placement,
+        "form": form,
+        "weeks": weeks,
+        "has_phases": any(phase.planned for phase in placement.phases.all()),
+    }
+    return render(request, "placements/dates.html", context)
 
 
 @area_required(Area.CASEWORK)

@@ -1,5 +1,6 @@
 """The model-file reader: one test for each kind of inconsistency it must catch."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,49 @@ def test_it_reports_a_cohort_whose_dates_do_not_span_its_weeks():
         problems_after("ends: Friday 20 March 2026", "ends: Friday 27 March 2026"), fatal=False
     )
     assert "said to run 10 weeks, but its dates span 11 school weeks" in problem.message
+
+
+def test_it_flags_a_cohort_ended_in_calendar_weeks_and_says_when_its_school_weeks_end():
+    # Ten calendar weeks from 6 October 2025 end on 12 December: nine school weeks.
+    problem = only(
+        problems_after(
+            "    ends: Friday 19 December 2025\n    weeks: 10",
+            "    ends: Friday 12 December 2025\n    weeks: 10",
+        ),
+        fatal=False,
+    )
+    assert problem.where == "cohorts row 1 (reset Cohort 1)"
+    assert problem.line == line_of("  - programme: reset\n    name: Cohort 1")
+    assert problem.message == (
+        "The cohort is said to run 10 weeks, but its dates span 9 school weeks (half terms "
+        "and holidays are not school weeks). 10 school weeks from Monday 6 October 2025 end "
+        "on Friday 19 December 2025."
+    )
+
+
+def test_it_flags_a_cohort_ending_before_the_last_school_day_of_its_last_week():
+    problem = only(
+        problems_after(
+            "    ends: Friday 19 December 2025\n    weeks: 10",
+            "    ends: Wednesday 17 December 2025\n    weeks: 10",
+        ),
+        fatal=False,
+    )
+    assert problem.message == (
+        "The cohort is said to end on Wednesday 17 December 2025, but 10 school weeks from "
+        "Monday 6 October 2025 end on Friday 19 December 2025, the last school day of its "
+        "last week."
+    )
+
+
+def test_the_document_s_cohorts_agree_with_their_school_weeks():
+    plan, _ = read_model(REFERENCE.read_text())
+    refocus = [c for c in plan.cohorts if c.programme.key == "refocus"]
+    assert [(c.name, c.starts_on, c.ends_on, c.weeks, c.flags) for c in refocus] == [
+        ("Cohort 1", dt.date(2025, 10, 6), dt.date(2025, 12, 19), 10, []),
+        ("Cohort 2", dt.date(2026, 1, 12), dt.date(2026, 3, 27), 10, []),
+        ("Cohort 3", dt.date(2026, 4, 27), dt.date(2026, 7, 10), 10, []),
+    ]
 
 
 def test_it_leaves_half_term_out_of_a_cohort_s_weeks():
@@ -628,3 +672,16 @@ def test_the_reference_file_lists_the_agreement_s_benefits():
     assert by_key["supporting-families-worker"].tiers == [3]
     assert [b.key for b in plan.benefits if b.confidential] == ["collaborative-leadership"]
     assert [b.key for b in plan.benefits if not b.allocated] == ["network-and-training-events"]
+
+
+def test_a_cohort_spanning_one_school_week_reads_in_the_singular():
+    problem = only(
+        problems_after(
+            "    ends: Friday 19 December 2025\n    weeks: 10",
+            "    ends: Friday 10 October 2025\n    weeks: 10",
+        ),
+        fatal=False,
+    )
+    assert problem.message.startswith(
+        "The cohort is said to run 10 weeks, but its dates span 1 school week (half terms"
+    )

@@ -25,6 +25,7 @@ from demo.placements import load_demo_placements
 from demo.quality import load_demo_lapsed_application, load_demo_quality
 from demo.safeguarding import load_demo_safeguarding
 from demo.school_reviews import load_demo_school_reviews
+from demo.school_weeks import load_demo_school_weeks
 from demo.visits import load_demo_visits
 from students.models import Student
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         load_demo_school_reviews(school_urn=SCHOOL_B)
         load_demo_visits()  # the monitoring officer's visits to the placements above
         load_demo_events()
+        load_demo_school_weeks(school_urn=SCHOOL_B)
         # Last: fees for every place above, and the statements of the term that has ended.
         load_demo_finance()
         load_demo_entitlements()
