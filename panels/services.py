@@ -230,7 +230,8 @@ def meeting_close(*, meeting: Meeting, by: User) -> list[AgendaItem]:
         if item.state != ItemState.WAITING:
             continue
         reason = (
-            f"Carried from {long_date(meeting.date)}: the meeting could hear {limit} items"
+            f"Carried from {long_date(meeting.date)}: the meeting could hear "
+            f"{limit} item{'s' if limit != 1 else ''}"
             if limit is not None and position > limit
             else f"Not heard on {long_date(meeting.date)}"
         )
