@@ -4,15 +4,16 @@ waiting list, and the outcome notices CAP has to send."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from applications.models import Application, ApplicationDocument
+from applications.priority import ANNOTATION, by_priority, priority_order, reasons, with_priority
 from applications.selectors import answers_by_page
 from applications.workflow import Status
 from panels.models import AgendaItem, ItemState, OutcomeNotice, PanelMember
 from panels.rules import is_conflicted, meetings_visible_to
-from programmes.models import Cohort, Meeting, Panel, Programme, Question, Subscription
+from programmes.models import Cohort, Meeting, Panel, Programme, Question
 
 # An application in a cohort holds one of its places from approval to placement.
 HOLDS_A_PLACE = (Status.PANEL_APPROVED, Status.START_CONFIRMED, Status.PLACED)
@@ -80,14 +81,20 @@ def meetings_for(user: User, *, upcoming_from: dt.date | None = None) -> QuerySe
 
 
 def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """The items heard at a meeting (waiting or decided), in the order they were added,
-    with what the page shows about each; pages of it for the meeting page and the pack."""
+    """The items heard at a meeting (waiting or decided), in the agenda's order
+    (applications.priority: subscribing schools first on a programme that gives them
+    priority, then the earliest referred), with what the page shows about each; pages of
+    it for the meeting page and the pack."""
+    items = with_priority(
+        meeting.items.filter(state__in=[ItemState.WAITING, ItemState.DECIDED]),
+        to_application="application",
+    )
     return (
-        meeting.items.filter(state__in=[ItemState.WAITING, ItemState.DECIDED])
-        .select_related(
+        items.select_related(
             "application__student",
             "application__school",
             "application__programme__tier",
+            "application__programme__year",
             "application__course__provider",
             "decision__recorded_by",
             "decision__cohort",
@@ -95,8 +102,31 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
             "decision__deferred_to",
         )
         .prefetch_related("application__programme__questions")
-        .order_by("added_at", "id")
+        .order_by(*priority_order(to_application="application"), "id")
     )
+
+
+@dataclass(frozen=True)
+class AgendaPlace:
+    """Where an item stands on its meeting's agenda, and why."""
+
+    position: int  # counted from 1, in the agenda's order
+    heard: bool  # within the items the meeting can hear; otherwise it carries over
+    reasons: list[str]
+
+
+def agenda_places(meeting: Meeting, items: list[AgendaItem], *, first: int) -> list[AgendaPlace]:
+    """The places of a page of agenda_items, the first at position `first`. An item past
+    the panel's items_per_meeting carries to the next meeting when this one closes."""
+    limit = meeting.panel.items_per_meeting
+    return [
+        AgendaPlace(
+            position=position,
+            heard=limit is None or position <= limit,
+            reasons=reasons(item.application, priority=getattr(item, ANNOTATION)),
+        )
+        for position, item in enumerate(items, start=first)
+    ]
 
 
 def agenda(meeting: Meeting) -> list[AgendaItem]:
@@ -140,6 +170,7 @@ class PackItem:
     documents: list[ApplicationDocument]
     questions: list[tuple[str, str]]  # (question, the school's answer)
     conflicted: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # why it stands where it does
 
 
 def pack(meeting: Meeting, items: list[AgendaItem] | None = None) -> list[PackItem]:
@@ -180,6 +211,7 @@ def pack(meeting: Meeting, items: list[AgendaItem] | None = None) -> list[PackIt
                     for q in questions.get(application.programme_id, [])
                 ],
                 conflicted=conflicted_names(item, panel_members),
+                reasons=reasons(application, priority=getattr(item, ANNOTATION, False)),
             )
         )
     return result
@@ -233,15 +265,12 @@ def cohort_for_meeting(meeting: Meeting, programme: Programme) -> Cohort | None:
 
 
 def waiting_list(programme: Programme) -> QuerySet[Application]:
-    """Applications on the programme's waiting list in the order the service offers places:
-    subscribing schools first, then by date of submission."""
-    subscribed = Subscription.objects.filter(school=OuterRef("school"), year=programme.year_id)
-    return (
+    """Applications on the programme's waiting list in the order the service offers places
+    (applications.priority: subscribing schools first where the programme gives them
+    priority, then the earliest referred)."""
+    return by_priority(
         Application.objects.filter(programme=programme, status=Status.WAITING_LIST)
-        .annotate(subscribed=Exists(subscribed))
-        .select_related("student", "school")
-        .order_by("-subscribed", "submitted_at", "id")
-    )
+    ).select_related("student", "school", "programme__year")
 
 
 # --- Outcome notices --------------------------------------------------------------------
@@ -298,12 +327,46 @@ def public_calendar(*, from_day: dt.date | None) -> QuerySet[Meeting]:
 WAITING_SHOWN = 50
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """An application on a waiting list, where it stands and why."""
+
+    application: Application
+    position: int  # counted from 1, in the order places are offered
+    reasons: list[str]
+    place_free: bool  # one of the places free in the cohorts to come is for it
+
+
 @dataclass
 class ProgrammePlaces:
     programme: Programme
     cohorts: list[Cohort]
-    waiting: list[Application]  # the first WAITING_SHOWN, in the order places are offered
+    waiting: list[Waiting]  # the first WAITING_SHOWN, in the order places are offered
     waiting_count: int
+    places_free: int  # in the cohorts that have not started
+
+
+def places_free(cohorts: list[Cohort], *, today: dt.date) -> int:
+    """Places not yet taken in the cohorts (with_places) that have not started."""
+    return sum(
+        max(0, c.capacity - c.taken)
+        for c in cohorts
+        if c.capacity is not None and c.starts_on > today
+    )
+
+
+def waiting_entries(applications: list[Application], *, free: int) -> list[Waiting]:
+    """The head of a waiting_list with its places and reasons: the first `free` are the
+    ones the free places go to."""
+    return [
+        Waiting(
+            application=application,
+            position=position,
+            reasons=reasons(application, priority=getattr(application, ANNOTATION)),
+            place_free=position <= free,
+        )
+        for position, application in enumerate(applications, start=1)
+    ]
 
 
 _waiting_count = (
@@ -314,20 +377,28 @@ _waiting_count = (
 )
 
 
-def places_by_programme() -> list[ProgrammePlaces]:
+def places_by_programme(*, today: dt.date) -> list[ProgrammePlaces]:
     """Each programme with places per cohort: its cohorts' places taken, how many wait and
-    the head of its waiting list in the order places are offered."""
+    the head of its waiting list in the order places are offered, with why."""
     programmes = (
         Programme.objects.filter(capacity_rule="cohort")
         .select_related("year")
         .annotate(waiting_count=Subquery(_waiting_count, output_field=IntegerField()))
     )
-    return [
-        ProgrammePlaces(
-            p, cohorts_with_places(p), list(waiting_list(p)[:WAITING_SHOWN]), p.waiting_count
+    result = []
+    for programme in programmes.order_by("-year__starts_on", "order"):
+        cohorts = cohorts_with_places(programme)
+        free = places_free(cohorts, today=today)
+        result.append(
+            ProgrammePlaces(
+                programme=programme,
+                cohorts=cohorts,
+                waiting=waiting_entries(list(waiting_list(programme)[:WAITING_SHOWN]), free=free),
+                waiting_count=programme.waiting_count,
+                places_free=free,
+            )
         )
-        for p in programmes.order_by("-year__starts_on", "order")
-    ]
+    return result
 
 
 @dataclass

@@ -222,11 +222,19 @@ def meeting_close(*, meeting: Meeting, by: User) -> list[AgendaItem]:
         raise Refused("The meeting is already closed.")
     if meeting.date is None or meeting.date > timezone.localdate():
         raise Refused("A meeting can be closed only on or after its day.")
-    waiting = list(
-        meeting.items.filter(state=ItemState.WAITING).select_related("application__programme")
-    )
+    # In the agenda's order: an item past the items the meeting can hear carries over.
+    agenda = selectors.agenda(meeting)
+    limit = meeting.panel.items_per_meeting
     rolled = []
-    for item in waiting:
+    for position, item in enumerate(agenda, start=1):
+        if item.state != ItemState.WAITING:
+            continue
+        reason = (
+            f"Carried from {long_date(meeting.date)}: the meeting could hear "
+            f"{limit} item{'s' if limit != 1 else ''}"
+            if limit is not None and position > limit
+            else f"Not heard on {long_date(meeting.date)}"
+        )
         target = selectors.meeting_after(meeting, programme=item.application.programme)
         if target is None:
             raise Refused(
@@ -241,7 +249,7 @@ def meeting_close(*, meeting: Meeting, by: User) -> list[AgendaItem]:
                 step=item.step,
                 by=by,
                 moved_from=item,
-                reason=f"Not heard on {long_date(meeting.date)}",
+                reason=reason,
             )
         )
     record.closed_at = timezone.now()

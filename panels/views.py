@@ -123,6 +123,7 @@ def _meeting_page(request, meeting: Meeting, area: str, *, attendance_form=None)
         else None
     )
     items = list(page.object_list) if page is not None else []
+    places = selectors.agenda_places(meeting, items, first=page.start_index() if page else 1)
     panel_members = selectors.members_with_memberships(meeting.panel)
     record = getattr(meeting, "record", None)
     present = selectors.attendees(meeting)
@@ -132,8 +133,9 @@ def _meeting_page(request, meeting: Meeting, area: str, *, attendance_form=None)
             "conflicted": selectors.conflicted_names(item, panel_members),
             "may_decide": can_decide_item(user, item),
             "you_are_conflicted": is_conflicted(user, item.application),
+            "place": place,
         }
-        for item in items
+        for item, place in zip(items, places, strict=True)
     ]
     if runs and attendance_form is None:
         attendance_form = AttendanceForm(
@@ -455,7 +457,9 @@ def school_letter(request, notice_uuid):
 def waiting_lists(request):
     _check_runs_panels(request.user)
     return render(
-        request, "panels/waiting_lists.html", {"programmes": selectors.places_by_programme()}
+        request,
+        "panels/waiting_lists.html",
+        {"programmes": selectors.places_by_programme(today=timezone.localdate())},
     )
 
 

@@ -200,6 +200,11 @@ def check_programme(
         )
     if programme.registration == Registration.SINGLE and programme.away_code == AwayCode.D:
         problems.append("Code D is only for dual-registered students.")
+    if programme.subscriber_priority and programme.subscription_required:
+        problems.append(
+            "It gives subscribing schools priority, but only subscribing schools may apply: "
+            "the priority would change nothing."
+        )
     if programme.capacity_rule == CapacityRule.COHORT:
         if not cohorts:
             problems.append("It has places per cohort, but no cohorts.")

@@ -387,7 +387,10 @@ def _read_organisations(reader: Reader, root, plan: Plan) -> None:
 
 def _read_panels(reader: Reader, root, plan: Plan) -> None:
     for where, line, node in reader.sequence(root, "panels"):
-        if reader.fields(node, where, {"key", "name"}, {"purpose", "seats"}) is None:
+        if (
+            reader.fields(node, where, {"key", "name"}, {"purpose", "items_per_meeting", "seats"})
+            is None
+        ):
             continue
         key = reader.text_of(node, "key", where)
         if key in plan.panels:
@@ -398,6 +401,7 @@ def _read_panels(reader: Reader, root, plan: Plan) -> None:
             key=key,
             name=reader.text_of(node, "name", where),
             purpose=reader.text_of(node, "purpose", where, default=""),
+            items_per_meeting=reader.number(node, "items_per_meeting", where, minimum=1),
         )
         plan.panels[key] = panel
         for order, (seat_where, _, seat) in enumerate(reader.sequence(node, "seats", where)):

@@ -210,6 +210,14 @@ class Panel(models.Model):
         help_text="Members see a meeting's pack from its publication until this many days "
         "after the meeting.",
     )
+    items_per_meeting = models.PositiveSmallIntegerField(
+        "Items a meeting can hear",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Empty when there is no limit. Items past the limit carry to the next "
+        "meeting, in the agenda's order (applications.priority).",
+    )
 
     class Meta:
         ordering = ["year", "name"]

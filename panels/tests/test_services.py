@@ -15,7 +15,7 @@ from panels import selectors, services
 from panels.models import ItemState, OutcomeNotice
 from panels.tests.conftest import DAY, at_panel, decide, everyone_present, submitted
 from placements.models import Placement
-from programmes.models import Subscription
+from programmes.models import Programme, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -291,26 +291,38 @@ def test_refocus_is_approved_into_a_cohort_until_it_is_full_then_the_waiting_lis
     assert Placement.objects.get(application=second).provider == refocus.delivered_by
 
 
-def test_the_waiting_list_puts_subscribing_schools_first_then_the_earliest(
-    cast, panels, programmes
-):
-
-    refocus = programmes["refocus"]
-    a_early, b_late, a_late = (submitted(cast, refocus) for _ in range(3))
-    Subscription.objects.filter(school=cast.school_a).delete()
-    b_school_application = submitted(cast, refocus, school=cast.school_b, by=cast.bob)
+def _waiting(cast, programme):
+    """Four on the programme's waiting list: three from school A, which has no agreement,
+    and one from school B, which has it; submitted 9, 8, 1 and 5 days ago."""
+    a_early, b_late, a_late = (submitted(cast, programme) for _ in range(3))
+    b_school = submitted(cast, programme, school=cast.school_b, by=cast.bob)
     Subscription.objects.filter(school=cast.school_a).delete()
     now = timezone.now()
-    for application, days_ago in [
-        (a_early, 9),
-        (b_late, 8),
-        (a_late, 1),
-        (b_school_application, 5),
-    ]:
+    for application, days_ago in [(a_early, 9), (b_late, 8), (a_late, 1), (b_school, 5)]:
         Application.objects.filter(pk=application.pk).update(
             status=Status.WAITING_LIST, submitted_at=now - days_ago * DAY
         )
-    assert list(selectors.waiting_list(refocus)) == [b_school_application, a_early, b_late, a_late]
+    return a_early, b_late, a_late, b_school
+
+
+def test_the_waiting_list_puts_subscribing_schools_first_where_the_programme_gives_priority(
+    cast, panels, programmes
+):
+    programme = programmes["refocus"]
+    Programme.objects.filter(pk=programme.pk).update(
+        subscriber_priority=True, subscription_required=False
+    )
+    a_early, b_late, a_late, b_school = _waiting(cast, programme)
+    assert list(selectors.waiting_list(programme)) == [b_school, a_early, b_late, a_late]
+
+
+def test_the_waiting_list_is_by_date_alone_where_the_programme_gives_no_priority(
+    cast, panels, programmes
+):
+    refocus = programmes["refocus"]
+    assert not refocus.subscriber_priority
+    a_early, b_late, a_late, b_school = _waiting(cast, refocus)
+    assert list(selectors.waiting_list(refocus)) == [a_early, b_late, b_school, a_late]
 
 
 # --- Outcome notices -----------------------------------------------------------------------

@@ -685,3 +685,36 @@ def test_a_cohort_spanning_one_school_week_reads_in_the_singular():
     assert problem.message.startswith(
         "The cohort is said to run 10 weeks, but its dates span 1 school week (half terms"
     )
+
+
+def test_it_reads_how_many_items_a_panel_s_meeting_can_hear():
+    plan, problems = read_model(
+        SMALL.replace(
+            "    name: Review Panel\n", "    name: Review Panel\n    items_per_meeting: 12\n"
+        )
+    )
+    assert problems == []
+    assert plan.panels["review"].items_per_meeting == 12
+    assert plan.panels["decision"].items_per_meeting is None
+
+
+def test_it_stops_on_a_meeting_that_can_hear_no_items():
+    problems = problems_after(
+        "    name: Review Panel\n", "    name: Review Panel\n    items_per_meeting: 0\n"
+    )
+    assert any(
+        p.fatal and "items_per_meeting" in p.where and "at least 1" in p.message for p in problems
+    ), [str(p) for p in problems]
+
+
+def test_it_reports_priority_on_a_programme_only_subscribers_may_use():
+    problem = only(
+        problems_after(
+            "    subscription_required: yes\n",
+            "    subscription_required: yes\n    subscriber_priority: yes\n",
+        ),
+        fatal=False,
+    )
+    assert "gives subscribing schools priority, but only subscribing schools may apply" in (
+        problem.message
+    )

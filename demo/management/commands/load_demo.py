@@ -22,6 +22,7 @@ from demo.people import (
     load_demo_users,
 )
 from demo.placements import load_demo_placements
+from demo.priority import load_demo_priority
 from demo.quality import load_demo_lapsed_application, load_demo_quality
 from demo.safeguarding import load_demo_safeguarding
 from demo.school_reviews import load_demo_school_reviews
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         load_demo_quality()  # before the applications: packs go only to approved providers
         load_demo_applications(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
         load_demo_panels(schools=[schools[SCHOOL_B], schools[SCHOOL_A]])
+        load_demo_priority()  # after the panels: it joins their agenda
         load_demo_lapsed_application()
         # Before safeguarding's own placement: it makes placements only when there are none.
         load_demo_placements(school_urn=SCHOOL_B, provider_ukprn=PROVIDER_UKPRN)
