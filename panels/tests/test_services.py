@@ -16,6 +16,7 @@ from panels.models import ItemState, OutcomeNotice
 from panels.tests.conftest import DAY, at_panel, decide, everyone_present, submitted
 from placements.models import Placement
 from programmes.models import Programme, Subscription
+from programmes.selectors import school_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +247,9 @@ def test_a_supported_transfer_goes_to_the_headteachers_then_a_dual_placement(
     assert placement.provider == cast.school_b
     assert placement.home_school == cast.school_a
     assert application.programme.registration == "dual"
-    assert (placement.planned_end_on - placement.starts_on).days == 12 * 7 - 3
+    # Twelve school weeks: half terms and holidays are not counted.
+    assert placement.planned_end_on == school_calendar().last_school_day_of_week(start, 12)
+    assert school_calendar().teaching_weeks_between(start, placement.planned_end_on) == 12
 
 
 def test_refocus_is_approved_into_a_cohort_until_it_is_full_then_the_waiting_list(

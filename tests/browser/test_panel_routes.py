@@ -16,7 +16,7 @@ from accounts.models import User
 from applications.models import Application
 from applications.workflow import Status
 from demo.people import demo_email
-from panels import services
+from panels import selectors, services
 from panels.models import AgendaItem, OutcomeNotice
 from placements.models import Placement
 from programmes.models import Meeting, Panel
@@ -211,7 +211,11 @@ def test_refocus_goes_through_both_panels_into_a_cohort_at_the_academy(today_mee
     assert application.agenda_items.get(state="waiting").meeting == map_today
     services.pack_publish(meeting=map_today, by=_officer())
 
-    cohort = application.programme.cohorts.filter(starts_on__gt=timezone.localdate()).first()
+    cohort = next(
+        c
+        for c in selectors.cohorts_with_places(application.programme)
+        if c.starts_on > timezone.localdate()
+    )
     _chair_decides(
         journey,
         map_today,
@@ -219,7 +223,7 @@ def test_refocus_goes_through_both_panels_into_a_cohort_at_the_academy(today_mee
         "Approved",
         "Capacity in the cohort and the right intervention",
         Cohort=f"{cohort.name}, from {cohort.starts_on:%-d %B %Y} "
-        f"(0 of {cohort.capacity} places taken)",
+        f"({cohort.taken} of {cohort.capacity} places taken)",
     )
     sign_in_as(journey, "officer")
     journey.goto("/casework/waiting-lists/")
