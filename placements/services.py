@@ -33,6 +33,7 @@ from accounts.models import SCHOOL_KINDS, Organisation, User
 from accounts.rules import is_cap_staff
 from audit.services import event_record
 from documents.storage import document_storage, stored_read, stored_save
+from lib.dates import long_date
 from lib.errors import Conflict, Refused
 from lib.pdf import render_pdf
 from lib.sql import RandomUUID, insert_select
@@ -279,7 +280,7 @@ def managed_move_confirm(*, placement: Placement, moves_on: dt.date, by: User) -
         raise Refused(
             field="moves_on",
             message="The move must be after the supported transfer started, on "
-            f"{placement.starts_on:%-d %B %Y}",
+            f"{long_date(placement.starts_on, weekday=False)}",
         )
     if moves_on > today + MOVE_HORIZON:
         raise Refused(field="moves_on", message="The move must be within the next year")

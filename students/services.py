@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from audit.services import event_record
+from lib.dates import long_date
 from lib.errors import Refused
 from students.models import ON_ROLL, Carer, EnrolmentStatus, SchoolRegistration, Student
 from students.rules import check_can_create_student, check_can_edit_student
@@ -342,11 +343,20 @@ def move_refusal(*, student: Student, to: Organisation, on: dt.date) -> str | No
     )
     if current is not None and current.school_id == to.pk:
         return "The student is already on this school's roll"
-    if current is not None and on <= current.starts_on:
-        return (
-            "The move must be after the student's current registration started, on "
-            f"{current.starts_on:%-d %B %Y}"
+    if current is None:
+        return None
+    # From when the school has held the student on roll, whatever changes of status since.
+    joined = (
+        SchoolRegistration.objects.filter(
+            student=student, school_id=current.school_id, status__in=ON_ROLL
         )
+        .order_by("starts_on")
+        .values_list("starts_on", flat=True)
+        .first()
+    )
+    if on <= joined:
+        day = long_date(joined, weekday=False)
+        return f"The move must be after the student joined their school's roll, on {day}"
     return None
 
 
