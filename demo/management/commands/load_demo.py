@@ -7,6 +7,7 @@ from django.db import transaction
 
 from demo.applications import load_demo_applications
 from demo.finance import load_demo_finance
+from demo.moves import load_demo_supported_transfer
 from demo.panels import load_demo_panels
 from demo.people import (
     DEMO_USERS,
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         # Before safeguarding's own placement: it makes placements only when there are none.
         load_demo_placements(school_urn=SCHOOL_B, provider_ukprn=PROVIDER_UKPRN)
         load_demo_safeguarding(school_urn=SCHOOL_A, provider_ukprn=PROVIDER_UKPRN)
+        load_demo_supported_transfer(receiving_urn=SCHOOL_A)
         # Last: fees for every place above, and the statements of the term that has ended.
         load_demo_finance()
         return {
