@@ -204,14 +204,35 @@ def test_no_move_to_confirm_when_the_transfer_ended_in_a_return(
     assert client.get(confirm_url(transfer)).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["alice", "headteacher", "bob", "provider_staff", "outsider"])
-def test_others_cannot_confirm_the_move(client, cast, transfer, clock, who):
-    """The former school, another school, a provider and an outsider: 404 either way."""
+@pytest.mark.parametrize("who", ["alice", "headteacher", "bob"])
+def test_other_schools_cannot_confirm_the_move(client, cast, transfer, clock, who):
+    """The former school (its coordinator and its headteacher) and another school: 404,
+    whether or not the placement exists."""
     clock(at(DURING, 10))
     client.force_login(getattr(cast, who))
-    assert client.get(confirm_url(transfer)).status_code in (403, 404)
-    assert client.post(confirm_url(transfer), date_form(DURING)).status_code in (403, 404)
+    assert client.get(confirm_url(transfer)).status_code == 404
+    assert client.post(confirm_url(transfer), date_form(DURING)).status_code == 404
     assert not ManagedMove.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["provider_staff", "academy_staff", "officer", "outsider"])
+def test_people_outside_the_school_area_cannot_confirm_the_move(client, cast, transfer, clock, who):
+    """Refused by the School area before any view code runs, as every school page is."""
+    clock(at(DURING, 10))
+    client.force_login(getattr(cast, who))
+    assert client.get(confirm_url(transfer)).status_code == 403
+    assert client.post(confirm_url(transfer), date_form(DURING)).status_code == 403
+    assert not ManagedMove.objects.exists()
+
+
+def test_the_move_is_confirmed_once(client, transfer, receiving, clock):
+    clock(at(DURING, 10))
+    services.managed_move_confirm(
+        placement=transfer, moves_on=DURING + dt.timedelta(days=7), by=receiving["head"]
+    )
+    client.force_login(receiving["coordinator"])
+    assert client.get(confirm_url(transfer)).status_code == 404
+    assert ManagedMove.objects.count() == 1
 
 
 def test_a_receiving_school_dsl_cannot_confirm_the_move(client, transfer, receiving, clock):
@@ -383,3 +404,22 @@ def test_the_student_page_keeps_its_queries_with_more_registrations(
         by=cast.officer,
     )
     assert queries() == few
+
+
+@pytest.mark.parametrize(
+    ("who", "offered"), [("head", True), ("coordinator", True), ("dsl", False)]
+)
+def test_the_placement_page_offers_the_move_only_to_whoever_may_confirm_it(
+    client, transfer, receiving, clock, who, offered
+):
+    clock(at(DURING, 10))
+    client.force_login(receiving[who])
+    page = client.get(reverse("placements:schools_detail", args=[transfer.uuid])).content.decode()
+    assert (confirm_url(transfer) in page) is offered
+
+
+def test_the_former_school_is_not_offered_the_move(client, cast, transfer, clock):
+    clock(at(DURING, 10))
+    client.force_login(cast.headteacher)
+    page = client.get(reverse("placements:schools_detail", args=[transfer.uuid])).content.decode()
+    assert confirm_url(transfer) not in page
