@@ -247,6 +247,15 @@ def placement_exit(
         raise Refused("The end date must be today or in the past")
     if Mark.objects.filter(placement=placement, date__gt=ended_on).exists():
         raise Refused("The setting has recorded marks after this date: choose a later end date")
+    if (
+        outcome != ExitOutcome.MANAGED_MOVE
+        and ManagedMove.objects.filter(placement=placement).exists()
+    ):
+        raise Refused(
+            field="outcome",
+            message="The receiving school has confirmed a managed move: the outcome is a "
+            "managed move",
+        )
     placement = _move(
         placement, version=version, ended_on=ended_on, exit_outcome=outcome, exit_detail=detail
     )

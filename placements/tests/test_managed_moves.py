@@ -423,3 +423,37 @@ def test_the_former_school_is_not_offered_the_move(client, cast, transfer, clock
     client.force_login(cast.headteacher)
     page = client.get(reverse("placements:schools_detail", args=[transfer.uuid])).content.decode()
     assert confirm_url(transfer) not in page
+
+
+def test_once_a_move_is_confirmed_the_exit_can_only_be_a_managed_move(
+    cast, transfer, receiving, clock
+):
+    clock(at(DURING, 10))
+    services.managed_move_confirm(
+        placement=transfer, moves_on=DURING + dt.timedelta(days=7), by=receiving["head"]
+    )
+    transfer.refresh_from_db()
+    with pytest.raises(services.Refused, match="the outcome is a managed move"):
+        services.placement_exit(
+            placement=transfer,
+            ended_on=DURING,
+            outcome=ExitOutcome.RETURNED,
+            detail="",
+            version=transfer.version,
+            by=cast.officer,
+        )
+    services.placement_exit(
+        placement=transfer,
+        ended_on=DURING,
+        outcome=ExitOutcome.MANAGED_MOVE,
+        detail="",
+        version=transfer.version,
+        by=cast.officer,
+    )
+    assert rows(transfer.student)[-1] == ("School A", C, DURING + ONE_DAY, None)
+    clock(at(DURING + dt.timedelta(days=7), 0, 30))
+    assert services.managed_moves_apply() == 1
+    assert rows(transfer.student)[-2:] == [
+        ("School A", C, DURING + ONE_DAY, DURING + dt.timedelta(days=6)),
+        ("School C", C, DURING + dt.timedelta(days=7), None),
+    ]
