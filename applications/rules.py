@@ -3,7 +3,10 @@
 A school sees all its own applications, drafts included. CAP staff see an application once
 it has been submitted: a draft, even a discarded one, is the school's own work. Provider
 staff see the pack CAP sent to their organisation, from when it was sent, and nothing else
-of the application. Who takes each step is named in the workflow table (Actor); panels
+of the application. A school acts on its applications only while it holds the student on
+roll (students.rules): after a managed move the former school still reads the applications
+it made, all made before the move, but changes, withdraws or answers none of them, and does
+not see the new school's. Who takes each step is named in the workflow table (Actor); panels
 registers how a panel acts (panels/rules.py), so applications does not import panels.
 """
 
@@ -20,6 +23,7 @@ from applications.models import Application, ApplicationDocument
 from applications.workflow import TRANSITIONS, Actor, Status, allowed, route_of
 from documents.models import Document
 from documents.rules import register_reader
+from students.rules import holds_on_roll
 
 
 @rules.predicate
@@ -40,7 +44,7 @@ def applications_visible_to(user: User, queryset: QuerySet) -> QuerySet:
 @rules.predicate
 def can_edit_application(user: User, application) -> bool:
     """Only the referring school changes a draft."""
-    return application.status == Status.DRAFT and application.school_id in school_ids(user)
+    return application.status == Status.DRAFT and _school_acts(user, application)
 
 
 def check_can_edit_application(user: User, application) -> None:
@@ -62,10 +66,15 @@ def packs_visible_to(user: User, queryset: QuerySet) -> QuerySet:
     return queryset.filter(pack_sent_at__isnull=False, course__provider_id__in=provider_ids(user))
 
 
+def _school_acts(user: User, application) -> bool:
+    """The referring school's staff, while the school holds the student on roll."""
+    return application.school_id in school_ids(user) and holds_on_roll(user, application.student)
+
+
 # Who acts for each actor the workflow table names. A domain above applications registers
 # its own actor at start-up (panels: the panel's chair or clerk).
 ACTORS: dict[str, Callable[[User, Application], bool]] = {
-    Actor.SCHOOL: lambda user, application: application.school_id in school_ids(user),
+    Actor.SCHOOL: _school_acts,
     Actor.CAP: lambda user, application: is_cap_officer(user),
     Actor.PROVIDER: can_view_pack,
 }

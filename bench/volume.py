@@ -86,7 +86,15 @@ from safeguarding.models import VIEWED, Concern, EntryKind
 from safeguarding.models import Category as ConcernCategory
 from safeguarding.models import Entry as ConcernEntry
 from safeguarding.models import Outcome as ConcernOutcome
-from students.models import CarePlan, Ethnicity, SenProvision, Sex, Student
+from students.models import (
+    CarePlan,
+    EnrolmentStatus,
+    Ethnicity,
+    SchoolRegistration,
+    SenProvision,
+    Sex,
+    Student,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILE = ROOT / "programmes" / "data" / "coventry-2025-26.yaml"
@@ -328,6 +336,11 @@ def _all(statement: str, params=None) -> list[tuple]:
 
 def _first_id(model) -> int:
     return _one(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")
+
+
+def _year_7_starts(born: dt.date) -> dt.date:
+    """1 September of the year a child born on `born` starts Year 7 (aged 11 on 31 August)."""
+    return dt.date(born.year + (12 if born.month >= 9 else 11), 9, 1)
 
 
 def copy_rows(model, fields: list[str], rows) -> int:
@@ -796,6 +809,13 @@ class Generator:
                 "early_help_assessment_and_plan",
             ],
             rows,
+        )
+        # Each on their home school's roll from the September they joined Year 7, so the
+        # schools see them (students.rules).
+        copy_rows(
+            SchoolRegistration,
+            ["student_id", "school_id", "status", "starts_on"],
+            ((row[0], row[7], EnrolmentStatus.SINGLE, _year_7_starts(row[4])) for row in rows),
         )
 
     # Applications and placements ---------------------------------------------------------

@@ -16,6 +16,7 @@ from accounts.services import membership_create
 from lib.dates import academic_year_start
 from programmes.models import AcademicYear, AgreementBand, Subscription
 from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
+from students.services import registration_first
 
 K = OrganisationKind
 
@@ -288,6 +289,8 @@ def load_demo_students(*, schools: dict[str, Organisation]) -> None:
                     **_needs(rng),
                 },
             )
+            # On the roll since the September they started Year 7.
+            registration_first(student=student, starts_on=dt.date(this_year - year_group + 7, 9, 1))
             # Drawn whether or not they are saved, so every run makes the same choices.
             carers = _carers(rng, student)
             if not student.carers.exists():

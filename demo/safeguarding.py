@@ -26,6 +26,7 @@ from safeguarding import services
 from safeguarding.categories import categories_ensure
 from safeguarding.models import Category, Concern
 from students.models import Carer, Student
+from students.services import registration_first
 
 ACCOUNT = (
     "At break {name} told me: “I don’t want to go home tonight, my mum’s boyfriend shouts "
@@ -50,6 +51,7 @@ def _demo_student(school_urn: str) -> Student:
             **{f"early_help_{step}": True for step in EarlyHelpStep.values},
         },
     )
+    registration_first(student=student, starts_on=dt.date(born_in + 12, 9, 1))
     if created:
         Carer.objects.create(
             student=student,

@@ -135,6 +135,13 @@ class DatesForm(VersionedForm):
     )
 
 
+class ManagedMoveForm(forms.Form):
+    moves_on = DateField(
+        label="Date the student joins your school's roll",
+        help_text="For example, 27 4 2026. From this day your school is the student's home school.",
+    )
+
+
 class ReportRunForm(forms.Form):
     term = forms.ModelChoiceField(
         label="Term",

@@ -16,11 +16,13 @@ from lib.errors import Refused
 from lib.sections import section
 from placements import selectors_visits
 from placements.models import Placement, Visit, VisitStatus
+from placements.rules import move_confirmer_school_ids
+from placements.selectors import managed_moves_for_school_home
 from placements.services import placement_create, placements_monitoring_reassign
 from placements.services_visits import visits_reassign
 from programmes.calendar import Calendar
 from programmes.selectors import day_after_a_term, school_calendar
-from scheduling.registry import Every, Job, OnDays, register
+from scheduling.registry import Daily, Every, Job, OnDays, register
 
 
 @on_transition("set_up_placement")
@@ -95,6 +97,35 @@ register(
         command="make_termly_reports",
     )
 )
+
+
+register(
+    Job(
+        name="apply_managed_moves",
+        description=(
+            "Makes the managed moves whose day has come: the receiving school becomes the "
+            "student's home school and the registrations follow."
+        ),
+        when=Daily(times=(dt.time(0, 30),), working_days=False),
+        command="apply_managed_moves",
+    )
+)
+
+
+# --- The receiving school's home page -----------------------------------------------------
+
+
+@section("dashboards:schools")
+def managed_moves_home(request, _) -> str:
+    """For the headteacher and CAP coordinator of a receiving school: the Supported
+    Transfers at their school that ended in a managed move still to confirm, those open
+    (a move may be confirmed before the end), and the moves confirmed for a day to come."""
+    if not move_confirmer_school_ids(request.user):
+        return ""
+    moves = managed_moves_for_school_home(request.user)
+    if not (moves["to_confirm"] or moves["open"] or moves["coming"]):
+        return ""
+    return render_to_string("placements/_managed_moves_home.html", moves, request)
 
 
 # --- Open work a leaver hands over (accounts/leavers.py) ---------------------------------

@@ -634,3 +634,38 @@ class Visit(models.Model):
     def time_words(self) -> str:
         """The planned time the GOV.UK way ("9:30am"), or "" when none was given."""
         return time_of_day(self.planned_time) if self.planned_time else ""
+
+
+class ManagedMove(models.Model):
+    """A Supported Transfer ending in a managed move: the receiving school confirmed that
+    the student joins its roll from `moves_on`. Until that day nothing changes; on it
+    (services.managed_moves_apply, run daily, or at once for today or a past day) the
+    student's home school becomes the receiving school and the registrations follow."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    placement = models.OneToOneField(
+        Placement, on_delete=models.PROTECT, related_name="managed_move"
+    )
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="managed_moves")
+    from_school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    to_school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    moves_on = models.DateField("Date the student joins the school's roll")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-moves_on", "-id"]
+        indexes = [
+            # The daily job's moves due, and the schools' moves still to happen.
+            models.Index(
+                fields=["moves_on"],
+                condition=models.Q(applied_at__isnull=True),
+                name="managed_move_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Managed move {str(self.uuid)[:8]}"

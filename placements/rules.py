@@ -10,8 +10,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from accounts.models import User
-from accounts.rules import dsl_organisation_ids, is_cap_staff, provider_ids, school_ids
+from accounts.models import SCHOOL_KINDS, Role, User
+from accounts.rules import (
+    dsl_organisation_ids,
+    is_cap_staff,
+    memberships_of,
+    provider_ids,
+    school_ids,
+)
+from placements.models import ExitOutcome
+from programmes.models import Route
 
 
 def _setting_ids(user: User) -> set[int]:
@@ -160,3 +168,44 @@ def visits_visible_to(user: User, placement, queryset: QuerySet) -> QuerySet:
     kinds = _visit_kinds_visible(user, placement)
     queryset = queryset.filter(placement=placement)
     return queryset if kinds is None else queryset.filter(kind__in=kinds)
+
+
+# --- Managed moves ------------------------------------------------------------------------
+
+# Who at the receiving school agrees that a student joins its roll.
+MOVE_ROLES = frozenset({Role.HEADTEACHER, Role.REFERRER})
+
+
+def move_confirmer_school_ids(user: User) -> set[int]:
+    """The schools (and the academy) where the user may confirm a managed move in."""
+    return {
+        m.organisation_id
+        for m in memberships_of(user)
+        if m.organisation.kind in SCHOOL_KINDS and m.role in MOVE_ROLES
+    }
+
+
+def is_supported_transfer(placement) -> bool:
+    """A placement at another school on the Supported Transfer route: the route that may end
+    in a managed move (DESIGN.md §4, route 3)."""
+    return (
+        placement.programme.route == Route.PANEL_THEN_HEADTEACHERS
+        and placement.provider.kind in SCHOOL_KINDS
+    )
+
+
+@rules.predicate
+def can_confirm_managed_move(user: User, placement) -> bool:
+    """The receiving school's headteacher or CAP coordinator, for a Supported Transfer at
+    their school that is open or ended in a managed move, and not yet confirmed."""
+    return (
+        placement.provider_id in move_confirmer_school_ids(user)
+        and is_supported_transfer(placement)
+        and (not placement.ended_on or placement.exit_outcome == ExitOutcome.MANAGED_MOVE)
+        and not hasattr(placement, "managed_move")
+    )
+
+
+def check_can_confirm_managed_move(user: User, placement) -> None:
+    if not can_confirm_managed_move(user, placement):
+        raise PermissionDenied("Only the receiving school confirms this managed move.")

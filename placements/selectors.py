@@ -38,13 +38,16 @@ from placements.models import (
     AlertKind,
     AttendanceCode,
     Category,
+    ExitOutcome,
+    ManagedMove,
     Mark,
     MarkTally,
     Phase,
     Placement,
 )
+from placements.rules import move_confirmer_school_ids
 from placements.schedule import HOME, SETTING, Calendar
-from programmes.models import AcademicYear, Term
+from programmes.models import AcademicYear, Route, Term
 from programmes.selectors import year_current
 
 
@@ -952,3 +955,43 @@ def report_context(placement: Placement, term: Term) -> dict:
 
 def term_for(day: dt.date) -> Term | None:
     return Term.objects.filter(starts_on__lte=day, ends_on__gte=day).first()
+
+
+# --- Managed moves ----------------------------------------------------------------------
+
+HOME_LIST = 50
+
+
+def managed_moves_for_school_home(user) -> dict[str, list]:
+    """A receiving school's Supported Transfers for its home page, at most 50 of each:
+    ended in a managed move and not yet confirmed, open (not yet confirmed), and confirmed
+    moves whose day is still to come. Three queries whatever the numbers."""
+    transfers = (
+        Placement.objects.filter(
+            provider_id__in=move_confirmer_school_ids(user),
+            programme__route=Route.PANEL_THEN_HEADTEACHERS,
+            managed_move__isnull=True,
+        )
+        .select_related("student", "home_school")
+        .order_by("planned_end_on", "pk")
+    )
+    coming = (
+        ManagedMove.objects.filter(
+            to_school_id__in=move_confirmer_school_ids(user), applied_at__isnull=True
+        )
+        .select_related("student", "from_school", "placement")
+        .order_by("moves_on", "pk")
+    )
+    return {
+        "to_confirm": list(transfers.filter(exit_outcome=ExitOutcome.MANAGED_MOVE)[:HOME_LIST]),
+        "open": list(transfers.filter(ended_on__isnull=True)[:HOME_LIST]),
+        "coming": list(coming[:HOME_LIST]),
+    }
+
+
+def managed_move_of(placement: Placement) -> ManagedMove | None:
+    return (
+        ManagedMove.objects.filter(placement=placement)
+        .select_related("from_school", "to_school")
+        .first()
+    )

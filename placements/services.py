@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import SCHOOL_KINDS, Organisation, User
 from accounts.rules import is_cap_staff
 from audit.services import event_record
 from documents.storage import document_storage, stored_read, stored_save
@@ -44,6 +44,7 @@ from placements.models import (
     AttendanceCode,
     Category,
     ExitOutcome,
+    ManagedMove,
     Mark,
     MarkChange,
     MarkTally,
@@ -53,6 +54,7 @@ from placements.models import (
     TermlyReport,
 )
 from placements.rules import (
+    check_can_confirm_managed_move,
     check_can_edit_placement,
     check_can_issue_reports,
     check_can_record_marks,
@@ -62,6 +64,12 @@ from placements.schedule import SETTING
 from programmes.calendar import Calendar
 from programmes.models import Course, Term
 from programmes.selectors import school_calendar
+from students.services import (
+    move_refusal,
+    registration_subsidiary_end,
+    registration_subsidiary_open,
+    student_school_move,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +129,10 @@ def placement_create(
         obj=placement,
         detail={"application": str(application.uuid), "setting": str(provider.uuid)},
     )
+    if _registers_the_student(placement):
+        registration_subsidiary_open(
+            student=placement.student, school=provider, starts_on=starts_on, by=by
+        )
     return placement
 
 
@@ -134,6 +146,12 @@ def _plan_phases(placement: Placement, calendar: Calendar) -> None:
             placement.programme.key, placement.starts_on, placement.planned_end_on, calendar
         )
     )
+
+
+def _registers_the_student(placement: Placement) -> bool:
+    """A placement with dual registration at a school or the academy holds the student's
+    subsidiary registration there; a training provider keeps no admission register."""
+    return placement.is_dual and placement.provider.kind in SCHOOL_KINDS
 
 
 def _checked_pattern(pattern: list[str]) -> list[str]:
@@ -319,11 +337,113 @@ def placement_exit(
         raise Refused("The end date must be today or in the past")
     if Mark.objects.filter(placement=placement, date__gt=ended_on).exists():
         raise Refused("The setting has recorded marks after this date: choose a later end date")
+    if (
+        outcome != ExitOutcome.MANAGED_MOVE
+        and ManagedMove.objects.filter(placement=placement).exists()
+    ):
+        raise Refused(
+            field="outcome",
+            message="The receiving school has confirmed a managed move: the outcome is a "
+            "managed move",
+        )
     placement = _move(
         placement, version=version, ended_on=ended_on, exit_outcome=outcome, exit_detail=detail
     )
     event_record(actor=by, action="placement.exited", obj=placement, detail={"outcome": outcome})
+    if _registers_the_student(placement):
+        registration_subsidiary_end(
+            student=placement.student, school=placement.provider, ends_on=ended_on, by=by
+        )
     return placement
+
+
+# --- Managed moves ----------------------------------------------------------------------
+
+# How far ahead a move may be dated: within the next academic year at most.
+MOVE_HORIZON = dt.timedelta(days=366)
+
+
+@transaction.atomic
+def managed_move_confirm(*, placement: Placement, moves_on: dt.date, by: User) -> ManagedMove:
+    """The receiving school confirms that the student joins its roll from `moves_on`. On
+    that day the move is made (at once for today or a day past, otherwise by the daily job);
+    the former school and the CAP team are told after commit (placements.tasks)."""
+    placement = (
+        Placement.objects.select_for_update()
+        .select_related("student", "provider", "home_school", "programme")
+        .get(pk=placement.pk)
+    )
+    check_can_confirm_managed_move(by, placement)
+    today = timezone.localdate()
+    if moves_on <= placement.starts_on:
+        raise Refused(
+            field="moves_on",
+            message="The move must be after the supported transfer started, on "
+            f"{long_date(placement.starts_on, weekday=False)}",
+        )
+    if moves_on > today + MOVE_HORIZON:
+        raise Refused(field="moves_on", message="The move must be within the next year")
+    refusal = move_refusal(student=placement.student, to=placement.provider, on=moves_on)
+    if refusal:
+        raise Refused(field="moves_on", message=refusal)
+    move = ManagedMove.objects.create(
+        placement=placement,
+        student=placement.student,
+        from_school=placement.student.home_school,
+        to_school=placement.provider,
+        moves_on=moves_on,
+        confirmed_by=by,
+        confirmed_at=timezone.now(),
+    )
+    event_record(
+        actor=by,
+        action="placement.managed_move_confirmed",
+        obj=placement,
+        detail={
+            "managed_move": str(move.uuid),
+            "from": str(move.from_school.uuid),
+            "to": str(move.to_school.uuid),
+            "moves_on": str(moves_on),
+        },
+    )
+    if moves_on <= today:
+        _managed_move_apply(move, by=by)
+    return move
+
+
+def _managed_move_apply(move: ManagedMove, *, by: User | None = None) -> None:
+    student_school_move(student=move.student, to=move.to_school, on=move.moves_on, by=by)
+    move.applied_at = timezone.now()
+    move.save(update_fields=["applied_at"])
+    event_record(
+        actor=by,
+        action="placement.managed_move_made",
+        obj=move.placement,
+        detail={"managed_move": str(move.uuid), "moves_on": str(move.moves_on)},
+    )
+
+
+def managed_moves_apply(*, today: dt.date | None = None) -> int:
+    """Make the confirmed moves whose day has come (the daily job). Each in its own
+    transaction, so one refused (the student's registrations changed meanwhile) does not
+    hold back the others; it is logged by identifier and tried again the next day."""
+    today = today or timezone.localdate()
+    made = 0
+    due = ManagedMove.objects.filter(applied_at__isnull=True, moves_on__lte=today)
+    for move_id in due.order_by("moves_on", "pk").values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                move = (
+                    ManagedMove.objects.select_for_update()
+                    .select_related("student", "to_school", "placement")
+                    .get(pk=move_id)
+                )
+                if move.applied_at is None:
+                    _managed_move_apply(move)
+                    made += 1
+        except Refused as refused:
+            logger.warning("Managed move %s not made: %s", move_id, refused)
+    return made
 
 
 # --- Registers --------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django_tasks import task
 
 from applications.rules import school_recipients
+from lib.dates import long_date
 from placements import services
-from placements.models import Alert, ReportRun
+from placements.models import Alert, ManagedMove, ReportRun
 from placements.rules import monitoring_recipients
 
 
@@ -84,3 +85,45 @@ def report_run_enqueue(run: ReportRun, batches: list[list[int]]) -> None:
     """Queue a run's batches (for its current round) once the run is saved."""
     for batch in batches:
         transaction.on_commit(lambda batch=batch: make_reports.enqueue(run.pk, run.round, batch))
+
+
+@task()
+def send_managed_move_emails(move_id: int) -> None:
+    """Tell the former school (whoever may see its application) and the CAP team (the
+    monitoring officer, or the team's inbox) that the receiving school confirmed a managed
+    move, and from when. Like every CAP e-mail it names no student."""
+    move = ManagedMove.objects.select_related(
+        "placement__application", "placement__monitoring_officer", "to_school"
+    ).get(pk=move_id)
+    placement = move.placement
+    for recipients, area in (
+        (school_recipients(placement.application), "schools"),
+        (monitoring_recipients(placement), "casework"),
+    ):
+        if not recipients:
+            continue
+        context = {
+            "reference": placement.application.reference,
+            "school": move.to_school.name,
+            "moves_on": long_date(move.moves_on),
+            "url": settings.CAP_BASE_URL
+            + reverse(f"placements:{area}_detail", args=[placement.uuid]),
+            "service_name": settings.CAP_SERVICE_NAME,
+        }
+        send_mail(
+            subject=f"CAP: managed move confirmed for application {context['reference']}",
+            message=render_to_string("placements/email/managed_move.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
+
+
+def managed_move_notify(move: ManagedMove) -> None:
+    """Queue the e-mails about a confirmed move once it is saved."""
+    transaction.on_commit(lambda: send_managed_move_emails.enqueue(move.pk))
+
+
+@task()
+def apply_managed_moves() -> int:
+    """Make the confirmed managed moves whose day has come."""
+    return services.managed_moves_apply()

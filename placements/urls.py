@@ -58,6 +58,11 @@ urlpatterns = [
         views.schools_detail,
         name="schools_detail",
     ),
+    path(
+        "schools/placements/<uuid:placement_uuid>/managed-move/",
+        views.managed_move_confirm,
+        name="managed_move_confirm",
+    ),
     path("schools/registers/", registers.schools_registers, name="schools_registers"),
     path(
         "schools/registers/<uuid:setting_uuid>/<str:week>/",

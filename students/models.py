@@ -158,3 +158,55 @@ class Carer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EnrolmentStatus(models.TextChoices):
+    """The school census enrolment status (statutory.md §1.4, §3.4): one school holds a
+    student's single registration, or two hold it as main and subsidiary."""
+
+    SINGLE = "C", "Single registration"
+    MAIN = "M", "Main (dual registration)"
+    SUBSIDIARY = "S", "Subsidiary (dual registration)"
+
+
+# The statuses that make a school the student's own: it keeps the record and acts on it.
+ON_ROLL = (EnrolmentStatus.SINGLE, EnrolmentStatus.MAIN)
+
+
+class SchoolRegistration(models.Model):
+    """A student on a school's admission register with one enrolment status, from a day to
+    a day (the last day, inclusive; open while the registration goes on). A change of status
+    ends one registration and opens the next, so the census status on any date is read
+    from here. Written only by students.services, for the services that change where a
+    student is registered (a placement with dual registration, a managed move)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="registrations")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="registrations")
+    status = models.CharField("Enrolment status", max_length=1, choices=EnrolmentStatus.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="school_registration_ends_on_or_after_start",
+            ),
+            # One school at a time holds the student on roll with no end in sight.
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=models.Q(ends_on__isnull=True, status__in=["C", "M"]),
+                name="school_registration_one_open_on_roll",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "student"], name="registration_school")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} from {self.starts_on}"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from accounts.models import User
 from lib import upn
-from students.models import Carer, Student
+from students.models import Carer, SchoolRegistration, Student
 from students.rules import can_view_student, students_visible_to
 
 
@@ -51,3 +51,13 @@ def students_for(user: User, *, query: str = "") -> QuerySet[Student]:
 
 def carers_of(student: Student) -> list[Carer]:
     return list(student.carers.order_by("created_at", "pk"))
+
+
+def registrations_of(student: Student) -> list[SchoolRegistration]:
+    """Where the student has been on roll and with what enrolment status, latest first.
+    A student has a handful: one per school and change of status."""
+    return list(
+        SchoolRegistration.objects.filter(student=student)
+        .select_related("school")
+        .order_by("-starts_on", "-pk")
+    )

@@ -1,11 +1,17 @@
 """Every write to the student record. Each is atomic and appends an audit event naming
 objects by identifier only: never a name, which an unchangeable event must not hold."""
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from audit.services import event_record
-from students.models import Carer, Student
+from lib.dates import long_date
+from lib.errors import Refused
+from students.models import ON_ROLL, Carer, EnrolmentStatus, SchoolRegistration, Student
 from students.rules import check_can_create_student, check_can_edit_student
 
 STUDENT_FIELDS = frozenset(
@@ -113,6 +119,12 @@ def student_create(
         raise LikelyDuplicate(existing)
     student.full_clean(validate_unique=False)
     _save(student)
+    _registration_open(
+        student=student,
+        school=school,
+        status=EnrolmentStatus.SINGLE,
+        starts_on=timezone.localdate(),
+    )
     event_record(
         actor=by,
         action="student.created",
@@ -192,3 +204,203 @@ def carer_remove(*, carer: Carer, by: User) -> None:
         detail={"carer": str(carer.uuid)},
     )
     carer.delete()
+
+
+# --- Registrations (where the student is on roll, with dates) -----------------------------
+# Written for the services above students that change where a student is registered, after
+# they have checked their own rules: placements (a dual registration from a placement's
+# start to its end) and managed moves. Each change appends an event on the student.
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _registration_open(
+    *, student: Student, school: Organisation, status: str, starts_on: dt.date
+) -> SchoolRegistration:
+    return SchoolRegistration.objects.create(
+        student=student, school=school, status=status, starts_on=starts_on
+    )
+
+
+def registration_first(*, student: Student, starts_on: dt.date) -> SchoolRegistration | None:
+    """For a student written without student_create (the demo, an import): on their home
+    school's roll, single-registered, from `starts_on`, unless already registered."""
+    if SchoolRegistration.objects.filter(student=student).exists():
+        return None
+    return _registration_open(
+        student=student,
+        school=student.home_school,
+        status=EnrolmentStatus.SINGLE,
+        starts_on=starts_on,
+    )
+
+
+def _event(by: User | None, action: str, registration: SchoolRegistration, **detail) -> None:
+    event_record(
+        actor=by,
+        action=action,
+        obj=registration.student,
+        detail={
+            "registration": str(registration.uuid),
+            "school": str(registration.school.uuid),
+            "status": registration.status,
+            **detail,
+        },
+    )
+
+
+def _open_on_roll(student: Student) -> SchoolRegistration | None:
+    return (
+        SchoolRegistration.objects.select_for_update()
+        .select_related("school")
+        .filter(student=student, status__in=ON_ROLL, ends_on__isnull=True)
+        .first()
+    )
+
+
+def _open_subsidiaries(student: Student):
+    return SchoolRegistration.objects.filter(
+        student=student, status=EnrolmentStatus.SUBSIDIARY, ends_on__isnull=True
+    )
+
+
+def _on_roll_becomes(*, student: Student, status: str, on: dt.date, by: User | None) -> None:
+    """From `on`, the school holding the student on roll holds them with `status` (main
+    while another school holds a subsidiary registration, single otherwise): the open
+    registration ends the day before and the next one starts, or changes in place if it
+    starts that day or later."""
+    current = _open_on_roll(student)
+    if current is None or current.status == status:
+        return
+    if current.starts_on >= on:
+        current.status = status
+        current.save(update_fields=["status"])
+        _event(by, "student.registration_changed", current)
+        return
+    current.ends_on = on - ONE_DAY
+    current.save(update_fields=["ends_on"])
+    _event(by, "student.registration_ended", current, ends_on=str(current.ends_on))
+    following = _registration_open(
+        student=student, school=current.school, status=status, starts_on=on
+    )
+    _event(by, "student.registration_opened", following, starts_on=str(on))
+
+
+@transaction.atomic
+def registration_subsidiary_open(
+    *, student: Student, school: Organisation, starts_on: dt.date, by: User | None
+) -> SchoolRegistration:
+    """A dual registration from `starts_on`: subsidiary at `school`, main at the school
+    holding the student on roll. Opened once however many placements share it."""
+    existing = _open_subsidiaries(student).filter(school=school).first()
+    if existing is not None:
+        return existing
+    subsidiary = _registration_open(
+        student=student, school=school, status=EnrolmentStatus.SUBSIDIARY, starts_on=starts_on
+    )
+    _event(by, "student.registration_opened", subsidiary, starts_on=str(starts_on))
+    _on_roll_becomes(student=student, status=EnrolmentStatus.MAIN, on=starts_on, by=by)
+    return subsidiary
+
+
+@transaction.atomic
+def registration_subsidiary_end(
+    *, student: Student, school: Organisation, ends_on: dt.date, by: User | None
+) -> SchoolRegistration | None:
+    """End the dual registration at `school` on `ends_on` (its last day); with no other
+    subsidiary registration open, the student is single-registered from the next day."""
+    subsidiary = _open_subsidiaries(student).filter(school=school).select_related("school").first()
+    if subsidiary is None:
+        return None
+    subsidiary.ends_on = max(ends_on, subsidiary.starts_on)
+    subsidiary.save(update_fields=["ends_on"])
+    _event(by, "student.registration_ended", subsidiary, ends_on=str(subsidiary.ends_on))
+    if not _open_subsidiaries(student).exists():
+        _on_roll_becomes(
+            student=student, status=EnrolmentStatus.SINGLE, on=subsidiary.ends_on + ONE_DAY, by=by
+        )
+    return subsidiary
+
+
+def _open_on_roll_and_subsidiary_at(student: Student, school: Organisation):
+    """The registrations a move to `school` ends: the one holding the student on roll, and
+    the dual registration with `school`."""
+    return list(
+        SchoolRegistration.objects.select_for_update()
+        .select_related("school")
+        .filter(student=student, ends_on__isnull=True)
+        .filter(Q(status__in=ON_ROLL) | Q(status=EnrolmentStatus.SUBSIDIARY, school=school))
+        .order_by("pk")
+    )
+
+
+def move_refusal(*, student: Student, to: Organisation, on: dt.date) -> str | None:
+    """Why the student cannot move to `to` on `on`, or None."""
+    current = (
+        SchoolRegistration.objects.filter(student=student, status__in=ON_ROLL, ends_on__isnull=True)
+        .order_by("-starts_on")
+        .first()
+    )
+    if current is not None and current.school_id == to.pk:
+        return "The student is already on this school's roll"
+    if current is None:
+        return None
+    # From when the school has held the student on roll, whatever changes of status since.
+    joined = (
+        SchoolRegistration.objects.filter(
+            student=student, school_id=current.school_id, status__in=ON_ROLL
+        )
+        .order_by("starts_on")
+        .values_list("starts_on", flat=True)
+        .first()
+    )
+    if on <= joined:
+        day = long_date(joined, weekday=False)
+        return f"The move must be after the student joined their school's roll, on {day}"
+    return None
+
+
+@transaction.atomic
+def student_school_move(
+    *, student: Student, to: Organisation, on: dt.date, by: User | None
+) -> SchoolRegistration:
+    """The student leaves their home school's roll at the end of the day before `on` and
+    joins `to`'s from `on`: the dual registration with `to` ends, `to` holds the student's
+    main registration (single unless another school still holds a subsidiary one), and
+    `to` becomes the home school. The caller (a managed move) has checked its own rules."""
+    student = Student.objects.select_for_update().get(pk=student.pk)
+    former = student.home_school_id
+    if former == to.pk:
+        raise Refused("The student is already on this school's roll")
+    for registration in _open_on_roll_and_subsidiary_at(student, to):
+        if registration.starts_on < on:
+            registration.ends_on = on - ONE_DAY
+            registration.save(update_fields=["ends_on"])
+            _event(
+                by, "student.registration_ended", registration, ends_on=str(registration.ends_on)
+            )
+        elif registration.status != EnrolmentStatus.SUBSIDIARY:
+            # Opened on the move's day or later by a change of status (the supported
+            # transfer ending the day before the move): superseded before it took effect.
+            _event(by, "student.registration_superseded", registration)
+            registration.delete()
+        else:
+            raise Refused("The dual registration with this school starts after the move")
+    status = (
+        EnrolmentStatus.MAIN if _open_subsidiaries(student).exists() else EnrolmentStatus.SINGLE
+    )
+    joined = _registration_open(student=student, school=to, status=status, starts_on=on)
+    _event(by, "student.registration_opened", joined, starts_on=str(on))
+    student.home_school = to
+    student.save(update_fields=["home_school"])
+    event_record(
+        actor=by,
+        action="student.home_school_changed",
+        obj=student,
+        detail={
+            "from": str(Organisation.objects.get(pk=former).uuid),
+            "to": str(to.uuid),
+            "on": str(on),
+        },
+    )
+    return joined

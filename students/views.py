@@ -88,6 +88,7 @@ def student_detail(request, student_uuid):
         {
             "student": student,
             "carers": selectors.carers_of(student),
+            "registrations": selectors.registrations_of(student),
             "actions": sections_for("students:actions", request, student),
             "page_sections": sections_for("students:detail", request, student),
             "can_edit": can_edit_student(request.user, student),

@@ -10,6 +10,7 @@ from applications.models import Application, ApplicationDocument
 from applications.tests.factories import complete_application
 from applications.workflow import Status
 from programmes.models import EarlyHelpStep, Programme
+from students.services import student_school_move
 
 TODAY = timezone.localdate
 
@@ -239,8 +240,9 @@ def test_an_old_risk_assessment_is_not_enough(cast, programmes, student, year):
 def test_another_school_s_open_application_is_not_described(cast, programmes, student):
     first = complete_application(student=student, by=cast.alice, programme=programmes["insight"])
     Application.objects.filter(pk=first.pk).update(status=Status.SUBMITTED)
-    student.home_school = cast.school_b
-    student.save()
+    # The student moves to school B's roll (a managed move) before B applies.
+    student_school_move(student=student, to=cast.school_b, on=timezone.localdate(), by=None)
+    student.refresh_from_db()
     second = complete_application(student=student, by=cast.bob, programme=programmes["insight"])
     assert problems(second) == [
         f"{student.known_as} already has an open application for Insight: contact the CAP team"

@@ -24,6 +24,7 @@ from placements.models import ExitOutcome, MarkChange, Placement, ReportRun, Ter
 from placements.records import KINDS
 from placements.rules import (
     can_add_placement_record,
+    can_confirm_managed_move,
     can_edit_placement,
     can_issue_reports,
     can_manage_visits,
@@ -33,10 +34,11 @@ from placements.rules import (
     check_can_add_placement_record,
     check_can_edit_placement,
     check_can_issue_reports,
+    is_supported_transfer,
     placements_visible_to,
     registers_visible_to,
 )
-from placements.tasks import report_run_enqueue
+from placements.tasks import managed_move_notify, report_run_enqueue
 from programmes.models import Term
 from programmes.selectors import school_calendar, year_current, years_all
 
@@ -213,6 +215,10 @@ def _detail(request, area: str, placement_uuid):
             "can_see_codes": can_view_home_codes(user, placement),
             "phases": placement.phases.all(),
             "session_labels": dict(forms.SESSION_CHOICES),
+            "can_confirm_move": area == "schools" and can_confirm_managed_move(user, placement),
+            "managed_move": selectors.managed_move_of(placement)
+            if is_supported_transfer(placement)
+            else None,
         },
     )
 
@@ -390,6 +396,34 @@ def exit_(request, placement_uuid):
             messages.success(request, "Exit recorded")
             return redirect("placements:casework_detail", placement.uuid)
     return render(request, "placements/exit.html", {"placement": placement, "form": form})
+
+
+# --- Managed moves ----------------------------------------------------------------------
+
+
+@area_required(Area.SCHOOLS)
+@require_http_methods(["GET", "POST"])
+def managed_move_confirm(request, placement_uuid):
+    """The receiving school confirms that a Supported Transfer ends in a managed move, and
+    from when the student is on its roll. Nobody else may see the page: 404."""
+    placement = get_placement_for_user(request.user, placement_uuid)
+    if not can_confirm_managed_move(request.user, placement):
+        raise Http404
+    form = forms.ManagedMoveForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            move = services.managed_move_confirm(
+                placement=placement, moves_on=form.cleaned_data["moves_on"], by=request.user
+            )
+        except Refused as refused:
+            form.add_error(refused.field or "moves_on", str(refused))
+        else:
+            managed_move_notify(move)
+            messages.success(request, "Managed move confirmed")
+            return redirect("placements:schools_detail", placement.uuid)
+    return render(
+        request, "placements/managed_move_confirm.html", {"placement": placement, "form": form}
+    )
 
 
 # --- Monitoring records -----------------------------------------------------------------

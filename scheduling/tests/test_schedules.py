@@ -98,6 +98,7 @@ def test_two_jobs_may_not_share_a_name(monkeypatch):
 def test_every_apps_periodic_command_is_registered():
     jobs = registry.registered()
     assert {name: job.command for name, job in jobs.items()} == {
+        "apply_managed_moves": "apply_managed_moves",
         "apply_retention": "apply_retention",
         "delete_expired_subject_access": "delete_expired_subject_access",
         "escalate_concerns": "escalate_concerns",

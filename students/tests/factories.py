@@ -4,7 +4,19 @@ import factory
 from stdnum.gb import upn
 
 from accounts.tests.factories import SchoolFactory
-from students.models import CarePlan, Carer, Ethnicity, SenProvision, Sex, Student
+from students.models import (
+    CarePlan,
+    Carer,
+    EnrolmentStatus,
+    Ethnicity,
+    SchoolRegistration,
+    SenProvision,
+    Sex,
+    Student,
+)
+
+# Before any clock a test sets: the student is on roll whatever day the test is about.
+REGISTERED_FROM = dt.date(2020, 9, 1)
 
 
 def _upn(n: int) -> str:
@@ -15,6 +27,7 @@ def _upn(n: int) -> str:
 class StudentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Student
+        skip_postgeneration_save = True
 
     upn = factory.Sequence(_upn)
     legal_first_name = factory.Sequence(lambda n: f"Student{n}")
@@ -25,6 +38,18 @@ class StudentFactory(factory.django.DjangoModelFactory):
     sen_provision = SenProvision.NONE
     care_plan = CarePlan.NONE
     home_school = factory.SubFactory(SchoolFactory)
+
+    @factory.post_generation
+    def registered_from(student, create, extracted, **kwargs):
+        """On the home school's roll, single-registered, from a day before any test's clock
+        (or from the day given)."""
+        if create:
+            SchoolRegistration.objects.create(
+                student=student,
+                school=student.home_school,
+                status=EnrolmentStatus.SINGLE,
+                starts_on=extracted or REGISTERED_FROM,
+            )
 
 
 class CarerFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from audit.models import Event
 from students import services
@@ -43,6 +44,27 @@ def test_a_school_adds_its_own_student_and_the_event_names_no_one(cast):
     assert event.actor == cast.alice and event.object_id == str(student.uuid)
     assert event.detail["school"] == str(cast.school_a.uuid)
     assert "Sam" not in str(event.detail) and "Smith" not in str(event.detail)
+
+
+def test_a_new_student_is_single_registered_at_the_school_from_today(cast):
+    student = services.student_create(school=cast.school_a, by=cast.alice, **fields())
+    [registration] = student.registrations.all()
+    assert (registration.school, registration.status) == (cast.school_a, "C")
+    assert (registration.starts_on, registration.ends_on) == (timezone.localdate(), None)
+
+
+def test_a_move_is_refused_on_or_before_the_day_the_student_joined(cast):
+    student = services.student_create(school=cast.school_a, by=cast.alice, **fields())
+    today = timezone.localdate()
+    assert services.move_refusal(student=student, to=cast.school_b, on=today) == (
+        "The move must be after the student joined their school's roll, on "
+        f"{today.day} {today:%B} {today.year}"
+    )
+    assert services.move_refusal(student=student, to=cast.school_a, on=today).startswith(
+        "The student is already"
+    )
+    tomorrow = today + dt.timedelta(days=1)
+    assert services.move_refusal(student=student, to=cast.school_b, on=tomorrow) is None
 
 
 def test_a_temporary_upn_is_recorded_as_such(cast):

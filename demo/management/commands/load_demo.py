@@ -9,6 +9,7 @@ from demo.applications import load_demo_applications
 from demo.entitlements import load_demo_entitlements
 from demo.events import load_demo_events
 from demo.finance import load_demo_finance
+from demo.moves import load_demo_supported_transfer
 from demo.panels import load_demo_panels
 from demo.people import (
     DEMO_USERS,
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         load_demo_visits()  # the monitoring officer's visits to the placements above
         load_demo_events()
         load_demo_school_weeks(school_urn=SCHOOL_B)
+        load_demo_supported_transfer(receiving_urn=SCHOOL_A)
         # Last: fees for every place above, and the statements of the term that has ended.
         load_demo_finance()
         load_demo_entitlements()
