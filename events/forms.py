@@ -1,57 +1,12 @@
 """Forms for events, bookings and attendance, with GOV.UK error messages."""
 
 import datetime as dt
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from events.models import Attendance, EventKind
-from lib.forms import DateField, VersionedForm
-
-TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
-
-
-class TimeField(forms.CharField):
-    """A time typed as people write it: 9:30am, 2pm, 14:00."""
-
-    def __init__(self, *, label: str, **kwargs):
-        self.wording = label
-        kwargs.setdefault("error_messages", {}).setdefault("required", f"Enter the {label.lower()}")
-        super().__init__(
-            label=label,
-            max_length=10,
-            widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
-            **kwargs,
-        )
-
-    def prepare_value(self, value):
-        if isinstance(value, dt.time):
-            hour = value.hour % 12 or 12
-            suffix = "am" if value.hour < 12 else "pm"
-            return f"{hour}:{value.minute:02d}{suffix}"
-        return value
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        found = TIME.match(text.strip().lower().replace(" ", ""))
-        problem = ValidationError(f"{self.wording} must be a real time, like 9:30am, 2pm or 14:00")
-        if not found:
-            raise problem
-        hour, minute = int(found[1]), int(found[2] or 0)
-        suffix = found[3]
-        if minute > 59:
-            raise problem
-        if suffix:
-            if not 1 <= hour <= 12:
-                raise problem
-            hour = hour % 12 + (12 if suffix == "pm" else 0)
-        elif hour > 23:
-            raise problem
-        return dt.time(hour, minute)
-
+from lib.forms import DateField, TimeField, VersionedForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

@@ -1,13 +1,14 @@
 """Form fields that GOV.UK patterns need and Django does not have."""
 
 import datetime as dt
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from lib.dates import MONTHS
+from lib.dates import MONTHS, time_of_day
 from lib.money import MOST_PENCE, pence_from_pounds, pounds
 
 
@@ -264,3 +265,82 @@ class PoundsField(forms.Field):
                 f"{self.what[0].upper()}{self.what[1:]} must be {pounds(self.max_pence)} or less"
             )
         return pence
+
+
+def text_field(label: str, required: str, *, max_length=2000, rows=4, required_field=True, hint=""):
+    """A GOV.UK textarea with its messages: `required` when empty, the limit when too long."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        max_length=max_length,
+        required=required_field,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required,
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+    )
+
+
+def line_field(label: str, required: str, *, max_length=200, required_field=True, hint=""):
+    """A one-line text input with its messages."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        max_length=max_length,
+        required=required_field,
+        error_messages={
+            "required": required,
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+    )
+
+
+def choice_field(label: str, choices, required: str, *, radios=True):
+    """Radios (or a select) whose one message serves for nothing chosen and a bad choice."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect if radios else forms.Select,
+        error_messages={"required": required, "invalid_choice": required},
+    )
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(am|pm)?$")
+
+
+class TimeField(forms.Field):
+    """A time of day as people write it: 9am, 9:30am, 2.15pm or 14:30 (an hour alone needs
+    am or pm). Shown back the GOV.UK way ("9:30am")."""
+
+    def __init__(self, *, label: str, **kwargs):
+        kwargs.setdefault("error_messages", {}).setdefault("required", f"Enter the {label.lower()}")
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"class": "govuk-input--width-5", "autocomplete": "off"}),
+        )
+        super().__init__(label=label, **kwargs)
+
+    def prepare_value(self, value):
+        return time_of_day(value) if isinstance(value, dt.time) else value
+
+    def to_python(self, value):
+        if isinstance(value, dt.time):
+            return value
+        text = str(value or "").strip().lower().replace(" ", "")
+        if not text:
+            return None
+        match = _TIME.match(text[:10])
+        wrong = ValidationError(f"Enter the {self.label.lower()} like 9:30am, 2pm or 14:00")
+        if not match:
+            raise wrong
+        hour, minute, suffix = int(match[1]), int(match[2] or 0), match[3]
+        if minute > 59:
+            raise wrong
+        if suffix:
+            if not 1 <= hour <= 12:
+                raise wrong
+            hour = hour % 12 + (12 if suffix == "pm" else 0)
+        elif hour > 23 or match[2] is None:
+            raise wrong
+        return dt.time(hour, minute)

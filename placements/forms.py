@@ -4,7 +4,7 @@ the view into services.Entry rows, which register_save checks as a whole."""
 from django import forms
 
 from accounts.models import OrganisationKind, Role, User
-from lib.forms import DateField, VersionedForm
+from lib.forms import DateField, VersionedForm, choice_field, line_field, text_field
 from placements import models, schedule, selectors
 from placements.models import ExitOutcome
 
@@ -16,42 +16,6 @@ SESSION_CHOICES = [
     )
     for key in schedule.SESSION_KEYS
 ]
-
-
-def _text(label: str, required: str, *, max_length=2000, rows=4, required_field=True, hint=""):
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        max_length=max_length,
-        required=required_field,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required,
-            "max_length": f"{label} must be {max_length:,} characters or fewer",
-        },
-    )
-
-
-def _line(label: str, required: str, *, max_length=200, required_field=True, hint=""):
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        max_length=max_length,
-        required=required_field,
-        error_messages={
-            "required": required,
-            "max_length": f"{label} must be {max_length} characters or fewer",
-        },
-    )
-
-
-def _choice(label: str, choices, required: str, *, radios=True):
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        widget=forms.RadioSelect if radios else forms.Select,
-        error_messages={"required": required, "invalid_choice": required},
-    )
 
 
 class PlacementForm(VersionedForm):
@@ -85,7 +49,7 @@ class PlacementForm(VersionedForm):
         required=False,
         help_text="For example, 27 3 2026",
     )
-    safeguarding_confirmed_by = _line(
+    safeguarding_confirmed_by = line_field(
         "Who at the provider confirmed it",
         "",
         required_field=False,
@@ -115,8 +79,8 @@ class PlacementForm(VersionedForm):
 
 class ExitForm(VersionedForm):
     ended_on = DateField(label="Date the placement ended")
-    outcome = _choice("Outcome", ExitOutcome.choices, "Choose the outcome")
-    detail = _text(
+    outcome = choice_field("Outcome", ExitOutcome.choices, "Choose the outcome")
+    detail = text_field(
         "Details",
         "",
         required_field=False,
@@ -161,7 +125,7 @@ class ReportRunForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    text = _line("Target", "Enter the target", max_length=500)
+    text = line_field("Target", "Enter the target", max_length=500)
     set_on = DateField(label="Date set")
     review_by = DateField(label="Review by", required=False)
 
@@ -175,8 +139,8 @@ class TargetReviewForm(forms.Form):
         error_messages={"required": "Choose the target", "invalid_choice": "Choose the target"},
     )
     reviewed_on = DateField(label="Date reviewed")
-    status = _choice("Progress", models.TargetStatus.choices, "Choose the progress")
-    note = _text("What was seen", "", required_field=False)
+    status = choice_field("Progress", models.TargetStatus.choices, "Choose the progress")
+    note = text_field("What was seen", "", required_field=False)
 
     def __init__(self, *args, placement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,7 +149,7 @@ class TargetReviewForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    kind = _choice("Assessment", models.AssessmentKind.choices, "Choose the assessment")
+    kind = choice_field("Assessment", models.AssessmentKind.choices, "Choose the assessment")
     taken_on = DateField(label="Date taken")
     score = forms.IntegerField(
         label="Score, if it has one",
@@ -199,36 +163,36 @@ class AssessmentForm(forms.Form):
             "max_value": "Score must be 1,000 or less",
         },
     )
-    summary = _text("Summary", "Enter a summary of the assessment")
+    summary = text_field("Summary", "Enter a summary of the assessment")
 
 
 class QualificationForm(forms.Form):
-    title = _line("Qualification", "Enter the qualification")
-    level = _line("Level", "", max_length=40, required_field=False)
-    grade = _line("Grade", "", max_length=40, required_field=False)
+    title = line_field("Qualification", "Enter the qualification")
+    level = line_field("Level", "", max_length=40, required_field=False)
+    grade = line_field("Grade", "", max_length=40, required_field=False)
     gained_on = DateField(label="Date gained")
 
 
 class BehaviourForm(forms.Form):
     happened_on = DateField(label="Date")
-    kind = _choice(
+    kind = choice_field(
         "Positive or negative", models.BehaviourKind.choices, "Choose positive or negative"
     )
-    category = _choice(
+    category = choice_field(
         "Category", models.BehaviourCategory.choices, "Choose the category", radios=False
     )
-    note = _text("What happened", "Enter what happened")
+    note = text_field("What happened", "Enter what happened")
 
 
 class ReviewForm(forms.Form):
     held_on = DateField(label="Date of the meeting")
-    attendees = _text("Who attended", "Enter who attended", rows=2)
-    notes = _text("Notes", "Enter the notes of the meeting", max_length=5000, rows=6)
-    action_1 = _line("Action", "", max_length=300, required_field=False)
-    owner_1 = _line("Owner", "", max_length=120, required_field=False)
+    attendees = text_field("Who attended", "Enter who attended", rows=2)
+    notes = text_field("Notes", "Enter the notes of the meeting", max_length=5000, rows=6)
+    action_1 = line_field("Action", "", max_length=300, required_field=False)
+    owner_1 = line_field("Owner", "", max_length=120, required_field=False)
     due_1 = DateField(label="Due", required=False)
-    action_2 = _line("Second action", "", max_length=300, required_field=False)
-    owner_2 = _line("Owner of the second action", "", max_length=120, required_field=False)
+    action_2 = line_field("Second action", "", max_length=300, required_field=False)
+    owner_2 = line_field("Owner of the second action", "", max_length=120, required_field=False)
     due_2 = DateField(label="Second action due", required=False)
 
     def clean(self):
@@ -250,10 +214,10 @@ class ReviewForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    kind = _choice("Plan", models.PlanKind.choices, "Choose the plan")
+    kind = choice_field("Plan", models.PlanKind.choices, "Choose the plan")
     starts_on = DateField(label="Start date")
     review_on = DateField(label="Review date")
-    summary = _text("What the plan says", "Enter what the plan says", max_length=5000)
+    summary = text_field("What the plan says", "Enter what the plan says", max_length=5000)
 
     def clean(self):
         data = super().clean()
@@ -268,7 +232,9 @@ class PlanForm(forms.Form):
 
 class StudentViewForm(forms.Form):
     given_on = DateField(label="Date given")
-    view = _text("The student's view, in their words", "Enter the student's view", max_length=5000)
+    view = text_field(
+        "The student's view, in their words", "Enter the student's view", max_length=5000
+    )
 
 
 class FollowUpForm(forms.Form):
@@ -280,7 +246,7 @@ class FollowUpForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose yes or no", "invalid_choice": "Choose yes or no"},
     )
-    note = _text("Notes", "", required_field=False)
+    note = text_field("Notes", "", required_field=False)
 
 
 # --- Today's whereabouts ----------------------------------------------------------------

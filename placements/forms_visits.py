@@ -1,44 +1,23 @@
 """Forms for monitoring officers' visits: plan one; record it as having happened, or not."""
 
-import datetime as dt
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from lib.forms import ChoiceByUuid, DateField, VersionedForm
-from placements.forms import _choice, _line, _text
+from lib.forms import (
+    ChoiceByUuid,
+    DateField,
+    TimeField,
+    VersionedForm,
+    choice_field,
+    line_field,
+    text_field,
+)
 from placements.models import VisitKind, VisitMissedReason
-
-_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
-
-
-class TimeField(forms.Field):
-    """A time of day typed as people write it: 9am, 9:30am, 2.15pm or 14:30."""
-
-    widget = forms.TextInput(attrs={"class": "govuk-input--width-5", "autocomplete": "off"})
-
-    def to_python(self, value):
-        text = str(value or "").strip()
-        if not text:
-            return None
-        match = _TIME.match(text[:20])
-        message = f"Enter the {self.label.lower()} like 9:30am or 2pm"
-        if not match:
-            raise ValidationError(message)
-        hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "").lower()
-        if half:
-            if not 1 <= hour <= 12:
-                raise ValidationError(message)
-            hour = hour % 12 + (12 if half == "pm" else 0)
-        if hour > 23 or minute > 59:
-            raise ValidationError(message)
-        return dt.time(hour, minute)
 
 
 class VisitPlanForm(forms.Form):
-    kind = _choice("Kind of visit", VisitKind.choices, "Select the kind of visit")
+    kind = choice_field("Kind of visit", VisitKind.choices, "Select the kind of visit")
     planned_on = DateField(label="Date of the visit", help_text="For example, 27 3 2026")
     planned_time = TimeField(
         label="Time", required=False, help_text="Optional. For example, 9:30am or 2pm"
@@ -67,15 +46,15 @@ class VisitPlanForm(forms.Form):
 
 class VisitRecordForm(VersionedForm):
     happened_on = DateField(label="Date of the visit", help_text="For example, 27 3 2026")
-    seen = _line(
+    seen = line_field(
         "Who was seen",
         "Enter who was seen",
         max_length=300,
         hint="For example, the student, their tutor and the setting's lead",
     )
-    findings = _text("What was found", "Enter what was found", max_length=5000, rows=6)
-    next_steps = _text("Next steps", "", required_field=False, hint="Optional")
-    next_steps_owner = _line(
+    findings = text_field("What was found", "Enter what was found", max_length=5000, rows=6)
+    next_steps = text_field("Next steps", "", required_field=False, hint="Optional")
+    next_steps_owner = line_field(
         "Who will do them", "", required_field=False, hint="Optional. A name or a role"
     )
     next_steps_due_on = DateField(
@@ -104,12 +83,12 @@ class VisitRecordForm(VersionedForm):
 
 
 class VisitMissedForm(VersionedForm):
-    reason = _choice(
+    reason = choice_field(
         "Why did the visit not happen?",
         VisitMissedReason.choices,
         "Select why the visit did not happen",
     )
-    note = _text(
+    note = text_field(
         "More about why", "", required_field=False, rows=3, hint="Needed for another reason"
     )
 

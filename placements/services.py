@@ -68,6 +68,7 @@ from students.services import (
     move_refusal,
     registration_subsidiary_end,
     registration_subsidiary_open,
+    registration_subsidiary_restart,
     student_school_move,
 )
 
@@ -304,10 +305,18 @@ def placement_dates_change(
             message=f"The sessions change from {long_date(late[0].starts_on)} would begin after "
             "the planned end: choose a later end",
         )
-    old_end = placement.planned_end_on
+    old_start, old_end = placement.starts_on, placement.planned_end_on
     placement = _move(
         placement, version=version, starts_on=starts_on, planned_end_on=planned_end_on
     )
+    if _registers_the_student(placement):
+        registration_subsidiary_restart(
+            student=placement.student,
+            school=placement.provider,
+            was=old_start,
+            starts_on=starts_on,
+            by=by,
+        )
     for phase in made_by_hand:
         if phase.ends_on >= old_end or phase.ends_on > planned_end_on:
             phase.ends_on = planned_end_on

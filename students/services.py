@@ -304,6 +304,38 @@ def registration_subsidiary_open(
 
 
 @transaction.atomic
+def registration_subsidiary_restart(
+    *, student: Student, school: Organisation, was: dt.date, starts_on: dt.date, by: User | None
+) -> None:
+    """A dual registration not yet begun moves with its placement's new start: the
+    subsidiary at `school`, and the on-roll school's main registration that began with it,
+    begin on `starts_on` instead of `was`; the registration before them ends the day before."""
+    subsidiary = _open_subsidiaries(student).filter(school=school, starts_on=was).first()
+    if subsidiary is None or was == starts_on:
+        return
+    subsidiary.starts_on = starts_on
+    subsidiary.save(update_fields=["starts_on"])
+    _event(by, "student.registration_changed", subsidiary, starts_on=str(starts_on))
+    main = _open_on_roll(student)
+    if main is None or main.status != EnrolmentStatus.MAIN or main.starts_on != was:
+        return
+    before = (
+        SchoolRegistration.objects.select_for_update()
+        .filter(student=student, school=main.school, ends_on=was - ONE_DAY)
+        .first()
+    )
+    if before is not None and before.starts_on > starts_on - ONE_DAY:
+        return  # the student joined the roll after the new start: leave the history alone
+    main.starts_on = starts_on
+    main.save(update_fields=["starts_on"])
+    _event(by, "student.registration_changed", main, starts_on=str(starts_on))
+    if before is not None:
+        before.ends_on = starts_on - ONE_DAY
+        before.save(update_fields=["ends_on"])
+        _event(by, "student.registration_changed", before, ends_on=str(before.ends_on))
+
+
+@transaction.atomic
 def registration_subsidiary_end(
     *, student: Student, school: Organisation, ends_on: dt.date, by: User | None
 ) -> SchoolRegistration | None:

@@ -115,6 +115,25 @@ def test_the_exit_ends_the_dual_registration_and_the_home_school_holds_it_single
     ]
 
 
+def test_a_start_moved_before_the_transfer_begins_moves_the_dual_registration(
+    cast, transfer, clock
+):
+    clock(at(MONDAY - dt.timedelta(days=7), 10))
+    later = MONDAY + dt.timedelta(days=7)
+    services.placement_dates_change(
+        placement=transfer,
+        starts_on=later,
+        planned_end_on=transfer.planned_end_on,
+        version=transfer.version,
+        by=cast.officer,
+    )
+    assert rows(transfer.student) == [
+        ("School A", C, REGISTERED_FROM, later - ONE_DAY),
+        ("School A", M, later, None),
+        ("School C", S, later, None),
+    ]
+
+
 def test_a_placement_at_a_training_provider_opens_no_registration(cast, year):
     programme = make_programme(year, key="refocus-like", registration="dual")
     placement = make_placement(
