@@ -11,7 +11,7 @@ from django.utils import timezone
 from demo.people import SCHOOL_A, demo_user
 from entitlements import services
 from entitlements.models import Allocation
-from entitlements.selectors import in_school_time
+from programmes.calendar import Calendar
 from programmes.models import Benefit, Subscription
 from programmes.selectors import year_current
 from students.models import Student
@@ -75,7 +75,7 @@ def load_demo_entitlements() -> int:
 
     # Wednesdays: delivered, delivered, cancelled, delivered, missed (nothing logged),
     # delivered; only the days that have passed and were school days.
-    terms = list(year.terms.all())
+    calendar = Calendar(year.terms.all())
     for week, what in enumerate(
         [
             "Worked with a Year 9 group on managing conflict",
@@ -87,7 +87,7 @@ def load_demo_entitlements() -> int:
         ]
     ):
         day = starts_on + dt.timedelta(weeks=week, days=WEDNESDAY - starts_on.weekday())
-        if not (starts_on <= day < today and in_school_time(day, terms)):
+        if not (starts_on <= day < today and calendar.is_school_day(day)):
             continue
         if what is None:
             services.delivery_cancel(

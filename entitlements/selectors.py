@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from entitlements.models import Allocation, Delivery, DeliveryStatus
 from entitlements.rules import allocations_visible_to, benefits_visible_to
-from lib.dates import is_working_day
+from programmes.calendar import Calendar
 from programmes.models import AcademicYear, Benefit, Subscription, Term
 
 PAGE_SIZE = 50
@@ -27,17 +27,8 @@ LATEST_DELIVERIES = 50
 MOST_ALLOCATIONS = 200
 
 
-def in_school_time(day: dt.date, terms: list[Term]) -> bool:
-    for term in terms:
-        if term.starts_on <= day <= term.ends_on:
-            half = term.half_term_starts_on and term.half_term_ends_on
-            in_half = half and term.half_term_starts_on <= day <= term.half_term_ends_on
-            return not in_half and is_working_day(day)
-    return False
-
-
 def missed_days(
-    allocation: Allocation, logged: list[dt.date], terms: list[Term], today: dt.date
+    allocation: Allocation, logged: list[dt.date], calendar: Calendar, today: dt.date
 ) -> list[dt.date]:
     """The days a weekly allocation expected a delivery, before today and up to its end, in
     weeks with nothing logged. Bounded by the year: at most one day a week."""
@@ -53,7 +44,7 @@ def missed_days(
         if (
             allocation.starts_on <= day <= last
             and monday not in weeks_logged
-            and in_school_time(day, terms)
+            and calendar.is_school_day(day)
         ):
             missed.append(day)
         monday += dt.timedelta(days=7)
@@ -69,11 +60,11 @@ class AllocationRow:
     missed: list[dt.date] = field(default_factory=list)
 
 
-def _terms_by_year(year_ids: set[int]) -> dict[int, list[Term]]:
+def _calendars_by_year(year_ids: set[int]) -> dict[int, Calendar]:
     terms: dict[int, list[Term]] = defaultdict(list)
     for term in Term.objects.filter(year_id__in=year_ids):
         terms[term.year_id].append(term)
-    return terms
+    return {year_id: Calendar(year_terms) for year_id, year_terms in terms.items()}
 
 
 def rows_for(allocations: list[Allocation], *, today: dt.date | None = None) -> list[AllocationRow]:
@@ -87,7 +78,7 @@ def rows_for(allocations: list[Allocation], *, today: dt.date | None = None) -> 
         allocation__in=allocations
     ).values_list("allocation_id", "on", "status"):
         logged[allocation_id].append((on, status))
-    terms = _terms_by_year({a.benefit.year_id for a in allocations})
+    calendars = _calendars_by_year({a.benefit.year_id for a in allocations})
     rows = []
     for allocation in allocations:
         days = logged[allocation.pk]
@@ -99,7 +90,10 @@ def rows_for(allocations: list[Allocation], *, today: dt.date | None = None) -> 
                 cancelled=len(days) - len(delivered),
                 last_delivered=max(delivered, default=None),
                 missed=missed_days(
-                    allocation, [on for on, _ in days], terms[allocation.benefit.year_id], today
+                    allocation,
+                    [on for on, _ in days],
+                    calendars.get(allocation.benefit.year_id, Calendar([])),
+                    today,
                 ),
             )
         )
