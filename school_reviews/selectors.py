@@ -209,12 +209,21 @@ def items_of(meeting: ReviewMeeting) -> QuerySet:
     )
 
 
+# How many actions one meeting may agree: a bound on its page, far above a real meeting's.
+ACTIONS_LIMIT = 100
+
+
 def actions_of(meeting: ReviewMeeting) -> list[Action]:
-    return list(
+    """The meeting's actions (at most ACTIONS_LIMIT, services.action_add), each knowing its
+    meeting without a query of its own."""
+    actions = list(
         Action.objects.filter(meeting=meeting).select_related(
             "owner", "owner_organisation", "done_by"
         )
     )
+    for action in actions:
+        action.meeting = meeting
+    return actions
 
 
 def overdue_actions(queryset: QuerySet, *, today: dt.date) -> QuerySet:

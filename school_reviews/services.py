@@ -210,6 +210,11 @@ def action_add(
     check_can_record_school_review(by)
     if not text.strip():
         raise Refused("Enter the action", field="text")
+    if Action.objects.filter(meeting=meeting).count() >= selectors.ACTIONS_LIMIT:
+        raise Refused(
+            f"This meeting has {selectors.ACTIONS_LIMIT} actions, the most one meeting can hold",
+            field="text",
+        )
     if due_on < meeting.held_on:
         raise Refused(
             f"The due date must be on or after the meeting, {long_date(meeting.held_on)}",

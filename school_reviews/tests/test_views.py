@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from accounts.tests.factories import SchoolFactory
 from audit.models import Event
-from school_reviews import services
+from lib.errors import Refused
+from school_reviews import selectors, services
 from school_reviews.models import Action, ReviewMeeting
 from school_reviews.tests.factories import MEETING_DAY, placement_with_marks, prepare, spring
 from school_reviews.tests.test_agenda import PRESENT_8
@@ -467,6 +468,27 @@ def test_the_meeting_page_takes_the_same_queries_for_few_or_many_students(client
     _queries(client, detail(small))  # sessions and roles, read once
 
     assert _queries(client, detail(small)) == _queries(client, detail(big))
+
+
+def test_the_meeting_page_takes_the_same_queries_for_one_action_or_ten(client, cast, programme):
+    placement_with_marks(cast, programme, school=cast.school_a)
+    placement_with_marks(cast, programme, school=cast.school_b)
+    one, ten = prepare(cast, cast.school_a), prepare(cast, cast.school_b)
+    _action(cast, one, owner=cast.officer, organisation=cast.la)
+    for _ in range(10):
+        _action(cast, ten, owner=cast.officer, organisation=cast.la)
+    client.force_login(cast.officer)
+    _queries(client, detail(one))  # sessions and roles, read once
+
+    assert _queries(client, detail(one)) == _queries(client, detail(ten))
+
+
+def test_a_meeting_holds_a_bounded_number_of_actions(cast, meeting, monkeypatch):
+    monkeypatch.setattr(selectors, "ACTIONS_LIMIT", 2)
+    _action(cast, meeting, owner=cast.officer, organisation=cast.la)
+    _action(cast, meeting, owner=cast.officer, organisation=cast.la)
+    with pytest.raises(Refused, match="the most one meeting can hold"):
+        _action(cast, meeting, owner=cast.officer, organisation=cast.la)
 
 
 def test_the_list_takes_the_same_queries_for_few_or_many_schools(client, cast, programme):
