@@ -1,8 +1,10 @@
 """A demo Supported Transfer: a student of another school, with no case yet, eight weeks
 into twelve at school A (Finham Park), dual registered (main at their school, subsidiary at
 Finham Park), so that Finham Park's headteacher or CAP coordinator sees it on their home
-page and can confirm a managed move. Demo only; written already "placed", as the demo's other
-placements are (a route cannot start a placement in the past)."""
+page and can confirm a managed move, dated after the transfer's last day (the move follows
+the transfer: placements.services.managed_move_confirm). Demo only; written already
+"placed", as the demo's other placements are (a route cannot start a placement in the
+past)."""
 
 import datetime as dt
 from decimal import Decimal

@@ -155,6 +155,21 @@ def _registers_the_student(placement: Placement) -> bool:
     return placement.is_dual and placement.provider.kind in SCHOOL_KINDS
 
 
+def _other_placement_registers(placement: Placement) -> bool:
+    """Another open placement of the student at the same provider that holds the same
+    subsidiary registration (two dual placements at the academy at once)."""
+    others = (
+        Placement.objects.filter(
+            student_id=placement.student_id,
+            provider_id=placement.provider_id,
+            ended_on__isnull=True,
+        )
+        .exclude(pk=placement.pk)
+        .select_related("provider")
+    )
+    return any(_registers_the_student(other) for other in others)
+
+
 def _checked_pattern(pattern: list[str]) -> list[str]:
     unknown = [key for key in pattern if key not in schedule.SESSION_KEYS]
     if unknown:
@@ -284,6 +299,13 @@ def placement_dates_change(
         raise Refused(
             field="planned_end_on", message="The planned end must be on or after the start"
         )
+    move = ManagedMove.objects.filter(placement=placement).first()
+    if move is not None and planned_end_on >= move.moves_on:
+        raise Refused(
+            field="planned_end_on",
+            message="The receiving school has confirmed a managed move on "
+            f"{long_date(move.moves_on)}: the planned end must be before it",
+        )
     if planned_end_on != placement.planned_end_on:
         problem = _school_day_problem(calendar, planned_end_on, "planned end")
         if problem:
@@ -346,20 +368,23 @@ def placement_exit(
         raise Refused("The end date must be today or in the past")
     if Mark.objects.filter(placement=placement, date__gt=ended_on).exists():
         raise Refused("The setting has recorded marks after this date: choose a later end date")
-    if (
-        outcome != ExitOutcome.MANAGED_MOVE
-        and ManagedMove.objects.filter(placement=placement).exists()
-    ):
+    move = ManagedMove.objects.filter(placement=placement).first()
+    if move is not None and outcome != ExitOutcome.MANAGED_MOVE:
         raise Refused(
             field="outcome",
             message="The receiving school has confirmed a managed move: the outcome is a "
             "managed move",
         )
+    if move is not None and ended_on >= move.moves_on:
+        raise Refused(
+            f"The supported transfer must end before the managed move on {long_date(move.moves_on)}"
+        )
+    # A move confirmed after this exit's page was loaded bumped the version: Conflict.
     placement = _move(
         placement, version=version, ended_on=ended_on, exit_outcome=outcome, exit_detail=detail
     )
     event_record(actor=by, action="placement.exited", obj=placement, detail={"outcome": outcome})
-    if _registers_the_student(placement):
+    if _registers_the_student(placement) and not _other_placement_registers(placement):
         registration_subsidiary_end(
             student=placement.student, school=placement.provider, ends_on=ended_on, by=by
         )
@@ -390,11 +415,21 @@ def managed_move_confirm(*, placement: Placement, moves_on: dt.date, by: User) -
             message="The move must be after the supported transfer started, on "
             f"{long_date(placement.starts_on, weekday=False)}",
         )
+    if moves_on <= placement.last_day:
+        # The move follows the transfer: while the placement runs, the former school is
+        # still the home school its rules (whereabouts, absence alerts, visits) serve.
+        raise Refused(
+            field="moves_on",
+            message="The move must be after the supported transfer's last day, "
+            f"{long_date(placement.last_day)}",
+        )
     if moves_on > today + MOVE_HORIZON:
         raise Refused(field="moves_on", message="The move must be within the next year")
     refusal = move_refusal(student=placement.student, to=placement.provider, on=moves_on)
     if refusal:
         raise Refused(field="moves_on", message=refusal)
+    # An exit made from a page loaded before this confirm must not commit beside it.
+    Placement.objects.filter(pk=placement.pk).update(version=F("version") + 1)
     move = ManagedMove.objects.create(
         placement=placement,
         student=placement.student,

@@ -18,6 +18,7 @@ from applications.models import Application
 from applications.rules import can_edit_application, can_view_application
 from applications.services import application_start
 from audit.models import Event
+from lib.dates import long_date
 from placements import services
 from placements.models import ExitOutcome, ManagedMove
 from placements.tests.factories import MONDAY, at, make_placement, make_programme
@@ -29,6 +30,11 @@ C, M, S = EnrolmentStatus.SINGLE, EnrolmentStatus.MAIN, EnrolmentStatus.SUBSIDIA
 ONE_DAY = dt.timedelta(days=1)
 # A day in the twelve weeks of the transfer that starts on MONDAY (12 January 2026).
 DURING = dt.date(2026, 3, 2)
+
+
+def after(placement) -> dt.date:
+    """The first day a managed move may take: the day after the transfer's last day."""
+    return placement.last_day + ONE_DAY
 
 
 @pytest.fixture(autouse=True)
@@ -149,26 +155,27 @@ def test_a_placement_at_a_training_provider_opens_no_registration(cast, year):
 def test_the_receiving_school_confirms_a_move_today_and_it_is_made_at_once(
     client, cast, transfer, receiving, clock, who, django_capture_on_commit_callbacks
 ):
-    clock(at(DURING, 10))
+    day = after(transfer)
+    clock(at(day, 10))
     client.force_login(receiving[who])
     assert client.get(confirm_url(transfer)).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(confirm_url(transfer), date_form(DURING))
+        response = client.post(confirm_url(transfer), date_form(day))
     assert response.status_code == 302
     student = transfer.student
     student.refresh_from_db()
     assert student.home_school == receiving["school"]
     assert rows(student) == [
         ("School A", C, REGISTERED_FROM, MONDAY - ONE_DAY),
-        ("School A", M, MONDAY, DURING - ONE_DAY),
-        ("School C", S, MONDAY, DURING - ONE_DAY),
-        ("School C", C, DURING, None),
+        ("School A", M, MONDAY, day - ONE_DAY),
+        ("School C", S, MONDAY, day - ONE_DAY),
+        ("School C", C, day, None),
     ]
     move = ManagedMove.objects.get()
     assert (move.from_school, move.to_school, move.moves_on) == (
         cast.school_a,
         receiving["school"],
-        DURING,
+        day,
     )
     assert move.applied_at is not None
     actions = list(Event.objects.values_list("action", flat=True))
@@ -247,7 +254,7 @@ def test_people_outside_the_school_area_cannot_confirm_the_move(client, cast, tr
 def test_the_move_is_confirmed_once(client, transfer, receiving, clock):
     clock(at(DURING, 10))
     services.managed_move_confirm(
-        placement=transfer, moves_on=DURING + dt.timedelta(days=7), by=receiving["head"]
+        placement=transfer, moves_on=after(transfer), by=receiving["head"]
     )
     client.force_login(receiving["coordinator"])
     assert client.get(confirm_url(transfer)).status_code == 404
@@ -275,12 +282,23 @@ def test_the_confirm_page_takes_posts_and_gets_only(client, transfer, receiving,
         (date_form(MONDAY), "The move must be after the supported transfer started"),
         (date_form(DURING + dt.timedelta(days=400)), "The move must be within the next year"),
         ({"moves_on_day": "31", "moves_on_month": "2", "moves_on_year": "2026"}, "real date"),
+        ("during", "The move must be after the supported transfer's last day, "),
+        ("last day", "The move must be after the supported transfer's last day, "),
     ],
 )
 def test_a_wrong_date_is_explained_beside_the_field(
     client, transfer, receiving, clock, data, message
 ):
+    """A move takes effect only after the transfer: while the placement runs, the former
+    school is still the home school that its rules (whereabouts, absence alerts, visits)
+    serve."""
     clock(at(DURING, 10))
+    if data == "during":
+        data = date_form(DURING)
+    elif data == "last day":
+        data = date_form(transfer.last_day)
+    if message.endswith("last day, "):
+        message += long_date(transfer.last_day)
     client.force_login(receiving["head"])
     page = client.post(confirm_url(transfer), data).content.decode()
     assert "<title>Error: " in page
@@ -296,14 +314,14 @@ def test_a_move_dated_ahead_is_made_by_the_daily_job_on_its_day(
     client, cast, transfer, receiving, clock
 ):
     clock(at(DURING, 10))
-    day = DURING + dt.timedelta(days=14)
+    day = after(transfer) + dt.timedelta(days=2)
     client.force_login(receiving["head"])
     assert client.post(confirm_url(transfer), date_form(day)).status_code == 302
     student = transfer.student
     student.refresh_from_db()
     assert student.home_school == cast.school_a  # nothing changes before the day
     home = client.get(reverse("dashboards:schools")).content.decode()
-    assert "roll from School A on 16 March 2026" in home
+    assert f"roll from School A on {long_date(day, weekday=False)}" in home
 
     clock(at(day - ONE_DAY, 0, 30))
     out = io.StringIO()
@@ -332,12 +350,13 @@ def test_a_move_dated_ahead_is_made_by_the_daily_job_on_its_day(
 def test_after_the_move_the_former_school_keeps_its_own_past_and_nothing_later(
     client, cast, transfer, receiving, clock
 ):
-    clock(at(DURING, 10))
+    day = after(transfer)
+    clock(at(day, 10))
     old = transfer.application
     draft = Application.objects.create(
         student=transfer.student, school=cast.school_a, created_by=cast.alice
     )
-    services.managed_move_confirm(placement=transfer, moves_on=DURING, by=receiving["head"])
+    services.managed_move_confirm(placement=transfer, moves_on=day, by=receiving["head"])
     student = transfer.student
     student.refresh_from_db()
     later = application_start(student=student, by=receiving["coordinator"])
@@ -360,7 +379,8 @@ def test_after_the_move_the_former_school_keeps_its_own_past_and_nothing_later(
     page = client.get(student_page).content.decode()
     assert "School registrations" in page
     assert "School A" in page and "School C" in page
-    assert "2 March 2026" in page and "1 March 2026" in page
+    assert long_date(day, weekday=False) in page
+    assert long_date(day - ONE_DAY, weekday=False) in page
 
 
 def test_before_the_day_the_new_school_does_not_see_the_student(
@@ -368,7 +388,7 @@ def test_before_the_day_the_new_school_does_not_see_the_student(
 ):
     clock(at(DURING, 10))
     services.managed_move_confirm(
-        placement=transfer, moves_on=DURING + dt.timedelta(days=7), by=receiving["head"]
+        placement=transfer, moves_on=after(transfer), by=receiving["head"]
     )
     client.force_login(receiving["head"])
     student_page = reverse("students:detail", args=[transfer.student.uuid])
@@ -448,9 +468,8 @@ def test_once_a_move_is_confirmed_the_exit_can_only_be_a_managed_move(
     cast, transfer, receiving, clock
 ):
     clock(at(DURING, 10))
-    services.managed_move_confirm(
-        placement=transfer, moves_on=DURING + dt.timedelta(days=7), by=receiving["head"]
-    )
+    day = after(transfer)
+    services.managed_move_confirm(placement=transfer, moves_on=day, by=receiving["head"])
     transfer.refresh_from_db()
     with pytest.raises(services.Refused, match="the outcome is a managed move"):
         services.placement_exit(
@@ -470,9 +489,140 @@ def test_once_a_move_is_confirmed_the_exit_can_only_be_a_managed_move(
         by=cast.officer,
     )
     assert rows(transfer.student)[-1] == ("School A", C, DURING + ONE_DAY, None)
-    clock(at(DURING + dt.timedelta(days=7), 0, 30))
+    clock(at(day, 0, 30))
     assert services.managed_moves_apply() == 1
     assert rows(transfer.student)[-2:] == [
-        ("School A", C, DURING + ONE_DAY, DURING + dt.timedelta(days=6)),
-        ("School C", C, DURING + dt.timedelta(days=7), None),
+        ("School A", C, DURING + ONE_DAY, day - ONE_DAY),
+        ("School C", C, day, None),
+    ]
+
+
+# The move follows the transfer ---------------------------------------------------------------
+
+
+def test_a_move_on_or_before_an_ended_transfers_last_day_is_refused(
+    cast, transfer, receiving, clock
+):
+    """Else the dual registration and the new school's single one would overlap."""
+    clock(at(DURING, 10))
+    services.placement_exit(
+        placement=transfer,
+        ended_on=DURING - ONE_DAY,
+        outcome=ExitOutcome.MANAGED_MOVE,
+        detail="",
+        version=transfer.version,
+        by=cast.officer,
+    )
+    before = rows(transfer.student)
+    for day in (DURING - dt.timedelta(days=7), DURING - ONE_DAY):
+        with pytest.raises(services.Refused, match="after the supported transfer's last day"):
+            services.managed_move_confirm(placement=transfer, moves_on=day, by=receiving["head"])
+    assert not ManagedMove.objects.exists()
+    assert rows(transfer.student) == before
+
+
+def test_the_planned_end_cannot_reach_a_confirmed_move(cast, transfer, receiving, clock):
+    clock(at(DURING, 10))
+    day = after(transfer) + dt.timedelta(days=2)  # the Monday after the transfer
+    services.managed_move_confirm(placement=transfer, moves_on=day, by=receiving["head"])
+    transfer.refresh_from_db()
+    for later in (day, day + dt.timedelta(days=7)):
+        with pytest.raises(services.Refused, match="the planned end must be before it") as refused:
+            services.placement_dates_change(
+                placement=transfer,
+                starts_on=transfer.starts_on,
+                planned_end_on=later,
+                version=transfer.version,
+                by=cast.officer,
+            )
+        assert refused.value.field == "planned_end_on"
+    transfer.refresh_from_db()
+    assert transfer.planned_end_on == day - dt.timedelta(days=3)
+
+
+def test_the_transfer_cannot_end_on_or_after_the_move(cast, transfer, receiving, clock):
+    clock(at(DURING, 10))
+    day = after(transfer)
+    services.managed_move_confirm(placement=transfer, moves_on=day, by=receiving["head"])
+    transfer.refresh_from_db()
+    clock(at(day + dt.timedelta(days=3), 10))
+    with pytest.raises(services.Refused, match="must end before the managed move"):
+        services.placement_exit(
+            placement=transfer,
+            ended_on=day,
+            outcome=ExitOutcome.MANAGED_MOVE,
+            detail="",
+            version=transfer.version,
+            by=cast.officer,
+        )
+    transfer.refresh_from_db()
+    assert transfer.ended_on is None
+
+
+def test_an_exit_from_a_page_loaded_before_the_move_was_confirmed_is_a_conflict(
+    cast, transfer, receiving, clock
+):
+    """The exit's check for a move and the confirm can run at once: the confirm changes
+    the placement's version, so the exit loaded before it cannot commit beside it."""
+    clock(at(DURING, 10))
+    loaded = transfer.version
+    services.managed_move_confirm(
+        placement=transfer, moves_on=after(transfer), by=receiving["head"]
+    )
+    with pytest.raises(services.Conflict):
+        services.placement_exit(
+            placement=transfer,
+            ended_on=DURING,
+            outcome=ExitOutcome.MANAGED_MOVE,
+            detail="",
+            version=loaded,
+            by=cast.officer,
+        )
+    transfer.refresh_from_db()
+    assert transfer.ended_on is None
+
+
+def test_an_exit_keeps_the_dual_registration_another_open_placement_shares(cast, year, clock):
+    """Two dual placements of a student at the academy at once share one subsidiary
+    registration: the first to end leaves it open for the other."""
+    programme = make_programme(year, key="academy-dual", registration="dual")
+    first = make_placement(
+        programme=programme, provider=cast.academy, school=cast.school_a, by=cast.officer, weeks=12
+    )
+    second = make_placement(
+        programme=programme,
+        provider=cast.academy,
+        school=cast.school_a,
+        by=cast.officer,
+        weeks=12,
+        student=first.student,
+    )
+    clock(at(DURING, 10))
+    services.placement_exit(
+        placement=first,
+        ended_on=DURING,
+        outcome=ExitOutcome.RETURNED,
+        detail="",
+        version=first.version,
+        by=cast.officer,
+    )
+    assert rows(first.student) == [
+        ("School A", C, REGISTERED_FROM, MONDAY - ONE_DAY),
+        ("AP Academy", S, MONDAY, None),
+        ("School A", M, MONDAY, None),
+    ]
+    second.refresh_from_db()
+    clock(at(DURING + ONE_DAY, 10))
+    services.placement_exit(
+        placement=second,
+        ended_on=DURING + ONE_DAY,
+        outcome=ExitOutcome.RETURNED,
+        detail="",
+        version=second.version,
+        by=cast.officer,
+    )
+    assert rows(first.student)[1:] == [
+        ("AP Academy", S, MONDAY, DURING + ONE_DAY),
+        ("School A", M, MONDAY, DURING + ONE_DAY),
+        ("School A", C, DURING + dt.timedelta(days=2), None),
     ]

@@ -1,8 +1,11 @@
 """Given the demo's Supported Transfer (a Caludon Castle student at Finham Park), when
-Finham Park's headteacher finds it on their home page and confirms a managed move from
-today, then the placement shows the move, the student's page shows both schools with
-their enrolment status and dates, and every page passes axe-core."""
+Finham Park's headteacher finds it on their home page and confirms a managed move, first
+with no date, then during the transfer (refused: the move follows the transfer), then for
+the Monday after the transfer's planned end, then the placement and the home page show the
+move to come, the former school's coordinator sees both schools with their enrolment
+status and dates on the student's page, and every page passes axe-core."""
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -48,29 +51,41 @@ def test_the_receiving_school_confirms_a_managed_move(transfer, journey):
     page.get_by_role("link", name=name).click()
     journey.check()
 
-    # and confirms a managed move from today, after a first try with no date
+    # and confirms a managed move, after a first try with no date and one during the
+    # transfer: the move follows the transfer
     page.get_by_role("link", name="Confirm a managed move").click()
     journey.check()
     page.get_by_role("button", name="Confirm the managed move").click()
     journey.check()
     expect(page).to_have_title(re.compile(r"^Error: "))
-    page.get_by_label("Day").fill(str(today.day))
-    page.get_by_label("Month").fill(str(today.month))
-    page.get_by_label("Year").fill(str(today.year))
-    page.get_by_role("button", name="Confirm the managed move").click()
-    journey.check()
+
+    def enter(day):
+        page.get_by_label("Day").fill(str(day.day))
+        page.get_by_label("Month").fill(str(day.month))
+        page.get_by_label("Year").fill(str(day.year))
+        page.get_by_role("button", name="Confirm the managed move").click()
+        journey.check()
+
+    enter(today)
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator(".govuk-error-message")).to_contain_text(
+        f"The move must be after the supported transfer's last day, "
+        f"{long_date(transfer.planned_end_on)}"
+    )
+    moves_on = transfer.planned_end_on + dt.timedelta(days=3)  # the Monday after
+    enter(moves_on)
     expect(page.get_by_text("Managed move confirmed")).to_be_visible()
     expect(
         page.get_by_text(
             f"From {transfer.home_school.name} to {transfer.provider.name} on "
-            f"{long_date(today, weekday=False)}: made"
+            f"{long_date(moves_on, weekday=False)}: confirmed, to be made on the day"
         )
     ).to_be_visible()
-
-    # The student is now on Finham Park's roll: their page shows both schools with dates
-    journey.goto(f"/schools/students/{student.uuid}/")
-    table = page.get_by_role("table")
-    expect(table).to_contain_text(transfer.home_school.name)
-    expect(table).to_contain_text(transfer.provider.name)
-    expect(table).to_contain_text("Subsidiary (dual registration)")
-    expect(table).to_contain_text(long_date(today, weekday=False))
+    journey.goto("/schools/")
+    expect(page.get_by_text("Managed moves confirmed")).to_be_visible()
+    expect(
+        page.get_by_text(
+            f"joins your school's roll from {transfer.home_school.name} on "
+            f"{long_date(moves_on, weekday=False)}"
+        )
+    ).to_be_visible()
