@@ -31,6 +31,7 @@ from common import (
     percentile,
     settings_environment,
     shown_url,
+    signed_in,
     sql_text,
     volume_ready,
 )
@@ -106,7 +107,6 @@ DOWNLOAD = re.compile(r"download=([\w-]+)&amp;format=csv")
 
 def targets_and_results(args, log) -> tuple[list[Result], dict]:
     from django.db.models import Count
-    from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
     from volume import EMAIL_DOMAIN, MANAGER_EMAIL
@@ -137,8 +137,7 @@ def targets_and_results(args, log) -> tuple[list[Result], dict]:
     }
     clients = {}
     for area, person in people.items():
-        clients[area] = Client()
-        clients[area].force_login(person)
+        clients[area] = signed_in(person)
 
     year = AcademicYear.objects.get(name=args.year)
     today = timezone.localdate()

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, median
+from common import ROOT, median, signed_in
 
 TARGET_P95_MS = 300
 BENCH = Path(__file__).resolve().parent
@@ -51,7 +51,6 @@ def plan(args, pages_part: dict | None, log) -> list[dict]:
     """The load's people, their session cookies and their pages."""
     import pages
     from django.conf import settings
-    from django.test import Client
     from django.urls import reverse
 
     people_, _ = pages.people(log, extra=max(0, args.users - 11))
@@ -66,8 +65,7 @@ def plan(args, pages_part: dict | None, log) -> list[dict]:
     found = []
     for person in people_:
         role = re.sub(r" \d+$", "", person.label)
-        client = Client()
-        client.force_login(person.user)
+        client = signed_in(person.user)
         targets = pages.targets_for(person, patterns, objects)
         homes = [f"dashboards:{a}" for a in _areas(person.user)]
         chosen = [(h, reverse(h)) for h in homes]

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from dataclasses import asdict, dataclass
 
-from common import TARGET_RATIO
+from common import TARGET_RATIO, signed_in
 from figures import Result, Target, measure
 
 # Patterns never asked for here, and why.
@@ -375,7 +375,6 @@ def targets_for(person: Person, patterns, objects: dict) -> list[Target]:
 
 def measure_pages(args, log) -> dict:
     """Every person's pages: the table's rows, the simplest page, and what was not measured."""
-    from django.test import Client
     from django.urls import reverse
 
     from accounts.rules import areas_of
@@ -400,8 +399,7 @@ def measure_pages(args, log) -> dict:
 
     clients = {}
     for person in people_:
-        client = Client()
-        client.force_login(person.user)
+        client = signed_in(person.user)
         clients[person.label] = client
         areas = areas_of(person.user)
         log(f"{person.label} ({person.organisation}): areas {', '.join(areas)}")
