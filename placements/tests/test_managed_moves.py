@@ -21,6 +21,7 @@ from audit.models import Event
 from lib.dates import long_date
 from placements import services
 from placements.models import ExitOutcome, ManagedMove
+from placements.tasks import managed_move_notify
 from placements.tests.factories import MONDAY, at, make_placement, make_programme
 from programmes.models import Route
 from students.models import EnrolmentStatus, SchoolRegistration
@@ -187,6 +188,22 @@ def test_the_receiving_school_confirms_a_move_today_and_it_is_made_at_once(
     assert cast.alice.email in recipients
     assert "cap-team@example.invalid" in recipients or cast.monitoring.email in recipients
     assert all(student.legal_first_name not in m.body for m in mail.outbox)
+
+
+def test_the_move_s_e_mail_writes_a_school_s_name_as_it_is(
+    cast, transfer, receiving, clock, django_capture_on_commit_callbacks
+):
+    receiving["school"].name = "St Mary's & St John's"
+    receiving["school"].save(update_fields=["name"])
+    day = after(transfer)
+    clock(at(day, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        managed_move_notify(
+            services.managed_move_confirm(placement=transfer, moves_on=day, by=receiving["head"])
+        )
+    body = mail.outbox[0].body
+    assert "St Mary's & St John's's roll" in body
+    assert "&#x27;" not in body and "&amp;" not in body
 
 
 def test_a_move_may_be_confirmed_once_the_transfer_ended_in_a_managed_move(
