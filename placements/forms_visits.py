@@ -89,7 +89,11 @@ class VisitMissedForm(VersionedForm):
         "Select why the visit did not happen",
     )
     note = text_field(
-        "More about why", "", required_field=False, rows=3, hint="Needed for another reason"
+        "More about why",
+        "",
+        required_field=False,
+        rows=3,
+        hint='Needed if you chose "Another reason"',
     )
 
     def clean(self):

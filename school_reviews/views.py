@@ -164,9 +164,10 @@ def edit(request, meeting_uuid):
         try:
             services.meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
         except Conflict:
-            messages.error(request, changed("meeting"))
             meeting.refresh_from_db()
             form = form.again(version=meeting.version)
+            form.is_valid()
+            form.add_error(None, changed("meeting"))
         except Refused as refused:
             _refused(form, refused)
         else:
@@ -227,9 +228,10 @@ def minutes(request, meeting_uuid):
         try:
             services.minutes_record(meeting=meeting, by=request.user, **form.cleaned_data)
         except Conflict:
-            messages.error(request, changed("meeting"))
             meeting.refresh_from_db()
             form = form.again(version=meeting.version)
+            form.is_valid()
+            form.add_error(None, changed("meeting"))
         else:
             messages.success(request, "Minutes saved")
             return redirect("school_reviews:casework_detail", meeting.uuid)
@@ -259,9 +261,10 @@ def item_notes(request, meeting_uuid, item_uuid):
         try:
             services.item_notes_record(item=item, by=request.user, **form.cleaned_data)
         except Conflict:
-            messages.error(request, changed("meeting"))
             meeting.refresh_from_db()
             form = form.again(version=meeting.version)
+            form.is_valid()
+            form.add_error(None, changed("meeting"))
         else:
             messages.success(request, "Minutes about the student saved")
             return redirect("school_reviews:casework_detail", meeting.uuid)

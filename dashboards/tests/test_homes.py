@@ -91,16 +91,16 @@ def test_the_manager_is_warned_a_year_before_the_bank_holiday_data_runs_out(
     home = reverse("dashboards:casework")
     far_off = timezone.localdate() + dt.timedelta(days=400)
     monkeypatch.setattr(dates, "bundled_bank_holidays_end", lambda: far_off)
-    assert "bank holiday data" not in client.get(home).content.decode()
+    assert "bank holiday dates" not in client.get(home).content.decode()
 
     soon = timezone.localdate() + dt.timedelta(days=200)
     monkeypatch.setattr(dates, "bundled_bank_holidays_end", lambda: soon)
     page = client.get(home).content.decode()
     first_by_rule = soon + dt.timedelta(days=1)
-    assert "Update CAP's bank holiday data" in page
+    assert "Ask the team that supports CAP to update its bank holiday dates" in page
     assert f"from {dates.long_date(first_by_rule, weekday=False)} CAP works" in page
     client.force_login(cast.officer)
-    assert "bank holiday data" not in client.get(home).content.decode()
+    assert "bank holiday dates" not in client.get(home).content.decode()
 
 
 def test_a_provider_home_lists_only_its_own_courses(client, cast, model):

@@ -241,6 +241,7 @@ def test_a_stale_change_is_refused_and_keeps_what_was_typed(client, cast, refocu
     response = client.post(reverse("placements:dates", args=[refocus.uuid]), _data(refocus))
     page = response.content.decode()
     assert "Someone else changed this placement" in page
+    assert "<title>Error: " in page  # the error summary, not a banner
     assert 'value="27"' in page
     refocus.refresh_from_db()
     assert refocus.planned_end_on == CALENDAR_WEEKS_END

@@ -344,9 +344,10 @@ def dates(request, placement_uuid):
                 by=request.user,
             )
         except Conflict:
-            messages.error(request, changed("placement"))
             placement.refresh_from_db()
             form = form.again(version=placement.version)
+            form.is_valid()
+            form.add_error(None, changed("placement"))
         except Refused as refused:
             form.add_error(refused.field or "planned_end_on", str(refused))
         else:

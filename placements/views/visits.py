@@ -76,9 +76,10 @@ def _record(request, visit_uuid, *, form_class, service, template: str, default_
         try:
             service(visit=visit, by=request.user, **data)
         except Conflict:
-            messages.error(request, changed("visit"))
             visit.refresh_from_db()
             form = form.again(version=visit.version)
+            form.is_valid()
+            form.add_error(None, changed("visit"))
         except Refused as refused:
             form.add_error(refused.field or default_field, str(refused))
         else:
