@@ -25,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from placements.schedule import Calendar
+from programmes.calendar import Calendar
 from programmes.models import (
     ChargingRules,
     EarlyExitCharge,

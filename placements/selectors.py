@@ -46,7 +46,8 @@ from placements.models import (
     Placement,
 )
 from placements.rules import move_confirmer_school_ids
-from placements.schedule import HOME, SETTING, Calendar
+from placements.schedule import HOME, SETTING
+from programmes.calendar import Calendar
 from programmes.models import AcademicYear, Route, Term
 from programmes.selectors import year_current
 

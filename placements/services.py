@@ -506,7 +506,7 @@ class Entry:
 
 @transaction.atomic
 def register_save(
-    *, entries: list[Entry], calendar: schedule.Calendar, by: User, now: dt.datetime | None = None
+    *, entries: list[Entry], calendar: Calendar, by: User, now: dt.datetime | None = None
 ) -> int:
     """Save a register: every cell, or none.
 
