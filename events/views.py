@@ -31,7 +31,7 @@ from events.rules import (
 )
 from events.workflow import TRANSITIONS
 from lib.errors import Conflict, Refused
-from lib.forms import changed, posted
+from lib.forms import posted
 from programmes.selectors import year_current
 
 PAGE_SIZE = 50
@@ -119,9 +119,7 @@ def _event_form_page(request, *, event: Event | None):
                 messages.success(request, f"{event.title} has been saved")
         except Conflict:
             event = get_event(request.user, event.uuid)
-            form = form.again(version=event.version)
-            form.is_valid()
-            form.add_error(None, changed("event"))
+            form = form.changed_meanwhile(version=event.version, noun="event")
         except Refused as error:
             _refused(form, error)
         else:

@@ -139,6 +139,15 @@ class VersionedForm(forms.Form):
             kwargs = {**kwargs, "data": data}
         return type(self)(*args, **kwargs)
 
+    def changed_meanwhile(self, *, version: int, noun: str) -> "VersionedForm":
+        """This form again (`again`), with an error at the top saying that someone else
+        changed the `noun` first: the page shows it in the error summary, "Error:" in its
+        title, and keeps what the person typed."""
+        form = self.again(version=version)
+        form.is_valid()
+        form.add_error(None, changed(noun))
+        return form
+
 
 class LongSelect(forms.Select):
     """The GOV.UK select for a list of thousands of options (every school): the same HTML

@@ -165,9 +165,7 @@ def edit(request, meeting_uuid):
             services.meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
         except Conflict:
             meeting.refresh_from_db()
-            form = form.again(version=meeting.version)
-            form.is_valid()
-            form.add_error(None, changed("meeting"))
+            form = form.changed_meanwhile(version=meeting.version, noun="meeting")
         except Refused as refused:
             _refused(form, refused)
         else:
@@ -229,9 +227,7 @@ def minutes(request, meeting_uuid):
             services.minutes_record(meeting=meeting, by=request.user, **form.cleaned_data)
         except Conflict:
             meeting.refresh_from_db()
-            form = form.again(version=meeting.version)
-            form.is_valid()
-            form.add_error(None, changed("meeting"))
+            form = form.changed_meanwhile(version=meeting.version, noun="meeting")
         else:
             messages.success(request, "Minutes saved")
             return redirect("school_reviews:casework_detail", meeting.uuid)
@@ -262,9 +258,7 @@ def item_notes(request, meeting_uuid, item_uuid):
             services.item_notes_record(item=item, by=request.user, **form.cleaned_data)
         except Conflict:
             meeting.refresh_from_db()
-            form = form.again(version=meeting.version)
-            form.is_valid()
-            form.add_error(None, changed("meeting"))
+            form = form.changed_meanwhile(version=meeting.version, noun="meeting")
         else:
             messages.success(request, "Minutes about the student saved")
             return redirect("school_reviews:casework_detail", meeting.uuid)

@@ -26,7 +26,7 @@ from finance.rules import can_agree_fee, can_view_fee
 from finance.tasks import tell_school_fee_to_agree
 from finance.views import codes, money_sections, money_view
 from lib.errors import Conflict, Refused
-from lib.forms import changed, posted
+from lib.forms import posted
 from lib.money import pounds
 from programmes.models import AcademicYear
 from programmes.selectors import year_current
@@ -86,8 +86,7 @@ def _agree(request, application: Application, *, back: str):
             if not selectors.agreement_waiting(fee):
                 messages.info(request, "Someone else has recorded the agreement meanwhile.")
                 return redirect(back)
-            form = form.again(version=fee.version)
-            form.add_error(None, changed("fee"))
+            form = form.changed_meanwhile(version=fee.version, noun="fee")
         except Refused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
@@ -190,8 +189,7 @@ def fee_change(request, fee_uuid):
             )
         except Conflict:
             fee = get_fee(fee_uuid)
-            form = form.again(version=fee.version)
-            form.add_error(None, changed("fee"))
+            form = form.changed_meanwhile(version=fee.version, noun="fee")
         except Refused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:

@@ -345,9 +345,7 @@ def dates(request, placement_uuid):
             )
         except Conflict:
             placement.refresh_from_db()
-            form = form.again(version=placement.version)
-            form.is_valid()
-            form.add_error(None, changed("placement"))
+            form = form.changed_meanwhile(version=placement.version, noun="placement")
         except Refused as refused:
             form.add_error(refused.field or "planned_end_on", str(refused))
         else:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.rules import Area, is_cap_staff
 from accounts.views import area_required
 from lib.errors import Conflict, Refused
-from lib.forms import changed, posted
+from lib.forms import posted
 from placements import forms_visits, selectors_visits, services_visits
 from placements.models import Visit
 from placements.rules import can_view_visit, check_can_manage_visits
@@ -77,9 +77,7 @@ def _record(request, visit_uuid, *, form_class, service, template: str, default_
             service(visit=visit, by=request.user, **data)
         except Conflict:
             visit.refresh_from_db()
-            form = form.again(version=visit.version)
-            form.is_valid()
-            form.add_error(None, changed("visit"))
+            form = form.changed_meanwhile(version=visit.version, noun="visit")
         except Refused as refused:
             form.add_error(refused.field or default_field, str(refused))
         else:
