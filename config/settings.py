@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dashboards",
     "school_reviews",
     "privacy",
+    "about",
     "demo",
 ]
 
