@@ -7,3 +7,8 @@ class AboutConfig(AppConfig):
 
     name = "about"
     verbose_name = "About this service"
+
+    def ready(self) -> None:
+        # The system checks: the statement file is sound, and production has set the
+        # authority's details.
+        from about import accessibility, checks  # noqa: F401

@@ -29,9 +29,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts.rules import needs_second_factor
 from accounts.services import authenticator_of
 
-# Pages anyone may open without signing in, by URL name (with the password reset's and the
-# open data's, matched by their start).
+# Pages anyone may open without signing in, by URL name (with the password reset's, the
+# open data's and the about pages', matched by their start).
 OPEN_TO_ALL = frozenset({"accounts:signed_out", "accounts:invitation_accept"})
+# The pages every public service must have (the accessibility statement, the privacy notice,
+# cookies, contact; the about app's namespace), open to everyone at every stage: signed out,
+# timed out, or signed in before the second factor.
+OPEN_AT_ANY_STAGE = "about:"
 
 # The sign-in time, in seconds since the epoch, kept in the session.
 SIGNED_IN_AT = "cap_signed_in_at"
@@ -70,13 +74,13 @@ class SessionLimitsMiddleware:
 
     def _open_to_all(self, request: HttpRequest) -> bool:
         """A page anyone may open (an invitation's or a password reset's link, the open
-        data): a stale cookie is no reason to send its reader to sign in."""
+        data, the about pages): a stale cookie is no reason to send its reader to sign in."""
         try:
             match = resolve(request.path_info)
         except Resolver404:
             return False
         return match.view_name in OPEN_TO_ALL or match.view_name.startswith(
-            ("accounts:password_reset", "quality:feed_")
+            ("accounts:password_reset", "quality:feed_", OPEN_AT_ANY_STAGE)
         )
 
     def _signing_in(self, request: HttpRequest) -> bool:
@@ -164,7 +168,10 @@ class SecondFactorMiddleware:
         if not user.is_authenticated or user.is_verified():
             return None
         match = request.resolver_match
-        if match is not None and match.view_name in OPEN_BEFORE_SECOND_FACTOR:
+        if match is not None and (
+            match.view_name in OPEN_BEFORE_SECOND_FACTOR
+            or match.view_name.startswith(OPEN_AT_ANY_STAGE)
+        ):
             return None
         if not needs_second_factor(user):
             return None

@@ -35,6 +35,34 @@ CAP_SERVICE_NAME = env_str("CAP_SERVICE_NAME", "Coventry Alternative Provision")
 CAP_BASE_URL = env_str("CAP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CAP_SERVICE_ADDRESS = env_str("CAP_SERVICE_ADDRESS", "One Friargate, Coventry CV1 2GN")
 
+# The authority's details on the pages every public service must have (the about app: the
+# privacy notice, the contact page, the accessibility statement). The defaults are examples
+# that read as such, for the demo and the tests; `manage.py check --deploy` warns about any
+# still at its example (about.W001), so production sets every one of them.
+CAP_AUTHORITY_DETAIL_EXAMPLES = {
+    "CAP_DPO_EMAIL": "data-protection@example.invalid",
+    "CAP_DPO_ADDRESS": "Data Protection Officer, Example Council House, Example Street, AB1 2CD",
+    "CAP_ICO_REGISTRATION": "Z0000000",
+    "CAP_CONTACT_EMAIL": "cap-team@example.invalid",
+    # Ofcom keeps 01632 960000 to 960999 for fiction: no real telephone answers it.
+    "CAP_CONTACT_PHONE": "01632 960 001",
+}
+# The data controller: the authority, unless its legal name differs from the one shown.
+CAP_DATA_CONTROLLER = env_str("CAP_DATA_CONTROLLER", CAP_AUTHORITY_NAME)
+# Its registration in the ICO's register of fee payers.
+CAP_ICO_REGISTRATION = env_str(
+    "CAP_ICO_REGISTRATION", CAP_AUTHORITY_DETAIL_EXAMPLES["CAP_ICO_REGISTRATION"]
+)
+# The data protection officer: an e-mail address and a postal address (one line, commas).
+CAP_DPO_EMAIL = env_str("CAP_DPO_EMAIL", CAP_AUTHORITY_DETAIL_EXAMPLES["CAP_DPO_EMAIL"])
+CAP_DPO_ADDRESS = env_str("CAP_DPO_ADDRESS", CAP_AUTHORITY_DETAIL_EXAMPLES["CAP_DPO_ADDRESS"])
+# How people reach the CAP team: the contact page, the accessibility statement's "report a
+# problem" and the privacy notice. The postal address is the service's unless set.
+CAP_CONTACT_EMAIL = env_str("CAP_CONTACT_EMAIL", CAP_AUTHORITY_DETAIL_EXAMPLES["CAP_CONTACT_EMAIL"])
+CAP_CONTACT_PHONE = env_str("CAP_CONTACT_PHONE", CAP_AUTHORITY_DETAIL_EXAMPLES["CAP_CONTACT_PHONE"])
+CAP_CONTACT_HOURS = env_str("CAP_CONTACT_HOURS", "Monday to Friday, 9am to 5pm (not bank holidays)")
+CAP_CONTACT_ADDRESS = env_str("CAP_CONTACT_ADDRESS", CAP_SERVICE_ADDRESS)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
