@@ -29,6 +29,11 @@ PRODUCTION = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "DEFAULT_FROM_EMAIL": "cap@example.gov.uk",
     "CAP_TEAM_EMAIL": "cap-team@example.gov.uk",
+    "CAP_CONTACT_EMAIL": "cap@example.gov.uk",
+    "CAP_CONTACT_PHONE": "024 7683 0000",
+    "CAP_DPO_EMAIL": "data.protection@example.gov.uk",
+    "CAP_DPO_ADDRESS": "Data Protection Officer, Council House, Coventry CV1 5RR",
+    "CAP_ICO_REGISTRATION": "Z1234567",
     "BEHIND_TLS_PROXY": "true",
     "TRUSTED_PROXY_COUNT": "1",
     "SECURE_SSL_REDIRECT": "true",
@@ -60,3 +65,23 @@ def test_it_would_warn_if_a_production_setting_were_missing():
     result = check_deploy(SECURE_SSL_REDIRECT="false")
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout
+
+
+def test_it_warns_while_the_privacy_notice_shows_example_details():
+    """The authority's details on the privacy notice and contact page (the about app) must
+    be its own: left unset, each still has the example the demo shows."""
+    env = {key: value for key, value in PRODUCTION.items() if key != "CAP_DPO_EMAIL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(settings.BASE_DIR),
+        env={"PATH": os.environ.get("PATH", ""), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = result.stderr + result.stdout
+    assert result.returncode != 0
+    assert "about.W001" in output
+    assert "CAP_DPO_EMAIL" in output
+    assert "CAP_CONTACT_PHONE" not in output
