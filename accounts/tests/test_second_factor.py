@@ -14,7 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.middleware import OPEN_BEFORE_SECOND_FACTOR
+from accounts.middleware import OPEN_AT_ANY_STAGE, OPEN_BEFORE_SECOND_FACTOR
 from accounts.models import Membership, Role
 from accounts.rules import can_reset_second_factor, needs_second_factor
 from accounts.services import VERIFIED_AT_SESSION_KEY, second_factor_reset
@@ -231,7 +231,8 @@ def _every_path() -> list[str]:
                 inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
                 walk(entry, prefix + pattern, inner)
             elif isinstance(entry, URLPattern):
-                if f"{namespace}{entry.name}" in OPEN_BEFORE_SECOND_FACTOR:
+                name = f"{namespace}{entry.name}"
+                if name in OPEN_BEFORE_SECOND_FACTOR or name.startswith(OPEN_AT_ANY_STAGE):
                     continue
                 path = re.sub(
                     r"<(?:(\w+):)?\w+>", lambda m: fill[m.group(1) or "str"], prefix + pattern
