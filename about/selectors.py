@@ -149,4 +149,9 @@ def contact() -> dict:
         "ico_registration": settings.CAP_ICO_REGISTRATION,
         "dpo_email": settings.CAP_DPO_EMAIL,
         "dpo_address": settings.CAP_DPO_ADDRESS,
+        # Any detail still the example the demo runs with (the deploy check warns too).
+        "examples": any(
+            getattr(settings, name) == example
+            for name, example in settings.CAP_AUTHORITY_DETAIL_EXAMPLES.items()
+        ),
     }

@@ -154,3 +154,26 @@ def test_the_contact_page_gives_the_cap_team_s_details(client):
     assert 'href="mailto:cap@council.example"' in html
     for text in ("024 7000 0000", "Monday to Thursday, 9am to 4pm", "CAP, Council House"):
         assert text in html
+
+
+@pytest.mark.django_db
+def test_example_details_are_said_to_be_examples(client, settings):
+    """The demo and the tests run with example details; the page says so until the
+    authority sets its own."""
+    assert "are examples" in client.get(reverse("about:contact")).content.decode()
+    settings.CAP_CONTACT_EMAIL = "cap@council.example"
+    settings.CAP_CONTACT_PHONE = "024 7000 0000"
+    settings.CAP_DPO_EMAIL = "dpo@council.example"
+    settings.CAP_DPO_ADDRESS = "The DPO, Council House, Example CV1 1AA"
+    settings.CAP_ICO_REGISTRATION = "Z1234567"
+    for name in ("about:contact", "about:privacy"):
+        assert "are examples" not in client.get(reverse(name)).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_pages_ask_the_database_nothing_for_someone_signed_out(
+    client, django_assert_num_queries
+):
+    for name in PAGES:
+        with django_assert_num_queries(0):
+            assert client.get(reverse(name)).status_code == 200
