@@ -5,7 +5,7 @@ placement summary; never a concern, a register or a visit."""
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -72,7 +72,7 @@ def links_of(student: Student) -> list[AgencyLink]:
     return list(
         AgencyLink.objects.filter(student=student)
         .select_related("professional", "agency", "created_by")
-        .order_by(Q(ended_at__isnull=True).desc(), "-created_at", "-pk")
+        .order_by(F("ended_at").desc(nulls_first=True), "-created_at", "-pk")
     )
 
 
