@@ -14,14 +14,8 @@ from agencies.tests.conftest import add_records, link, place
 from audit.models import Event
 from placements.models import ReviewEntry
 from placements.services import placement_exit
-from safeguarding import db as safeguarding_db
-from safeguarding.categories import categories_ensure
-from safeguarding.models import Category, Concern
-from safeguarding.services import concern_raise
 from students.models import AgencyLink
 from students.tests.factories import StudentFactory
-
-ACCOUNT = "Said their uncle shouted at them all weekend."
 
 
 def _student_url(student):
@@ -110,73 +104,6 @@ def test_links_end_when_the_students_last_placement_ends(
     assert (linked.is_open, linked.end_reason) == (False, "placement_ended")
     client.force_login(cast.agency_worker)
     assert client.get(_student_url(student)).status_code == 404
-
-
-# --- Never a concern, unless a DSL; a concern may be raised ------------------------------
-
-
-@pytest.fixture
-def concern(cast, student, placement):
-    safeguarding_db.install_guards(connection)
-    categories_ensure(Category)
-    return concern_raise(
-        student=student,
-        placement=None,
-        category=Category.objects.get(key="neglect"),
-        happened_on=timezone.localdate(),
-        account=ACCOUNT,
-        urgent=True,
-        by=cast.school_dsl,
-    )
-
-
-def test_a_professional_never_sees_a_concern(client, cast, student, linked, concern):
-    client.force_login(cast.agency_worker)
-    page = client.get(_student_url(student)).text
-    assert ACCOUNT not in page
-    assert concern.reference not in page
-    assert client.get(reverse("safeguarding:concern", args=[concern.uuid])).status_code == 404
-    chronology = reverse("safeguarding:chronology", args=[student.uuid])
-    assert client.get(chronology).status_code == 404
-    assert client.get(reverse("safeguarding:queue")).status_code in (403, 404) or (
-        ACCOUNT not in client.get(reverse("safeguarding:queue")).text
-    )
-
-
-def test_a_linked_professional_raises_a_concern_from_the_students_page(
-    client, cast, student, placement, linked
-):
-    safeguarding_db.install_guards(connection)
-    categories_ensure(Category)
-    client.force_login(cast.agency_worker)
-    raise_url = reverse("safeguarding:raise", args=[student.uuid])
-    assert raise_url in client.get(_student_url(student)).text
-    assert client.get(raise_url).status_code == 200
-    today = timezone.localdate()
-    response = client.post(
-        raise_url,
-        {
-            "placement": "none",
-            "happened_on_day": str(today.day),
-            "happened_on_month": str(today.month),
-            "happened_on_year": str(today.year),
-            "category": "neglect",
-            "account": "Told me they had not eaten since Friday.",
-            "injuries": "",
-            "immediate_actions": "Gave them lunch.",
-            "urgent": "no",
-        },
-    )
-    concern = Concern.objects.get()
-    assert response.status_code == 302
-    assert (concern.raised_by, concern.raised_for) == (cast.agency_worker, cast.agency)
-    # Only a receipt: the concern itself stays with the DSLs.
-    assert client.get(reverse("safeguarding:concern", args=[concern.uuid])).status_code == 404
-
-
-def test_an_unlinked_professional_cannot_raise_a_concern(client, cast, student, placement):
-    client.force_login(cast.agency_worker)
-    assert client.get(reverse("safeguarding:raise", args=[student.uuid])).status_code == 404
 
 
 # --- Notes and actions on reviews -------------------------------------------------------
