@@ -17,10 +17,13 @@ PAGE_SIZE = 25
 def linked_students(request, _) -> str:
     """The students the professional is linked to, with what is new for each, and how to
     be linked to another."""
-    page = Paginator(selectors.linked_students_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    links = selectors.linked_students_for(request.user)
+    page = Paginator(links, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_to_string(
+        "agencies/_home.html",
+        {"page": page, "with_news": selectors.with_news(links)},
+        request,
     )
-    return render_to_string("agencies/_home.html", {"page": page}, request)
 
 
 @section("students:actions")

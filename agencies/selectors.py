@@ -5,7 +5,7 @@ placement summary; never a concern, a register or a visit."""
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -108,6 +108,15 @@ def linked_students_for(user: User) -> QuerySet[AgencyLink]:
             new_entries=_new_since(ReviewEntry, path="review__placement__student"),
         )
         .order_by("student__legal_last_name", "student__legal_first_name", "pk")
+    )
+
+
+def with_news(links: QuerySet[AgencyLink]) -> int:
+    """How many of the links (from linked_students_for) have something new."""
+    return (
+        links.order_by()
+        .filter(Q(new_plans__gt=0) | Q(new_reviews__gt=0) | Q(new_entries__gt=0))
+        .count()
     )
 
 

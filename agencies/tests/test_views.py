@@ -283,8 +283,10 @@ def test_the_home_lists_linked_students_with_what_is_new(client, cast, student, 
     add_records(placement, by=cast.provider_staff, reviews=2, plans=1)
     home = client.get(reverse("dashboards:agencies")).text
     assert "2 review meetings" in home and "1 support plan" in home
+    assert "1 of your students has new plans, reviews or notes" in home
     client.get(_student_url(student))  # seen
-    assert "Nothing new" in client.get(reverse("dashboards:agencies")).text
+    home = client.get(reverse("dashboards:agencies")).text
+    assert "Nothing new since you last looked" in home and "2 review meetings" not in home
 
 
 def test_the_home_says_how_to_be_linked_when_there_is_no_student(client, cast):
