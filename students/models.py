@@ -219,7 +219,7 @@ class SchoolRegistration(models.Model):
 class ConsentMethod(models.TextChoices):
     """How the parent or carer gave their consent to the link."""
 
-    IN_WRITING = "in_writing", "In writing (a signed form or letter)"
+    IN_WRITING = "in_writing", "In writing, on a signed form or letter"
     EMAIL = "email", "By e-mail"
     PHONE = "phone", "By telephone"
     IN_PERSON = "in_person", "In person, at a meeting"

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('consent_given_by', models.CharField(help_text='Their name and relationship.', max_length=150, verbose_name='Who gave consent')),
                 ('consent_given_on', models.DateField(verbose_name='Date consent was given')),
-                ('consent_method', models.CharField(choices=[('in_writing', 'In writing (a signed form or letter)'), ('email', 'By e-mail'), ('phone', 'By telephone'), ('in_person', 'In person, at a meeting')], max_length=15, verbose_name='How consent was given')),
+                ('consent_method', models.CharField(choices=[('in_writing', 'In writing, on a signed form or letter'), ('email', 'By e-mail'), ('phone', 'By telephone'), ('in_person', 'In person, at a meeting')], max_length=15, verbose_name='How consent was given')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('last_seen_at', models.DateTimeField(blank=True, null=True)),
                 ('ended_at', models.DateTimeField(blank=True, null=True)),
