@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "safeguarding",
     "dashboards",
     "school_reviews",
+    "agencies",
     "privacy",
     "about",
     "demo",

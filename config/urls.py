@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("entitlements.urls")),
     path("", include("school_reviews.urls")),
+    path("", include("agencies.urls")),
     path("", include("about.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -490,6 +490,37 @@ class Review(Recorded):
         return [{**a, "due_on": dt.date.fromisoformat(a["due_on"])} for a in self.actions]
 
 
+class ReviewEntryKind(models.TextChoices):
+    NOTE = "note", "Note"
+    ACTION = "action", "Action"
+
+
+class ReviewEntry(Recorded):
+    """A note or an action added to a review meeting after it was recorded, by someone
+    working with the student: an agency professional linked to them, the setting or the
+    CAP team. Added, never edited, like the review itself."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=10, choices=ReviewEntryKind.choices)
+    # Whom the person added it for (their agency, the setting, the local authority).
+    recorded_for = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    owner = models.CharField("Who will do it", max_length=200, blank=True)
+    due_on = models.DateField("By when", null=True, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="note") | models.Q(due_on__isnull=False),
+                name="review_entry_action_has_due_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on a review"
+
+
 class PlanKind(models.TextChoices):
     ISP = "isp", "Individual Support Plan"
     ATTENDANCE = "attendance", "Attendance Plan"

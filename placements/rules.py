@@ -20,6 +20,7 @@ from accounts.rules import (
 )
 from placements.models import ExitOutcome
 from programmes.models import Route
+from students.rules import is_linked_to
 
 
 def _setting_ids(user: User) -> set[int]:
@@ -95,6 +96,20 @@ def can_add_placement_record(user: User, placement) -> bool:
 def check_can_add_placement_record(user: User, placement) -> None:
     if not can_add_placement_record(user, placement):
         raise PermissionDenied("Only the setting and the CAP team add to this placement.")
+
+
+@rules.predicate
+def can_add_to_review(user: User, review) -> bool:
+    """Notes and actions on a review meeting: whoever adds the placement's records, and an
+    agency professional linked to the student (students.rules)."""
+    return can_add_placement_record(user, review.placement) or is_linked_to(
+        user, review.placement.student
+    )
+
+
+def check_can_add_to_review(user: User, review) -> None:
+    if not can_add_to_review(user, review):
+        raise PermissionDenied("Only the people working with this student add to its reviews.")
 
 
 can_issue_reports = is_cap_staff

@@ -65,6 +65,7 @@ from programmes.calendar import Calendar
 from programmes.models import Course, Term
 from programmes.selectors import school_calendar
 from students.services import (
+    agency_links_end_with_placement,
     move_refusal,
     registration_subsidiary_end,
     registration_subsidiary_open,
@@ -388,6 +389,14 @@ def placement_exit(
         registration_subsidiary_end(
             student=placement.student, school=placement.provider, ends_on=ended_on, by=by
         )
+    # Agency professionals work with the student through the placement: their links end
+    # with the student's last open placement.
+    if not (
+        Placement.objects.filter(student_id=placement.student_id, ended_on__isnull=True)
+        .exclude(pk=placement.pk)
+        .exists()
+    ):
+        agency_links_end_with_placement(student=placement.student, by=by)
     return placement
 
 

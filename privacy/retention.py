@@ -60,6 +60,7 @@ from placements.models import (
     Placement,
     Qualification,
     Review,
+    ReviewEntry,
     StudentView,
     SupportPlan,
     Target,
@@ -71,7 +72,7 @@ from privacy.models import AnonymisedStudent, LegalHold, RetentionRemoval, Reten
 from privacy.rules import check_can_manage_retention
 from safeguarding.models import Concern
 from school_reviews.models import AgendaItem
-from students.models import Carer, SenProvision, Student
+from students.models import AgencyLink, Carer, SenProvision, Student
 
 logger = logging.getLogger(__name__)
 
@@ -325,6 +326,7 @@ _PLACEMENT_RECORDS = (
     (Assessment, "placement__student__in"),
     (Qualification, "placement__student__in"),
     (BehaviourEntry, "placement__student__in"),
+    (ReviewEntry, "review__placement__student__in"),
     (Review, "placement__student__in"),
     (SupportPlan, "placement__student__in"),
     (StudentView, "placement__student__in"),
@@ -386,6 +388,8 @@ def _anonymise(student: Student, run: RetentionRun) -> Counter:
             model.objects.filter(**{path: one}).delete()[1].get(model._meta.label, 0)
         )
     Placement.objects.filter(student=student).update(exit_detail="", safeguarding_confirmed_by="")
+    # Who was linked, and when, stays; the name of the parent who consented goes.
+    AgencyLink.objects.filter(student=student).update(consent_given_by="")
     # The agreement's support given to the student stays counted, without what was written.
     Allocation.objects.filter(student=student).update(note="")
     Delivery.objects.filter(students=student).update(what="", cancelled_because="")

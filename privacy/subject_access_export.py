@@ -43,6 +43,7 @@ from placements.models import (
     Placement,
     Qualification,
     Review,
+    ReviewEntry,
     StudentView,
     SupportPlan,
     Target,
@@ -52,7 +53,7 @@ from placements.models import (
 )
 from safeguarding.models import Concern, Entry
 from school_reviews.models import AgendaItem
-from students.models import Carer, Student
+from students.models import AgencyLink, Carer, Student
 
 logger = logging.getLogger(__name__)
 
@@ -230,7 +231,14 @@ def _student(writer: _Writer, student: Student) -> tuple[Section, list]:
         "Parents and carers",
         Carer.objects.filter(student=student),
     )
-    return section, [student, *carers]
+    links = _table(
+        writer,
+        section,
+        "student/agency_links.csv",
+        "Agency professionals linked to the student, with the consent given",
+        AgencyLink.objects.filter(student=student).order_by("created_at", "pk"),
+    )
+    return section, [student, *carers, *links]
 
 
 def _applications(writer: _Writer, student: Student) -> tuple[Section, Section, list]:
@@ -361,6 +369,13 @@ def _placements(writer: _Writer, student: Student) -> tuple[Section, Section, li
             what,
             model.objects.filter(placement_id__in=ids).order_by("pk"),
         )
+    gathered += _table(
+        writer,
+        section,
+        "placements/review_entries.csv",
+        "Notes and actions added to review meetings",
+        ReviewEntry.objects.filter(review__placement_id__in=ids).order_by("pk"),
+    )
     gathered += _table(
         writer,
         section,

@@ -22,6 +22,7 @@ from accounts.rules import (
     provider_ids,
 )
 from placements.models import Placement
+from students.rules import open_link
 
 # The local authority's people who work with every student: CAP staff and the CAP
 # safeguarding lead.
@@ -78,7 +79,8 @@ def can_view_chronology(user: User, student) -> bool:
 def raising_organisations(user: User, student) -> list[Organisation]:
     """The organisations for which the user works with the student, and so may raise a
     concern: the home school's staff, the staff of a provider with a placement of the
-    student, and CAP staff and the CAP safeguarding lead at the local authority."""
+    student, an agency professional linked to the student (for their agency), and CAP
+    staff and the CAP safeguarding lead at the local authority."""
     found: dict[int, Organisation] = {}
     for organisation in organisations_in_area(user, Area.SCHOOLS):
         if organisation.pk == student.home_school_id:
@@ -93,6 +95,9 @@ def raising_organisations(user: User, student) -> list[Organisation]:
         for organisation in organisations_in_area(user, Area.PROVIDERS):
             if organisation.pk in placed_at:
                 found.setdefault(organisation.pk, organisation)
+    link = open_link(user, student)
+    if link is not None:
+        found.setdefault(link.agency_id, link.agency)
     for m in memberships_of(user):
         if m.organisation.kind == OrganisationKind.LOCAL_AUTHORITY and m.role in _LA_ROLES:
             found.setdefault(m.organisation.pk, m.organisation)

@@ -108,24 +108,28 @@ def readers_of(concern: Concern) -> QuerySet:
 
 def placements_to_raise_on(user: User, student: Student) -> QuerySet:
     """The student's placements a concern raised by this user may be linked to: the home
-    school and CAP may link any of them; a provider's staff only their own."""
+    school, a linked agency professional and CAP may link any of them; a provider's staff
+    only their own."""
     placements = Placement.objects.filter(student=student).select_related(
         "provider", "programme", "course"
     )
     organisations = raising_organisations(user, student)
-    if any(
-        o.pk == student.home_school_id or o.kind == OrganisationKind.LOCAL_AUTHORITY
-        for o in organisations
-    ):
+    if any(_may_choose_any(o, student) for o in organisations):
         return placements.order_by("-starts_on", "-id")
     return placements.filter(provider__in=organisations).order_by("-starts_on", "-id")
 
 
 def must_choose_placement(user: User, student: Student) -> bool:
     """A provider's staff raise a concern on the placement they run."""
-    return not any(
-        o.pk == student.home_school_id or o.kind == OrganisationKind.LOCAL_AUTHORITY
-        for o in raising_organisations(user, student)
+    return not any(_may_choose_any(o, student) for o in raising_organisations(user, student))
+
+
+def _may_choose_any(organisation, student: Student) -> bool:
+    """Whether raising for `organisation` may link any of the student's placements, or
+    none: the home school, an agency and the local authority."""
+    return organisation.pk == student.home_school_id or organisation.kind in (
+        OrganisationKind.LOCAL_AUTHORITY,
+        OrganisationKind.AGENCY,
     )
 
 

@@ -4,6 +4,7 @@ the parents and carers CAP may contact."""
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -210,3 +211,87 @@ class SchoolRegistration(models.Model):
 
     def covers(self, day: dt.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+# --- Agency professionals linked to a student ---------------------------------------------
+
+
+class ConsentMethod(models.TextChoices):
+    """How the parent or carer gave their consent to the link."""
+
+    IN_WRITING = "in_writing", "In writing, on a signed form or letter"
+    EMAIL = "email", "By e-mail"
+    PHONE = "phone", "By telephone"
+    IN_PERSON = "in_person", "In person, at a meeting"
+
+
+class AgencyLinkEnd(models.TextChoices):
+    """Why a link ended."""
+
+    PLACEMENT_ENDED = "placement_ended", "The student's placement ended"
+    NO_LONGER_INVOLVED = "no_longer_involved", "The professional no longer works with the student"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "The parent or carer withdrew their consent"
+    MADE_IN_ERROR = "made_in_error", "The link was made in error"
+
+
+class AgencyLink(models.Model):
+    """An agency professional (Early Help, Youth Justice, the Virtual School…) working with
+    a student, made by the student's school or a CAP officer with a parent's or carer's
+    consent. While it lasts the professional reads the student's plans, reviews and
+    placement summary, adds to reviews and may raise a safeguarding concern (students.rules
+    says who). It ends when the student's last open placement ends, or when the school or
+    CAP removes it; an ended link is kept as the record of who saw what and why."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="agency_links")
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agency_links"
+    )
+    agency = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    consent_given_by = models.CharField(
+        "Who gave consent", max_length=150, help_text="Their name and relationship."
+    )
+    consent_given_on = models.DateField("Date consent was given")
+    consent_method = models.CharField(
+        "How consent was given", max_length=15, choices=ConsentMethod.choices
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # What is new for the professional: records added since they last opened the page.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.CharField(max_length=20, choices=AgencyLinkEnd.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open link per professional and student.
+            models.UniqueConstraint(
+                fields=["student", "professional"],
+                condition=models.Q(ended_at__isnull=True),
+                name="agency_link_one_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True) | ~models.Q(end_reason=""),
+                name="agency_link_ended_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["professional", "student"],
+                condition=models.Q(ended_at__isnull=True),
+                name="agency_link_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Agency link {str(self.uuid)[:8]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

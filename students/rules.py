@@ -14,8 +14,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from accounts.rules import is_cap_manager, school_ids, sees_every_student
-from students.models import ON_ROLL, SchoolRegistration
+from accounts.rules import (
+    Area,
+    is_cap_manager,
+    is_cap_officer,
+    organisations_in_area,
+    school_ids,
+    sees_every_student,
+)
+from students.models import ON_ROLL, AgencyLink, SchoolRegistration
 
 
 def on_roll_on(day: dt.date) -> Q:
@@ -90,6 +97,70 @@ def can_create_student(user: User, school: Organisation) -> bool:
 def check_can_create_student(user: User, school: Organisation) -> None:
     if not can_create_student(user, school):
         raise PermissionDenied("You can add students only to your own school.")
+
+
+# --- Agency professionals -------------------------------------------------------------------
+# A school that holds the student on roll, or a CAP officer, links an agency professional to
+# the student, with a parent's or carer's consent; the same people end the link. Nobody
+# links themselves. While the link is open the professional reads the student's plans,
+# reviews and placement summary (on the agency's own pages, never the school's record),
+# adds notes and actions to reviews and may raise a safeguarding concern; they never read a
+# concern unless they are a designated safeguarding lead by another role.
+
+
+@rules.predicate
+def can_link_agency(user: User, student) -> bool:
+    return is_cap_officer(user) or holds_on_roll(user, student)
+
+
+def check_can_link_agency(user: User, student) -> None:
+    if not can_link_agency(user, student):
+        raise PermissionDenied("Only the student's school or a CAP officer links an agency.")
+
+
+@rules.predicate
+def can_end_agency_link(user: User, link) -> bool:
+    return link.ended_at is None and can_link_agency(user, link.student)
+
+
+def check_can_end_agency_link(user: User, link) -> None:
+    if not can_end_agency_link(user, link):
+        raise PermissionDenied("Only the student's school or a CAP officer removes this link.")
+
+
+def agency_ids(user: User) -> set[int]:
+    """The agencies for which the user is an agency professional."""
+    return {o.pk for o in organisations_in_area(user, Area.AGENCIES)}
+
+
+def may_be_linked(user: User) -> bool:
+    """Whether the user can be linked to a student: an agency professional."""
+    return bool(agency_ids(user))
+
+
+def open_links_of(user: User) -> QuerySet[AgencyLink]:
+    """The user's open links, for agencies they still work for."""
+    ids = agency_ids(user)
+    if not ids:
+        return AgencyLink.objects.none()
+    return AgencyLink.objects.filter(professional=user, agency_id__in=ids, ended_at__isnull=True)
+
+
+def open_link(user: User, student) -> AgencyLink | None:
+    """The user's open link to the student, or None. Read once per student and user in a
+    request."""
+    cache = student.__dict__.setdefault("_cap_agency_link", {})
+    if user.pk not in cache:
+        cache[user.pk] = (
+            open_links_of(user).filter(student=student).select_related("agency").first()
+        )
+    return cache[user.pk]
+
+
+@rules.predicate
+def is_linked_to(user: User, student) -> bool:
+    """Whether the user is an agency professional with an open link to the student."""
+    return open_link(user, student) is not None
 
 
 rules.add_perm("students.view_student", is_cap_manager)

@@ -8,11 +8,26 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from accounts.rules import Area, organisations_in_area
 from audit.services import event_record
 from lib.dates import long_date
 from lib.errors import Refused
-from students.models import ON_ROLL, Carer, EnrolmentStatus, SchoolRegistration, Student
-from students.rules import check_can_create_student, check_can_edit_student
+from students.models import (
+    ON_ROLL,
+    AgencyLink,
+    AgencyLinkEnd,
+    Carer,
+    ConsentMethod,
+    EnrolmentStatus,
+    SchoolRegistration,
+    Student,
+)
+from students.rules import (
+    check_can_create_student,
+    check_can_edit_student,
+    check_can_end_agency_link,
+    check_can_link_agency,
+)
 
 STUDENT_FIELDS = frozenset(
     {
@@ -436,3 +451,119 @@ def student_school_move(
         },
     )
     return joined
+
+
+# --- Agency professionals linked to a student ---------------------------------------------
+
+
+@transaction.atomic
+def agency_link_create(
+    *,
+    student: Student,
+    professional: User,
+    consent_given_by: str,
+    consent_given_on: dt.date,
+    consent_method: str,
+    by: User,
+) -> AgencyLink:
+    """Link an agency professional to the student, with the consent a parent or carer gave
+    (who, when, how). The school holding the student on roll or a CAP officer makes it."""
+    check_can_link_agency(by, student)
+    if professional.pk == by.pk:
+        raise Refused("Nobody links themselves to a student. Ask the school or the CAP team.")
+    agencies = sorted(
+        organisations_in_area(professional, Area.AGENCIES), key=lambda o: (o.name, o.pk)
+    )
+    if not professional.is_active or not agencies:
+        raise Refused(
+            "This person is not an agency professional on CAP", field="professional_email"
+        )
+    consent_given_by = " ".join(consent_given_by.split())
+    if not consent_given_by:
+        raise Refused("Enter who gave consent", field="consent_given_by")
+    if consent_given_on > timezone.localdate():
+        raise Refused(
+            "The date consent was given must be today or in the past", field="consent_given_on"
+        )
+    if consent_method not in ConsentMethod.values:
+        raise Refused("Choose how consent was given", field="consent_method")
+    if AgencyLink.objects.filter(
+        student=student, professional=professional, ended_at__isnull=True
+    ).exists():
+        raise Refused(
+            "This professional is already linked to the student", field="professional_email"
+        )
+    link = AgencyLink.objects.create(
+        student=student,
+        professional=professional,
+        agency=agencies[0],
+        consent_given_by=consent_given_by,
+        consent_given_on=consent_given_on,
+        consent_method=consent_method,
+        created_by=by,
+    )
+    event_record(
+        actor=by,
+        action="agency_link.created",
+        obj=link,
+        detail={
+            "student": str(student.uuid),
+            "professional": professional.pk,
+            "agency": str(link.agency.uuid),
+            "consent_method": consent_method,
+        },
+    )
+    return link
+
+
+def _end(link: AgencyLink, *, reason: str, by: User | None) -> None:
+    link.ended_at = timezone.now()
+    link.ended_by = by
+    link.end_reason = reason
+    link.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    event_record(
+        actor=by,
+        action="agency_link.ended",
+        obj=link,
+        detail={"student": str(link.student.uuid), "reason": reason},
+    )
+
+
+@transaction.atomic
+def agency_link_end(*, link: AgencyLink, reason: str, by: User) -> AgencyLink:
+    """The school or a CAP officer removes the link, saying why."""
+    link = AgencyLink.objects.select_for_update().select_related("student").get(pk=link.pk)
+    check_can_end_agency_link(by, link)
+    if reason not in AgencyLinkEnd.values or reason == AgencyLinkEnd.PLACEMENT_ENDED:
+        raise Refused("Choose why the link ends", field="reason")
+    _end(link, reason=reason, by=by)
+    return link
+
+
+@transaction.atomic
+def agency_links_end_with_placement(*, student: Student, by: User | None) -> int:
+    """End the student's open links because their last open placement ended (placements'
+    exit calls this). Returns how many ended."""
+    links = list(
+        AgencyLink.objects.select_for_update()
+        .filter(student=student, ended_at__isnull=True)
+        .select_related("student")
+    )
+    for link in links:
+        _end(link, reason=AgencyLinkEnd.PLACEMENT_ENDED, by=by)
+    return len(links)
+
+
+@transaction.atomic
+def agency_student_read(*, link: AgencyLink, by: User) -> None:
+    """The professional opened the student's page: audited, and what is new starts again
+    from now."""
+    if link.professional_id != by.pk or link.ended_at is not None:
+        raise Refused("This link is not yours")
+    AgencyLink.objects.filter(pk=link.pk).update(last_seen_at=timezone.now())
+    event_record(
+        actor=by,
+        action="agency_link.student_read",
+        obj=link,
+        detail={"student": str(link.student.uuid)},
+    )

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +20,14 @@ from lib.errors import Conflict, Refused
 from lib.forms import changed, posted
 from lib.sections import sections_for
 from placements import forms, schedule, selectors, selectors_visits, services
-from placements.models import ExitOutcome, MarkChange, Placement, ReportRun, TermlyReport
+from placements.models import (
+    ExitOutcome,
+    MarkChange,
+    Placement,
+    ReportRun,
+    ReviewEntry,
+    TermlyReport,
+)
 from placements.records import KINDS
 from placements.rules import (
     can_add_placement_record,
@@ -179,7 +186,12 @@ def _detail(request, area: str, placement_uuid):
         "assessments": placement.assessments.all(),
         "qualifications": placement.qualifications.all(),
         "behaviour": placement.behaviour.order_by("-happened_on", "-id")[:20],
-        "reviews": placement.reviews.order_by("-held_on"),
+        "reviews": placement.reviews.order_by("-held_on").prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=ReviewEntry.objects.select_related("recorded_by", "recorded_for"),
+            )
+        ),
         "plans": placement.plans.all(),
         "student_views": placement.student_views.all(),
         "follow_ups": placement.follow_ups.all(),

@@ -15,6 +15,7 @@ from finance.models import Fee, FeeChange
 from panels.models import AgendaItem, Decision, OutcomeNotice
 from placements.models import (
     Review,
+    ReviewEntry,
     SupportPlan,
     Target,
     TermlyReport,
@@ -35,6 +36,7 @@ from safeguarding.categories import categories_ensure
 from safeguarding.models import Category, Concern, Entry, EntryKind
 from school_reviews.models import AgendaItem as ReviewItem
 from school_reviews.models import ReviewMeeting
+from students.models import AgencyLink
 from students.tests.factories import CarerFactory, StudentFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -83,6 +85,22 @@ def student_with_everything(cast, year, programme, *, mark: str, upn: str | None
         attendees="Everyone",
         notes=f"Review notes {mark}",
         recorded_by=cast.monitoring,
+    )
+    ReviewEntry.objects.create(
+        review=review,
+        kind="note",
+        text=f"Agency note {mark}",
+        recorded_by=cast.agency_worker,
+        recorded_for=cast.agency,
+    )
+    AgencyLink.objects.create(
+        student=student,
+        professional=cast.agency_worker,
+        agency=cast.agency,
+        consent_given_by=f"Consent giver {mark}",
+        consent_given_on=MONDAY,
+        consent_method="in_writing",
+        created_by=cast.alice,
     )
     plan = SupportPlan.objects.create(
         placement=placement,

@@ -24,6 +24,8 @@ from placements.models import (
     BehaviourEntry,
     Mark,
     Placement,
+    Review,
+    ReviewEntry,
     Target,
     Visit,
     VisitKind,
@@ -33,7 +35,7 @@ from placements.tests.factories import make_placement, make_programme, make_term
 from privacy import retention
 from privacy.models import AnonymisedStudent, LegalHold, RetentionRemoval, RetentionRun
 from privacy.retention import legal_hold_lift, legal_hold_set, retention_run
-from students.models import Carer, SenProvision, Student
+from students.models import AgencyLink, Carer, SenProvision, Student
 from students.tests.factories import CarerFactory, StudentFactory
 
 ON = dt.date(2033, 6, 1)  # six years and more after every event these tests write today
@@ -316,3 +318,40 @@ def test_a_legal_hold_keeps_the_audit_events_about_the_student(world, cast):
 
     assert Event.objects.filter(pk=about_held.pk).exists()
     assert not Event.objects.filter(pk=about_other.pk).exists()
+
+
+def test_an_anonymised_student_keeps_no_review_notes_nor_who_consented_to_an_agency(
+    cast, django_capture_on_commit_callbacks
+):
+    programme = make_programme(make_terms())
+    student = _with_records(cast, programme, born=dt.date(2000, 1, 10), first_name="Ended")
+    placement = Placement.objects.get(student=student)
+    review = Review.objects.create(
+        placement=placement,
+        held_on=ON,
+        attendees="Mum",
+        notes="Ended is settling in",
+        recorded_by=cast.officer,
+    )
+    ReviewEntry.objects.create(
+        review=review,
+        kind="note",
+        text="Ended's mum called",
+        recorded_by=cast.agency_worker,
+        recorded_for=cast.agency,
+    )
+    link = AgencyLink.objects.create(
+        student=student,
+        professional=cast.agency_worker,
+        agency=cast.agency,
+        consent_given_by="Jane Ended, mother",
+        consent_given_on=ON,
+        consent_method="in_writing",
+        created_by=cast.alice,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run = retention_run(on=ON)
+    assert run.students == 1
+    assert not ReviewEntry.objects.exists() and not Review.objects.exists()
+    link.refresh_from_db()
+    assert (link.consent_given_by, link.professional) == ("", cast.agency_worker)

@@ -85,6 +85,7 @@ def test_the_zip_holds_everything_about_the_student_and_nothing_of_another(
     # The student record, carers, the application and its answers.
     assert "PupilAlpha" in files["student/record.csv"].decode()
     assert "Carer Alpha" in files["student/carers.csv"].decode()
+    assert "Consent giver Alpha" in files["student/agency_links.csv"].decode()
     answers = files[f"applications/{mine.application.reference}/answers.csv"].decode("utf-8-sig")
     assert "Reasons Alpha" in answers and "Answer Alpha" in answers
     # The document, decrypted, under its original name.
@@ -95,6 +96,7 @@ def test_the_zip_holds_everything_about_the_student_and_nothing_of_another(
     assert len(rows(files, "placements/placements.csv")) == 2
     assert len(rows(files, "placements/marks.csv")) == 1 + 10
     assert "Review notes Alpha" in files["placements/reviews.csv"].decode()
+    assert "Agency note Alpha" in files["placements/review_entries.csv"].decode()
     assert "Plan Alpha" in files["placements/plans.csv"].decode()
     assert "Target Alpha" in files["placements/targets.csv"].decode()
     assert files["placements/reports/Spring 2025-26.pdf"].endswith(b"report Alpha")

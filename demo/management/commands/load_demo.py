@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo.agencies import load_demo_agencies
 from demo.applications import load_demo_applications
 from demo.entitlements import load_demo_entitlements
 from demo.events import load_demo_events
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         # The termly review meeting with the school whose students were placed above.
         load_demo_school_reviews(school_urn=SCHOOL_B)
         load_demo_visits()  # the monitoring officer's visits to the placements above
+        load_demo_agencies()  # the Early Help worker linked to two of those students
         load_demo_events()
         load_demo_school_weeks(school_urn=SCHOOL_B)
         load_demo_supported_transfer(receiving_urn=SCHOOL_A)
