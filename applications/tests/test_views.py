@@ -299,6 +299,7 @@ def test_a_stale_page_is_not_saved_and_the_typing_is_kept(client, cast, programm
     page = response.content.decode()
     assert "Someone else changed this application" in page
     assert "B, typed meanwhile." in page
+    assert "<title>Error: " in page
     application.refresh_from_db()
     assert application.student_voice == "A"
 
@@ -391,6 +392,7 @@ def test_a_withdrawal_that_meets_a_change_keeps_the_reason(client, cast, program
     page = response.content.decode()
     assert "Someone else changed this application" in page
     assert "Typed reason." in page
+    assert "<title>Error: " in page
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
 

@@ -120,9 +120,9 @@ def page(request, application_uuid, slug):
                 by=request.user,
             )
         except Conflict:
-            messages.error(request, changed("application"))
+            # Refused: the error summary says why, and the title starts "Error: ".
             application.refresh_from_db()
-            form = form.again(version=application.version)
+            form = form.changed_meanwhile(version=application.version, noun="application")
         else:
             following = journey.next_page(application, slug)
             if changing or following is None:
@@ -253,9 +253,8 @@ def withdraw(request, application_uuid):
         except Refused:
             # Conflict or a step no longer open: keep what was typed, at the version now
             # current, and say what happened.
-            messages.error(request, changed("application"))
             application.refresh_from_db()
-            form = form.again(version=application.version)
+            form = form.changed_meanwhile(version=application.version, noun="application")
         else:
             messages.success(request, f"Application {application.reference} withdrawn")
             return redirect("applications:detail", application.uuid)
