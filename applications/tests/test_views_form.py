@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
+from applications.forms import year_groups_words
 from applications.models import Application
 from applications.tests.factories import complete_application
 from applications.tests.test_views import date_parts, page_data, start, url
@@ -344,3 +345,19 @@ def test_refused_roles_still_cannot_see_the_application_page(client, cast, progr
     client.force_login(cast.officer)
     assert client.get(url("detail", application)).status_code == 403
     assert reverse("applications:detail", args=[application.uuid])
+
+
+def test_the_chosen_programme_is_still_chosen_when_the_school_comes_back(
+    client, cast, programmes, year_10
+):
+    application = _with_insight(client, cast, programmes, year_10)
+    page = client.get(url("page", application, "programme") + "?change=1").content.decode()
+    assert f'value="{programmes["insight"].pk}" checked' in page
+
+
+@pytest.mark.parametrize(
+    "groups, words",
+    [([11], "Year 11"), ([7, 8, 9, 10, 11], "Years 7 to 11"), ([11, 7, 9], "Years 7, 9 and 11")],
+)
+def test_year_groups_in_words(groups, words):
+    assert year_groups_words(groups) == words
