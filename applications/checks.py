@@ -5,15 +5,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from applications import journey
+from applications.forms import year_groups_words
 from applications.models import Application
 from applications.selectors import documents_for
 from applications.workflow import ACTIVE
 from documents.validation import RISK_ASSESSMENT_KEY
+from lib import dates
 from programmes.models import (
     ChecklistItem,
     ChecklistWhen,
     EarlyHelpStep,
     OverAllowance,
+    Programme,
     Subscription,
 )
 from programmes.selectors import year_current
@@ -89,6 +92,45 @@ def required_evidence(application: Application) -> list[ChecklistItem]:
         if item.when == ChecklistWhen.ALWAYS
         or (item.when == ChecklistWhen.EHC_PLAN and application.student.has_ehc_plan)
     ]
+
+
+def starts_on(application: Application, *, today: dt.date) -> dt.date:
+    """When the placement would start: the plan's start date, or today before there is one.
+    Students move up a year group on 1 September, so this decides the year group."""
+    return application.plan_starts_on or today
+
+
+def programme_choices(
+    application: Application, programmes, *, today: dt.date
+) -> list[tuple[Programme, str]]:
+    """Each programme with why the student cannot have it ("" when they can): the year
+    group at the planned start (the model file's `year_groups`) and the school's
+    subscription (`subscription_required`). One query for the subscription, whatever the
+    number of programmes."""
+    student = application.student
+    start = starts_on(application, today=today)
+    year_group = student.year_group(start)
+    subscribed_years = set(
+        Subscription.objects.filter(school=application.school).values_list("year_id", flat=True)
+    )
+    moving_up = dates.academic_year_start(start) != dates.academic_year_start(today)
+    choices = []
+    for programme in programmes:
+        reason = ""
+        if year_group not in programme.year_groups:
+            reason = f"For students in {year_groups_words(programme.year_groups)}: " + (
+                f"{student.known_as} will be in Year {year_group} on "
+                f"{dates.long_date(start, weekday=False)}"
+                if moving_up
+                else f"{student.known_as} is in Year {year_group}"
+            )
+        elif programme.subscription_required and programme.year_id not in subscribed_years:
+            reason = (
+                f"Only for schools with a CAP subscription for {programme.year.name}: "
+                f"{application.school.name} does not have one"
+            )
+        choices.append((programme, reason))
+    return choices
 
 
 def submit_problems(application: Application, *, today: dt.date) -> list[Problem]:

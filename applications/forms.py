@@ -1,11 +1,18 @@
 """One form per page of the application form. Each owns its page's fields; none checks the
 application as a whole (applications.checks does that at submit)."""
 
+from dataclasses import dataclass
+
 from django import forms
+from django.utils import timezone
 
 from applications.models import Agency, Application, ProviderDeclineReason
 from lib.forms import DateField, VersionedForm
 from programmes.models import Course, Programme
+
+# A student can be suspended for at most 45 school days in a school year: more than 50
+# suspensions is a typing mistake.
+SUSPENSIONS_MAX = 50
 
 
 class PageForm(VersionedForm):
@@ -41,7 +48,49 @@ def _text(label: str, hint: str = "", *, required: bool = True, rows: int = 5) -
     )
 
 
+def year_groups_words(groups: list[int]) -> str:
+    """ "Year 11", "Years 7 to 11", or "Years 7, 9 and 11"."""
+    groups = sorted(groups)
+    if len(groups) == 1:
+        return f"Year {groups[0]}"
+    if groups == list(range(groups[0], groups[-1] + 1)):
+        return f"Years {groups[0]} to {groups[-1]}"
+    return "Years " + ", ".join(str(g) for g in groups[:-1]) + f" and {groups[-1]}"
+
+
+def programme_facts(programme: Programme) -> list[tuple[str, str]]:
+    """What a school needs to choose a programme, all from the model file: who it is for,
+    how long, how many days a week and the route an application takes."""
+    from_weeks, to_weeks = programme.min_weeks, programme.max_weeks
+    length = (
+        f"{to_weeks} week{'s' if to_weeks != 1 else ''}"
+        if from_weeks == to_weeks
+        else f"{from_weeks} to {to_weeks} weeks"
+    )
+    facts = [
+        ("Who it is for", f"Students in {year_groups_words(programme.year_groups)}"),
+        ("Length", length),
+    ]
+    if programme.days_per_week is not None:
+        days = programme.days_per_week.normalize()
+        facts.append(("Days a week", f"{days:f} day{'s' if days != 1 else ''} a week"))
+    facts.append(("Route", programme.get_route_display()))
+    return facts
+
+
+@dataclass(frozen=True)
+class ProgrammeOption:
+    programme: Programme
+    facts: list[tuple[str, str]]
+    reason: str = ""  # why the student cannot have it; "" when they can
+    radio: object = None  # the radio button, for a programme the student can have
+
+
 class ProgrammeForm(PageForm):
+    """The programmes the student can have at the planned start, as radios with what each
+    is; the others are listed (`unavailable`) with the reason. Tier order, then the model
+    file's order."""
+
     owns = ("programme",)
     programme = forms.ModelChoiceField(
         queryset=Programme.objects.none(),
@@ -50,14 +99,37 @@ class ProgrammeForm(PageForm):
         empty_label=None,
         error_messages={
             "required": "Select the programme",
-            "invalid_choice": "Select the programme",
+            "invalid_choice": "Select a programme the student can apply for",
         },
     )
 
-    def __init__(self, *args, programmes, **kwargs):
+    def __init__(self, *args, choices: list[tuple[Programme, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-        self.fields["programme"].label_from_instance = lambda p: f"Tier {p.tier.number}: {p.name}"
+        self.programme_choices = sorted(choices, key=lambda c: (c[0].tier.number, c[0].order))
+        open_ids = [p.pk for p, reason in self.programme_choices if not reason]
+        field = self.fields["programme"]
+        field.queryset = Programme.objects.filter(pk__in=open_ids).order_by("tier__number", "order")
+        field.label_from_instance = lambda p: f"Tier {p.tier.number}: {p.name}"
+        # The radios are drawn from this list, not by iterating the field (no query).
+        field.choices = [
+            (p.pk, f"Tier {p.tier.number}: {p.name}") for p, r in self.programme_choices if not r
+        ]
+        if self.initial.get("programme") is not None:
+            initial = self.initial["programme"]
+            self.initial["programme"] = getattr(initial, "pk", initial)
+
+    @property
+    def options(self) -> list[ProgrammeOption]:
+        radios = iter(self["programme"])
+        return [
+            ProgrammeOption(p, programme_facts(p), reason, None if reason else next(radios))
+            for p, reason in self.programme_choices
+            if not reason
+        ]
+
+    @property
+    def unavailable(self) -> list[ProgrammeOption]:
+        return [ProgrammeOption(p, programme_facts(p), r) for p, r in self.programme_choices if r]
 
 
 class CourseForm(PageForm):
@@ -153,22 +225,26 @@ class HistoryForm(PageForm):
         decimal_places=1,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
         error_messages={
-            "required": "Enter the student's attendance as a percentage",
-            "invalid": "Attendance must be a number, like 85 or 85.5",
+            "required": "Enter the student's attendance as a percentage, from 0 to 100",
+            "invalid": "Attendance must be a percentage from 0 to 100, like 85 or 85.5",
             "min_value": "Attendance must be between 0 and 100",
             "max_value": "Attendance must be between 0 and 100",
+            "max_digits": "Attendance must be between 0 and 100",
+            "max_decimal_places": "Attendance must be between 0 and 100, to one decimal place",
         },
     )
     suspensions_this_year = forms.IntegerField(
         label="Suspensions this academic year",
         min_value=0,
-        max_value=200,
+        max_value=SUSPENSIONS_MAX,
+        help_text=f"From 0 to {SUSPENSIONS_MAX}.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
         error_messages={
-            "required": "Enter the number of suspensions, or 0",
-            "invalid": "The number of suspensions must be a whole number, like 2",
-            "min_value": "The number of suspensions must be 0 or more",
-            "max_value": "Check the number of suspensions",
+            "required": f"Enter the number of suspensions, from 0 to {SUSPENSIONS_MAX}",
+            "invalid": f"The number of suspensions must be a whole number from 0 to "
+            f"{SUSPENSIONS_MAX}, like 2",
+            "min_value": f"The number of suspensions must be between 0 and {SUSPENSIONS_MAX}",
+            "max_value": f"The number of suspensions must be between 0 and {SUSPENSIONS_MAX}",
         },
     )
     behaviour_summary = _text("Behaviour", "Patterns, incidents and what makes a difference.")
@@ -232,6 +308,12 @@ class ParentsForm(PageForm):
         label="Date consent was given", required=False, help_text="For example, 27 3 2026"
     )
 
+    def clean_parental_consent_date(self):
+        given = self.cleaned_data.get("parental_consent_date")
+        if given and given > timezone.localdate():
+            raise forms.ValidationError("The date consent was given must be today or in the past")
+        return given
+
     @classmethod
     def initial_for(cls, application):
         initial = super().initial_for(application)
@@ -272,10 +354,11 @@ class PlanForm(PageForm):
         max_value=26,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
         error_messages={
-            "required": "Enter how often the plan is reviewed, in weeks",
-            "invalid": "Enter a whole number of weeks, like 4",
-            "min_value": "Reviews must be at least a week apart",
-            "max_value": "Reviews must be at most 26 weeks apart",
+            "required": "Enter how often the plan is reviewed, from 1 to 26 weeks",
+            "invalid": "Enter how often the plan is reviewed as a whole number of weeks from 1 "
+            "to 26, like 4",
+            "min_value": "Reviews must be between 1 and 26 weeks apart",
+            "max_value": "Reviews must be between 1 and 26 weeks apart",
         },
     )
     plan_success = _text("What success looks like")
@@ -471,11 +554,12 @@ class PanelStartForm(VersionedForm):
         decimal_places=1,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-3"}),
         error_messages={
-            "required": "Enter the days a week at the setting",
-            "invalid": "Enter the days a week as a number, like 4 or 2.5",
-            "min_value": "Days a week must be at least 0.5",
-            "max_value": "Days a week must be 5 or fewer",
-            "max_digits": "Enter the days a week as a number, like 4 or 2.5",
-            "max_decimal_places": "Enter the days a week to one decimal place, like 2.5",
+            "required": "Enter the days a week at the setting, from 0.5 to 5",
+            "invalid": "Enter the days a week as a number from 0.5 to 5, like 4 or 2.5",
+            "min_value": "Days a week must be between 0.5 and 5",
+            "max_value": "Days a week must be between 0.5 and 5",
+            "max_digits": "Enter the days a week as a number from 0.5 to 5, like 4 or 2.5",
+            "max_decimal_places": "Enter the days a week from 0.5 to 5, to one decimal place, "
+            "like 2.5",
         },
     )

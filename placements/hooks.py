@@ -16,7 +16,7 @@ from lib.errors import Refused
 from lib.sections import section
 from placements import selectors_visits
 from placements.models import Placement, Visit, VisitStatus
-from placements.rules import move_confirmer_school_ids
+from placements.rules import can_view_placement, move_confirmer_school_ids
 from placements.selectors import managed_moves_for_school_home
 from placements.services import placement_create, placements_monitoring_reassign
 from placements.services_visits import visits_reassign
@@ -177,4 +177,18 @@ def overdue_visits(request, _) -> str:
     count, items = selectors_visits.overdue(user, today=timezone.localdate())
     return render_to_string(
         "placements/visits/_home.html", {"count": count, "items": items}, request=request
+    )
+
+
+# --- The school's application page (applications) -----------------------------------------
+
+
+@section("applications:detail")
+def placement_for_school(request, application: Application) -> str:
+    """Once the placement is set up, the school's application page links to it."""
+    placement = Placement.objects.filter(application=application).select_related("provider").first()
+    if placement is None or not can_view_placement(request.user, placement):
+        return ""
+    return render_to_string(
+        "placements/_application_section.html", {"placement": placement}, request=request
     )

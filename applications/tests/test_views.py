@@ -164,7 +164,8 @@ def test_an_error_is_shown_beside_its_field_and_nothing_typed_is_lost(
     assert response.status_code == 200
     assert "There is a problem" in page
     assert "Attendance must be between 0 and 100" in page
-    assert "The number of suspensions must be a whole number, like 2" in page
+    assert "The number of suspensions must be a whole number from 0 to 50, like 2" in page
+    assert "<title>Error: Attendance and behaviour" in page
     assert "Typed at length." in page and 'value="104"' in page and 'value="two"' in page
     application.refresh_from_db()
     assert application.behaviour_summary == ""
@@ -298,6 +299,7 @@ def test_a_stale_page_is_not_saved_and_the_typing_is_kept(client, cast, programm
     page = response.content.decode()
     assert "Someone else changed this application" in page
     assert "B, typed meanwhile." in page
+    assert "<title>Error: " in page
     application.refresh_from_db()
     assert application.student_voice == "A"
 
@@ -390,6 +392,7 @@ def test_a_withdrawal_that_meets_a_change_keeps_the_reason(client, cast, program
     page = response.content.decode()
     assert "Someone else changed this application" in page
     assert "Typed reason." in page
+    assert "<title>Error: " in page
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
 

@@ -89,7 +89,11 @@ def _form_for(page, application, data=None):
     kwargs = {"application": application, "data": data}
     if page.slug == "programme":
         year = year_current()
-        kwargs["programmes"] = Programme.objects.filter(year=year).select_related("tier")
+        kwargs["choices"] = checks.programme_choices(
+            application,
+            Programme.objects.filter(year=year).select_related("tier", "year"),
+            today=timezone.localdate(),
+        )
     form = page.form(initial=page.form.initial_for(application), **kwargs)
     return form
 
@@ -116,9 +120,9 @@ def page(request, application_uuid, slug):
                 by=request.user,
             )
         except Conflict:
-            messages.error(request, changed("application"))
+            # Refused: the error summary says why, and the title starts "Error: ".
             application.refresh_from_db()
-            form = form.again(version=application.version)
+            form = form.changed_meanwhile(version=application.version, noun="application")
         else:
             following = journey.next_page(application, slug)
             if changing or following is None:
@@ -215,6 +219,8 @@ def check(request, application_uuid):
             "sections": answers_by_page(application),
             "problems": problems,
             "submitting": request.method == "POST",
+            # A refused submit is a refused page: "Error: " in the <title>.
+            "has_errors": request.method == "POST" and bool(problems),
             "allowance": checks.allowance_for(application) if application.programme else None,
             "form": form,
         },
@@ -247,9 +253,8 @@ def withdraw(request, application_uuid):
         except Refused:
             # Conflict or a step no longer open: keep what was typed, at the version now
             # current, and say what happened.
-            messages.error(request, changed("application"))
             application.refresh_from_db()
-            form = form.again(version=application.version)
+            form = form.changed_meanwhile(version=application.version, noun="application")
         else:
             messages.success(request, f"Application {application.reference} withdrawn")
             return redirect("applications:detail", application.uuid)
@@ -290,6 +295,8 @@ def _detail_context(request, application, bound=None) -> dict:
         "can_withdraw": can_withdraw_application(request.user, application),
         "steps": steps,
         "error_form": bound if bound is not None and bound.errors else None,
+        # The school's own answers, read-only (the check-answers rows).
+        "sections": answers_by_page(application),
     }
 
 

@@ -100,6 +100,7 @@ def test_a_mark_changed_by_someone_else_meanwhile_is_refused(
     )
     assert response.status_code == 400
     assert "someone else recorded /" in response.content.decode()
+    assert "<title>Error: " in response.content.decode()  # a refused page says so
     assert Mark.objects.get().code_id == "/"
     assert Mark.objects.count() == 1  # nothing half-saved
 

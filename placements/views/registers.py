@@ -199,6 +199,8 @@ def _register(request, area: str, setting_uuid, week: str):
             "one_day": one_day,
             "too_many": too_many,
             "problems": problems,
+            # Refused marks: "Error: " in the page's <title> (accounts/templatetags/refusals.py).
+            "has_errors": bool(problems),
             "codes": selectors.setting_codes(),
             "previous": week_days[0] - dt.timedelta(days=7),
             "next": week_days[0] + dt.timedelta(days=7),
