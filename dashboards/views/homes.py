@@ -34,6 +34,9 @@ from panels.selectors import meetings_for
 from programmes import selectors as programme_selectors
 from scheduling.selectors import jobs_failed_count
 
+# A panel member's home lists this many of their meetings.
+MEETINGS_SHOWN = 20
+
 
 @login_required
 @require_GET
@@ -139,9 +142,12 @@ def providers_home(request):
 @require_GET
 def panels_home(request):
     context = _area_context(request, Area.PANELS)
-    context["my_meetings"] = meetings_for(
-        request.user, upcoming_from=timezone.localdate() - dt.timedelta(days=31)
-    )
+    context["today"] = today = timezone.localdate()
+    # The month's held meetings, then those to come: the first MEETINGS_SHOWN of them; the
+    # whole calendar is in the member's iCalendar file.
+    meetings = meetings_for(request.user, upcoming_from=today - dt.timedelta(days=31))
+    context["my_meetings"] = list(meetings[:MEETINGS_SHOWN])
+    context["more_meetings"] = len(context["my_meetings"]) == MEETINGS_SHOWN
     return render(request, "dashboards/home_panels.html", context)
 
 
