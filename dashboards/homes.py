@@ -47,7 +47,7 @@ def overdue_for(user: User, *, today: dt.date | None = None, limit: int = OVERDU
                 due=add_working_days(since, CLOCKS[application.status]),
             )
         )
-    return (overdue.count() if len(rows) == limit else len(rows)), rows
+    return overdue.count(), rows
 
 
 def year_to_confirm(*, today: dt.date | None = None) -> AcademicYear | None:
