@@ -48,6 +48,10 @@ def _application(cast, *, status: str, changed_days_ago: int) -> Application:
     )
 
 
+def _long(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 def _page(client, user, area: str) -> str:
     client.force_login(user)
     response = client.get(reverse(f"dashboards:{area}"))
@@ -204,7 +208,7 @@ def deadlines(model):
 
 
 def test_next_deadlines_never_list_a_passed_date_nor_skip_a_flagged_meeting(deadlines):
-    coming, passed, flagged = deadlines
+    coming, _passed, flagged = deadlines
     year = coming.panel.year
     found = meetings_upcoming(year=year)
     assert found == [coming, flagged]
@@ -238,11 +242,8 @@ def test_a_date_the_authority_has_not_confirmed_is_shown_with_its_flag_to_everyo
         in listed
     )
     # The meeting whose deadline passed yesterday is not a next deadline.
-    assert f"{passed.date:%A} {passed.date.day} {passed.date:%B %Y}" not in listed
-    assert (
-        f"{passed.referral_deadline:%A} {passed.referral_deadline.day} {passed.referral_deadline:%B %Y}"
-        not in listed
-    )
+    assert _long(passed.date) not in listed
+    assert _long(passed.referral_deadline) not in listed
 
 
 def test_the_panel_dates_page_is_for_schools_only(client, cast, deadlines):
