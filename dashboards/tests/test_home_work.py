@@ -19,6 +19,7 @@ from lib.dates import working_days_before, working_days_between
 from programmes import services
 from programmes.models import AcademicYear, Meeting, Programme, YearStatus
 from programmes.selectors import meetings_upcoming
+from students.models import SchoolRegistration
 from students.tests.factories import StudentFactory
 
 REFERENCE = Path(__file__).parents[2] / "programmes" / "data" / "coventry-2025-26.yaml"
@@ -119,6 +120,34 @@ def test_a_school_referrer_sees_its_own_work_and_nothing_of_casework_or_safeguar
     # School B's referrer sees nothing of school A's.
     assert "questions from the CAP team to answer" not in _page(client, cast.bob, "schools")
     assert returned.reference not in _page(client, cast.bob, "schools")
+
+
+def test_a_school_s_waiting_work_is_listed_oldest_first_with_its_age_and_bounded(
+    client, cast, model
+):
+    made = [
+        _application(cast, status=Status.RETURNED, changed_days_ago=1 + n)
+        for n in range(OVERDUE_SHOWN + 1)
+    ]
+    page = _page(client, cast.alice, "schools")
+    oldest = list(reversed(made))
+    positions = [page.index(a.reference) for a in oldest[:OVERDUE_SHOWN]]
+    assert positions == sorted(positions)
+    assert oldest[-1].reference not in page
+    assert f"The oldest {OVERDUE_SHOWN} of {OVERDUE_SHOWN + 1}" in page
+    assert reverse("applications:detail", args=[oldest[0].uuid]) in page
+    since = timezone.localtime(oldest[0].status_changed_at).date()
+    assert f"{working_days_between(since, timezone.localdate())} working days" in page
+
+
+def test_a_school_is_not_waited_for_on_a_student_it_no_longer_holds_on_roll(client, cast, model):
+    moved = _application(cast, status=Status.RETURNED, changed_days_ago=3)
+    SchoolRegistration.objects.filter(student=moved.student).update(
+        ends_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    page = _page(client, cast.alice, "schools")
+    assert moved.reference not in page
+    assert "questions from the CAP team to answer" not in page
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from applications.models import Application
 from applications.rules import applications_visible_to, packs_visible_to
 from applications.selectors import waiting_counts
 from applications.workflow import Status
-from dashboards.homes import overdue_for, year_to_confirm
+from dashboards.homes import overdue_for, school_waiting, school_waiting_oldest, year_to_confirm
 from finance import selectors as finance_selectors
 from finance.views import money_sections
 from lib.dates import bank_holidays_by_rule_from
@@ -78,7 +78,11 @@ def schools_home(request):
     context = _area_context(request, Area.SCHOOLS)
     year = context["year"]
     mine = Application.objects.filter(school__in=context["organisations"])
-    context["waiting"] = waiting_counts(mine, Area.SCHOOLS)
+    # What waits for the school to act: only students it holds on roll (dashboards.homes).
+    waiting = school_waiting(request.user, context["organisations"])
+    context["waiting"] = waiting_counts(waiting, Area.SCHOOLS)
+    context["waiting_oldest"] = school_waiting_oldest(request.user, context["organisations"])
+    context["waiting_total"] = sum(count for _, _, count in context["waiting"])
     drafts = mine.filter(status=Status.DRAFT).select_related("student", "programme")
     context["drafts"] = list(drafts.order_by("-updated_at")[:10])
     context["schools"] = [
