@@ -81,3 +81,14 @@ def test_the_officer_is_offered_to_publish_an_agenda_with_items(client, cast, pa
     page = client.get(reverse("casework_meetings:meeting", args=[meeting.uuid])).content.decode()
     assert "Publish the pack to the panel" in page
     assert "There is no pack to publish" not in page
+
+
+def test_a_meeting_date_the_authority_has_not_confirmed_shows_its_flag(client, cast, panels):
+    meeting = panels.rap.meetings.next
+    Meeting.objects.filter(pk=meeting.pk).update(flags=["calendar row 5: outside the year."])
+    client.force_login(cast.officer)
+    for url in (
+        reverse("casework_meetings:meeting", args=[meeting.uuid]),
+        reverse("casework_meetings:meetings"),
+    ):
+        assert "Not confirmed" in client.get(url).content.decode()
