@@ -185,3 +185,16 @@ def duration_words(seconds: int) -> str:
             count = seconds // size
             return f"{count} {unit}{'' if count == 1 else 's'}"
     return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
+def age_words(since: dt.datetime, now: dt.datetime) -> str:
+    """How long something has waited, as a home page says it: in working days once a working
+    day has passed ("2 working days"), in hours until then ("3 hours", "less than an
+    hour")."""
+    days = working_days_between(timezone.localtime(since).date(), timezone.localtime(now).date())
+    if days:
+        return f"{days} working day{'' if days == 1 else 's'}"
+    hours = max(0, int((now - since).total_seconds() // 3600))
+    if not hours:
+        return "less than an hour"
+    return f"{hours} hour{'' if hours == 1 else 's'}"

@@ -80,6 +80,16 @@ def meetings_for(user: User, *, upcoming_from: dt.date | None = None) -> QuerySe
     )
 
 
+def item_counts(meeting: Meeting) -> dict[str, int]:
+    """How many of the meeting's items wait to be heard and how many are decided, in one
+    query: what the meeting page says of a held meeting, and whether there is a pack to
+    publish."""
+    return meeting.items.aggregate(
+        waiting=Count("pk", filter=Q(state=ItemState.WAITING)),
+        decided=Count("pk", filter=Q(state=ItemState.DECIDED)),
+    )
+
+
 def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     """The items heard at a meeting (waiting or decided), in the agenda's order
     (applications.priority: subscribing schools first on a programme that gives them

@@ -26,6 +26,7 @@ from panels.rules import (
     pack_window_closes,
 )
 from programmes.models import Meeting
+from programmes.selectors import meetings_upcoming, year_current
 
 # Long lists come a page at a time, as elsewhere: the unsent outcome notices on the meetings
 # list and a meeting's agenda.
@@ -34,6 +35,9 @@ PAGE_SIZE = 50
 PACK_PAGE_SIZE = 10
 # The items moved or rolled from a meeting that its page names.
 ELSEWHERE_SHOWN = 50
+# The school's panel dates page: the next referral deadlines of every loaded year, a year's
+# worth or so; the whole calendar is in the iCalendar file and the model of support.
+PANEL_DATES_SHOWN = 40
 
 # --- Getters: 404 for what the user may not see ------------------------------------------
 
@@ -147,6 +151,7 @@ def _meeting_page(request, meeting: Meeting, area: str, *, attendance_form=None)
         )
     if may_read and not runs:
         services.meeting_read(meeting=meeting, what="agenda", by=user)
+    today = timezone.localdate()
     return render(
         request,
         "panels/meeting.html",
@@ -166,7 +171,11 @@ def _meeting_page(request, meeting: Meeting, area: str, *, attendance_form=None)
             "form": attendance_form
             if attendance_form is not None and attendance_form.errors
             else None,
-            "today": timezone.localdate(),
+            "today": today,
+            # A meeting already held says so, with its decisions, rather than anything about
+            # a pack that no longer matters.
+            "held": meeting.date < today or bool(record and record.closed_at),
+            "counts": selectors.item_counts(meeting),
         },
     )
 
@@ -488,7 +497,10 @@ def panel_dates(request):
     return render(
         request,
         "panels/panel_dates.html",
-        {"meetings": selectors.public_calendar(from_day=timezone.localdate())},
+        {
+            "meetings": meetings_upcoming(year=None, limit=PANEL_DATES_SHOWN),
+            "year": year_current(),
+        },
     )
 
 

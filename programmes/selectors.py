@@ -1,6 +1,6 @@
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -60,14 +60,31 @@ def years_all() -> QuerySet[AcademicYear]:
     return AcademicYear.objects.order_by("-starts_on")
 
 
-def meetings_upcoming(*, year: AcademicYear, on: dt.date | None = None, limit: int = 5):
+def meetings_upcoming(
+    *, year: AcademicYear | None, on: dt.date | None = None, limit: int = 5
+) -> list[Meeting]:
+    """The next referral deadlines (of the year, or of every year when `year` is None),
+    soonest first: never one already passed. A meeting whose row the authority has not
+    confirmed (flagged) is not skipped because its deadline reads as passed while the meeting
+    is still to come (the January 2027 meetings' deadline of 13 January 2026): it is listed
+    by its meeting's date, with `deadline_passed` set, for the page to show the flag instead
+    of the date."""
     on = on or today()
-    return list(
-        Meeting.objects.filter(panel__year=year, referral_deadline__gte=on)
+    meetings = Meeting.objects.all() if year is None else Meeting.objects.filter(panel__year=year)
+    found = list(
+        meetings.filter(Q(referral_deadline__gte=on) | (Q(date__gte=on) & ~Q(flags=[])))
+        .annotate(
+            listed_on=Case(
+                When(referral_deadline__lt=on, then=F("date")), default=F("referral_deadline")
+            )
+        )
         .select_related("panel")
         .prefetch_related("programmes")
-        .order_by("referral_deadline", "panel__name")[:limit]
+        .order_by("listed_on", "panel__name", "id")[:limit]
     )
+    for meeting in found:
+        meeting.deadline_passed = meeting.referral_deadline < on
+    return found
 
 
 def subscription_for(*, school: Organisation, year: AcademicYear) -> Subscription | None:

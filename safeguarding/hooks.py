@@ -3,26 +3,37 @@ its part of the DSLs' home pages, which dashboards shows without importing safeg
 and the way to raise a concern on a student's and a placement's pages."""
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from accounts.rules import Area, is_dsl
+from accounts.rules import is_dsl
+from lib.dates import age_words
 from lib.sections import section
 from safeguarding.rules import can_raise_concern
-from safeguarding.selectors import waiting_counts_for
+from safeguarding.selectors import urgent_waiting_for, waiting_counts_for
 from scheduling.registry import Every, Job, register
 
 
-def _waiting(request, _) -> str:
-    """The concerns waiting for the DSL to acknowledge them, urgent ones first."""
+@section("dashboards:urgent")
+def waiting(request, _) -> str:
+    """At the top of every home page of a DSL (a school's, a provider's, the CAP
+    safeguarding lead): the concerns they may read that nobody has acknowledged yet, the
+    urgent ones listed oldest first by reference, category and age (never the content), the
+    rest counted. Two queries at most, whatever the number of concerns."""
     if not is_dsl(request.user):
         return ""
     counts = waiting_counts_for(request.user)
     if not counts["total"]:
         return ""
-    return render_to_string("safeguarding/_home.html", counts, request)
-
-
-for _area in (Area.SCHOOLS, Area.CASEWORK, Area.PROVIDERS):
-    section(f"dashboards:{_area}")(_waiting)
+    now = timezone.now()
+    urgent = [
+        {"concern": concern, "age": age_words(concern.raised_at, now)}
+        for concern in (urgent_waiting_for(request.user) if counts["urgent"] else [])
+    ]
+    return render_to_string(
+        "safeguarding/_home.html",
+        {**counts, "shown": urgent, "others": counts["total"] - counts["urgent"]},
+        request,
+    )
 
 
 @section("students:actions")

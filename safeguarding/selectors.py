@@ -191,3 +191,18 @@ def waiting_counts_for(user: User) -> dict:
         is_acknowledged=False, is_closed=False
     )
     return waiting.aggregate(total=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))
+
+
+# The urgent concerns a DSL's home page lists by name; the rest are counted, with a link to
+# the queue.
+URGENT_SHOWN = 5
+
+
+def urgent_waiting_for(user: User, *, limit: int = URGENT_SHOWN) -> list[Concern]:
+    """The first of the DSL's urgent concerns nobody has acknowledged yet, oldest first:
+    what the home page lists (reference, category and age, never the content)."""
+    return list(
+        concerns_visible_to(user, with_status(Concern.objects.select_related("category")))
+        .filter(urgent=True, is_acknowledged=False, is_closed=False)
+        .order_by("raised_at", "id")[:limit]
+    )

@@ -1,6 +1,7 @@
 """Every area's home page: what waits for the person, gathered from the domains below, and
-from what a domain above registers for the page (lib.sections: safeguarding's urgent
-concerns, for the DSLs who may read them)."""
+from what a domain above registers for the page (lib.sections). What is urgent comes first:
+the sections registered as "dashboards:urgent" (safeguarding's unacknowledged concerns, for
+the DSLs who may read them) head every home page; then overdue work, oldest first."""
 
 import datetime as dt
 
@@ -15,14 +16,16 @@ from accounts.rules import (
     Area,
     areas_of,
     can_manage_people,
+    is_cap_officer,
     memberships_of,
     organisations_in_area,
 )
 from accounts.views import area_required
 from applications.models import Application
 from applications.rules import applications_visible_to, packs_visible_to
-from applications.selectors import overdue_count, waiting_counts
+from applications.selectors import waiting_counts
 from applications.workflow import Status
+from dashboards.homes import overdue_for, school_waiting, school_waiting_oldest, year_to_confirm
 from finance import selectors as finance_selectors
 from finance.views import money_sections
 from lib.dates import bank_holidays_by_rule_from
@@ -30,6 +33,9 @@ from lib.sections import sections_for
 from panels.selectors import meetings_for
 from programmes import selectors as programme_selectors
 from scheduling.selectors import jobs_failed_count
+
+# A panel member's home lists this many of their meetings.
+MEETINGS_SHOWN = 20
 
 
 @login_required
@@ -48,6 +54,7 @@ def home(request):
             "areas": [(a, AREA_LABELS[a]) for a in areas],
             "memberships": memberships_of(request.user),
             "gives_roles": can_manage_people(request.user),
+            "urgent_sections": sections_for("dashboards:urgent", request),
             "page_sections": sections_for("dashboards:home", request),
         },
     )
@@ -60,6 +67,7 @@ def _area_context(request, area: str) -> dict:
         "organisations": organisations_in_area(request.user, area),
         "memberships": memberships_of(request.user),
         "meetings": programme_selectors.meetings_upcoming(year=year) if year else [],
+        "urgent_sections": sections_for("dashboards:urgent", request),
         "page_sections": sections_for(f"dashboards:{area}", request),
     }
 
@@ -70,7 +78,11 @@ def schools_home(request):
     context = _area_context(request, Area.SCHOOLS)
     year = context["year"]
     mine = Application.objects.filter(school__in=context["organisations"])
-    context["waiting"] = waiting_counts(mine, Area.SCHOOLS)
+    # What waits for the school to act: only students it holds on roll (dashboards.homes).
+    waiting = school_waiting(request.user, context["organisations"])
+    context["waiting"] = waiting_counts(waiting, Area.SCHOOLS)
+    context["waiting_oldest"] = school_waiting_oldest(request.user, context["organisations"])
+    context["waiting_total"] = sum(count for _, _, count in context["waiting"])
     drafts = mine.filter(status=Status.DRAFT).select_related("student", "programme")
     context["drafts"] = list(drafts.order_by("-updated_at")[:10])
     context["schools"] = [
@@ -93,11 +105,19 @@ def casework_home(request):
     context["failed_jobs"] = jobs_failed_count() if context["is_manager"] else 0
     if context["is_manager"]:
         context["bank_holidays_by_rule_from"] = bank_holidays_by_rule_from(timezone.localdate())
-    context["draft_years"] = [y for y in programme_selectors.years_all() if y.status == "draft"]
-    context["waiting"] = waiting_counts(
-        applications_visible_to(request.user, Application.objects.all()), Area.CASEWORK
+        context["year_to_confirm"] = year_to_confirm()
+    # Casework's steps are taken by those who act for CAP (the workflow's CAP actor): the
+    # monitoring officers and the CAP safeguarding lead may open applications but take no
+    # step, so nothing of the queue waits for them.
+    context["acts_for_cap"] = acts = is_cap_officer(request.user)
+    context["waiting"] = (
+        waiting_counts(
+            applications_visible_to(request.user, Application.objects.all()), Area.CASEWORK
+        )
+        if acts
+        else []
     )
-    context["overdue"] = overdue_count(request.user)
+    context["overdue_count"], context["overdue"] = overdue_for(request.user)
 
     return render(request, "dashboards/home_casework.html", context)
 
@@ -126,9 +146,12 @@ def providers_home(request):
 @require_GET
 def panels_home(request):
     context = _area_context(request, Area.PANELS)
-    context["my_meetings"] = meetings_for(
-        request.user, upcoming_from=timezone.localdate() - dt.timedelta(days=31)
-    )
+    context["today"] = today = timezone.localdate()
+    # The month's held meetings, then those to come: the first MEETINGS_SHOWN of them; the
+    # whole calendar is in the member's iCalendar file.
+    meetings = meetings_for(request.user, upcoming_from=today - dt.timedelta(days=31))
+    context["my_meetings"] = list(meetings[:MEETINGS_SHOWN])
+    context["more_meetings"] = len(context["my_meetings"]) == MEETINGS_SHOWN
     return render(request, "dashboards/home_panels.html", context)
 
 
@@ -153,6 +176,7 @@ def finance_home(request):
             "subscribed": finance_selectors.subscriptions_total(year) if year else None,
             "money_sections": money_sections(),
             "memberships": memberships_of(request.user),
+            "urgent_sections": sections_for("dashboards:urgent", request),
             "page_sections": sections_for("dashboards:finance", request),
         },
     )
