@@ -111,6 +111,17 @@ def test_wide_tables_scroll_in_their_own_region_and_never_the_page(demo, journey
 
 
 @pytest.mark.browser
+def test_a_long_e_mail_address_in_a_choice_fits_a_phone(demo, journey):
+    page = journey.page
+    sign_in(journey, "Priya Shah")
+    journey.goto("/schools/events/")
+    page.locator("main a[href*='/schools/events/']").filter(has_text="When").first.click()
+    page.locator("a[href$='/book/']").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Book a place")
+    fits(journey)
+
+
+@pytest.mark.browser
 def test_a_weeks_register_fits_a_phone(demo, journey):
     page = journey.page
     sign_in(journey, "Priya Shah")
