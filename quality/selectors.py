@@ -308,3 +308,65 @@ def evidence_due_reminder(*, today: dt.date | None = None):
         .select_related("item", "provider__organisation")
         .order_by("expires_on", "id")
     )
+
+
+# The order the overview lists providers in: those that need attention first.
+STATUS_ORDER = {
+    ProviderStatus.SUSPENDED: 0,
+    ProviderStatus.NOT_ASSESSED: 1,
+    ProviderStatus.CONDITIONS: 2,
+    ProviderStatus.APPROVED: 3,
+}
+RATINGS = [Rating.GREEN, Rating.AMBER, Rating.RED]
+
+
+@dataclass
+class AreaSummary:
+    area: ComplianceArea
+    counts: dict[str, int]  # how many providers have each rating in this area
+
+
+@dataclass
+class Overview:
+    """Every provider's standing, summed up by overall status and by each area's rating,
+    with the providers a filter picks (those that need attention first)."""
+
+    total: int
+    by_status: dict[str, int]
+    by_area: list[AreaSummary]
+    rows: list[tuple[ProviderRecord, Standing]]
+
+
+def compliance_overview(
+    *, status: str = "", area: str = "", rating: str = "", today: dt.date | None = None
+) -> Overview:
+    """The numbers for the providers' compliance overview and the providers a filter
+    picks: by overall status, or by one area's rating. A fixed number of queries (the
+    standings are derived in memory), however many providers there are."""
+    records = list(ProviderRecord.objects.select_related("organisation"))
+    found = standings(records, today=today)
+    areas = framework()
+    by_status = dict.fromkeys(STATUS_ORDER, 0)
+    by_area = {a.key: AreaSummary(a, dict.fromkeys(RATINGS, 0)) for a in areas}
+    for standing in found.values():
+        by_status[standing.status] += 1
+        for state in standing.areas:
+            by_area[state.area.key].counts[state.rating] += 1
+
+    def picked(standing: Standing) -> bool:
+        if status and standing.status != status:
+            return False
+        if area:
+            return any(s.area.key == area and s.rating == rating for s in standing.areas)
+        return True
+
+    rows = sorted(
+        ((r, found[r.pk]) for r in records if picked(found[r.pk])),
+        key=lambda row: (STATUS_ORDER[row[1].status], row[0].organisation.name),
+    )
+    return Overview(
+        total=len(records),
+        by_status=by_status,
+        by_area=list(by_area.values()),
+        rows=rows,
+    )

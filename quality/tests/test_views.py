@@ -53,8 +53,78 @@ def test_cap_staff_see_every_providers_compliance_at_a_glance(client, cast, reco
     client.force_login(getattr(cast, who))
     page = client.get(OVERVIEW).content.decode()
     assert "Provider P" in page
-    assert page.count("govuk-tag--green") >= ComplianceArea.objects.count()
-    assert "Approved" in page
+    # One provider, approved: counted once by status and green in each area, each number
+    # leading to the providers it counts.
+    assert f'href="{OVERVIEW}?status=approved">1<' in page
+    for area in ComplianceArea.objects.all():
+        assert f'href="{OVERVIEW}?area={area.key}&amp;rating=green">1<' in page
+    assert reverse("quality:provider", args=[record.uuid]) in page
+
+
+def test_the_overview_is_a_summary_not_a_column_per_area(client, cast, record):
+    client.force_login(cast.officer)
+    page = client.get(OVERVIEW).content.decode()
+    # The area table has four columns (area, green, amber, red), the providers' three.
+    assert page.count('scope="col"') == 4 + 3
+    assert page.count('class="cap-table-wrapper" role="region"') == 2
+
+
+def _missing(record, key: str) -> None:
+    """The provider loses its approved evidence for one item: that area turns red."""
+    Evidence.objects.filter(provider=record, item__key=key).delete()
+
+
+def test_each_number_leads_to_the_providers_it_counts(client, cast, record):
+    other = approved_provider(ProviderFactory(name="Provider Q"))
+    _missing(other, "ico-registration")
+    client.force_login(cast.officer)
+    page = client.get(OVERVIEW).content.decode()
+    assert f'href="{OVERVIEW}?status=suspended">1<' in page
+    assert f'href="{OVERVIEW}?area=gdpr&amp;rating=red">1<' in page
+    assert f'href="{OVERVIEW}?area=gdpr&amp;rating=green">1<' in page
+
+    page = client.get(OVERVIEW, {"area": "gdpr", "rating": "red"}).content.decode()
+    assert "GDPR: providers rated red" in page
+    assert "Provider Q" in page and "Provider P" not in page
+    assert "No approved ico registration" in page  # what needs attention
+
+    page = client.get(OVERVIEW, {"status": "approved"}).content.decode()
+    assert "Provider P" in page and "Provider Q" not in page
+
+
+def test_an_unknown_filter_lists_every_provider(client, cast, record):
+    other = approved_provider(ProviderFactory(name="Provider Q"))
+    _missing(other, "ico-registration")
+    client.force_login(cast.officer)
+    for query in ({"status": "lost"}, {"area": "nowhere", "rating": "red"}, {"area": "gdpr"}):
+        page = client.get(OVERVIEW, query).content.decode()
+        assert "Every provider" in page and "Provider P" in page and "Provider Q" in page
+
+
+def test_the_providers_are_listed_a_page_at_a_time_those_needing_attention_first(
+    client, cast, record, monkeypatch
+):
+    monkeypatch.setattr("quality.views.casework.PAGE_SIZE", 2)
+    for name in ("Provider Q", "Provider R"):
+        approved_provider(ProviderFactory(name=name))
+    _missing(ProviderRecord.objects.get(organisation__name="Provider R"), "first-aid")
+    client.force_login(cast.officer)
+    first = client.get(OVERVIEW).content.decode()
+    assert "Providers 1 to 2 of 3" in first
+    assert first.index("Provider R") < first.index("Provider P")
+    assert "Provider Q" not in first and 'rel="next"' in first
+    second = client.get(OVERVIEW, {"page": 2}).content.decode()
+    assert "Provider Q" in second and "Provider P" not in second
+
+
+def test_only_the_first_reasons_are_listed_with_the_rest_a_click_away(client, cast, areas):
+    record = approved_provider(cast.provider, reviewed=False)
+    for key in ("ico-registration", "first-aid", "contract", "gems-declaration"):
+        _missing(record, key)
+    client.force_login(cast.officer)
+    page = client.get(OVERVIEW).content.decode()
+    # Not reviewed, and four items missing: five reasons, three listed.
+    assert "And 2 more" in page
 
 
 @pytest.mark.parametrize("who", ["alice", "provider_staff", "agency_worker", "outsider"])
@@ -95,6 +165,21 @@ def test_the_overview_takes_the_same_queries_for_3_or_12_providers(client, cast,
     assert queries(3) == queries(12)
 
 
+def test_a_filtered_overview_takes_the_same_queries_for_3_or_12_providers(client, cast, areas):
+    client.force_login(cast.officer)
+
+    def queries(n: int) -> int:
+        for _ in range(n - ProviderRecord.objects.count()):
+            record = approved_provider(ProviderFactory())
+            _missing(record, "first-aid")
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(OVERVIEW, {"area": "health-safety", "rating": "red"})
+            assert response.status_code == 200
+        return len(captured)
+
+    assert queries(3) == queries(12)
+
+
 def test_a_provider_page_shows_its_areas_waiting_evidence_reviews_and_visits(client, cast, record):
     submitted(record, cast.provider_staff)
     services.visit_schedule(
@@ -113,6 +198,15 @@ def test_a_provider_page_shows_its_areas_waiting_evidence_reviews_and_visits(cli
     client.force_login(cast.monitoring)
     page = client.get(reverse("quality:provider", args=[record.uuid])).content.decode()
     assert "new.pdf" in page and "Record a termly review" not in page
+
+
+def test_a_provider_page_shows_each_area_in_the_same_columns(client, cast, record):
+    client.force_login(cast.officer)
+    page = client.get(reverse("quality:provider", args=[record.uuid])).content.decode()
+    # One summary card per area, with a row per piece of evidence: no table to misalign.
+    assert page.count('class="govuk-summary-card"') == ComplianceArea.objects.count()
+    assert page.count("govuk-summary-list__row--no-actions") >= EvidenceItem.objects.count()
+    assert "<table" not in page
 
 
 def test_a_provider_page_takes_the_same_queries_however_long_its_history(client, cast, record):
@@ -339,6 +433,10 @@ def test_a_provider_sees_its_own_compliance(client, cast, record):
     assert response["Location"] == reverse("quality:compliance", args=[record.uuid])
     page = client.get(response["Location"]).content.decode()
     assert "Public liability insurance certificate" in page and "Approved" in page
+    # Each area a summary card, each piece of evidence a row with its own link.
+    assert page.count('class="govuk-summary-card"') == ComplianceArea.objects.count()
+    assert page.count(">Replace<") == EvidenceItem.objects.count()
+    assert "<table" not in page
 
 
 def test_a_provider_cannot_see_another_providers_compliance(client, cast, record):

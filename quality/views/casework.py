@@ -3,6 +3,7 @@ provider's record, evidence to approve, termly reviews and site visits."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,15 +22,12 @@ from quality.forms import (
     VisitRecordForm,
     VisitScheduleForm,
 )
-from quality.models import Evidence, EvidenceStatus, ProviderRecord, ProviderStatus, Visit
+from quality.models import Evidence, EvidenceStatus, ProviderRecord, ProviderStatus, Rating, Visit
 from quality.rules import can_manage_quality, can_view_provider_quality, check_can_manage_quality
 
-STATUS_ORDER = {
-    ProviderStatus.SUSPENDED: 0,
-    ProviderStatus.NOT_ASSESSED: 1,
-    ProviderStatus.CONDITIONS: 2,
-    ProviderStatus.APPROVED: 3,
-}
+PAGE_SIZE = 20
+REASONS_SHOWN = 3
+WITHOUT_RECORD_SHOWN = 20
 
 
 def get_record(user, record_uuid) -> ProviderRecord:
@@ -55,10 +53,19 @@ def _apply_errors(form, error: ValidationError) -> None:
 @area_required(Area.CASEWORK)
 @require_GET
 def overview(request):
+    """Every provider's compliance summed up by overall status and by each area's rating,
+    each number leading to the providers it counts, and a page of those providers with what
+    needs attention; each provider's areas in detail are a click away."""
     if not is_cap_staff(request.user):  # the CAP safeguarding lead enters casework too
         raise Http404
-    records = list(ProviderRecord.objects.select_related("organisation"))
-    found = selectors.standings(records)
+    status = request.GET.get("status", "")
+    status = status if status in ProviderStatus.values else ""
+    area_key, rating = request.GET.get("area", ""), request.GET.get("rating", "")
+    areas = {a.key: a for a in selectors.framework()}
+    if area_key not in areas or rating not in Rating.values:
+        area_key = rating = ""
+    found = selectors.compliance_overview(status=status, area=area_key, rating=rating)
+    page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     without_record = Organisation.objects.filter(
         kind__in=PROVIDER_KINDS, is_active=True, provider_record__isnull=True
     ).order_by("name")
@@ -66,16 +73,32 @@ def overview(request):
         request,
         "quality/casework/overview.html",
         {
-            "areas": selectors.framework(),
-            # The providers that need attention first.
-            "rows": sorted(
-                ((record, found[record.pk]) for record in records),
-                key=lambda row: (STATUS_ORDER[row[1].status], row[0].organisation.name),
-            ),
-            "without_record": without_record,
+            "overview": found,
+            "by_status": [(ProviderStatus(s), n) for s, n in found.by_status.items()],
+            "page": page,
+            "rows": [
+                (record, standing, _attention(standing, area_key))
+                for record, standing in page.object_list
+            ],
+            "status": ProviderStatus(status) if status else None,
+            "area": areas.get(area_key),
+            "rating": Rating(rating) if rating else None,
+            "filtered": bool(status or area_key),
+            "without_record": list(without_record[:WITHOUT_RECORD_SHOWN]),
+            "without_record_count": without_record.count(),
             "can_manage": can_manage_quality(request.user),
         },
     )
+
+
+def _attention(standing, area_key: str) -> tuple[list[str], int]:
+    """The first few reasons a provider needs attention (those of one area when the list is
+    of one area's rating) and how many more there are."""
+    if area_key:
+        reasons = next(s.reasons for s in standing.areas if s.area.key == area_key)
+    else:
+        reasons = standing.reasons
+    return reasons[:REASONS_SHOWN], max(len(reasons) - REASONS_SHOWN, 0)
 
 
 @area_required(Area.CASEWORK)
