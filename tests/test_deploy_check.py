@@ -60,3 +60,10 @@ def test_it_would_warn_if_a_production_setting_were_missing():
     result = check_deploy(SECURE_SSL_REDIRECT="false")
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout
+
+
+def test_it_refuses_demo_mode():
+    """Demo mode no longer needs DEBUG, so the deploy check is what keeps it out."""
+    result = check_deploy(CAP_DEMO_MODE="true")
+    assert result.returncode != 0
+    assert "demo.E001" in result.stderr + result.stdout
