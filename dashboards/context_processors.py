@@ -6,12 +6,12 @@ from lib.nav import url_if_allowed
 
 # The menu of each area: (label, URL name). An item is shown only to who may open it
 # (lib.nav: each app registers the rule for its pages).
+# A school's menu fits on one line at 1280px (tests/browser/test_crawl.py): the course
+# directory and the panel dates are a click away on the Applications page.
 AREA_MENUS = {
     Area.SCHOOLS: [
         ("Students", "students:list"),
         ("Applications", "applications:list"),
-        ("Panel dates", "school_panels:dates"),
-        ("Courses", "quality:directory"),
         ("Placements", "placements:schools_list"),
         ("Figures", "dashboards:schools_figures"),
     ],

@@ -80,7 +80,7 @@ class Crawl:
     status: dict[str, int] = field(default_factory=dict)
     # path → the pages that link to it, in the order found
     referrers: dict[str, list[str]] = field(default_factory=dict)
-    # pattern → the paths of it visited, in the order visited
+    # pattern → the HTML pages of it that answered 200, in the order visited
     patterns: dict[str, list[str]] = field(default_factory=dict)
 
     def run(self, start: str = "/") -> "Crawl":
@@ -92,7 +92,7 @@ class Crawl:
             response = self.client.get(path)
             self.status[path] = response.status_code
             pattern = pattern_of(urlsplit(path).path)
-            if pattern:
+            if pattern and _is_html_page(response):
                 self.patterns.setdefault(pattern, []).append(path)
             for link in self._links(path, response):
                 self.referrers.setdefault(link, [])
@@ -114,7 +114,7 @@ class Crawl:
     def _links(self, path: str, response) -> list[str]:
         if response.status_code in (301, 302, 303, 307, 308):
             return [urldefrag(response["Location"]).url]
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        if not _is_html_page(response):
             return []
         found = []
         for href in links_of(response.content.decode()):
@@ -147,6 +147,10 @@ class Crawl:
             for page in pages
         ]
 
-    def one_of_each_pattern(self) -> list[str]:
-        """The first path visited of each URL pattern that answered 200."""
-        return [paths[0] for paths in self.patterns.values() if self.status.get(paths[0]) == 200]
+    def one_of_each_pattern(self) -> dict[str, str]:
+        """pattern → the first page of it visited (an HTML page that answered 200)."""
+        return {pattern: paths[0] for pattern, paths in self.patterns.items()}
+
+
+def _is_html_page(response) -> bool:
+    return response.status_code == 200 and "text/html" in response.get("Content-Type", "")
