@@ -64,6 +64,7 @@ def panel_report_recipients(report) -> list[str]:
     )
     return sorted({m.user.email for m in members if can_read_panel_report(m.user, report)})
 
+
 # Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
 nav.register(
     "dashboards:casework_figures",

@@ -119,5 +119,6 @@ def statement_recipients(statement: Statement) -> list[str]:
     staff = Membership.objects.filter(organisation_id=statement.organisation_id, role__in=roles)
     return emails_of(staff, lambda user: can_view_statement(user, statement))
 
+
 # Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
 nav.register("finance:subscriptions", can_manage_money)

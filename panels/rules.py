@@ -135,6 +135,7 @@ def pack_recipients(meeting) -> list[str]:
     )
     return sorted({m.user.email for m in members if can_view_meeting_pack(m.user, meeting)})
 
+
 # Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
 # The lists of every meeting, notice and waiting list are for who runs the panels; a
 # meeting's page also for who sits on its panel.

@@ -211,5 +211,6 @@ def check_can_confirm_managed_move(user: User, placement) -> None:
     if not can_confirm_managed_move(user, placement):
         raise PermissionDenied("Only the receiving school confirms this managed move.")
 
+
 # Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
 nav.register("placements:report_runs", can_issue_reports)

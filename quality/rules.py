@@ -81,6 +81,7 @@ def provider_recipients(record) -> list[str]:
     )
     return emails_of(staff, lambda user: can_view_provider_quality(user, record))
 
+
 # Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
 # The CAP safeguarding lead enters casework but not the providers' records.
 nav.register("quality:overview", is_cap_staff)

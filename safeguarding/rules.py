@@ -156,5 +156,6 @@ def lead_recipients() -> list[str]:
     )
     return emails_of(leads, is_safeguarding_lead)
 
+
 # Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
 nav.register("safeguarding:queue", is_dsl)
