@@ -11,8 +11,11 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 # The demo's settings; production sets its own environment. Tests set theirs in
-# config/testenv.py.
-DEMO_ENV := DEBUG=1 CAP_DEMO_MODE=1 SECRET_KEY=insecure-key-for-the-local-demo-only
+# config/testenv.py. The demo runs as production does, DEBUG off (errors show CAP's own
+# pages, static files are collected and served by WhiteNoise); only its cookies go over
+# plain HTTP, on 127.0.0.1. PORT chooses the port (8000).
+DEMO_ENV := DEBUG=0 CAP_DEMO_MODE=1 SECURE_COOKIES=0 SECRET_KEY=insecure-key-for-the-local-demo-only
+PORT ?= 8000
 
 MODEL_FILE := programmes/data/coventry-2025-26.yaml
 
@@ -83,7 +86,8 @@ demo-data: setup
 WORKER_MAX_TASKS ?= 100
 
 run: demo-data
-	@echo "CAP is on http://127.0.0.1:8000 (demo users are listed on the sign-in page)"
+	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "CAP is on http://127.0.0.1:$(PORT) (demo users are listed on the sign-in page)"
 	( trap 'kill $$pid 2>/dev/null; wait $$pid; exit 0' TERM; \
 	  while :; do \
 	    $(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay --no-reload \
@@ -91,7 +95,7 @@ run: demo-data
 	  done ) & worker=$$!; \
 	$(DEMO_ENV) $(PY) manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

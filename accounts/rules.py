@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Invitation, Membership, Organisation, OrganisationKind, Role, User
+from lib import nav
 
 K = OrganisationKind
 
@@ -444,3 +445,7 @@ for _verb in ("add", "change", "delete"):
     rules.add_perm(f"accounts.{_verb}_membership", rules.always_deny)
 rules.add_perm("audit.view_event", can_view_audit)
 rules.add_perm("accounts.use_admin", can_use_admin)
+
+# Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
+nav.register("accounts:people", can_manage_people)
+nav.register("admin:index", can_use_admin)

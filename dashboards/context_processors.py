@@ -1,19 +1,44 @@
 from django.conf import settings
-from django.urls import reverse
 
-from accounts.rules import (
-    AREA_LABELS,
-    Area,
-    areas_of,
-    can_manage_people,
-    can_use_admin,
-    is_dsl,
-)
-from dashboards.rules import sees_caseload_figures, sees_service_figures
-from finance.rules import can_manage_money
+from accounts.rules import AREA_LABELS, Area, areas_of
 from finance.views import SECTIONS as MONEY_SECTIONS
-from panels.rules import can_run_panels
-from programmes.rules import can_view_model
+from lib.nav import url_if_allowed
+
+# The menu of each area: (label, URL name). An item is shown only to who may open it
+# (lib.nav: each app registers the rule for its pages).
+# A school's menu fits on one line at 1280px (tests/browser/test_crawl.py): the course
+# directory and the panel dates are a click away on the Applications page.
+AREA_MENUS = {
+    Area.SCHOOLS: [
+        ("Students", "students:list"),
+        ("Applications", "applications:list"),
+        ("Placements", "placements:schools_list"),
+        ("Figures", "dashboards:schools_figures"),
+    ],
+    Area.CASEWORK: [
+        ("Applications", "casework:queue"),
+        ("Panels", "casework_meetings:meetings"),
+        ("Placements", "placements:casework_list"),
+        ("Providers", "quality:overview"),
+        ("Figures", "dashboards:casework_figures"),
+        ("Money", "finance:subscriptions"),
+    ],
+    Area.PROVIDERS: [
+        ("Packs", "providers:packs"),
+        ("Registers", "placements:providers_registers"),
+        ("Placements", "placements:providers_list"),
+        ("Compliance", "quality:compliance_home"),
+        ("Figures", "dashboards:providers_figures"),
+    ],
+    Area.FINANCE: [(label, name) for _, label, name in MONEY_SECTIONS],
+}
+# Whatever the person's areas: shown to who may open them.
+EVERY_AREA_MENU = [
+    ("Safeguarding", "safeguarding:queue"),
+    ("Model of support", "programmes:model"),
+    ("People", "accounts:people"),
+    ("Manage", "admin:index"),
+]
 
 
 def service(request) -> dict:
@@ -21,41 +46,12 @@ def service(request) -> dict:
     user = request.user
     nav = []
     if user.is_authenticated:
+        items = []
         for area in areas_of(user):
-            nav.append((AREA_LABELS[area], reverse(f"dashboards:{area}")))
-            if area == Area.SCHOOLS:
-                nav.append(("Students", reverse("students:list")))
-                nav.append(("Applications", reverse("applications:list")))
-                nav.append(("Panel dates", reverse("school_panels:dates")))
-                nav.append(("Course directory", reverse("quality:directory")))
-                nav.append(("Placements", reverse("placements:schools_list")))
-                nav.append(("Figures", reverse("dashboards:schools_figures")))
-            elif area == Area.CASEWORK:
-                nav.append(("Applications", reverse("casework:queue")))
-                if can_run_panels(user):
-                    nav.append(("Panels", reverse("casework_meetings:meetings")))
-                nav.append(("Placements", reverse("placements:casework_list")))
-                nav.append(("Providers", reverse("quality:overview")))
-                if sees_service_figures(user) or sees_caseload_figures(user):
-                    nav.append(("Figures", reverse("dashboards:casework_figures")))
-                if can_manage_money(user):
-                    nav.append(("Money", reverse("finance:subscriptions")))
-            elif area == Area.PROVIDERS:
-                nav.append(("Packs", reverse("providers:packs")))
-                nav.append(("Registers", reverse("placements:providers_registers")))
-                nav.append(("Placements", reverse("placements:providers_list")))
-                nav.append(("Compliance", reverse("quality:compliance_home")))
-                nav.append(("Figures", reverse("dashboards:providers_figures")))
-            elif area == Area.FINANCE:
-                nav.extend((label, reverse(name)) for _, label, name in MONEY_SECTIONS)
-        if is_dsl(user):
-            nav.append(("Safeguarding", reverse("safeguarding:queue")))
-        if can_view_model(user):
-            nav.append(("Model of support", reverse("programmes:model")))
-        if can_manage_people(user):
-            nav.append(("People", reverse("accounts:people")))
-        if can_use_admin(user):
-            nav.append(("Manage", reverse("admin:index")))
+            items.append((AREA_LABELS[area], f"dashboards:{area}"))
+            items.extend(AREA_MENUS.get(area, []))
+        items.extend(EVERY_AREA_MENU)
+        nav = [(label, url) for label, name in items if (url := url_if_allowed(user, name))]
     path = request.path
     return {
         "authority_name": settings.CAP_AUTHORITY_NAME,

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import OrganisationKind, Role, User
 from accounts.rules import holds, is_cap_manager, is_cap_officer
+from lib import nav
 from panels.rules import panel_seats_of
 
 sees_service_figures = is_cap_officer
@@ -62,3 +63,10 @@ def panel_report_recipients(report) -> list[str]:
         "user"
     )
     return sorted({m.user.email for m in members if can_read_panel_report(m.user, report)})
+
+
+# Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
+nav.register(
+    "dashboards:casework_figures",
+    lambda user: sees_service_figures(user) or sees_caseload_figures(user),
+)

@@ -23,6 +23,7 @@ from accounts.rules import (
     memberships_of,
 )
 from finance.models import Party, Statement
+from lib import nav
 
 # The school roles that commit a school's budget and read its statements.
 SCHOOL_MONEY_ROLES = frozenset({Role.REFERRER, Role.HEADTEACHER})
@@ -117,3 +118,7 @@ def statement_recipients(statement: Statement) -> list[str]:
     roles = SCHOOL_MONEY_ROLES if statement.party == Party.SCHOOL else {Role.PROVIDER_STAFF}
     staff = Membership.objects.filter(organisation_id=statement.organisation_id, role__in=roles)
     return emails_of(staff, lambda user: can_view_statement(user, statement))
+
+
+# Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
+nav.register("finance:subscriptions", can_manage_money)

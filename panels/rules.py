@@ -17,7 +17,8 @@ from accounts.models import User
 from accounts.rules import is_cap_officer, memberships_of, school_ids, sees_every_student
 from applications.rules import actor_register
 from applications.workflow import Actor
-from panels.models import PanelMember
+from lib import nav
+from panels.models import Meeting, PanelMember
 from panels.workflow import ItemState
 from programmes.rules import can_edit_model
 
@@ -133,3 +134,20 @@ def pack_recipients(meeting) -> list[str]:
         "user"
     )
     return sorted({m.user.email for m in members if can_view_meeting_pack(m.user, meeting)})
+
+
+# Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
+# The lists of every meeting, notice and waiting list are for who runs the panels; a
+# meeting's page also for who sits on its panel.
+nav.register("casework_meetings:meetings", can_run_panels)
+nav.register("casework_meetings:waiting_lists", can_run_panels)
+
+
+def _may_open_meeting(user: User, meeting_uuid) -> bool:
+    if can_run_panels(user):
+        return True
+    seats = [seat.panel_id for seat in panel_seats_of(user)]
+    return bool(seats) and Meeting.objects.filter(uuid=meeting_uuid, panel_id__in=seats).exists()
+
+
+nav.register("casework_meetings:meeting", _may_open_meeting)

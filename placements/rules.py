@@ -18,6 +18,7 @@ from accounts.rules import (
     provider_ids,
     school_ids,
 )
+from lib import nav
 from placements.models import ExitOutcome
 from programmes.models import Route
 from students.rules import is_linked_to
@@ -224,3 +225,7 @@ def can_confirm_managed_move(user: User, placement) -> bool:
 def check_can_confirm_managed_move(user: User, placement) -> None:
     if not can_confirm_managed_move(user, placement):
         raise PermissionDenied("Only the receiving school confirms this managed move.")
+
+
+# Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
+nav.register("placements:report_runs", can_issue_reports)

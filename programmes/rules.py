@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
 from accounts.rules import has_membership, is_cap_manager
+from lib import nav
 
 can_view_model = has_membership
 can_edit_model = is_cap_manager
@@ -37,3 +38,6 @@ _MODEL_OF_SUPPORT = [
 for _model in _MODEL_OF_SUPPORT:
     for _verb in ("view", "add", "change", "delete"):
         rules.add_perm(f"programmes.{_verb}_{_model}", can_edit_model)
+
+# Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
+nav.register("programmes:model", can_view_model)

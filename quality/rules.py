@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Membership, Role, User
 from accounts.rules import emails_of, is_cap_officer, is_cap_staff, provider_ids, school_ids
+from lib import nav
 from programmes.rules import can_edit_model
 
 
@@ -79,3 +80,8 @@ def provider_recipients(record) -> list[str]:
         organisation_id=record.organisation_id, role__in=[Role.PROVIDER_STAFF, Role.DSL]
     )
     return emails_of(staff, lambda user: can_view_provider_quality(user, record))
+
+
+# Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
+# The CAP safeguarding lead enters casework but not the providers' records.
+nav.register("quality:overview", is_cap_staff)

@@ -16,11 +16,13 @@ from accounts.rules import (
     Area,
     dsl_organisation_ids,
     emails_of,
+    is_dsl,
     is_safeguarding_lead,
     memberships_of,
     organisations_in_area,
     provider_ids,
 )
+from lib import nav
 from placements.models import Placement
 from students.rules import open_link
 
@@ -158,3 +160,7 @@ def lead_recipients() -> list[str]:
         organisation__kind=OrganisationKind.LOCAL_AUTHORITY, role=Role.DSL
     )
     return emails_of(leads, is_safeguarding_lead)
+
+
+# Navigation (lib.nav): who may open this app's pages that some signed-in people cannot.
+nav.register("safeguarding:queue", is_dsl)

@@ -30,7 +30,8 @@ def demo(transactional_db, settings, tmp_path):
 def test_a_school_finds_a_course_by_its_needs_and_applies_from_it(demo, journey):
     page = journey.page
     sign_in_as(journey, "coordinator")
-    page.get_by_role("link", name="Course directory").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Applications").click()
+    page.get_by_role("link", name="course directory").click()
     journey.check()
 
     # A bad fee is shown beside the field, and what was typed is kept
