@@ -21,76 +21,6 @@ from tests.crawl import Crawl, demo_roles, load_demo
 WIDTHS = (1280, 320)
 HEIGHT = 900
 
-# Pages known to scroll sideways, by width and URL name, that another part of issue 17 is
-# making fit: the tables part (at 320px nearly every page with a table; at 1280px the
-# providers' compliance overview) and the refs part (the casework queue's columns). Found by
-# this test on the branch that added it; the lead empties it after merging those parts, and
-# nothing is to be added to it. The test prints which listed pages still scroll.
-KNOWN_WIDE: dict[int, set[str]] = {
-    1280: {"quality:overview", "casework:queue"},
-    320: {
-        "accounts:people",
-        "accounts:person",
-        "applications:list",
-        "casework:application",
-        "casework_meetings:meetings",
-        "dashboards:casework",
-        "dashboards:casework_oversight",
-        "dashboards:panels",
-        "dashboards:providers",
-        "dashboards:providers_oversight",
-        "dashboards:providers_placements_behind",
-        "dashboards:schools",
-        "dashboards:schools_oversight",
-        "entitlements:allocation",
-        "entitlements:casework",
-        "entitlements:school",
-        "entitlements:school_allocation",
-        "events:book",
-        "events:casework_event",
-        "events:casework_list",
-        "events:school_bookings",
-        "events:school_event",
-        "events:school_list",
-        "finance:codes",
-        "finance:fees",
-        "finance:providers_statement",
-        "finance:providers_statements",
-        "finance:schools_statement",
-        "finance:schools_statements",
-        "finance:statement",
-        "finance:statements",
-        "finance:subscriptions",
-        "oversight_admin:population",
-        "placements:attendance",
-        "placements:casework_alerts",
-        "placements:casework_detail",
-        "placements:casework_list",
-        "placements:providers_detail",
-        "placements:providers_list",
-        "placements:providers_register",
-        "placements:schools_list",
-        "placements:schools_register",
-        "placements:visits_caseload",
-        "privacy:audit_trail",
-        "privacy:retention",
-        "programmes:model",
-        "programmes:model_year",
-        "providers:packs",
-        "quality:compliance",
-        "safeguarding:chronology",
-        "safeguarding:queue",
-        "scheduling:jobs",
-        "school_panels:dates",
-        "school_reviews:casework_detail",
-        "school_reviews:schools_detail",
-        "students:detail",
-        "students:list",
-        "quality:overview",
-        "quality:provider",
-        "casework:queue",
-    },
-}
 # Demo users whose menu takes more than one line at 1280px: the CAP manager's eleven items.
 # Schools' menus fit (dashboards/context_processors.py).
 KNOWN_MENU_WRAPS = {"manager"}
@@ -141,7 +71,6 @@ def test_no_page_scrolls_sideways_or_fails_axe_for_any_demo_user(demo, journey, 
     page = journey.page
     seen: set[str] = set()
     problems: list[str] = []
-    allowed: list[str] = []
     checked = 0
     for email_name, role in demo_roles():
         who = f"{email_name} ({role})"
@@ -165,8 +94,7 @@ def test_no_page_scrolls_sideways_or_fails_axe_for_any_demo_user(demo, journey, 
                 checked += 1
                 where = f"{who} {path} ({url_name}) at {width}px"
                 if wider := _sideways(page):
-                    found = f"{where}: {wider}px wider than the window"
-                    (allowed if url_name in KNOWN_WIDE[width] else problems).append(found)
+                    problems.append(f"{where}: {wider}px wider than the window")
                 try:
                     journey.check()
                 except AssertionError as error:
@@ -174,5 +102,4 @@ def test_no_page_scrolls_sideways_or_fails_axe_for_any_demo_user(demo, journey, 
                 journey.errors.clear()
     took = time.monotonic() - started
     print(f"\n{len(seen)} URL patterns, {checked} page widths checked in {took:.0f}s")
-    print("Known wide (KNOWN_WIDE):\n" + "\n".join(allowed))
     assert problems == [], "\n".join(problems)
