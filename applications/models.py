@@ -262,13 +262,6 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"Application {self.reference or 'draft ' + str(self.uuid)[:8]}"
 
-    @property
-    def needs_reference(self) -> bool:
-        return self.submitted_at is not None or self.status not in (
-            Status.DRAFT,
-            Status.DISCARDED,
-        )
-
     def save(self, *args, **kwargs):
         # Every application past its draft has a reference, however it was written (the
         # submit service gives it one itself; the demo and tests write such rows directly).
@@ -282,6 +275,13 @@ class Application(models.Model):
                 super().save(*args, **kwargs)
             return
         super().save(*args, **kwargs)
+
+    @property
+    def needs_reference(self) -> bool:
+        return self.submitted_at is not None or self.status not in (
+            Status.DRAFT,
+            Status.DISCARDED,
+        )
 
     @property
     def setting(self):
