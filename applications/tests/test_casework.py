@@ -234,6 +234,37 @@ def test_the_queue_sorts_by_each_column(officer_client, cast, two_schools):
     ]
 
 
+def test_the_queue_is_six_columns_the_reference_first(officer_client, cast, two_schools):
+    a, b = two_schools
+    page = officer_client.get(QUEUE).content.decode()
+    head = page[page.index("<thead") : page.index("</thead>")]
+    headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th [^>]*>(.*?)</th>", head)]
+    assert headers == ["Reference", "Student", "Programme", "Step", "Age", "Officer"]
+    # The school is read under the student's name, the provider under the programme.
+    row = page[page.index(f">{a.reference}</a>") :]
+    row = row[: row.index("</tr>")]
+    assert f"{a.student.known_as} {a.student.legal_last_name}" in row and "School A" in row
+    assert a.programme.name in row and a.course.provider.name in row
+    assert re.search(r">0 days<", row) and "Unassigned" in row
+    # The table scrolls inside its own region rather than widening a narrow page.
+    assert 'class="cap-table-scroll" role="region"' in page
+
+
+def test_the_queue_finds_an_application_by_its_reference_as_typed(
+    officer_client, cast, two_schools
+):
+    a, b = two_schools
+    at(a, Status.CLOSED)
+    year, number = a.reference.split("-")[1:]
+    # Lower case, without the zeros; found though it is closed.
+    page = officer_client.get(QUEUE, {"reference": f"cap-{year}-{int(number)}"}).content.decode()
+    assert references(page) == [a.reference]
+    page = officer_client.get(QUEUE, {"reference": "C73DA08D"}).content.decode()
+    assert "Error:" in page and "Enter a reference like CAP-2026-00123" in page
+    # The other filters still apply.
+    assert set(references(page)) == {b.reference}
+
+
 def test_the_column_headers_are_links_that_say_how_the_table_is_sorted(officer_client, two_schools):
     page = officer_client.get(
         QUEUE, {"sort": "reference", "step": Status.ACCEPTED}
@@ -359,9 +390,11 @@ def test_the_queue_costs_the_same_queries_however_many_applications(
         return len(context)
 
     add(3)
-    before = queries(), queries({"overdue": "on", "school": cast.school_a.uuid})
+    found = {"reference": Application.objects.order_by("id").first().reference}
+    before = queries(), queries({"overdue": "on", "school": cast.school_a.uuid}), queries(found)
     add(30)
-    assert (queries(), queries({"overdue": "on", "school": cast.school_a.uuid})) == before
+    after = queries(), queries({"overdue": "on", "school": cast.school_a.uuid}), queries(found)
+    assert after == before
 
 
 def test_the_queue_shows_fifty_a_page(officer_client, cast, programmes):
