@@ -235,7 +235,7 @@ def test_the_queue_sorts_by_each_column(officer_client, cast, two_schools):
 
 
 def test_the_queue_is_six_columns_the_reference_first(officer_client, cast, two_schools):
-    a, b = two_schools
+    a, _ = two_schools
     page = officer_client.get(QUEUE).content.decode()
     head = page[page.index("<thead") : page.index("</thead>")]
     headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th [^>]*>(.*?)</th>", head)]
