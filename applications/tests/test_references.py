@@ -212,3 +212,10 @@ def test_the_reference_is_on_the_school_s_page_cap_s_page_and_the_e_mails(
     # The UUID's hex is no longer offered as the reference (URLs still carry the UUID).
     old_hex = str(application.uuid)[:8].upper()
     assert f"Application {old_hex}" not in page and f">{old_hex}<" not in page
+
+
+def test_a_draft_s_page_calls_it_a_draft_not_a_reference(client, cast):
+    draft = draft_application(cast)
+    client.force_login(cast.alice)
+    page = client.get(reverse("applications:detail", args=[draft.uuid])).content.decode()
+    assert "<title>Draft application" in page and "None" not in page
