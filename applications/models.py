@@ -5,13 +5,15 @@ The form's answers are typed fields, grouped by the page that owns them
 nothing is checked as a whole until applications.services.application_submit.
 """
 
+import re
 import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import Organisation
 from applications.workflow import Status
@@ -60,8 +62,58 @@ READS = (READ, PACK_READ)
 QUEUED = Q(submitted_at__isnull=False) & ~Q(status__in=[Status.DRAFT, Status.DISCARDED])
 
 
+def reference_text(year: int, number: int) -> str:
+    """An application's reference as people quote it: CAP-2026-00123. Finance statement
+    numbers name an academic year (CAP-2025-26-00001), so the two cannot be mistaken."""
+    return f"CAP-{year}-{number:05d}"
+
+
+_REFERENCE = re.compile(r"(?:CAP)?-?(\d{4})-?(\d{1,5})")
+
+
+def reference_parse(text: str) -> str | None:
+    """The reference someone typed, as CAP writes it, or None if it cannot be one: case,
+    spaces and the leading zeros do not matter ("cap-2026-123" is CAP-2026-00123)."""
+    match = _REFERENCE.fullmatch(re.sub(r"\s+", "", text).upper())
+    if match is None:
+        return None
+    return reference_text(int(match[1]), int(match[2]))
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given to an application submitted in a calendar year.
+
+    References count submissions, not drafts: a school quotes one only once CAP has the
+    application, and a sequence that skipped every discarded draft would look like lost
+    cases. The year is the calendar year of submission in the authority's time zone, as
+    the reference reads (CAP-2026-… was sent in 2026), whatever the academic year."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+    @classmethod
+    def take(cls, *, submitted_at) -> str:
+        """The next reference for an application submitted at `submitted_at`. The counter's
+        row stays locked until the caller's transaction ends, so two submissions at once
+        wait for each other instead of taking the same number, and a submission undone
+        gives its number back."""
+        year = timezone.localdate(submitted_at).year
+        with transaction.atomic():
+            # get_or_create makes the first row of a year in a savepoint, and on losing
+            # that race reads (and locks) the row the other transaction made.
+            counter, _ = cls.objects.select_for_update().get_or_create(year=year)
+            counter.last += 1
+            counter.save(update_fields=["last"])
+        return reference_text(year, counter.last)
+
+
 class Application(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Given on submission (ReferenceCounter); a draft has none. URLs carry the UUID.
+    reference = models.CharField(max_length=16, unique=True, null=True, blank=True, editable=False)
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="applications")
     school = models.ForeignKey(
         Organisation,
@@ -208,11 +260,28 @@ class Application(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Application {str(self.uuid)[:8]}"
+        return f"Application {self.reference or 'draft ' + str(self.uuid)[:8]}"
+
+    def save(self, *args, **kwargs):
+        # Every application past its draft has a reference, however it was written (the
+        # submit service gives it one itself; the demo and tests write such rows directly).
+        if not self.reference and self.needs_reference:
+            with transaction.atomic():
+                self.reference = ReferenceCounter.take(
+                    submitted_at=self.submitted_at or timezone.now()
+                )
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "reference"}
+                super().save(*args, **kwargs)
+            return
+        super().save(*args, **kwargs)
 
     @property
-    def reference(self) -> str:
-        return str(self.uuid)[:8].upper()
+    def needs_reference(self) -> bool:
+        return self.submitted_at is not None or self.status not in (
+            Status.DRAFT,
+            Status.DISCARDED,
+        )
 
     @property
     def setting(self):

@@ -206,7 +206,7 @@ ANY_STEP = "any"
 
 # How the queue sorts: a column name, with "-" before it for descending by what the column
 # shows. The age column descending is oldest first, the default.
-SORT_COLUMNS = ("reference", "school", "step", "age")
+SORT_COLUMNS = ("reference", "step", "age")
 DEFAULT_SORT = "-age"
 _STEP_ORDER = Case(
     *[When(status=status, then=Value(index)) for index, status in enumerate(Status.values)],
@@ -239,22 +239,27 @@ def queue(
     step: str = "",
     officer: str = "",
     overdue: bool = False,
+    reference: str = "",
     sort: str = DEFAULT_SORT,
 ) -> QuerySet[Application]:
     """Submitted applications the user may see, filtered and sorted for the casework queue.
 
     `step` is a status, ANY_STEP, or empty for the open steps only; `officer` is a user's
-    UUID, UNASSIGNED, or empty for anyone. An application is overdue when `today` is after
-    its due date (due_on)."""
+    UUID, UNASSIGNED, or empty for anyone; `reference` one application's reference, as
+    reference_parse writes it, at whatever step. An application is overdue when `today` is
+    after its due date (due_on)."""
     applications = applications_visible_to(
         user, Application.objects.exclude(status__in=[Status.DRAFT, Status.DISCARDED])
     ).filter(submitted_at__isnull=False)
-    if step == ANY_STEP:
+    if step == ANY_STEP or reference:
+        # The one application someone quoted is found even once it is finished.
         pass
     elif step:
         applications = applications.filter(status=step)
     else:
         applications = applications.filter(status__in=workflow.OPEN)
+    if reference:
+        applications = applications.filter(reference=reference)
     if programme is not None:
         applications = applications.filter(programme=programme)
     if school is not None:
@@ -281,7 +286,8 @@ def _ordering(sort: str) -> list:
     if column == "age":
         # An older step has an earlier date: age descending is date ascending.
         return ["since", "id"] if descending else ["-since", "-id"]
-    expression = {"reference": F("uuid"), "school": F("school__name"), "step": _STEP_ORDER}[column]
+    # References are zero-padded, so their text sorts by year and then number.
+    expression = {"reference": F("reference"), "step": _STEP_ORDER}[column]
     first = expression.desc() if descending else expression.asc()
     return [first, "since", "id"]
 

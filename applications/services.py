@@ -13,7 +13,13 @@ from django.utils import timezone
 from accounts.models import User
 from applications import checks, workflow
 from applications.effects import effects_run
-from applications.models import PACK_READ, READ, Application, ApplicationDocument
+from applications.models import (
+    PACK_READ,
+    READ,
+    Application,
+    ApplicationDocument,
+    ReferenceCounter,
+)
 from applications.rules import (
     can_assign_application,
     check_can_act_on_application,
@@ -150,8 +156,11 @@ def application_submit(*, application: Application, version: int, by: User) -> A
     problems = checks.submit_problems(application, today=timezone.localdate())
     if problems:
         raise SubmitRefused(problems)
+    now = timezone.now()
+    # The counter's row stays locked until this submission commits (ReferenceCounter.take).
+    reference = application.reference or ReferenceCounter.take(submitted_at=now)
     return application_transition(
-        application, "submit", version=version, by=by, submitted_at=timezone.now()
+        application, "submit", version=version, by=by, submitted_at=now, reference=reference
     )
 
 

@@ -15,7 +15,9 @@ from applications.workflow import TRANSITIONS, Actor
 def send_draft_reminder(application_id: int) -> None:
     """Remind a draft's author that it is still waiting. The e-mail names no student: it
     may be read on a shared screen."""
-    application = Application.objects.select_related("created_by").get(pk=application_id)
+    application = Application.objects.select_related("created_by", "programme").get(
+        pk=application_id
+    )
     if application.status != "draft" or not application.created_by.is_active:
         return
     context = {
@@ -24,7 +26,7 @@ def send_draft_reminder(application_id: int) -> None:
         "service_name": settings.CAP_SERVICE_NAME,
     }
     send_mail(
-        subject=f"Your CAP draft application {application.reference} is waiting",
+        subject="Your CAP draft application is waiting",
         message=render_to_string("applications/email/draft_reminder.txt", context),
         from_email=None,
         recipient_list=[application.created_by.email],

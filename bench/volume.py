@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -466,6 +467,7 @@ class Generator:
                 self.courses,
                 self.students,
                 self.applications_and_placements,
+                self.application_references,
                 self.panels,
                 self.quality,
                 self.population,
@@ -1625,6 +1627,42 @@ class Generator:
                 (actor, at, VIEWED, Concern._meta.label_lower, str(uuids[pk]), {"via": "queue"})
                 for actor, at, pk in reads
             ),
+        )
+
+    # References ---------------------------------------------------------------------------
+
+    def application_references(self) -> None:
+        """Each application past its draft numbered as ReferenceCounter would have, by the
+        calendar year it was submitted in, and each year's counter left at its last."""
+        _sql(
+            """
+            UPDATE applications_application a SET reference = numbered.reference
+            FROM (
+                SELECT id, 'CAP-' || y || '-' || lpad(n::text, greatest(5, length(n::text)), '0')
+                       AS reference
+                FROM (
+                    SELECT id, y, row_number() OVER (PARTITION BY y ORDER BY dated, id) AS n
+                    FROM (
+                        SELECT id, COALESCE(submitted_at, created_at) AS dated,
+                               extract(year FROM COALESCE(submitted_at, created_at)
+                                       AT TIME ZONE %(zone)s)::int AS y
+                        FROM applications_application
+                        WHERE reference IS NULL
+                          AND (submitted_at IS NOT NULL OR status NOT IN ('draft', 'discarded'))
+                    ) dated
+                ) counted
+            ) numbered
+            WHERE a.id = numbered.id
+            """,
+            {"zone": settings.TIME_ZONE},
+        )
+        _sql(
+            """
+            INSERT INTO applications_referencecounter (year, last)
+            SELECT split_part(reference, '-', 2)::int, max(split_part(reference, '-', 3)::int)
+            FROM applications_application WHERE reference IS NOT NULL GROUP BY 1
+            ON CONFLICT (year) DO UPDATE SET last = EXCLUDED.last
+            """
         )
 
     # Audit events ------------------------------------------------------------------------

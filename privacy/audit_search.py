@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.rules import is_cap_manager, is_safeguarding_lead
-from applications.models import Application
+from applications.models import Application, reference_parse
 from audit.models import Event
 from lib import upn
 from placements.models import Placement
@@ -114,7 +114,7 @@ def record_words(object_type: str) -> str:
 
 # --- The search ----------------------------------------------------------------------------
 
-_REFERENCE = re.compile(r"^[0-9A-Fa-f]{8}$")
+_HEX_REFERENCE = re.compile(r"^[0-9A-Fa-f]{8}$")
 
 
 @dataclass
@@ -129,18 +129,21 @@ class Filters:
 
 
 def resolve_student(text: str) -> Student | None:
-    """The student a UPN or an application's reference (its first eight characters) names."""
+    """The student a UPN or an application's reference (CAP-2026-00123) names. The eight
+    hex characters that were the reference before CAP numbered applications still work, as
+    older letters and notes quote them."""
     text = text.strip()
     if not text:
         return None
     if not upn.upn_error(text):
         return Student.objects.filter(upn=upn.normalise(text).upper()).first()
-    if _REFERENCE.match(text):
-        application = (
-            Application.objects.filter(uuid__startswith=text.lower())
-            .select_related("student")
-            .first()
-        )
+    applications = Application.objects.select_related("student")
+    reference = reference_parse(text)
+    if reference is not None:
+        application = applications.filter(reference=reference).first()
+        return application.student if application else None
+    if _HEX_REFERENCE.match(text):
+        application = applications.filter(uuid__startswith=text.lower()).first()
         return application.student if application else None
     return None
 

@@ -93,7 +93,7 @@ def events(application, action: str) -> int:
 
 def references(html: str) -> list[str]:
     """The application references in the queue's table, in order."""
-    return re.findall(r'/casework/applications/[0-9a-f-]+/">([0-9A-F]{8})</a>', html)
+    return re.findall(r'/casework/applications/[0-9a-f-]+/">(CAP-\d{4}-\d{5})</a>', html)
 
 
 def school_days_from(day: dt.date):
@@ -139,7 +139,7 @@ def test_the_queue_shows_submitted_applications_and_hides_drafts(
     assert response.status_code == 200
     page = response.content.decode()
     assert references(page) == [application.reference]
-    assert draft.reference not in page
+    assert draft.reference is None and str(draft.uuid) not in page
     assert f"{application.student.known_as} {application.student.legal_last_name}" in page
     assert "Waiting for CAP review" in page and "School A" in page
     assert application.course.provider.name in page
@@ -217,11 +217,13 @@ def test_the_queue_sorts_by_each_column(officer_client, cast, two_schools):
     assert references(officer_client.get(QUEUE).content.decode()) == [a.reference, b.reference]
     by_age = officer_client.get(QUEUE, {"sort": "age"}).content.decode()
     assert references(by_age) == [b.reference, a.reference]
-    assert references(officer_client.get(QUEUE, {"sort": "school"}).content.decode()) == [
+    # a was submitted first, so its reference has the lower number.
+    assert a.reference < b.reference
+    assert references(officer_client.get(QUEUE, {"sort": "reference"}).content.decode()) == [
         a.reference,
         b.reference,
     ]
-    assert references(officer_client.get(QUEUE, {"sort": "-school"}).content.decode()) == [
+    assert references(officer_client.get(QUEUE, {"sort": "-reference"}).content.decode()) == [
         b.reference,
         a.reference,
     ]
@@ -230,23 +232,53 @@ def test_the_queue_sorts_by_each_column(officer_client, cast, two_schools):
         b.reference,
         a.reference,
     ]
-    ordered = sorted([a, b], key=lambda x: str(x.uuid))
-    assert references(officer_client.get(QUEUE, {"sort": "reference"}).content.decode()) == [
-        x.reference for x in ordered
-    ]
+
+
+def test_the_queue_is_six_columns_the_reference_first(officer_client, cast, two_schools):
+    a, _ = two_schools
+    page = officer_client.get(QUEUE).content.decode()
+    table = page[page.index('aria-label="Applications" tabindex="0"') :]
+    head = table[table.index("<thead") : table.index("</thead>")]
+    headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th [^>]*>(.*?)</th>", head)]
+    assert headers == ["Reference", "Student", "Programme", "Step", "Age", "Officer"]
+    # The school is read under the student's name, the provider under the programme.
+    row = page[page.index(f">{a.reference}</a>") :]
+    row = row[: row.index("</tr>")]
+    assert f"{a.student.known_as} {a.student.legal_last_name}" in row and "School A" in row
+    assert a.programme.name in row and a.course.provider.name in row
+    assert re.search(r">0 days<", row) and "Unassigned" in row
+    # The table scrolls inside its own region rather than widening a narrow page.
+    assert 'class="cap-table-wrapper" role="region" aria-label="Applications"' in page
+
+
+def test_the_queue_finds_an_application_by_its_reference_as_typed(
+    officer_client, cast, two_schools
+):
+    a, b = two_schools
+    at(a, Status.CLOSED)
+    year, number = a.reference.split("-")[1:]
+    # Lower case, without the zeros; found though it is closed.
+    page = officer_client.get(QUEUE, {"reference": f"cap-{year}-{int(number)}"}).content.decode()
+    assert references(page) == [a.reference]
+    page = officer_client.get(QUEUE, {"reference": "C73DA08D"}).content.decode()
+    assert "Error:" in page and "Enter a reference like CAP-2026-00123" in page
+    # The other filters still apply.
+    assert set(references(page)) == {b.reference}
 
 
 def test_the_column_headers_are_links_that_say_how_the_table_is_sorted(officer_client, two_schools):
-    page = officer_client.get(QUEUE, {"sort": "school", "step": Status.ACCEPTED}).content.decode()
+    page = officer_client.get(
+        QUEUE, {"sort": "reference", "step": Status.ACCEPTED}
+    ).content.decode()
     # The sorted column says so, and its link reverses the order and keeps the filters.
     assert (
-        'aria-sort="ascending"><a class="govuk-link" href="?sort=-school&amp;step=accepted">'
-        "School</a>"
+        'aria-sort="ascending"><a class="govuk-link" href="?sort=-reference&amp;step=accepted">'
+        "Reference</a>"
     ) in page
-    assert page.count('aria-sort="none"') == 3
+    assert page.count('aria-sort="none"') == 2
     # Age first sorts oldest first; the filter form keeps the sort.
     assert 'href="?sort=-age&amp;step=accepted">' in page
-    assert '<input type="hidden" name="sort" value="school">' in page
+    assert '<input type="hidden" name="sort" value="reference">' in page
 
 
 def test_age_counts_working_days_across_a_weekend(cast, programmes, subscribed, application):
@@ -359,9 +391,11 @@ def test_the_queue_costs_the_same_queries_however_many_applications(
         return len(context)
 
     add(3)
-    before = queries(), queries({"overdue": "on", "school": cast.school_a.uuid})
+    found = {"reference": Application.objects.order_by("id").first().reference}
+    before = queries(), queries({"overdue": "on", "school": cast.school_a.uuid}), queries(found)
     add(30)
-    assert (queries(), queries({"overdue": "on", "school": cast.school_a.uuid})) == before
+    after = queries(), queries({"overdue": "on", "school": cast.school_a.uuid}), queries(found)
+    assert after == before
 
 
 def test_the_queue_shows_fifty_a_page(officer_client, cast, programmes):

@@ -15,7 +15,7 @@ from accounts.rules import Area
 from accounts.views import area_required
 from applications import selectors, services
 from applications.forms import AssignForm
-from applications.models import Application
+from applications.models import Application, reference_parse
 from applications.rules import can_assign_application
 from applications.selectors import answers_by_page, documents_for
 from applications.views import acting
@@ -30,6 +30,13 @@ PAGE_SIZE = 50
 
 class QueueFilterForm(forms.Form):
     """The queue's filters, sent by GET so a filtered queue can be bookmarked."""
+
+    reference = forms.CharField(
+        required=False,
+        label="Reference",
+        max_length=30,
+        help_text="For example, CAP-2026-00123",
+    )
 
     programme = ChoiceByUuid(
         required=False,
@@ -84,6 +91,15 @@ class QueueFilterForm(forms.Form):
             ],
         ]
 
+    def clean_reference(self) -> str:
+        text = self.cleaned_data["reference"].strip()
+        if not text:
+            return ""
+        reference = reference_parse(text)
+        if reference is None:
+            raise forms.ValidationError("Enter a reference like CAP-2026-00123")
+        return reference
+
     def filters(self) -> dict:
         """The valid filters; a bad value in one is reported and the others still apply."""
         self.is_valid()
@@ -95,6 +111,7 @@ class QueueFilterForm(forms.Form):
             "step": cleaned.get("step") or "",
             "officer": cleaned.get("officer") or "",
             "overdue": bool(cleaned.get("overdue")),
+            "reference": cleaned.get("reference") or "",
         }
 
 

@@ -57,6 +57,7 @@ def held(cast, course) -> Application:
         pack_sent_at=timezone.now(),
     )
     application.refresh_from_db()
+    application.save()  # as submitted: it takes its reference
     return application
 
 

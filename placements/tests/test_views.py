@@ -44,6 +44,9 @@ def test_the_placement_page_is_seen_by_cap_the_school_and_the_setting(
     response = client.get(detail(area, placement))
     assert response.status_code == 200
     assert placement.student.legal_last_name in response.content.decode()
+    # The reference the school, CAP and the setting quote to each other.
+    assert placement.application.reference.startswith("CAP-")
+    assert placement.application.reference in response.content.decode()
     listing = client.get(reverse(f"placements:{area}_list")).content.decode()
     assert placement.student.legal_first_name in listing
 

@@ -87,11 +87,13 @@ def a_school_day_after(application, day: dt.date) -> dt.date:
 @pytest.mark.browser
 def test_a_tier_1_application_goes_from_submission_to_a_placement(draft, journey):
     page = journey.page
-    reference = draft.reference
-    # The school submits its draft
+    # The school submits its draft, which takes its reference then
     sign_in_as(journey, "coordinator")
     journey.goto(f"/schools/applications/{draft.uuid}/check/")
     page.get_by_role("button", name="Submit application").click()
+    expect(page.get_by_text(re.compile(r"Application CAP-\d{4}-\d{5} submitted"))).to_be_visible()
+    draft.refresh_from_db()
+    reference = draft.reference
     expect(page.get_by_text(f"Application {reference} submitted")).to_be_visible()
     journey.check()
     sign_out(journey)
