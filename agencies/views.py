@@ -10,10 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
 from accounts.rules import Area
 from accounts.views import area_required
-from agencies import selectors
+from agencies import selectors, services
 from agencies.forms import AgencyLinkEndForm, AgencyLinkForm, ReviewActionForm, ReviewNoteForm
 from lib.errors import Refused
 from lib.forms import posted
@@ -107,26 +106,20 @@ def link_add(request, student_uuid):
     form = AgencyLinkForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        professional = User.objects.filter(email__iexact=data["professional_email"]).first()
-        if professional is None:
-            form.add_error(
-                "professional_email", "There is no agency professional on CAP with this address"
+        try:
+            link = services.agency_link_make(
+                student=student,
+                professional_email=data["professional_email"],
+                consent_given_by=data["consent_given_by"],
+                consent_given_on=data["consent_given_on"],
+                consent_method=data["consent_method"],
+                by=request.user,
             )
+        except Refused as refused:
+            form.add_error(refused.field, str(refused))
         else:
-            try:
-                student_services.agency_link_create(
-                    student=student,
-                    professional=professional,
-                    consent_given_by=data["consent_given_by"],
-                    consent_given_on=data["consent_given_on"],
-                    consent_method=data["consent_method"],
-                    by=request.user,
-                )
-            except Refused as refused:
-                form.add_error(refused.field, str(refused))
-            else:
-                messages.success(request, f"{professional.full_name} has been linked to {student}")
-                return redirect("agencies:links", student.uuid)
+            messages.success(request, f"{link.professional.full_name} has been linked to {student}")
+            return redirect("agencies:links", student.uuid)
     return render(request, "agencies/link_form.html", {"form": form, "student": student})
 
 

@@ -51,6 +51,8 @@ def _text(label: str, hint: str = "", *, required: bool = True, rows: int = 5) -
 def year_groups_words(groups: list[int]) -> str:
     """ "Year 11", "Years 7 to 11", or "Years 7, 9 and 11"."""
     groups = sorted(groups)
+    if not groups:  # the loader flags a programme with none; its page must still open
+        return "No year group set"
     if len(groups) == 1:
         return f"Year {groups[0]}"
     if groups == list(range(groups[0], groups[-1] + 1)):

@@ -22,6 +22,15 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # `manage.py check --deploy` fails with it on (demo/checks.py). It does not need DEBUG: the
 # demo runs as production does (`make run`, DEBUG off), so errors show CAP's own pages.
 CAP_DEMO_MODE = env_bool("CAP_DEMO_MODE", default=False)
+# Served only to this machine, so that demo mode set by mistake on a real server stops it
+# at start-up rather than showing the demo's password to the world (and `check --deploy`
+# refuses it besides).
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+if CAP_DEMO_MODE and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "CAP_DEMO_MODE lists the demo users and their password on the sign-in page: it may "
+        "only serve this machine (ALLOWED_HOSTS of 127.0.0.1 or localhost). Turn it off."
+    )
 # The demo users' addresses and shared password: the demo app creates them, and the sign-in
 # page lists them (and signs them in with one select) only in demo mode. An address here is
 # never valid outside a demo database: .invalid is reserved (RFC 2606).

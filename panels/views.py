@@ -174,7 +174,8 @@ def _meeting_page(request, meeting: Meeting, area: str, *, attendance_form=None)
             "today": today,
             # A meeting already held says so, with its decisions, rather than anything about
             # a pack that no longer matters.
-            "held": meeting.date < today or bool(record and record.closed_at),
+            "held": (meeting.date is not None and meeting.date < today)
+            or bool(record and record.closed_at),
             "counts": selectors.item_counts(meeting),
         },
     )

@@ -476,7 +476,7 @@ def agency_link_create(
     )
     if not professional.is_active or not agencies:
         raise Refused(
-            "This person is not an agency professional on CAP", field="professional_email"
+            "There is no agency professional on CAP with this address", field="professional_email"
         )
     consent_given_by = " ".join(consent_given_by.split())
     if not consent_given_by:
@@ -493,15 +493,21 @@ def agency_link_create(
         raise Refused(
             "This professional is already linked to the student", field="professional_email"
         )
-    link = AgencyLink.objects.create(
-        student=student,
-        professional=professional,
-        agency=agencies[0],
-        consent_given_by=consent_given_by,
-        consent_given_on=consent_given_on,
-        consent_method=consent_method,
-        created_by=by,
-    )
+    try:
+        with transaction.atomic():  # two people linking the same professional at once
+            link = AgencyLink.objects.create(
+                student=student,
+                professional=professional,
+                agency=agencies[0],
+                consent_given_by=consent_given_by,
+                consent_given_on=consent_given_on,
+                consent_method=consent_method,
+                created_by=by,
+            )
+    except IntegrityError:
+        raise Refused(
+            "This professional is already linked to the student", field="professional_email"
+        ) from None
     event_record(
         actor=by,
         action="agency_link.created",

@@ -81,7 +81,11 @@ def test_it_warns_while_the_privacy_notice_shows_example_details():
 
 
 def test_it_refuses_demo_mode():
-    """Demo mode no longer needs DEBUG, so the deploy check is what keeps it out."""
+    """Demo mode no longer needs DEBUG: it will not start on a real host name, and the
+    deploy check refuses it even on this machine's."""
     result = check_deploy(CAP_DEMO_MODE="true")
+    assert result.returncode != 0
+    assert "CAP_DEMO_MODE lists the demo users" in result.stderr + result.stdout
+    result = check_deploy(CAP_DEMO_MODE="true", ALLOWED_HOSTS="127.0.0.1")
     assert result.returncode != 0
     assert "demo.E001" in result.stderr + result.stdout

@@ -237,12 +237,36 @@ def test_the_school_or_an_officer_links_a_professional(client, cast, student, pl
         ({"consent_given_on_year": "2099"}, "today or in the past"),
     ],
 )
-def test_a_link_without_consent_is_refused(client, cast, student, changes, message):
+def test_a_link_without_consent_is_refused(client, cast, student, placement, changes, message):
     client.force_login(cast.alice)
     data = _link_data(**{"professional_email": cast.agency_worker.email, **changes})
     response = client.post(reverse("agencies:link_add", args=[student.uuid]), data)
     assert response.status_code == 200
     assert message in response.text
+    assert not AgencyLink.objects.exists()
+
+
+def test_a_student_without_a_placement_is_not_linked(client, cast, student):
+    """The link ends with the student's last placement: one made without a placement would
+    never end by itself."""
+    client.force_login(cast.alice)
+    data = _link_data(professional_email=cast.agency_worker.email)
+    response = client.post(reverse("agencies:link_add", args=[student.uuid]), data)
+    assert response.status_code == 200
+    assert "has no placement that has not ended" in response.text
+    assert data["consent_given_by"] in response.text  # nothing typed is lost
+    assert not AgencyLink.objects.exists()
+
+
+def test_an_address_without_an_account_reads_like_one_that_is_not_a_professional(
+    client, cast, student, placement
+):
+    """The form tells nobody which addresses have accounts."""
+    client.force_login(cast.alice)
+    url = reverse("agencies:link_add", args=[student.uuid])
+    for email in ("nobody@example.com", cast.bob.email):
+        response = client.post(url, _link_data(professional_email=email))
+        assert "There is no agency professional on CAP with this address" in response.text
     assert not AgencyLink.objects.exists()
 
 

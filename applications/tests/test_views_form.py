@@ -357,7 +357,12 @@ def test_the_chosen_programme_is_still_chosen_when_the_school_comes_back(
 
 @pytest.mark.parametrize(
     "groups, words",
-    [([11], "Year 11"), ([7, 8, 9, 10, 11], "Years 7 to 11"), ([11, 7, 9], "Years 7, 9 and 11")],
+    [
+        ([11], "Year 11"),
+        ([7, 8, 9, 10, 11], "Years 7 to 11"),
+        ([11, 7, 9], "Years 7, 9 and 11"),
+        ([], "No year group set"),
+    ],
 )
 def test_year_groups_in_words(groups, words):
     assert year_groups_words(groups) == words

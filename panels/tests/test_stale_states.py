@@ -92,3 +92,13 @@ def test_a_meeting_date_the_authority_has_not_confirmed_shows_its_flag(client, c
         reverse("casework_meetings:meetings"),
     ):
         assert "Not confirmed" in client.get(url).content.decode()
+
+
+def test_a_meeting_without_a_date_yet_opens_as_one_still_to_come(client, cast, panels):
+    """The model file may leave a meeting's date unset: its page opens all the same."""
+    meeting = panels.rap.meetings.next
+    Meeting.objects.filter(pk=meeting.pk).update(date=None)
+    client.force_login(cast.officer)
+    response = client.get(reverse("casework_meetings:meeting", args=[meeting.uuid]))
+    assert response.status_code == 200
+    assert "This meeting was held" not in response.content.decode()

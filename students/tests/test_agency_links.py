@@ -84,7 +84,7 @@ def test_nobody_links_themselves(cast, student):
 
 @pytest.mark.parametrize("who", ["alice", "provider_staff", "outsider"])
 def test_only_an_agency_professional_is_linked(cast, student, who):
-    with pytest.raises(Refused, match="not an agency professional") as refused:
+    with pytest.raises(Refused, match="There is no agency professional") as refused:
         _link(student, getattr(cast, who), by=cast.officer)
     assert refused.value.field == "professional_email"
 
