@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from accounts.rules import AREA_LABELS, Area, areas_of
+from accounts.rules import AREA_LABELS, Area, areas_of, needs_second_factor
 from finance.views import SECTIONS as MONEY_SECTIONS
 from lib.nav import url_if_allowed
 
@@ -45,7 +45,8 @@ def service(request) -> dict:
     """The header and the service navigation, which depend on the user's roles."""
     user = request.user
     nav = []
-    if user.is_authenticated:
+    # Before the second factor, no menu: every item would lead back to the code page.
+    if user.is_authenticated and (user.is_verified() or not needs_second_factor(user)):
         items = []
         for area in areas_of(user):
             items.append((AREA_LABELS[area], f"dashboards:{area}"))

@@ -30,10 +30,18 @@ def test_a_name_has_one_rule():
         nav.register("tests:nav_example", lambda user: True)
 
 
-def _menu(user) -> list[str]:
+def _menu(user, *, verified: bool = True) -> list[str]:
     request = RequestFactory().get("/")
     request.user = user
+    user.is_verified = lambda: verified  # as django_otp's middleware sets it
     return [item["label"] for item in service(request)["service_nav"]]
+
+
+@pytest.mark.django_db
+def test_there_is_no_menu_before_the_second_factor(cast):
+    """Every item would lead back to the code page."""
+    assert _menu(cast.officer, verified=False) == []
+    assert "Applications" in _menu(cast.officer)
 
 
 @pytest.mark.django_db

@@ -150,8 +150,9 @@ def panels_home(request):
     # The month's held meetings, then those to come: the first MEETINGS_SHOWN of them; the
     # whole calendar is in the member's iCalendar file.
     meetings = meetings_for(request.user, upcoming_from=today - dt.timedelta(days=31))
-    context["my_meetings"] = list(meetings[:MEETINGS_SHOWN])
-    context["more_meetings"] = len(context["my_meetings"]) == MEETINGS_SHOWN
+    shown = list(meetings[: MEETINGS_SHOWN + 1])  # one more: are there others?
+    context["my_meetings"] = shown[:MEETINGS_SHOWN]
+    context["more_meetings"] = len(shown) > MEETINGS_SHOWN
     return render(request, "dashboards/home_panels.html", context)
 
 
