@@ -12,7 +12,7 @@ from applications.models import READS, Agency, Application, ApplicationDocument
 from applications.rules import applications_visible_to
 from applications.workflow import EVENT_WORDS, Status
 from audit.models import Event
-from lib.dates import add_working_days, is_working_day, working_days_before
+from lib.dates import add_working_days, is_working_day, long_date, working_days_before
 from programmes.models import Programme
 
 
@@ -187,6 +187,9 @@ def display_answer(application: Application, name: str):
         return f"{value.normalize()}%"
     if name in ("programme", "course") and value is not None:
         return str(value)
+    if isinstance(value, dt.date):
+        # A date as a person writes it, "1 December 2026", never 2026-12-01.
+        return long_date(value, weekday=False)
     return value
 
 

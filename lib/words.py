@@ -49,10 +49,21 @@ def plural(noun: str) -> str:
 
 
 def count(number, noun: str) -> str:
-    """ "1 pack", "2 packs", "0 children". `noun` may give its plural after a comma when no
-    rule makes it ("cactus,cacti")."""
+    """ "1 pack", "2 packs", "0 children", "1,234 students". `noun` may give its plural
+    after a comma when no rule makes it ("cactus,cacti")."""
     singular, _, given = noun.partition(",")
-    return f"{number} {singular if number == 1 else (given or plural(singular))}"
+    shown = f"{number:,}" if isinstance(number, int) and not isinstance(number, bool) else number
+    return f"{shown} {singular if number == 1 else (given or plural(singular))}"
+
+
+def with_article(noun: str) -> str:
+    """ "an assessment", "a unit", "a one-to-one session", "an hour": "a" or "an" as the
+    word sounds (initialisms, read letter by letter, are left to "a": write them out)."""
+    first = noun.split(" ", 1)[0]
+    vowel_sound = (first[:1].lower() in "aeiou" and not _CONSONANT_SOUND.match(first)) or re.match(
+        r"(hour|honest|honour|heir)", first, re.I
+    )
+    return f"{'an' if vowel_sound else 'a'} {noun}"
 
 
 # --- The check ---------------------------------------------------------------------------
@@ -296,7 +307,8 @@ class _VisibleText(HTMLParser):
 
     def handle_data(self, data):
         if not self.hidden_depth:
-            self.parts.append(data)
+            # Line breaks in the markup are spaces on the page; blocks break lines.
+            self.parts.append(re.sub(r"[ \t\r\n\f\v]+", " ", data))
 
 
 def visible_text(html: str) -> str:
