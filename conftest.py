@@ -1,6 +1,7 @@
 """Shared test fixtures: a small named cast of users (STYLE.md rule 15), the stores
 documents are kept in, and sign-in with a second factor for the test client."""
 
+import os
 import time
 import uuid
 from pathlib import Path
@@ -48,6 +49,10 @@ def pytest_runtest_call(item):
                 problems += [f"{where} (HTML): {p}" for p in words.html_problems(content)]
     if problems:
         listed = "\n".join(f"  {p}" for p in dict.fromkeys(problems))
+        if report := os.environ.get("CAP_WORDS_REPORT"):
+            # A long run's findings as they come (CAP_WORDS_REPORT=/tmp/words.txt).
+            with open(report, "a", encoding="utf-8") as file:
+                file.write(f"{item.nodeid}\n{listed}\n")
         pytest.fail(f"The words check found:\n{listed}", pytrace=False)
     return result
 

@@ -128,8 +128,11 @@ _DOUBLED = re.compile(
     re.I,
 )
 # "Every mark settings have recorded": every or each before a plural.
+# Either the plural straight after ("every students") or a compound whose plural the verb
+# agrees with ("Every mark settings have"); "each code works" is a singular and its verb.
 _EVERY_PLURAL = re.compile(
-    r"\b(?:[Ee]very|[Ee]ach)[ \u00a0](?:(?P<first>[a-z]+)[ \u00a0])?(?P<noun>[a-z]+s)\b(?!')"
+    r"\b(?:[Ee]very|[Ee]ach)[ \u00a0](?:(?P<first>[a-z]+)[ \u00a0](?P<noun2>[a-z]+s)"
+    r"(?=[ \u00a0](?:have|are|were|do|need|show)\b)|(?P<noun>[a-z]+s)\b(?!'))"
 )
 _NOT_AFTER_EVERY = {
     "few",
@@ -189,10 +192,8 @@ def _a_vowel(text: str):
 
 def _every_plural(text: str):
     for match in _EVERY_PLURAL.finditer(text):
-        first, noun = match["first"], match["noun"]
+        first, noun = match["first"], match["noun"] or match["noun2"]
         if first in _NOT_AFTER_EVERY or noun in _NOT_AFTER_EVERY or _SINGULAR_S.search(noun):
-            continue
-        if first is None and noun in _NOT_AFTER_EVERY:
             continue
         yield match.group(0)
 

@@ -26,6 +26,7 @@ from lib.words import count, html_problems, plural, text_problems, visible_text,
         "the the panel",
         "a a",
         "Every mark settings have recorded",
+        "Every students",
     ],
 )
 def test_the_check_finds_what_a_reader_trips_over(text):
@@ -46,6 +47,7 @@ def test_the_check_finds_what_a_reader_trips_over(text):
         "Add an assessment, a unit, a one-off payment, a user, a European school, a UPN",
         "Every mark that settings have recorded; every two weeks; each of them",
         "Every student's plan; every day",
+        "Each code works once; each student gets a place",
         "Reference CAP-2026-00123",
         "report-2026-12-01.csv",
     ],
