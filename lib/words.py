@@ -170,12 +170,38 @@ _NOT_AFTER_EVERY = {
 }
 
 
+# Verbs that agree with "1" as a subject: "and 1 was", "setting it to 1 withholds nothing".
+VERBS_AFTER_ONE = {
+    "was",
+    "has",
+    "does",
+    "goes",
+    "gets",
+    "gives",
+    "holds",
+    "keeps",
+    "leaves",
+    "makes",
+    "matches",
+    "means",
+    "needs",
+    "remains",
+    "says",
+    "shows",
+    "stays",
+    "takes",
+    "withholds",
+    "counts",
+    "works",
+}
+
+
 def _one_plural(text: str):
     for match in _ONE_PLURAL.finditer(text):
         label, noun = match["label"], match["noun"]
         if label and label.lower() in LABELS:
             continue
-        if _SINGULAR_S.search(noun):
+        if _SINGULAR_S.search(noun) or noun in VERBS_AFTER_ONE:
             continue
         yield match.group(0).strip()
 
