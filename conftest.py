@@ -1,12 +1,14 @@
 """Shared test fixtures: a small named cast of users (STYLE.md rule 15), the stores
 documents are kept in, and sign-in with a second factor for the test client."""
 
+import os
 import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.core import mail
 from django.test.client import ClientMixin
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -21,6 +23,38 @@ from accounts.tests.factories import (
     member,
 )
 from accounts.tests.second_factor import authenticator
+from lib import words
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    # What an earlier test's server thread wrote after that test ended is not this test's.
+    words.take_recorded()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """The words check (lib.words): the test fails on a visible HTML entity, an ISO date,
+    "a.m." or a broken plural in any page or PDF it made (recorded by
+    lib.words.WordsCheckMiddleware and lib.pdf) or any e-mail it sent."""
+    result = yield
+    problems = words.take_recorded()
+    for message in getattr(mail, "outbox", None) or []:
+        where = f"e-mail {message.subject!r}"
+        problems += [f"{where}: {p}" for p in words.text_problems(message.subject)]
+        problems += [f"{where}: {p}" for p in words.text_problems(message.body)]
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                problems += [f"{where} (HTML): {p}" for p in words.html_problems(content)]
+    if problems:
+        listed = "\n".join(f"  {p}" for p in dict.fromkeys(problems))
+        if report := os.environ.get("CAP_WORDS_REPORT"):
+            # A long run's findings as they come (CAP_WORDS_REPORT=/tmp/words.txt).
+            with open(report, "a", encoding="utf-8") as file:
+                file.write(f"{item.nodeid}\n{listed}\n")
+        pytest.fail(f"The words check found:\n{listed}", pytrace=False)
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.models import Organisation, OrganisationKind, User
 from lib.admin import admin_site
+from lib.dates import moment_words
 
 
 @admin.register(User, site=admin_site)
@@ -22,10 +23,10 @@ class UserAdmin(admin.ModelAdmin):
         "job_title",
         "is_active",
         "roles",
-        "last_login",
-        "date_joined",
+        "last_signed_in",
+        "joined",
     ]
-    readonly_fields = ["email", "is_active", "roles", "last_login", "date_joined"]
+    readonly_fields = ["email", "is_active", "roles", "last_signed_in", "joined"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -42,6 +43,15 @@ class UserAdmin(admin.ModelAdmin):
             listed,
             reverse("accounts:person", args=[obj.uuid]),
         )
+
+    # Moments the GOV.UK way ("6 December 2026 at 9:05am"), not Django's "9:05 a.m.".
+    @admin.display(description="Last signed in")
+    def last_signed_in(self, obj: User) -> str:
+        return moment_words(obj.last_login) if obj.last_login else "Never"
+
+    @admin.display(description="Joined")
+    def joined(self, obj: User) -> str:
+        return moment_words(obj.date_joined) if obj.date_joined else ""
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # People leave by being made inactive: their history must stay attributable.

@@ -12,7 +12,8 @@ from applications.models import READS, Agency, Application, ApplicationDocument
 from applications.rules import applications_visible_to
 from applications.workflow import EVENT_WORDS, Status
 from audit.models import Event
-from lib.dates import add_working_days, is_working_day, working_days_before
+from lib.dates import add_working_days, is_working_day, long_date, working_days_before
+from lib.words import plural
 from programmes.models import Programme
 
 
@@ -92,42 +93,48 @@ def cap_officers():
     )
 
 
-# What waits for each audience: (status, words), in the order a person works through them.
+# What waits for each audience: (status, noun, the words after it), in the order a person works
+# through them; the noun agrees with the count (lib.words.plural: "1 pack to answer", "2 packs").
 WAITING = {
     "schools": [
-        (Status.RETURNED, "questions from the CAP team to answer"),
-        (Status.PANEL_RETURNED, "questions from a panel to answer"),
-        (Status.PACK_SENT, "interviews to arrange with the provider"),
-        (Status.START_CONFIRMED, "start dates to note"),
+        (Status.RETURNED, "question", " from the CAP team to answer"),
+        (Status.PANEL_RETURNED, "question", " from a panel to answer"),
+        (Status.PACK_SENT, "interview", " to arrange with the provider"),
+        (Status.START_CONFIRMED, "start date", " to note"),
     ],
     "providers": [
-        (Status.PACK_SENT, "packs to answer: arrange an interview or decline"),
-        (Status.INTERVIEW_ARRANGED, "interviews to record"),
-        (Status.INTERVIEW_HELD, "responses to give"),
+        (Status.PACK_SENT, "pack", " to answer: arrange an interview or decline"),
+        (Status.INTERVIEW_ARRANGED, "interview", " to record"),
+        (Status.INTERVIEW_HELD, "response", " to give"),
     ],
     "casework": [
-        (Status.SUBMITTED, "applications to review"),
-        (Status.ACCEPTED, "packs to send to providers"),
-        (Status.PANEL_APPROVED, "panel approvals to take forward"),
-        (Status.PANEL_DECLINED, "panel refusals: record the alternatives explored"),
-        (Status.WAITING_LIST, "students on a waiting list"),
-        (Status.PROVIDER_ACCEPTED, "provider offers to confirm"),
-        (Status.PROVIDER_DECLINED, "provider declines to follow up"),
-        (Status.START_CONFIRMED, "placements to set up"),
-        (Status.WITHDRAWN, "withdrawals to process"),
+        (Status.SUBMITTED, "application", " to review"),
+        (Status.ACCEPTED, "pack", " to send to providers"),
+        (Status.PANEL_APPROVED, "panel approval", " to take forward"),
+        (Status.PANEL_DECLINED, "panel refusal", ": record the alternatives explored"),
+        (Status.WAITING_LIST, "student", " on a waiting list"),
+        (Status.PROVIDER_ACCEPTED, "provider offer", " to confirm"),
+        (Status.PROVIDER_DECLINED, "provider decline", " to follow up"),
+        (Status.START_CONFIRMED, "placement", " to set up"),
+        (Status.WITHDRAWN, "withdrawal", " to process"),
     ],
 }
 
 
 def waiting_counts(queryset: QuerySet[Application], area: str) -> list[tuple[str, str, int]]:
-    """(status, words, count) for what waits in an area, from one query."""
+    """(status, words, count) for what waits in an area, from one query: the words agree
+    with the count ("1 question from the CAP team to answer")."""
     from django.db.models import Count, Q
 
     wanted = WAITING[area]
     counts = queryset.aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status, _ in wanted}
+        **{status: Count("pk", filter=Q(status=status)) for status, _, _ in wanted}
     )
-    return [(status, words, counts[status]) for status, words in wanted if counts[status]]
+    return [
+        (status, (noun if counts[status] == 1 else plural(noun)) + rest, counts[status])
+        for status, noun, rest in wanted
+        if counts[status]
+    ]
 
 
 def overdue_filter(today):
@@ -187,6 +194,9 @@ def display_answer(application: Application, name: str):
         return f"{value.normalize()}%"
     if name in ("programme", "course") and value is not None:
         return str(value)
+    if isinstance(value, dt.date):
+        # A date as a person writes it, "1 December 2026", never 2026-12-01.
+        return long_date(value, weekday=False)
     return value
 
 

@@ -14,3 +14,5 @@ os.environ.setdefault("CAP_DOCUMENT_KEYS", "ySZnSuCxJZTgxR8Anc6xloFTv_s_oJTni8GQ
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The words check on every page, e-mail and PDF the tests make (lib.words, conftest.py).
+os.environ.setdefault("CAP_WORDS_CHECK", "1")

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from lib import dates
+from lib import dates, words
 from lib.spreadsheets import safe_cell
 
 # The kinds of column: how a value is shown, exported and charted.
@@ -139,8 +139,8 @@ def shown(value, kind: str) -> str:
 
 
 def plural(count: int, one: str, many: str = "") -> str:
-    """ "1 pack", "2 packs", "1,234 children": a count with its noun."""
-    return f"{count:,} {one if count == 1 else many or one + 's'}"
+    """ "1 pack", "2 packs", "1,234 children": a count with its noun (lib.words.count)."""
+    return words.count(count, f"{one},{many}" if many else one)
 
 
 def share(part: int, whole: int) -> float | None:

@@ -164,7 +164,9 @@ def monday_nearest(day: dt.date) -> dt.date:
 
 
 def time_of_day(moment: dt.datetime | dt.time) -> str:
-    """A time the GOV.UK way: "9am", "1:25pm", "12pm" for midday."""
+    """A time the GOV.UK way: "9am", "1:25pm", "midday", "midnight"."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midday" if moment.hour == 12 else "midnight"
     hour = moment.hour % 12 or 12
     suffix = "am" if moment.hour < 12 else "pm"
     return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"

@@ -340,7 +340,7 @@ class TimeField(forms.Field):
         if not text:
             return None
         match = _TIME.match(text[:10])
-        wrong = ValidationError(f"Enter the {self.label.lower()} like 9:30am, 2pm or 14:00")
+        wrong = ValidationError(f"Enter the {self.label.lower()} like 9:30am or 2pm")
         if not match:
             raise wrong
         hour, minute, suffix = int(match[1]), int(match[2] or 0), match[3]

@@ -10,7 +10,7 @@ from placements import forms, models
 @dataclass(frozen=True)
 class Kind:
     slug: str
-    label: str  # "Add a …"
+    label: str  # "Add a target", "Add an assessment" (with its article, lib.words)
     heading: str  # the section on the placement's page
     model: type
     form: type

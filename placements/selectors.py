@@ -363,6 +363,15 @@ def whereabouts_options(placements: QuerySet) -> tuple[list[tuple[str, str]], li
     )
 
 
+def code_meanings(codes) -> dict[str, str]:
+    """What each of `codes` means, from the national code table ("U": "Arrived after the
+    register closed"), in one query however many there are."""
+    codes = set(codes)
+    if not codes:
+        return {}
+    return dict(AttendanceCode.objects.filter(code__in=codes).values_list("code", "meaning"))
+
+
 def open_alerts(queryset: QuerySet, *, since: dt.date) -> QuerySet:
     """Alerts on the placements in `queryset` since a date, newest first: missing marks
     that have since arrived are shown as resolved."""

@@ -138,22 +138,22 @@ def test_a_school_step_that_is_not_open_is_explained(client, cast, submitted):
 
 def test_each_home_page_counts_what_waits_there(client, cast, submitted, course):
     client.force_login(cast.officer)
-    assert "1 applications to review" in client.get(reverse("dashboards:casework")).content.decode()
+    assert "1 application to review" in client.get(reverse("dashboards:casework")).content.decode()
     application = services.application_return(
         application=submitted, question="?", version=submitted.version, by=cast.officer
     )
     client.force_login(cast.alice)
     page = client.get(reverse("dashboards:schools")).content.decode()
-    assert "1 questions from the CAP team to answer" in page
+    assert "1 question from the CAP team to answer" in page
     application = services.application_resubmit(
         application=application, answer="!", version=application.version, by=cast.alice
     )
     application = pack_sent(application, cast)
     client.force_login(cast.provider_staff)
     page = client.get(reverse("dashboards:providers")).content.decode()
-    assert "1 packs to answer" in page
+    assert "1 pack to answer" in page
     client.force_login(cast.alice)
-    assert "1 interviews to arrange" in client.get(reverse("dashboards:schools")).content.decode()
+    assert "1 interview to arrange" in client.get(reverse("dashboards:schools")).content.decode()
 
 
 def test_the_e_mails_go_to_the_people_the_table_names_and_name_no_student(

@@ -15,6 +15,7 @@ from icalendar import Calendar
 from applications.models import Application
 from applications.workflow import Status
 from audit.models import Event
+from lib.pdf import pdf_text
 from panels import hooks, services
 from panels.models import OutcomeNotice
 from panels.tests.conftest import DAY, at_panel, decide, everyone_present, submitted
@@ -310,6 +311,28 @@ def test_the_school_reads_the_letter_once_it_is_sent_and_other_schools_never(
     assert "Download the outcome letter" in detail.content.decode()
     client.force_login(cast.bob)
     assert client.get(url).status_code == 404
+
+
+def test_a_panel_s_name_reads_as_written_on_the_notice_its_letter_and_its_e_mail(
+    client, cast, item, mailoutbox, django_capture_on_commit_callbacks
+):
+    panel = item.meeting.panel
+    panel.name = "Headteachers' Supported Transfer Panel"
+    panel.save(update_fields=["name"])
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(item.application, cast.chair)
+    notice = OutcomeNotice.objects.get()
+    assert "The Headteachers' Supported Transfer Panel met on" in notice.body
+    client.force_login(cast.officer)
+    page = client.get(reverse("casework_meetings:notice", args=[notice.uuid])).content.decode()
+    assert "Headteachers&#x27; Supported Transfer Panel met on" in page  # escaped once only
+    assert "&amp;#x27;" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notice_send(notice=notice, by=cast.officer)
+    notice.refresh_from_db()
+    letter = pdf_text(services.letter_download(notice=notice, by=cast.alice))
+    assert "Headteachers' Supported Transfer Panel" in " ".join(letter.split())
+    assert "The Headteachers' Supported Transfer Panel has decided" in mailoutbox[-1].body
 
 
 def test_the_officer_sends_the_notice_from_its_page(client, cast, item, mailoutbox):

@@ -297,3 +297,20 @@ def test_the_alert_emails_read_a_monitoring_officers_roles_once_whatever_the_ale
 
     assert len(ids) == 12
     assert queries_for(ids) == queries_for(ids[:2])
+
+
+def test_an_absence_on_the_queue_says_what_its_code_means(client, cast, placement, clock):
+    Mark.objects.create(
+        placement=placement,
+        date=WEDNESDAY,
+        session="am",
+        code_id="N",
+        recorded_by=cast.provider_staff,
+        recorded_at=at(WEDNESDAY, 9),
+    )
+    clock(at(WEDNESDAY, 9, 5))
+    services.alerts_raise()
+    client.force_login(cast.monitoring)
+    page = client.get(reverse("placements:casework_alerts")).content.decode()
+    assert "Absent (N)" in page
+    assert "N: Reason for absence not yet established" in page

@@ -395,3 +395,20 @@ def test_a_register_time_without_a_zone_is_read_as_london_time(
     response = client.post(register_url(cast.provider), {name: "I", "shown_at": later.isoformat()})
     assert response.status_code == 302
     assert Mark.objects.get().code_id == "I"
+
+
+def test_an_empty_register_names_the_day_or_the_week_it_shows(
+    client, cast, programme, after_the_week
+):
+    make_placement(
+        programme=programme,
+        provider=cast.provider,
+        school=cast.school_a,
+        by=cast.officer,
+        pattern=["mon_am", "mon_pm"],
+    )
+    client.force_login(cast.provider_staff)
+    tuesday = MONDAY + dt.timedelta(days=1)
+    page = client.get(register_url(cast.provider) + f"?day={tuesday.isoformat()}")
+    assert "No student is expected with you on Tuesday 13 January 2026." in page.content.decode()
+    assert "this week" not in page.content.decode()

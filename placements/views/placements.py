@@ -197,6 +197,9 @@ def _detail(request, area: str, placement_uuid):
         "follow_ups": placement.follow_ups.all(),
     }
     visits, visits_total = selectors_visits.placement_visits(user, placement)
+    late = list(history.filter(late=True)[:20])
+    corrections = [c for c in history[:200] if c.previous_code][:20]
+    shown_codes = {c.code for c in [*late, *corrections]} | {c.previous_code for c in corrections}
     return render(
         request,
         "placements/detail.html",
@@ -213,8 +216,10 @@ def _detail(request, area: str, placement_uuid):
             "attendance": attendance,
             "trend": attendance.trend,
             "hours": selectors.hours(placement, shown),
-            "history": history.filter(late=True)[:20],
-            "corrections": [c for c in history[:200] if c.previous_code][:20],
+            "history": late,
+            "corrections": corrections,
+            # What each code in the table means, so nobody has to know "N" by heart.
+            "code_meanings": sorted(selectors.code_meanings(shown_codes).items()),
             "flags": _flags(placement, today, valid_days),
             "records": records,
             "kinds": KINDS,

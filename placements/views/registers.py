@@ -323,6 +323,10 @@ def _alerts(request, area: str):
     if area == "casework" and request.GET.get("mine") == "1":
         queryset = queryset.filter(monitoring_officer=request.user)
     alerts = list(selectors.open_alerts(queryset, since=today - dt.timedelta(days=6))[:200])
+    # Each absence's code with what it means, so nobody has to know "U" or "N" by heart.
+    meanings = selectors.code_meanings(a.code for a in alerts if a.code)
+    for alert in alerts:
+        alert.code_meaning = meanings.get(alert.code, "")
     return render(
         request,
         "placements/alerts.html",

@@ -100,7 +100,7 @@ def test_a_tier_1_application_goes_from_submission_to_a_placement(draft, journey
 
     # The CAP officer finds it waiting, accepts it and sends the pack
     sign_in_as(journey, "officer")
-    page.get_by_role("link", name=re.compile("applications to review")).click()
+    page.get_by_role("link", name=re.compile("applications? to review")).click()
     journey.check()
     page.get_by_role("link", name=reference).click()
     journey.check()
