@@ -2,7 +2,7 @@ import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -124,8 +124,6 @@ WAITING = {
 def waiting_counts(queryset: QuerySet[Application], area: str) -> list[tuple[str, str, int]]:
     """(status, words, count) for what waits in an area, from one query: the words agree
     with the count ("1 question from the CAP team to answer")."""
-    from django.db.models import Count, Q
-
     wanted = WAITING[area]
     counts = queryset.aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status, _, _ in wanted}
@@ -140,22 +138,14 @@ def waiting_counts(queryset: QuerySet[Application], area: str) -> list[tuple[str
 def overdue_filter(today):
     """Applications whose status has a clock that ran out before today, as a filter: the
     status began on or before the working day its allowance of working days before today."""
-    from django.db.models import Q
-
-    from applications.workflow import CLOCKS
-
     condition = Q(pk__in=[])
-    for status, days in CLOCKS.items():
+    for status, days in workflow.CLOCKS.items():
         cutoff = working_days_before(today, days)
         condition |= Q(status=status, status_changed_at__date__lt=cutoff)
     return condition
 
 
 def overdue_count(user) -> int:
-    from django.utils import timezone
-
-    from applications.rules import applications_visible_to
-
     return (
         applications_visible_to(user, Application.objects.all())
         .filter(overdue_filter(timezone.localdate()))

@@ -14,6 +14,7 @@ from applications.rules import applications_visible_to
 from applications.selectors import WAITING, overdue_filter
 from applications.workflow import CLOCKS
 from lib.dates import add_working_days, working_days_between
+from lib.words import plural
 from programmes.models import AcademicYear, YearStatus
 from programmes.selectors import year_current
 from students.rules import on_roll_at
@@ -64,7 +65,7 @@ def school_waiting(user: User, schools) -> QuerySet[Application]:
     today: after a managed move the former school still reads its applications but acts on
     none of them (applications.rules), so none waits for it."""
     return Application.objects.filter(
-        school__in=schools, status__in=[status for status, _ in WAITING["schools"]]
+        school__in=schools, status__in=[status for status, *_ in WAITING["schools"]]
     ).filter(on_roll_at(user, "student_id"))
 
 
@@ -74,7 +75,9 @@ def school_waiting_oldest(
     """The first `limit` of what waits for the school, oldest first, with its age in
     working days at its step. One query."""
     today = today or timezone.localdate()
-    words = dict(WAITING["schools"])
+    # What waits on one application, in the plural as a row reads: "questions from the
+    # CAP team to answer".
+    words = {status: plural(noun) + rest for status, noun, rest in WAITING["schools"]}
     rows = []
     for application in (
         school_waiting(user, schools)

@@ -114,11 +114,11 @@ def test_a_school_referrer_sees_its_own_work_and_nothing_of_casework_or_safeguar
     returned = _application(cast, status=Status.RETURNED, changed_days_ago=1)
     _application(cast, status=Status.WITHDRAWN, changed_days_ago=12)
     page = _page(client, cast.alice, "schools")
-    assert "questions from the CAP team to answer" in page
+    assert "1 question from the CAP team to answer" in page
     assert "Overdue</h2>" not in page
     assert "Safeguarding</h2>" not in page
     # School B's referrer sees nothing of school A's.
-    assert "questions from the CAP team to answer" not in _page(client, cast.bob, "schools")
+    assert "question from the CAP team to answer" not in _page(client, cast.bob, "schools")
     assert returned.reference not in _page(client, cast.bob, "schools")
 
 

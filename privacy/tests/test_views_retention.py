@@ -68,7 +68,7 @@ def test_the_page_takes_the_same_queries_however_many_students(
     client.force_login(cast.manager)
     client.get(URL)  # the session and the site's settings, once
     # One count for each kind of placement record in the forecast; the same at 3 and 60.
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(39):
         response = client.get(URL)
     assert response.content.decode().count("UPN ") == min(students, 50)
 
