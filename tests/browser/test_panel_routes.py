@@ -77,7 +77,7 @@ def _chair_decides(journey, meeting, reference: str, outcome: str, rationale: st
     page.get_by_label(outcome, exact=True).check()
     page.get_by_label("The panel's rationale").fill(rationale)
     for label, option in choices.items():
-        page.get_by_label(label).select_option(label=option)
+        page.get_by_label(label, exact=True).select_option(label=option)
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text(f"Decision recorded for application {reference}")).to_be_visible()
     journey.check()
