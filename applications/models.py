@@ -68,7 +68,8 @@ def reference_text(year: int, number: int) -> str:
     return f"CAP-{year}-{number:05d}"
 
 
-_REFERENCE = re.compile(r"(?:CAP)?-?(\d{4})-?(\d{1,5})")
+# Five digits at least; a year past 99,999 applications (national volume) has six or more.
+_REFERENCE = re.compile(r"(?:CAP)?-?(\d{4})-?(\d{1,7})")
 
 
 def reference_parse(text: str) -> str | None:

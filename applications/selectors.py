@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, Role, User
@@ -286,10 +286,13 @@ def _ordering(sort: str) -> list:
     if column == "age":
         # An older step has an earlier date: age descending is date ascending.
         return ["since", "id"] if descending else ["-since", "-id"]
-    # References are zero-padded, so their text sorts by year and then number.
-    expression = {"reference": F("reference"), "step": _STEP_ORDER}[column]
-    first = expression.desc() if descending else expression.asc()
-    return [first, "since", "id"]
+    # References sort by year, then number: padded to five digits, a longer one (past
+    # 99,999 in a year) is a later one.
+    expressions = {
+        "reference": [Substr("reference", 5, 4), Length("reference"), F("reference")],
+        "step": [_STEP_ORDER],
+    }[column]
+    return [e.desc() if descending else e.asc() for e in expressions] + ["since", "id"]
 
 
 @dataclass(frozen=True)

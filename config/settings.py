@@ -3,6 +3,7 @@
 import base64
 import binascii
 import hashlib
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -140,8 +141,9 @@ MIDDLEWARE = [
 
 # The test suite's words check (lib.words): every page, e-mail and PDF a test makes is read
 # for visible HTML entities, ISO dates, "a.m." and broken plurals, and the test fails on one.
-# config.testenv turns it on; never in production.
-CAP_WORDS_CHECK = env_bool("CAP_WORDS_CHECK", default=False)
+# config.testenv turns it on; outside a pytest run it stays off whatever the environment
+# says (what it finds is kept for the test that made it, never drained in a server).
+CAP_WORDS_CHECK = env_bool("CAP_WORDS_CHECK", default=False) and "pytest" in sys.modules
 if CAP_WORDS_CHECK:
     MIDDLEWARE.insert(0, "lib.words.WordsCheckMiddleware")
 

@@ -316,6 +316,7 @@ def choice_field(label: str, choices, required: str, *, radios=True):
 
 
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(am|pm)?$")
+NAMED_TIMES = {"midday": dt.time(12), "noon": dt.time(12), "midnight": dt.time(0)}
 
 
 class TimeField(forms.Field):
@@ -331,6 +332,9 @@ class TimeField(forms.Field):
         super().__init__(label=label, **kwargs)
 
     def prepare_value(self, value):
+        # "12pm", not time_of_day's "midday": the box is read back by to_python.
+        if isinstance(value, dt.time) and value.minute == 0 and value.hour in (0, 12):
+            return "12pm" if value.hour else "12am"
         return time_of_day(value) if isinstance(value, dt.time) else value
 
     def to_python(self, value):
@@ -339,6 +343,8 @@ class TimeField(forms.Field):
         text = str(value or "").strip().lower().replace(" ", "")
         if not text:
             return None
+        if text in NAMED_TIMES:
+            return NAMED_TIMES[text]
         match = _TIME.match(text[:10])
         wrong = ValidationError(f"Enter the {self.label.lower()} like 9:30am or 2pm")
         if not match:

@@ -141,7 +141,10 @@ def resolve_student(text: str) -> Student | None:
     reference = reference_parse(text)
     if reference is not None:
         application = applications.filter(reference=reference).first()
-        return application.student if application else None
+        if application is not None:
+            return application.student
+    # Eight digits read as a new reference too ("12345678" as CAP-1234-05678): an old hex
+    # reference that happens to be all digits is still looked up as one.
     if _HEX_REFERENCE.match(text):
         application = applications.filter(uuid__startswith=text.lower()).first()
         return application.student if application else None

@@ -34,12 +34,10 @@ def references_fill(apps, schema_editor):
         counter.save()
 
 
-def references_clear(apps, schema_editor):
-    apps.get_model("applications", "Application").objects.update(reference=None)
-    apps.get_model("applications", "ReferenceCounter").objects.all().delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("applications", "0010_application_reference")]
 
-    operations = [migrations.RunPython(references_fill, references_clear)]
+    # Going back leaves the references: people have quoted them, and numbering again after
+    # retention has deleted some would give quoted numbers to other applications. Going
+    # forward again numbers only what has none, carrying on from each year's counter.
+    operations = [migrations.RunPython(references_fill, migrations.RunPython.noop)]

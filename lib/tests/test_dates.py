@@ -17,6 +17,7 @@ from lib.dates import (
     working_days_between,
     year_group,
 )
+from lib.forms import TimeField
 
 
 def test_a_written_date_keeps_the_weekday_it_was_given():
@@ -163,3 +164,13 @@ def test_a_moment_is_written_in_london_the_govuk_way():
     summer = dt.datetime(2026, 7, 1, 12, 5, tzinfo=dt.UTC)  # 1:05pm in London
     assert moment_words(summer) == "1 July 2026 at 1:05pm"
     assert moment_words(dt.datetime(2026, 12, 6, 9, 0, tzinfo=dt.UTC)) == ("6 December 2026 at 9am")
+
+
+@pytest.mark.parametrize(("hour", "shown"), [(12, "12pm"), (0, "12am"), (9, "9am")])
+def test_a_time_box_shows_a_time_it_reads_back(hour, shown):
+    """A form shown again with its saved time must be savable unchanged: the box holds
+    "12pm", not "midday" (which it also reads, as people write it)."""
+    field = TimeField(label="Start time")
+    assert field.prepare_value(dt.time(hour)) == shown
+    assert field.clean(shown) == dt.time(hour)
+    assert field.clean("midday") == dt.time(12) and field.clean("Midnight") == dt.time(0)

@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.models import Application
 from audit.models import Event
 from audit.services import event_record
-from privacy.audit_search import action_words
+from privacy.audit_search import action_words, resolve_student
 from privacy.rules import safeguarding_events
 from privacy.tests.sar_records import student_with_everything, year_and_programme
 
@@ -273,3 +274,12 @@ def test_the_safeguarding_lead_finds_the_events_about_a_students_concerns_by_upn
     page = shown(client.get(SEARCH, {"student": mine.student.upn}))
     assert str(mine.concern.uuid) in page
     assert str(theirs.concern.uuid) not in page
+
+
+def test_an_old_reference_of_digits_only_is_still_found(cast, records):
+    """Eight digits also read as a new reference (CAP-1234-05678): when none has it, they
+    are looked up as the hex reference older letters quote."""
+    mine, _ = records
+    uuid = "12345678" + str(mine.application.uuid)[8:]
+    Application.objects.filter(pk=mine.application.pk).update(uuid=uuid)
+    assert resolve_student("12345678") == mine.student
