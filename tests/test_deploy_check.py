@@ -11,12 +11,14 @@ from pathlib import Path
 
 from django.conf import settings
 
-# The settings table of docs/how-to/deploy.md, with example values. DEBUG and CAP_DEMO_MODE
-# are unset (off) in production; they are set off here because a developer's checkout has a
-# .env with the demo's settings, which fills in whatever the environment leaves unset.
+# The settings table of docs/how-to/deploy.md, with example values. DEBUG, CAP_DEMO_MODE and
+# SECURE_COOKIES are left unset in production (off, off and on); they are set here because a
+# developer's checkout has a .env with the demo's settings, which fills in whatever the
+# environment leaves unset.
 PRODUCTION = {
     "DEBUG": "false",
     "CAP_DEMO_MODE": "false",
+    "SECURE_COOKIES": "true",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "cap.example.gov.uk",
     "CSRF_TRUSTED_ORIGINS": "https://cap.example.gov.uk",
