@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from lib.forms import DateField
+from lib.forms import DateField, line_field, text_field
 from students.models import AgencyLinkEnd, ConsentMethod
 
 _PICK = "Select one of the options"
@@ -54,35 +54,12 @@ class AgencyLinkEndForm(forms.Form):
 
 
 class ReviewNoteForm(forms.Form):
-    text = forms.CharField(
-        label="Your note",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={
-            "required": "Enter your note",
-            "max_length": "Your note must be 5000 characters or fewer",
-        },
-    )
+    text = text_field("Your note", "Enter your note", max_length=5000, rows=5)
 
 
 class ReviewActionForm(forms.Form):
-    text = forms.CharField(
-        label="The action",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Enter the action",
-            "max_length": "The action must be 5000 characters or fewer",
-        },
-    )
-    owner = forms.CharField(
-        label="Who will do it",
-        max_length=200,
-        error_messages={
-            "required": "Enter who will do it",
-            "max_length": "Who will do it must be 200 characters or fewer",
-        },
-    )
+    text = text_field("The action", "Enter the action", max_length=5000, rows=3)
+    owner = line_field("Who will do it", "Enter who will do it")
     due_on = DateField(label="Date it is due by")
 
     def clean_due_on(self):

@@ -41,7 +41,7 @@ def student(request, student_uuid):
     )
 
 
-def _add_to_review(request, student_uuid, review_uuid, *, form_class, add, template, done):
+def _add_to_review(request, student_uuid, review_uuid, *, form_class, add, what, done):
     review = selectors.get_review_for_professional(request.user, student_uuid, review_uuid)
     form = form_class(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -53,7 +53,9 @@ def _add_to_review(request, student_uuid, review_uuid, *, form_class, add, templ
             messages.success(request, done)
             return redirect("agencies:student", review.placement.student.uuid)
     return render(
-        request, template, {"form": form, "review": review, "student": review.placement.student}
+        request,
+        "agencies/review_entry_form.html",
+        {"form": form, "review": review, "student": review.placement.student, "what": what},
     )
 
 
@@ -66,7 +68,7 @@ def review_note_add(request, student_uuid, review_uuid):
         review_uuid,
         form_class=ReviewNoteForm,
         add=services_reviews.review_note_add,
-        template="agencies/review_note_form.html",
+        what="note",
         done="Your note has been added to the review",
     )
 
@@ -80,7 +82,7 @@ def review_action_add(request, student_uuid, review_uuid):
         review_uuid,
         form_class=ReviewActionForm,
         add=services_reviews.review_action_add,
-        template="agencies/review_action_form.html",
+        what="action",
         done="Your action has been added to the review",
     )
 

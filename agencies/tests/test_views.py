@@ -119,7 +119,8 @@ def _action_url(student, review):
 
 def test_a_linked_professional_adds_a_note_to_a_review(client, cast, student, review, linked):
     client.force_login(cast.agency_worker)
-    assert client.get(_note_url(student, review)).status_code == 200
+    form = client.get(_note_url(student, review)).text
+    assert "Add a note to the review on" in form and "Who will do it" not in form
     response = client.post(_note_url(student, review), {"text": "Mum says sleep is better."})
     assert response.status_code == 302
     entry = ReviewEntry.objects.get()
@@ -139,6 +140,8 @@ def test_a_linked_professional_adds_a_note_to_a_review(client, cast, student, re
 
 def test_a_linked_professional_adds_an_action_to_a_review(client, cast, student, review, linked):
     client.force_login(cast.agency_worker)
+    form = client.get(_action_url(student, review)).text
+    assert "Add an action to the review on" in form and "Who will do it" in form
     due = timezone.localdate() + dt.timedelta(days=7)
     response = client.post(
         _action_url(student, review),
