@@ -83,7 +83,11 @@ def measure_marks(args, meta: dict, log) -> dict:
         queries = Queries()
         with connection.execute_wrapper(queries):
             started = time.perf_counter()
-            rows, calendar = selectors.register(setting=setting, days=[day], now=now)
+            # As the register page opens it a day at a time (placements.views.registers),
+            # but every student of the setting on one form.
+            calendar = selectors.calendar_for(day, day)
+            placements = list(selectors.register_placements(setting=setting, first=day, last=day))
+            rows = selectors.register(placements=placements, days=[day], calendar=calendar, now=now)
             entries = []
             for row in rows:
                 for cell in row.cells:

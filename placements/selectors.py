@@ -136,13 +136,20 @@ def register(
     """One row per placement (loaded with_related) expected at the setting on any of
     `days`, one cell per session: the marks of those days in one query."""
     now = now or timezone.now()
+    today = timezone.localdate(now)
+    started = {
+        (day, session): day < today or (day == today and schedule.has_started(day, session, now))
+        for day in days
+        for session in schedule.SESSIONS
+    }
     marks = _marks(placements, days[0], days[-1])
     rows = []
     for placement in placements:
         row = RegisterRow(placement)
         for day in days:
+            expected = schedule.expected_on(placement, day, calendar)
             for session in schedule.SESSIONS:
-                where = schedule.expected_at(placement, day, session, calendar)
+                where = expected[session]
                 mark = marks.get((placement.pk, day, session))
                 row.cells.append(
                     Cell(
@@ -152,14 +159,7 @@ def register(
                         code=mark.code_id if mark else "",
                         recorded=mark.code_id if mark else "",
                         recorded_at=mark.recorded_at if mark else None,
-                        can_mark=where == SETTING
-                        and (
-                            day < timezone.localdate(now)
-                            or (
-                                day == timezone.localdate(now)
-                                and schedule.has_started(day, session, now)
-                            )
-                        ),
+                        can_mark=where == SETTING and started[(day, session)],
                         name=f"m-{placement.uuid}-{day.isoformat()}-{session}",
                     )
                 )

@@ -513,6 +513,12 @@ class Entry:
     shown: str
 
 
+def _cell(e: Entry) -> str:
+    """A cell as a problem names it: the student, the day and the session."""
+    day = schedule.DAY_NAMES[schedule.DAYS[e.date.weekday()]]
+    return f"{e.placement.student}, {day} {e.session.upper()}"
+
+
 @transaction.atomic
 def register_save(
     *, entries: list[Entry], calendar: Calendar, by: User, now: dt.datetime | None = None
@@ -532,30 +538,42 @@ def register_save(
     codes = {c.code: c for c in AttendanceCode.objects.all()}
     problems: list[str] = []
     wanted = [e for e in entries if e.code or e.shown]
+    placements = {e.placement.pk: e.placement for e in wanted}
+    # Who may record marks is a rule of the placement, so asked once of each.
+    for placement in placements.values():
+        check_can_record_marks(by, placement)
     # Registers saved at the same moment for the same students wait for each other here,
     # so each sees the other's marks, and counts them when it recounts their weeks.
     list(
         Placement.objects.select_for_update()
-        .filter(pk__in={e.placement.pk for e in wanted})
+        .filter(pk__in=list(placements))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     existing = {
         (m.placement_id, m.date, m.session): m
         for m in Mark.objects.select_for_update().filter(
-            placement__in={e.placement.pk for e in wanted},
-            date__in={e.date for e in wanted},
+            placement__in=list(placements), date__in={e.date for e in wanted}
         )
     }
+    # Where each student is expected, and whether each session has started, worked out
+    # once a day rather than once a cell.
+    expected: dict[tuple[int, dt.date], dict[str, str | None]] = {}
+    started: dict[tuple[dt.date, str], bool] = {}
     for e in wanted:
-        name = e.placement.student
-        when = f"{schedule.DAY_NAMES[schedule.DAYS[e.date.weekday()]]} {e.session.upper()}"
-        check_can_record_marks(by, e.placement)
-        if e.date > today or (e.date == today and not schedule.has_started(e.date, e.session, now)):
-            problems.append(f"{name}, {when}: the session has not started yet")
+        session = (e.date, e.session)
+        if session not in started:
+            started[session] = e.date < today or (
+                e.date == today and schedule.has_started(e.date, e.session, now)
+            )
+        if not started[session]:
+            problems.append(f"{_cell(e)}: the session has not started yet")
             continue
-        if schedule.expected_at(e.placement, e.date, e.session, calendar) != SETTING:
-            problems.append(f"{name}, {when}: the student is not expected at the setting")
+        day = (e.placement.pk, e.date)
+        if day not in expected:
+            expected[day] = schedule.expected_on(e.placement, e.date, calendar)
+        if expected[day][e.session] != SETTING:
+            problems.append(f"{_cell(e)}: the student is not expected at the setting")
             continue
         current = existing.get((e.placement.pk, e.date, e.session))
         current_code = current.code_id if current else ""
@@ -563,20 +581,20 @@ def register_save(
             continue
         if current_code != e.shown:
             problems.append(
-                f"{name}, {when}: someone else recorded {current_code or 'no mark'} "
+                f"{_cell(e)}: someone else recorded {current_code or 'no mark'} "
                 "since you opened the register"
             )
             continue
         if not e.code:
-            problems.append(f"{name}, {when}: a mark cannot be removed, only corrected")
+            problems.append(f"{_cell(e)}: a mark cannot be removed, only corrected")
             continue
         code = codes.get(e.code)
         if code is None or not code.setting_records:
-            problems.append(f"{name}, {when}: “{e.code}” is not a code a setting can record")
+            problems.append(f"{_cell(e)}: “{e.code}” is not a code a setting can record")
             continue
         if code.session and code.session != e.session:
             problems.append(
-                f"{name}, {when}: “{e.code}” is the {code.get_session_display().lower()} mark"
+                f"{_cell(e)}: “{e.code}” is the {code.get_session_display().lower()} mark"
             )
     if problems:
         raise RegisterRefused(problems)
@@ -598,6 +616,7 @@ def register_save(
     # than 999 values on SQLite, so there a week of more than 16 full-time students takes
     # one more insert per 166 marks; PostgreSQL takes them all at once.)
     new, corrected, changes = [], [], []
+    late = {(e.date, e.session): now > schedule.register_closes(e.date, e.session) for e in changed}
     for e in changed:
         current = existing.get((e.placement.pk, e.date, e.session))
         if current is None:
@@ -622,7 +641,7 @@ def register_save(
                 code=e.code,
                 changed_by=by,
                 changed_at=now,
-                late=now > schedule.register_closes(e.date, e.session),
+                late=late[(e.date, e.session)],
             )
         )
     Mark.objects.bulk_create(new)  # PostgreSQL and SQLite 3.35+ give back the new ids.
