@@ -25,11 +25,19 @@ class RandomUUID(Func):
         )
 
 
-def insert_select(model: type[Model], columns: dict[str, str], rows: QuerySet) -> int:
+def insert_select(
+    model: type[Model],
+    columns: dict[str, str],
+    rows: QuerySet,
+    *,
+    update_on: list[str] | None = None,
+) -> int:
     """Insert into `model`'s table the rows a queryset selects, skipping any that would
     break a unique constraint (ON CONFLICT DO NOTHING), in one statement. `columns` maps
-    each column to fill to the name of the annotation of `rows` holding its value. Returns
-    how many rows were inserted."""
+    each column to fill to the name of the annotation of `rows` holding its value. With
+    `update_on`, the columns of a unique constraint, a row that would break it updates the
+    row already there with its other columns instead (ON CONFLICT … DO UPDATE). Returns
+    how many rows were inserted (or updated)."""
     connection = connections[rows.db]
     quote = connection.ops.quote_name
     selected = rows.order_by().values(*columns.values())
@@ -40,7 +48,13 @@ def insert_select(model: type[Model], columns: dict[str, str], rows: QuerySet) -
     # Only names from the model and the queryset, quoted; every value is a parameter.
     # SQLite needs a WHERE before ON CONFLICT to parse an INSERT … SELECT.
     statement = f"INSERT INTO {table} ({into}) SELECT {values} FROM ({sql}) AS chosen"  # noqa: S608
-    statement += " WHERE 1 = 1 ON CONFLICT DO NOTHING"
+    statement += " WHERE 1 = 1 ON CONFLICT"
+    if update_on:
+        conflict = ", ".join(quote(c) for c in update_on)
+        kept = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c not in update_on)
+        statement += f" ({conflict}) DO UPDATE SET {kept}"
+    else:
+        statement += " DO NOTHING"
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.rowcount

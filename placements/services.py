@@ -18,6 +18,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    FilteredRelation,
     Max,
     Min,
     OuterRef,
@@ -26,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
 
 from accounts.models import SCHOOL_KINDS, Organisation, User
@@ -531,30 +532,36 @@ def register_save(
     posted again with the code it already has changes nothing, so a register sent twice
     saves once. The weeks it changes are recounted into their tallies (MarkTally) in the
     same transaction, so oversight's figures are as current as the marks. Pass placements
-    loaded with selectors.with_related, as the register page does, or each cell reads the
-    placement's phases. Returns how many marks were entered or corrected."""
+    loaded with their student, setting and phases (selectors.register_placements, as the
+    register page does, or selectors.with_related), or each placement reads them. Returns
+    how many marks were entered or corrected."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     codes = {c.code: c for c in AttendanceCode.objects.all()}
     problems: list[str] = []
     wanted = [e for e in entries if e.code or e.shown]
     placements = {e.placement.pk: e.placement for e in wanted}
+    dates = sorted({e.date for e in wanted})
     # Who may record marks is a rule of the placement, so asked once of each.
     for placement in placements.values():
         check_can_record_marks(by, placement)
     # Registers saved at the same moment for the same students wait for each other here,
-    # so each sees the other's marks, and counts them when it recounts their weeks.
-    list(
-        Placement.objects.select_for_update()
+    # so each sees the other's marks, and counts them when it recounts their weeks: the
+    # placements are locked (in order) as their marks of these days are read, in one query.
+    # Every register locks its placements first, so their marks need no lock of their own.
+    locked = (
+        Placement.objects.select_for_update(of=("self",))
         .filter(pk__in=list(placements))
+        .annotate(day=FilteredRelation("marks", condition=Q(marks__date__in=dates)))
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "day__pk", "day__date", "day__session", "day__code_id")
     )
     existing = {
-        (m.placement_id, m.date, m.session): m
-        for m in Mark.objects.select_for_update().filter(
-            placement__in=list(placements), date__in={e.date for e in wanted}
+        (placement_id, date, session): Mark(
+            pk=pk, placement_id=placement_id, date=date, session=session, code_id=code
         )
+        for placement_id, pk, date, session, code in locked
+        if pk is not None
     }
     # Where each student is expected, and whether each session has started, worked out
     # once a day rather than once a cell.
@@ -682,32 +689,38 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _counted(marks: QuerySet) -> list[MarkTally]:
-    """The tallies of `marks`, counted in one query grouped by placement and week. A mark
-    was entered late when its first entry (the change from no code) was."""
+def _counts(marks: QuerySet) -> QuerySet:
+    """The tallies of `marks` as rows (placement_id, week and each of TALLIED), counted in
+    one query grouped by placement and week. A mark was entered late when its first entry
+    (the change from no code) was."""
     by_category = {
         category.value: Count("pk", filter=Q(code__category=category)) for category in Category
     }
     late_entry = MarkChange.objects.filter(mark=OuterRef("pk"), previous_code="", late=True)
-    rows = (
-        marks.annotate(week=TruncWeek("date"))
+    return (
+        marks.annotate(week=Cast(TruncWeek("date"), DateField()))
         .values("placement_id", "week")
         .annotate(**by_category, entered_late=Count("pk", filter=Q(Exists(late_entry))))
         .order_by()
     )
+
+
+def _counted(marks: QuerySet) -> list[MarkTally]:
+    """The tallies of `marks`, as MarkTally objects (unsaved)."""
     return [
         MarkTally(
             placement_id=row["placement_id"],
-            week=row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"],
+            week=row["week"],
             **{name: row[name] for name in TALLIED},
         )
-        for row in rows
+        for row in _counts(marks)
     ]
 
 
 def _tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
-    """Recount the tallies of these (placement id, Monday) pairs from their marks, in two
-    queries: one count and one upsert. Marks are never removed, so every pair has one."""
+    """Recount the tallies of these (placement id, Monday) pairs from their marks, in one
+    statement: the count inserted as it is selected, over the tally already there (INSERT …
+    SELECT … ON CONFLICT DO UPDATE). Marks are never removed, so every pair has one."""
     placements_by_week: dict[dt.date, set[int]] = defaultdict(set)
     for placement_id, monday in weeks:
         placements_by_week[monday].add(placement_id)
@@ -718,11 +731,11 @@ def _tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
             for monday, ids in placements_by_week.items()
         ),
     )
-    MarkTally.objects.bulk_create(
-        _counted(Mark.objects.filter(where)),
-        update_conflicts=True,
-        unique_fields=["placement", "week"],
-        update_fields=list(TALLIED),
+    insert_select(
+        MarkTally,
+        {"placement_id": "placement_id", "week": "week", **{name: name for name in TALLIED}},
+        _counts(Mark.objects.filter(where)),
+        update_on=["placement_id", "week"],
     )
 
 
