@@ -2,7 +2,7 @@
 the database, and INSERT … SELECT, so that a write over many rows is one statement
 whatever their number."""
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Func, Model, QuerySet, UUIDField
 
 
@@ -58,3 +58,40 @@ def insert_select(
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.rowcount
+
+
+def insert_or_add(
+    model: type[Model], unique: list[str], added: list[str], rows: list[dict]
+) -> None:
+    """Insert `rows` (dicts of column to value) into `model`'s table, and where a row would
+    break the unique constraint on the columns `unique`, add its `added` columns to the row
+    already there instead (ON CONFLICT … DO UPDATE SET n = n + excluded.n): counts kept as
+    they change. As few statements as the database's limit on parameters allows (one on
+    PostgreSQL). Every value is a parameter; the names are the model's, quoted."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = list(rows[0])
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    into = ", ".join(quote(c) for c in columns)
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    conflict = ", ".join(quote(c) for c in unique)
+    sets = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in added)
+    limit = connection.features.max_query_params
+    size = max(1, limit // len(columns)) if limit else len(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            values = ", ".join([row] * len(batch))
+            params = [
+                fields[c].get_db_prep_value(r[c], connection, prepared=False)
+                for r in batch
+                for c in columns
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({into}) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}",
+                params,
+            )

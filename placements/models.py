@@ -238,7 +238,7 @@ class MarkTally(models.Model):
     codes, with how many were first entered after the register closed.
 
     Oversight counts from here rather than from every mark (20 million at national
-    volume): services.register_save recounts the weeks it touches in the same transaction
+    volume): services.register_save keeps the weeks it touches in the same transaction
     as the marks, so the tallies are as current as the marks; services.tallies_rebuild
     recounts them for marks written any other way (the demo, a data migration)."""
 

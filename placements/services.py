@@ -37,7 +37,7 @@ from documents.storage import document_storage, stored_read, stored_save
 from lib.dates import long_date
 from lib.errors import Conflict, Refused
 from lib.pdf import render_pdf
-from lib.sql import RandomUUID, insert_select
+from lib.sql import RandomUUID, insert_or_add, insert_select
 from placements import schedule, selectors
 from placements.models import (
     Alert,
@@ -530,11 +530,12 @@ def register_save(
     expected at the setting, is in the future, has a code that does not exist or that a
     setting may not use, or was changed by someone else since the page was shown. A cell
     posted again with the code it already has changes nothing, so a register sent twice
-    saves once. The weeks it changes are recounted into their tallies (MarkTally) in the
-    same transaction, so oversight's figures are as current as the marks. Pass placements
-    loaded with their student, setting and phases (selectors.register_placements, as the
-    register page does, or selectors.with_related), or each placement reads them. Returns
-    how many marks were entered or corrected."""
+    saves once. The tallies of the weeks it changes (MarkTally) are kept in the same
+    transaction (its new marks added to them, a week it corrects recounted), so
+    oversight's figures are as current as the marks. Pass placements loaded with their
+    student, setting and phases (selectors.register_placements, as the register page does,
+    or selectors.with_related), or each placement reads them. Returns how many marks were
+    entered or corrected."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     codes = {c.code: c for c in AttendanceCode.objects.all()}
@@ -546,7 +547,7 @@ def register_save(
     for placement in placements.values():
         check_can_record_marks(by, placement)
     # Registers saved at the same moment for the same students wait for each other here,
-    # so each sees the other's marks, and counts them when it recounts their weeks: the
+    # so each sees the other's marks, and counts them in their weeks' tallies: the
     # placements are locked (in order) as their marks of these days are read, in one query.
     # Every register locks its placements first, so their marks need no lock of their own.
     locked = (
@@ -619,7 +620,8 @@ def register_save(
         return 0
     # A fixed few queries whatever the register's size: the new marks in one insert, the
     # corrections in one update, their history in one insert, the alerts they resolve in
-    # one update and the weeks' tallies recounted in two. (Django splits an insert of more
+    # one update, the weeks' tallies added to in one (and those it corrects recounted in one
+    # more) and the audit event. (Django splits an insert of more
     # than 999 values on SQLite, so there a week of more than 16 full-time students takes
     # one more insert per 166 marks; PostgreSQL takes them all at once.)
     new, corrected, changes = [], [], []
@@ -667,7 +669,25 @@ def register_save(
         kind=AlertKind.MISSING,
         resolved_at__isnull=True,
     ).update(resolved_at=now)
-    _tallies_recount({(e.placement.pk, _monday(e.date)) for e in changed})
+    # The weeks' tallies: a new mark adds one to its category (and to those entered late,
+    # when it was); a correction moves a mark between categories, so a week with one is
+    # recounted from its marks instead.
+    recount = {
+        (e.placement.pk, _monday(e.date))
+        for e in changed
+        if (e.placement.pk, e.date, e.session) in existing
+    }
+    added: dict[tuple[int, dt.date], dict[str, int]] = {}
+    for e, change in zip(changed, changes, strict=True):
+        week = (e.placement.pk, _monday(e.date))
+        if week in recount:
+            continue
+        counts = added.setdefault(week, dict.fromkeys(TALLIED, 0))
+        counts[codes[e.code].category] += 1
+        counts["entered_late"] += change.late
+    _tallies_add(added)
+    if recount:
+        _tallies_recount(recount)
     event_record(
         actor=by,
         action="register.saved",
@@ -715,6 +735,22 @@ def _counted(marks: QuerySet) -> list[MarkTally]:
         )
         for row in _counts(marks)
     ]
+
+
+def _tallies_add(added: dict[tuple[int, dt.date], dict[str, int]]) -> None:
+    """Add these counts to the tallies of their (placement id, Monday) pairs, making any
+    not there yet, in one statement: what a register of new marks changes, without reading
+    the week's other marks. Every mark's tally has been kept since it was written (by
+    register_save, or by tallies_rebuild for marks written any other way)."""
+    insert_or_add(
+        MarkTally,
+        unique=["placement_id", "week"],
+        added=list(TALLIED),
+        rows=[
+            {"placement_id": placement_id, "week": week, **counts}
+            for (placement_id, week), counts in sorted(added.items())
+        ],
+    )
 
 
 def _tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
