@@ -378,12 +378,15 @@ latest_review AS (
 rated AS (
     SELECT p.id AS provider_id, area.id AS area_id,
         CASE
-            WHEN items.code IS NULL OR items.code = 2 OR rating.rating = %(red)s THEN 2
+            -- An area with items and no approved evidence for any of them is red.
+            WHEN (sizes.n IS NOT NULL AND items.code IS NULL) OR items.code = 2
+                OR rating.rating = %(red)s THEN 2
             WHEN items.code = 1 OR rating.rating = %(amber)s THEN 1
             ELSE 0
         END AS code
     FROM {record} p
     CROSS JOIN {area} area
+    LEFT JOIN sizes ON sizes.area_id = area.id
     LEFT JOIN items ON items.provider_id = p.id AND items.area_id = area.id
     LEFT JOIN latest_review ON latest_review.provider_id = p.id
     LEFT JOIN {rating} rating
@@ -421,7 +424,7 @@ statuses AS (
             ELSE %(approved_order)s
         END AS attention
     FROM {record} p
-    JOIN worst ON worst.provider_id = p.id
+    LEFT JOIN worst ON worst.provider_id = p.id
     LEFT JOIN latest_review ON latest_review.provider_id = p.id
     LEFT JOIN last_visit ON last_visit.provider_id = p.id
 )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import ProviderFactory
 from quality.models import (
+    ComplianceArea,
     Evidence,
     EvidenceStatus,
     ProviderRecord,
@@ -195,6 +196,13 @@ def test_of_two_approved_on_one_day_the_one_entered_last_is_in_force(provider):
         provider, old.item, issued_on=old.issued_on, expires_on=TODAY - dt.timedelta(days=1)
     )
     assert status_of(provider).status == ProviderStatus.SUSPENDED
+
+
+def test_an_area_with_no_evidence_items_yet_is_green(provider):
+    ComplianceArea.objects.create(key="new-area", name="A new area", short_name="New")
+    standing = status_of(provider)
+    assert next(a for a in standing.areas if a.area.key == "new-area").rating == Rating.GREEN
+    assert standing.status == ProviderStatus.APPROVED
 
 
 def test_a_planned_visit_not_recorded_after_its_date_puts_conditions(provider):
