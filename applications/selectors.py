@@ -6,7 +6,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 
-from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts.models import OrganisationKind, Role, User
 from applications import journey, workflow
 from applications.models import READS, Agency, Application, ApplicationDocument
 from applications.rules import applications_visible_to
@@ -234,8 +234,8 @@ def queue(
     *,
     today: dt.date,
     programme: Programme | None = None,
-    school: Organisation | None = None,
-    provider: Organisation | None = None,
+    school: str = "",
+    provider: str = "",
     step: str = "",
     officer: str = "",
     overdue: bool = False,
@@ -245,9 +245,9 @@ def queue(
     """Submitted applications the user may see, filtered and sorted for the casework queue.
 
     `step` is a status, ANY_STEP, or empty for the open steps only; `officer` is a user's
-    UUID, UNASSIGNED, or empty for anyone; `reference` one application's reference, as
-    reference_parse writes it, at whatever step. An application is overdue when `today` is
-    after its due date (due_on)."""
+    UUID, UNASSIGNED, or empty for anyone; `school` and `provider` all or part of a name;
+    `reference` one application's reference, as reference_parse writes it, at whatever
+    step. An application is overdue when `today` is after its due date (due_on)."""
     applications = applications_visible_to(
         user, Application.objects.exclude(status__in=[Status.DRAFT, Status.DISCARDED])
     ).filter(submitted_at__isnull=False)
@@ -262,10 +262,10 @@ def queue(
         applications = applications.filter(reference=reference)
     if programme is not None:
         applications = applications.filter(programme=programme)
-    if school is not None:
-        applications = applications.filter(school=school)
-    if provider is not None:
-        applications = applications.filter(course__provider=provider)
+    if school:
+        applications = applications.filter(school__name__icontains=school)
+    if provider:
+        applications = applications.filter(course__provider__name__icontains=provider)
     if officer == UNASSIGNED:
         applications = applications.filter(assigned_to__isnull=True)
     elif officer:
