@@ -212,10 +212,10 @@ def test_a_bad_filter_value_is_explained_and_the_others_still_apply(officer_clie
     assert references(page) == [b.reference]
 
 
-def test_schools_and_providers_are_typed_not_listed(officer_client, cast, two_schools):
+@pytest.mark.usefixtures("two_schools")
+def test_schools_and_providers_are_typed_not_listed(officer_client):
     """There are thousands of each: the filters are boxes for part of a name, and the page
     does not list every school and provider."""
-    a, _ = two_schools
     page = officer_client.get(QUEUE, {"school": "School"}).content.decode()
     assert re.search(r'<input type="text" name="school"[^>]* value="School"', page)
     assert '<input type="text" name="provider"' in page
