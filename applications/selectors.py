@@ -2,13 +2,20 @@ import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import OrganisationKind, Role, User
 from applications import journey, workflow
-from applications.models import READS, Agency, Application, ApplicationDocument
+from applications.models import (
+    READS,
+    REFERENCE_ORDER,
+    STEP_ORDER,
+    Agency,
+    Application,
+    ApplicationDocument,
+)
 from applications.rules import applications_visible_to
 from applications.workflow import EVENT_WORDS, Status
 from audit.models import Event
@@ -208,10 +215,6 @@ ANY_STEP = "any"
 # shows. The age column descending is oldest first, the default.
 SORT_COLUMNS = ("reference", "step", "age")
 DEFAULT_SORT = "-age"
-_STEP_ORDER = Case(
-    *[When(status=status, then=Value(index)) for index, status in enumerate(Status.values)],
-    output_field=IntegerField(),
-)
 
 
 def _since(application: Application) -> dt.date | None:
@@ -286,12 +289,8 @@ def _ordering(sort: str) -> list:
     if column == "age":
         # An older step has an earlier date: age descending is date ascending.
         return ["since", "id"] if descending else ["-since", "-id"]
-    # References sort by year, then number: padded to five digits, a longer one (past
-    # 99,999 in a year) is a later one.
-    expressions = {
-        "reference": [Substr("reference", 5, 4), Length("reference"), F("reference")],
-        "step": [_STEP_ORDER],
-    }[column]
+    # The same expressions as the queue's indexes (applications.models), to be read from them.
+    expressions = {"reference": list(REFERENCE_ORDER), "step": [STEP_ORDER]}[column]
     return [e.desc() if descending else e.asc() for e in expressions] + ["since", "id"]
 
 
