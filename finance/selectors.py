@@ -493,7 +493,7 @@ def fees_of_year(year: AcademicYear, *, school: str = "", changed: bool = False)
     Nothing about the student is loaded: the list names a place by its application's
     reference."""
     fees = (
-        Fee.objects.filter(application__programme__year=year)
+        Fee.objects.filter(year=year)
         .select_related(
             "application__school", "application__course__provider", "application__programme"
         )

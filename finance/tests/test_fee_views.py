@@ -19,6 +19,7 @@ from finance import services
 from finance.models import Fee, FeeChange
 from finance.tests.factories import make_course, make_tier1, make_year
 from finance.tests.test_fees import agree, course, held, offer  # noqa: F401 - fixtures
+from programmes.models import AcademicYear
 from students.tests.factories import StudentFactory
 
 TODAY = timezone.localdate
@@ -402,6 +403,20 @@ def test_a_bad_filter_is_shown_beside_it_and_the_others_still_apply(client, cast
     assert "1 fee" in page  # the year falls back to the current one, the school still applies
     page = fees_page(client, cast.finance, school="Nonsense", year="1999-00")
     assert "No fees in 2025-26 match these filters." in page
+
+
+def test_a_fee_keeps_its_place_s_year_for_the_list(client, cast, year):
+    """The list reads the year kept on the fee (one index at national volume); it is the
+    year of the place's programme when the fee is made."""
+    fee = offered_places(cast, year, 1)[0]
+    fee.refresh_from_db()
+    assert fee.year == fee.application.programme.year
+    other = AcademicYear.objects.create(
+        name="2024-25", starts_on=dt.date(2024, 9, 1), ends_on=dt.date(2025, 8, 31)
+    )
+    assert "No places have been offered in 2024-25" in fees_page(
+        client, cast.finance, year=other.name
+    )
 
 
 def test_the_fees_list_is_paged(client, cast, year):
