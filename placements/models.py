@@ -290,7 +290,12 @@ class Alert(models.Model):
                 fields=["placement", "date", "session", "kind"], name="alert_one_per_session"
             )
         ]
-        indexes = [models.Index(fields=["date", "placement"], name="alert_date")]
+        indexes = [
+            models.Index(fields=["date", "placement"], name="alert_date"),
+            # The CAP team's alerts page (placements.selectors.open_alerts): the newest 200 of
+            # millions are read in order, not sorted from the whole week's.
+            models.Index(fields=["-date", "-raised_at"], name="alert_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date} {self.session}"

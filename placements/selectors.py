@@ -380,8 +380,26 @@ def code_meanings(codes) -> dict[str, str]:
 def open_alerts(queryset: QuerySet, *, since: dt.date) -> QuerySet:
     """Alerts on the placements in `queryset` since a date, newest first: missing marks
     that have since arrived are shown as resolved."""
-    return Alert.objects.filter(placement__in=queryset, date__gte=since).select_related(
-        "placement__student", "placement__provider", "placement__home_school"
+    return (
+        Alert.objects.filter(placement__in=queryset, date__gte=since)
+        .select_related("placement__student", "placement__provider", "placement__home_school")
+        # What the page shows, no more: a page of 200 alerts would otherwise load 200
+        # students' whole records (and build them) to show two names each.
+        .only(
+            "uuid",
+            "date",
+            "session",
+            "kind",
+            "code",
+            "raised_at",
+            "resolved_at",
+            "placement__uuid",
+            "placement__student__preferred_name",  # known_as
+            "placement__student__legal_first_name",
+            "placement__student__legal_last_name",
+            "placement__provider__name",
+            "placement__home_school__name",
+        )
     )
 
 
