@@ -258,6 +258,12 @@ class Application(models.Model):
                 condition=QUEUED,
             ),
             models.Index(fields=["status"], name="application_queue_status", condition=QUEUED),
+            # Retention's never-submitted drafts, by their last change (privacy.retention).
+            models.Index(
+                fields=["updated_at"],
+                name="application_draft_changed",
+                condition=Q(status=Status.DRAFT, submitted_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
