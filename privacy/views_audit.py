@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from accounts.rules import Area, is_cap_manager
@@ -26,6 +27,22 @@ PER_PAGE = 50
 # An export holds at most this many events, newest first: a narrower filter gets the rest.
 MOST_EXPORTED = 100_000
 CHUNK = 2000
+# The search counts at most this many events: past it, the heading says "More than", and a
+# narrower filter pages through the rest (no count over millions of events for a heading).
+MOST_COUNTED = 10_000
+
+
+class _CountedToMost(Paginator):
+    """A paginator whose count stops at MOST_COUNTED (`capped` says whether there were more
+    events than that)."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list[: MOST_COUNTED + 1].count()
+        self.capped = found > MOST_COUNTED
+        return min(found, MOST_COUNTED)
 
 
 def _search(request) -> tuple[AuditSearchForm, QuerySet[Event] | None]:
@@ -61,7 +78,7 @@ def audit_trail(request):
     form, events = _search(request)
     listing, rows = None, []
     if events is not None:
-        listing = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+        listing = _CountedToMost(events, PER_PAGE).get_page(request.GET.get("page"))
         rows = _rows(listing)  # read before the search's own event is recorded
         event_record(actor=request.user, action="audit.searched", detail=form.detail)
     return render(
@@ -73,6 +90,7 @@ def audit_trail(request):
             "rows": rows,
             "safeguarding_only": not is_cap_manager(request.user),
             "most_exported": MOST_EXPORTED,
+            "most_counted": MOST_COUNTED,
         },
     )
 

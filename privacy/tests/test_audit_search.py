@@ -202,6 +202,22 @@ def test_the_list_is_paged_at_fifty(client, cast, db):
     assert "Page 1 of 2" in page
 
 
+def test_past_the_most_it_counts_the_list_says_more_than(client, cast, db, monkeypatch):
+    """The count stops at MOST_COUNTED, so a search over millions of events does not count
+    them all for its heading; the newest are paged, a narrower search finds the rest."""
+    monkeypatch.setattr(views_audit, "MOST_COUNTED", 60)
+    make_events(cast, 40)  # 80 events
+    client.force_login(cast.manager)
+    page = shown(client.get(SEARCH, {"action": "student.changed"}))
+    assert "More than 60 events" in page and "Page 1 of 2" in page
+    assert "narrow the search to see older ones" in page
+    assert "at most the newest 100000 of them" in page
+    last = shown(client.get(SEARCH, {"action": "student.changed", "page": 2}))
+    assert last.count("Changed a student&#x27;s record") == 10
+    few = shown(client.get(SEARCH, {"action": "student.changed", "person": "olive"}))
+    assert "40 events" in few and "More than" not in few and "at most the newest" not in few
+
+
 def test_searches_and_exports_are_audited_with_identifiers_only(client, cast, records):
     mine, _ = records
     client.force_login(cast.manager)
