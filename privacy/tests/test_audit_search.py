@@ -4,6 +4,7 @@ exports are themselves audited."""
 
 import csv
 import datetime as dt
+import importlib
 import io
 
 import pytest
@@ -17,7 +18,12 @@ from audit.models import Event
 from audit.services import event_record
 from privacy import views_audit
 from privacy.audit_search import action_words, resolve_student
-from privacy.rules import safeguarding_events
+from privacy.rules import (
+    SAFEGUARDING_ACTION_PREFIX,
+    SAFEGUARDING_OBJECT_TYPES,
+    events_visible_to,
+    safeguarding_events,
+)
 from privacy.tests.sar_records import student_with_everything, year_and_programme
 
 SEARCH = reverse("privacy:audit_trail")
@@ -370,3 +376,18 @@ def test_an_old_reference_of_digits_only_is_still_found(cast, records):
     uuid = "12345678" + str(mine.application.uuid)[8:]
     Application.objects.filter(pk=mine.application.pk).update(uuid=uuid)
     assert resolve_student("12345678") == mine.student
+
+
+def test_the_index_of_safeguardings_events_holds_those_the_rule_names(cast, db):
+    """The migration writes the rule out as SQL: the two stay equal, and PostgreSQL finds
+    the safeguarding lead's events through the index, not by reading every event."""
+    index = importlib.import_module("privacy.migrations.0004_safeguarding_events_index")
+    assert set(index.OBJECT_TYPES) == SAFEGUARDING_OBJECT_TYPES
+    assert index.ACTION_PREFIX == SAFEGUARDING_ACTION_PREFIX
+    if connection.vendor != "postgresql":
+        return
+    page = events_visible_to(cast.safeguarding).order_by("-occurred_at", "-id")[:50]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = page.explain()
+    assert "audit_event_safeguarding" in plan
