@@ -285,6 +285,12 @@ class Application(models.Model):
                 name="application_queue_step_desc",
                 condition=QUEUED,
             ),
+            # Retention's never-submitted drafts, by their last change (privacy.retention).
+            models.Index(
+                fields=["updated_at"],
+                name="application_draft_changed",
+                condition=Q(status=Status.DRAFT, submitted_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
