@@ -23,6 +23,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -51,6 +52,7 @@ from placements.models import (
     Phase,
     Placement,
     ReportRun,
+    SettingTally,
     TermlyReport,
 )
 from placements.rules import (
@@ -594,9 +596,10 @@ def register_save(
         return 0
     # A fixed few queries whatever the register's size: the new marks in one insert, the
     # corrections in one update, their history in one insert, the alerts they resolve in
-    # one update and the weeks' tallies recounted in two. (Django splits an insert of more
-    # than 999 values on SQLite, so there a week of more than 16 full-time students takes
-    # one more insert per 166 marks; PostgreSQL takes them all at once.)
+    # one update, the weeks' tallies recounted in two and their settings' weeks in four.
+    # (Django splits an insert of more than 999 values on SQLite, so there a week of more
+    # than 16 full-time students takes one more insert per 166 marks; PostgreSQL takes
+    # them all at once.)
     new, corrected, changes = [], [], []
     for e in changed:
         current = existing.get((e.placement.pk, e.date, e.session))
@@ -641,7 +644,7 @@ def register_save(
         kind=AlertKind.MISSING,
         resolved_at__isnull=True,
     ).update(resolved_at=now)
-    _tallies_recount({(e.placement.pk, _monday(e.date)) for e in changed})
+    _tallies_recount({(e.placement.pk, e.placement.provider_id, _monday(e.date)) for e in changed})
     event_record(
         actor=by,
         action="register.saved",
@@ -686,11 +689,13 @@ def _counted(marks: QuerySet) -> list[MarkTally]:
     ]
 
 
-def _tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
-    """Recount the tallies of these (placement id, Monday) pairs from their marks, in two
-    queries: one count and one upsert. Marks are never removed, so every pair has one."""
+def _tallies_recount(weeks: set[tuple[int, int, dt.date]]) -> None:
+    """Recount the tallies of these (placement id, its setting's id, Monday) triples from
+    their marks, in two queries (one count and one upsert), then their settings' weeks
+    (SettingTally) from the tallies, in four. Marks are never removed, so every pair has a
+    tally."""
     placements_by_week: dict[dt.date, set[int]] = defaultdict(set)
-    for placement_id, monday in weeks:
+    for placement_id, _, monday in weeks:
         placements_by_week[monday].add(placement_id)
     where = reduce(
         operator.or_,
@@ -705,6 +710,69 @@ def _tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
         unique_fields=["placement", "week"],
         update_fields=list(TALLIED),
     )
+    _setting_tallies_recount({(provider_id, monday) for _, provider_id, monday in weeks})
+
+
+def _setting_counted(tallies: QuerySet) -> list[SettingTally]:
+    """The settings' weeks of `tallies`, added up in one query grouped by setting and
+    week."""
+    rows = (
+        tallies.values("placement__provider_id", "week")
+        .annotate(**{name: Coalesce(Sum(name), 0) for name in TALLIED})
+        .order_by()
+    )
+    return [
+        SettingTally(
+            provider_id=row["placement__provider_id"],
+            week=row["week"],
+            **{name: row[name] for name in TALLIED},
+        )
+        for row in rows
+    ]
+
+
+def _setting_tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
+    """Recount these (setting id, Monday) pairs from their placements' tallies, in four
+    queries. Two registers of one setting saved at once lock different placements, so each
+    first makes and locks the setting's week (in one order, so neither waits on the other
+    for ever) and only then counts: the second counts after the first has committed, and
+    sees its tallies, rather than writing over its sum with one counted without them."""
+    ordered = sorted(weeks)
+    SettingTally.objects.bulk_create(
+        [SettingTally(provider_id=provider_id, week=monday) for provider_id, monday in ordered],
+        ignore_conflicts=True,
+    )
+    providers_by_week: dict[dt.date, set[int]] = defaultdict(set)
+    for provider_id, monday in ordered:
+        providers_by_week[monday].add(provider_id)
+    list(
+        SettingTally.objects.select_for_update()
+        .filter(
+            reduce(
+                operator.or_,
+                (Q(week=monday, provider_id__in=ids) for monday, ids in providers_by_week.items()),
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    counted = _setting_counted(
+        MarkTally.objects.filter(
+            reduce(
+                operator.or_,
+                (
+                    Q(week=monday, placement__provider_id__in=ids)
+                    for monday, ids in providers_by_week.items()
+                ),
+            )
+        )
+    )
+    SettingTally.objects.bulk_create(
+        counted,
+        update_conflicts=True,
+        unique_fields=["provider", "week"],
+        update_fields=list(TALLIED),
+    )
 
 
 def tallies_rebuild(*, first: dt.date | None = None, last: dt.date | None = None) -> int:
@@ -713,7 +781,8 @@ def tallies_rebuild(*, first: dt.date | None = None, last: dt.date | None = None
     transaction so a big recount neither holds locks long nor loads more than a week.
     For marks written other than by register_save: the demo's loader, a data migration, a
     repair. A register saved in a week while it is being recounted keeps its own tallies
-    current; run it again if in doubt. Returns how many tallies were written."""
+    current; run it again if in doubt. Each week's settings' sums (SettingTally) are
+    recounted with it. Returns how many tallies were written."""
     if first is None or last is None:
         marks = Mark.objects.aggregate(first=Min("date"), last=Max("date"))
         tallies = MarkTally.objects.aggregate(first=Min("week"), last=Max("week"))
@@ -731,6 +800,10 @@ def tallies_rebuild(*, first: dt.date | None = None, last: dt.date | None = None
             MarkTally.objects.filter(week=week).delete()
             tallies = _counted(Mark.objects.filter(date__gte=week, date__lt=following))
             MarkTally.objects.bulk_create(tallies, batch_size=1000)
+            SettingTally.objects.filter(week=week).delete()
+            SettingTally.objects.bulk_create(
+                _setting_counted(MarkTally.objects.filter(week=week)), batch_size=1000
+            )
         written += len(tallies)
         week = following
     return written
