@@ -27,10 +27,12 @@ from django.db.models import (
     TextField,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least, TruncWeek
 from django.utils import timezone
 
+from accounts.models import Organisation
 from lib import dates
 from placements import schedule
 from placements.codes import HomeCode, home_code
@@ -632,9 +634,10 @@ def weekly_trend(marks: QuerySet, *, weeks: int = 8) -> list[tuple[dt.date, Figu
 # `last`. A week is the unit, so a week that straddles the window's edge counts whole.
 # Each takes the placements to count as a queryset (a Scope's, or those a person may see)
 # and makes one or two queries whatever the number of marks. Those marked EVERY also take
-# None for every placement, and then count the settings' weekly sums (SettingTally, which
+# `every`: the caller knows `placements` hold every placement with tallies in the window
+# (the CAP team's), so they count the settings' weekly sums (SettingTally, which
 # register_save keeps equal to the tallies' sums) rather than every placement's weeks:
-# 2,300 settings' forty weeks a year rather than 1.5 million tallies at national volume.
+# 4,800 settings' forty weeks a year rather than 1.5 million tallies at national volume.
 
 _CATEGORY_SUMS = {c.value: Coalesce(Sum(c.value), 0) for c in Category}
 
@@ -651,27 +654,35 @@ def tallies(placements: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
     )
 
 
+def tallies_outside(placements: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
+    """The tallies of the same weeks as tallies() of every placement not among
+    `placements`: none when the settings' weekly sums count exactly `placements`."""
+    return MarkTally.objects.filter(week__gte=_monday(first), week__lte=last).exclude(
+        placement__in=placements
+    )
+
+
 def setting_tallies(first: dt.date, last: dt.date) -> QuerySet:
     """Every setting's weekly sums for the same weeks as tallies()."""
     return SettingTally.objects.filter(week__gte=_monday(first), week__lte=last)
 
 
-def _counted(placements: QuerySet | None, first: dt.date, last: dt.date) -> QuerySet:
-    """The rows to add up: the placements' tallies, or for every placement (None) the
-    settings' weekly sums."""
-    if placements is None:
-        return setting_tallies(first, last)
-    return tallies(placements, first, last)
+def _counted(placements: QuerySet, first: dt.date, last: dt.date, every: bool) -> QuerySet:
+    """The rows to add up: the placements' tallies, or for every placement the settings'
+    weekly sums."""
+    return setting_tallies(first, last) if every else tallies(placements, first, last)
 
 
 def _figures_of(row: dict) -> Figures:
     return Figures(Counter({c: row[c.value] or 0 for c in Category}))
 
 
-def attendance_totals(placements: QuerySet | None, first: dt.date, last: dt.date) -> Figures:
-    """The DfE figures of every session of `placements` (None: EVERY) in the window, in one
-    query."""
-    return _figures_of(_counted(placements, first, last).aggregate(**_CATEGORY_SUMS))
+def attendance_totals(
+    placements: QuerySet, first: dt.date, last: dt.date, *, every: bool = False
+) -> Figures:
+    """The DfE figures of every session of `placements` in the window, in one query.
+    EVERY."""
+    return _figures_of(_counted(placements, first, last, every).aggregate(**_CATEGORY_SUMS))
 
 
 @dataclass
@@ -690,56 +701,84 @@ GROUPINGS = {
     "programme": ("placement__programme__key", "placement__programme__name"),
     "school": ("placement__home_school__uuid", "placement__home_school__name"),
 }
-# The same for the settings' weekly sums, which are by setting only.
-SETTING_GROUPING = ("provider__uuid", "provider__name")
-
-
-def _grouped(
-    placements: QuerySet | None, first: dt.date, last: dt.date, by: str
-) -> tuple[QuerySet, str, str]:
-    """The figures of each group as rows of sums, by name (then key, for a stable order
-    between two groups of one name), with the names of their key and name. By setting,
-    every placement (None) counts the settings' weekly sums; by programme or home school,
-    every placement's tallies."""
-    if placements is None and by == "setting":
-        key, name = SETTING_GROUPING
-        rows = setting_tallies(first, last)
-    else:
-        key, name = GROUPINGS[by]
-        rows = tallies(Placement.objects.all() if placements is None else placements, first, last)
-    return rows.values(key, name).annotate(**_CATEGORY_SUMS).order_by(name, key), key, name
 
 
 def attendance_by(
-    placements: QuerySet | None, first: dt.date, last: dt.date, *, by: str
+    placements: QuerySet, first: dt.date, last: dt.date, *, by: str, every: bool = False
 ) -> list[Group]:
     """The figures of each setting, programme or home school (`by` is one of GROUPINGS),
-    by name, in one query. `placements` None is EVERY."""
-    rows, key, name = _grouped(placements, first, last, by)
+    by name, in one query. EVERY, by setting only."""
+    key, name = GROUPINGS[by]
+    if every and by == "setting":
+        rows = setting_tallies(first, last)
+        key, name = key.removeprefix("placement__"), name.removeprefix("placement__")
+    else:
+        rows = tallies(placements, first, last)
+    rows = rows.values(key, name).annotate(**_CATEGORY_SUMS).order_by(name, key)
     return [Group(str(row[key]), row[name], _figures_of(row)) for row in rows]
 
 
-def attendance_by_page(
-    placements: QuerySet | None, first: dt.date, last: dt.date, *, by: str, number, size: int
+def attendance_by_setting_page(
+    placements: QuerySet,
+    first: dt.date,
+    last: dt.date,
+    *,
+    number,
+    size: int,
+    every: bool = False,
 ) -> Page:
-    """One page of attendance_by, `size` groups a page (page `number` as a query string
-    gives it: anything not a page number is the first or the last page), in two queries:
-    the number of groups and the page's."""
-    rows, key, name = _grouped(placements, first, last, by)
-    page = Paginator(rows, size).get_page(number)
-    page.object_list = [
-        Group(str(row[key]), row[name], _figures_of(row)) for row in page.object_list
-    ]
+    """One page of attendance_by(by="setting"), `size` settings a page in the same order,
+    in two queries whatever the number of settings: the page's settings with how many
+    there are in all (a window count, so the settings are found once), and their sums.
+    Page `number` is as a query string gives it, read as Paginator.get_page reads it:
+    anything not a number is the first page, past the last is the last (which takes two
+    more queries). EVERY."""
+    counted = _counted(placements, first, last, every)
+    setting = "provider" if every else "placement__provider"
+    settings_counted = (
+        Organisation.objects.filter(Exists(counted.filter(**{setting: OuterRef("pk")})))
+        .annotate(settings=Window(Count("pk")))
+        .order_by("name", "uuid")
+        .only("uuid", "name")
+    )
+    paginator = Paginator(settings_counted, size)
+    try:
+        wanted = max(int(number), 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    chosen = list(settings_counted[(wanted - 1) * size : wanted * size])
+    paginator.count = chosen[0].settings if chosen else settings_counted.count()
+    if not chosen and paginator.count:
+        wanted = paginator.num_pages
+        chosen = list(settings_counted[(wanted - 1) * size : wanted * size])
+    page = paginator.page(min(wanted, paginator.num_pages))
+    sums = {
+        row[setting]: _figures_of(row)
+        for row in counted.filter(**{f"{setting}__in": chosen})
+        .values(setting)
+        .annotate(**_CATEGORY_SUMS)
+        .order_by()
+    }
+    page.object_list = [Group(str(s.uuid), s.name, sums[s.pk]) for s in chosen]
     return page
 
 
 def attendance_by_week(
-    placements: QuerySet | None, first: dt.date, last: dt.date
+    placements: QuerySet, first: dt.date, last: dt.date, *, every: bool = False
 ) -> list[tuple[dt.date, Figures]]:
     """The figures week by week (each week's Monday), for the weeks with marks, in one
-    query. `placements` None is EVERY."""
-    rows = _counted(placements, first, last).values("week").annotate(**_CATEGORY_SUMS)
+    query. EVERY."""
+    rows = _counted(placements, first, last, every).values("week").annotate(**_CATEGORY_SUMS)
     return [(row["week"], _figures_of(row)) for row in rows.order_by("week")]
+
+
+def figures_added(weeks: list[tuple[dt.date, Figures]]) -> Figures:
+    """The figures of attendance_by_week's weeks added up: every week of the window with
+    marks is among them, so these are attendance_totals' figures, with no query."""
+    counts = Counter(dict.fromkeys(Category, 0))
+    for _, figures in weeks:
+        counts.update(figures.counts)
+    return Figures(counts)
 
 
 @dataclass
@@ -789,21 +828,24 @@ class Timeliness:
     still_missing: int = 0
 
 
-def register_timeliness(placements: QuerySet, first: dt.date, last: dt.date) -> list[Timeliness]:
+def register_timeliness(
+    placements: QuerySet, first: dt.date, last: dt.date, *, every: bool = False
+) -> list[Timeliness]:
     """Each setting's late and missing marks in the window's weeks, by name, in two
-    queries: the tallies by setting, and the missing-mark alerts by setting."""
+    queries: the tallies by setting (EVERY), and the missing-mark alerts by setting."""
     by_key: dict[str, Timeliness] = {}
+    provider = "provider" if every else "placement__provider"
     late = (
-        tallies(placements, first, last)
-        .values("placement__provider__uuid", "placement__provider__name")
+        _counted(placements, first, last, every)
+        .values(f"{provider}__uuid", f"{provider}__name")
         .annotate(**_CATEGORY_SUMS, late=Coalesce(Sum("entered_late"), 0))
         .order_by()
     )
     for row in late:
-        key = str(row["placement__provider__uuid"])
+        key = str(row[f"{provider}__uuid"])
         by_key[key] = Timeliness(
             key,
-            row["placement__provider__name"],
+            row[f"{provider}__name"],
             marks=sum(row[c.value] for c in Category),
             entered_late=row["late"],
         )

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('unauthorised', models.PositiveIntegerField(default=0)),
                 ('not_possible', models.PositiveIntegerField(default=0)),
                 ('entered_late', models.PositiveIntegerField(default=0)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ('provider', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
             ],
             options={
                 'indexes': [models.Index(fields=['week', 'provider'], name='setting_tally_week')],

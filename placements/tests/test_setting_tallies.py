@@ -69,14 +69,27 @@ def figures_of(f) -> tuple:
     return (*(f.counts[c] for c in sorted(f.counts)), f.attended, f.possible, f.rate)
 
 
-def every_figure(placements) -> tuple:
+def every_figure(every: bool) -> tuple:
+    """The figures EVERY selector gives for every placement, from the settings' weeks or
+    from the tallies."""
+    everyone = Placement.objects.all()
     return (
-        figures_of(selectors.attendance_totals(placements, *SPRING)),
+        figures_of(selectors.attendance_totals(everyone, *SPRING, every=every)),
         [
             (g.key, g.name, figures_of(g.figures))
-            for g in selectors.attendance_by(placements, *SPRING, by="setting")
+            for g in selectors.attendance_by(everyone, *SPRING, by="setting", every=every)
         ],
-        [(w, figures_of(f)) for w, f in selectors.attendance_by_week(placements, *SPRING)],
+        [
+            (w, figures_of(f))
+            for w, f in selectors.attendance_by_week(everyone, *SPRING, every=every)
+        ],
+        [
+            (g.key, g.name, figures_of(g.figures))
+            for g in selectors.attendance_by_setting_page(
+                everyone, *SPRING, number=1, size=50, every=every
+            )
+        ],
+        selectors.register_timeliness(everyone, *SPRING, every=every),
     )
 
 
@@ -92,7 +105,7 @@ def test_the_settings_weeks_equal_the_tallies_they_add_up(cast, scenario, progra
     assert len(setting_tallies()) == (5 if extra else 4)
     # Every placement counted from the settings' weeks gives exactly what counting every
     # placement's tallies gives.
-    assert every_figure(None) == every_figure(Placement.objects.all())
+    assert every_figure(True) == every_figure(False)
     total = MarkTally.objects.aggregate(n=Sum("present"))["n"]
     assert SettingTally.objects.aggregate(n=Sum("present"))["n"] == total
 
@@ -125,7 +138,7 @@ def test_a_saved_register_keeps_its_settings_week_current(cast, scenario):
     assert setting_tallies()[(cast.provider.pk, week)] == (3, 0, 2, 1, 0, 6)
     assert setting_tallies() == summed()
     assert {k: v for k, v in setting_tallies().items() if k[0] == cast.academy.pk} == academy_before
-    assert every_figure(None) == every_figure(Placement.objects.all())
+    assert every_figure(True) == every_figure(False)
 
 
 def test_a_rebuild_mends_a_settings_week_gone_wrong(cast, scenario):

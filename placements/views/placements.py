@@ -274,25 +274,23 @@ def attendance(request):
     the settings' weekly sums."""
     years = list(years_all())
     year = next((y for y in years if y.name == request.GET.get("year")), None) or year_current()
-    placements = (
-        None
-        if sees_every_placement(request.user)
-        else placements_visible_to(request.user, Placement.objects.all())
-    )
+    placements = placements_visible_to(request.user, Placement.objects.all())
+    every = sees_every_placement(request.user)
     context = {"year": year, "years": years, "figures": None, "page": None, "trend": []}
     if year is not None:
         first, last = year.starts_on, year.ends_on
+        weeks = selectors.attendance_by_week(placements, first, last, every=every)
         context.update(
-            figures=selectors.attendance_totals(placements, first, last),
-            page=selectors.attendance_by_page(
+            figures=selectors.figures_added(weeks),
+            page=selectors.attendance_by_setting_page(
                 placements,
                 first,
                 last,
-                by="setting",
                 number=request.GET.get("page"),
                 size=PAGE_SIZE,
+                every=every,
             ),
-            trend=selectors.attendance_by_week(placements, first, last)[-TREND_WEEKS:],
+            trend=weeks[-TREND_WEEKS:],
         )
     return render(request, "placements/attendance.html", context)
 
