@@ -12,7 +12,6 @@ The page makes the same dozen queries whatever the number of marks.
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.rules import Area
@@ -403,17 +402,27 @@ def counts_every_placement(scope: Scope) -> bool:
     that the settings' weekly sums give exactly its figures (from 4,800 settings' weeks a
     year rather than 1.5 million placements' weeks): the CAP team's whole service with no
     filter, unless a placement not open in the year has a tally in the weeks. Such a
-    placement has marks only before the year starts or after it ends, so only in a week
-    that straddles its start (a Monday before it) or its end (a Monday in its last six
-    days); one query looks at those weeks' tallies alone."""
+    placement has marks only before the year starts or after it ends, so only in the week
+    that straddles its start or its end; one query looks at those weeks' tallies alone
+    (a year that ends on a Sunday has none at its end)."""
     if not scope.is_service or any(
         (scope.tier, scope.programme, scope.school, scope.provider, scope.route)
     ):
         return False
-    year = scope.year
-    edges = Q(week__lt=year.starts_on) | Q(week__gt=year.ends_on - dt.timedelta(days=6))
+    starts_on, ends_on = scope.year.starts_on, scope.year.ends_on
+    first_week, last_week = _monday(starts_on), _monday(ends_on)
+    straddling = {first_week} if first_week < starts_on else set()
+    if last_week + dt.timedelta(days=6) > ends_on:
+        straddling.add(last_week)
+    weeks = {w for w in straddling if _monday(scope.first) <= w <= scope.last}
+    if not weeks:
+        return True
     outside = selectors.tallies_outside(scope.placements(), scope.first, scope.last)
-    return not outside.filter(edges).exists()
+    return not outside.filter(week__in=weeks).exists()
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
 
 
 @page("attendance", "Attendance", areas=(Area.CASEWORK, Area.SCHOOLS, Area.PROVIDERS), order=60)
