@@ -264,6 +264,40 @@ class MarkTally(models.Model):
         return f"Week of {self.week}"
 
 
+class SettingTally(models.Model):
+    """The tallies (MarkTally) of every placement at one setting in one week, added up.
+
+    The CAP team's attendance figures count the whole authority: a year is 2,300 settings'
+    forty weeks here rather than 1.5 million placements' weeks in MarkTally. Kept in the
+    same transaction as the tallies it adds up (services.register_save and
+    services.tallies_rebuild), so it always equals their sum; figures for fewer placements
+    (a caseload, a school's students) still count MarkTally. A placement never changes
+    setting, so its weeks always belong to the same row. Counts only: no student in it."""
+
+    # The unique constraint's index, (provider, week), serves the foreign key: a second
+    # index on provider alone would tempt the planner to read every year of a setting.
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    week = models.DateField(help_text="The Monday of the week.")
+    present = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    authorised = models.PositiveIntegerField(default=0)
+    unauthorised = models.PositiveIntegerField(default=0)
+    not_possible = models.PositiveIntegerField(default=0)
+    entered_late = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "week"], name="setting_tally_one_per_week")
+        ]
+        # Every figure picks the weeks of a year or term first.
+        indexes = [models.Index(fields=["week", "provider"], name="setting_tally_week")]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week}"
+
+
 class AlertKind(models.TextChoices):
     MISSING = "missing", "No mark after the register closed"
     ABSENT = "absent", "Absent"

@@ -24,6 +24,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -52,6 +53,7 @@ from placements.models import (
     Phase,
     Placement,
     ReportRun,
+    SettingTally,
     TermlyReport,
 )
 from placements.rules import (
@@ -620,10 +622,10 @@ def register_save(
         return 0
     # A fixed few queries whatever the register's size: the new marks in one insert, the
     # corrections in one update, their history in one insert, the alerts they resolve in
-    # one update, the weeks' tallies added to in one (and those it corrects recounted in one
-    # more) and the audit event. (Django splits an insert of more
-    # than 999 values on SQLite, so there a week of more than 16 full-time students takes
-    # one more insert per 166 marks; PostgreSQL takes them all at once.)
+    # one update, the weeks' tallies and their settings' weeks added to in two (the weeks it
+    # corrects recounted in a few more) and the audit event. (Django splits an insert of
+    # more than 999 values on SQLite, so there a week of more than 16 full-time students
+    # takes one more insert per 166 marks; PostgreSQL takes them all at once.)
     new, corrected, changes = [], [], []
     late = {(e.date, e.session): now > schedule.register_closes(e.date, e.session) for e in changed}
     for e in changed:
@@ -669,25 +671,38 @@ def register_save(
         kind=AlertKind.MISSING,
         resolved_at__isnull=True,
     ).update(resolved_at=now)
-    # The weeks' tallies: a new mark adds one to its category (and to those entered late,
-    # when it was); a correction moves a mark between categories, so a week with one is
-    # recounted from its marks instead.
+    # The weeks' tallies, the placements' and their settings': a new mark adds one to its
+    # category (and to those entered late, when it was); a correction moves a mark between
+    # categories, so a week with one is recounted instead (a count never goes below 0).
     recount = {
         (e.placement.pk, _monday(e.date))
         for e in changed
         if (e.placement.pk, e.date, e.session) in existing
     }
+    settings_recount = {
+        (e.placement.provider_id, _monday(e.date))
+        for e in changed
+        if (e.placement.pk, e.date, e.session) in existing
+    }
     added: dict[tuple[int, dt.date], dict[str, int]] = {}
+    settings_added: dict[tuple[int, dt.date], dict[str, int]] = {}
     for e, change in zip(changed, changes, strict=True):
-        week = (e.placement.pk, _monday(e.date))
-        if week in recount:
-            continue
-        counts = added.setdefault(week, dict.fromkeys(TALLIED, 0))
-        counts[codes[e.code].category] += 1
-        counts["entered_late"] += change.late
-    _tallies_add(added)
+        monday = _monday(e.date)
+        for key, counts, skip in (
+            ((e.placement.pk, monday), added, recount),
+            ((e.placement.provider_id, monday), settings_added, settings_recount),
+        ):
+            if key in skip:
+                continue
+            counted = counts.setdefault(key, dict.fromkeys(TALLIED, 0))
+            counted[codes[e.code].category] += 1
+            counted["entered_late"] += change.late
+    _tallies_add(MarkTally, "placement_id", added)
     if recount:
         _tallies_recount(recount)
+    _tallies_add(SettingTally, "provider_id", settings_added)
+    if settings_recount:
+        _setting_tallies_recount(settings_recount)
     event_record(
         actor=by,
         action="register.saved",
@@ -737,19 +752,20 @@ def _counted(marks: QuerySet) -> list[MarkTally]:
     ]
 
 
-def _tallies_add(added: dict[tuple[int, dt.date], dict[str, int]]) -> None:
-    """Add these counts to the tallies of their (placement id, Monday) pairs, making any
-    not there yet, in one statement: what a register of new marks changes, without reading
-    the week's other marks. Every mark's tally has been kept since it was written (by
-    register_save, or by tallies_rebuild for marks written any other way)."""
+def _tallies_add(
+    model: type[MarkTally | SettingTally], by: str, added: dict[tuple[int, dt.date], dict]
+) -> None:
+    """Add these counts to the tallies (MarkTally by "placement_id", SettingTally by
+    "provider_id") of their (id, Monday) pairs, making any not there yet, in one statement:
+    what a register of new marks changes, without reading the week's other marks. The
+    database adds to the row as it stands, so two registers saved at once each add their
+    own. Every mark's tally has been kept since it was written (by register_save, or by
+    tallies_rebuild for marks written any other way)."""
     insert_or_add(
-        MarkTally,
-        unique=["placement_id", "week"],
+        model,
+        unique=[by, "week"],
         added=list(TALLIED),
-        rows=[
-            {"placement_id": placement_id, "week": week, **counts}
-            for (placement_id, week), counts in sorted(added.items())
-        ],
+        rows=[{by: key, "week": week, **counts} for (key, week), counts in sorted(added.items())],
     )
 
 
@@ -775,13 +791,76 @@ def _tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
     )
 
 
+def _setting_counted(tallies: QuerySet) -> list[SettingTally]:
+    """The settings' weeks of `tallies`, added up in one query grouped by setting and
+    week."""
+    rows = (
+        tallies.values("placement__provider_id", "week")
+        .annotate(**{name: Coalesce(Sum(name), 0) for name in TALLIED})
+        .order_by()
+    )
+    return [
+        SettingTally(
+            provider_id=row["placement__provider_id"],
+            week=row["week"],
+            **{name: row[name] for name in TALLIED},
+        )
+        for row in rows
+    ]
+
+
+def _setting_tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
+    """Recount these (setting id, Monday) pairs from their placements' tallies, in four
+    queries. Two registers of one setting saved at once lock different placements, so each
+    first makes and locks the setting's week (in one order, so neither waits on the other
+    for ever) and only then counts: the second counts after the first has committed, and
+    sees its tallies, rather than writing over its sum with one counted without them."""
+    ordered = sorted(weeks)
+    SettingTally.objects.bulk_create(
+        [SettingTally(provider_id=provider_id, week=monday) for provider_id, monday in ordered],
+        ignore_conflicts=True,
+    )
+    providers_by_week: dict[dt.date, set[int]] = defaultdict(set)
+    for provider_id, monday in ordered:
+        providers_by_week[monday].add(provider_id)
+    list(
+        SettingTally.objects.select_for_update()
+        .filter(
+            reduce(
+                operator.or_,
+                (Q(week=monday, provider_id__in=ids) for monday, ids in providers_by_week.items()),
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    counted = _setting_counted(
+        MarkTally.objects.filter(
+            reduce(
+                operator.or_,
+                (
+                    Q(week=monday, placement__provider_id__in=ids)
+                    for monday, ids in providers_by_week.items()
+                ),
+            )
+        )
+    )
+    SettingTally.objects.bulk_create(
+        counted,
+        update_conflicts=True,
+        unique_fields=["provider", "week"],
+        update_fields=list(TALLIED),
+    )
+
+
 def tallies_rebuild(*, first: dt.date | None = None, last: dt.date | None = None) -> int:
     """Recount the tallies of every week from the week of `first` to the week of `last`
     (by default every week with a mark or a tally) from the marks, one week per
     transaction so a big recount neither holds locks long nor loads more than a week.
     For marks written other than by register_save: the demo's loader, a data migration, a
     repair. A register saved in a week while it is being recounted keeps its own tallies
-    current; run it again if in doubt. Returns how many tallies were written."""
+    current; run it again if in doubt. Each week's settings' sums (SettingTally) are
+    recounted with it. Returns how many tallies were written."""
     if first is None or last is None:
         marks = Mark.objects.aggregate(first=Min("date"), last=Max("date"))
         tallies = MarkTally.objects.aggregate(first=Min("week"), last=Max("week"))
@@ -799,6 +878,10 @@ def tallies_rebuild(*, first: dt.date | None = None, last: dt.date | None = None
             MarkTally.objects.filter(week=week).delete()
             tallies = _counted(Mark.objects.filter(date__gte=week, date__lt=following))
             MarkTally.objects.bulk_create(tallies, batch_size=1000)
+            SettingTally.objects.filter(week=week).delete()
+            SettingTally.objects.bulk_create(
+                _setting_counted(MarkTally.objects.filter(week=week)), batch_size=1000
+            )
         written += len(tallies)
         week = following
     return written
