@@ -483,13 +483,15 @@ def _ics(meetings, name: str) -> HttpResponse:
 @require_GET
 def casework_calendar(request):
     _check_runs_panels(request.user)
-    return _ics(selectors.meetings_for(request.user), "cap-panels")
+    today = timezone.localdate()
+    return _ics(selectors.calendar_meetings(request.user, today=today), "cap-panels")
 
 
 @area_required(Area.PANELS)
 @require_GET
 def member_calendar(request):
-    return _ics(selectors.meetings_for(request.user), "my-cap-panels")
+    today = timezone.localdate()
+    return _ics(selectors.calendar_meetings(request.user, today=today), "my-cap-panels")
 
 
 @area_required(Area.SCHOOLS)
@@ -508,4 +510,5 @@ def panel_dates(request):
 @area_required(Area.SCHOOLS)
 @require_GET
 def school_calendar(request):
-    return _ics(selectors.public_calendar(from_day=None), "cap-referral-deadlines")
+    today = timezone.localdate()
+    return _ics(selectors.public_calendar(today=today), "cap-referral-deadlines")

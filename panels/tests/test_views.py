@@ -19,6 +19,7 @@ from lib.pdf import pdf_text
 from panels import hooks, services
 from panels.models import OutcomeNotice
 from panels.tests.conftest import DAY, at_panel, decide, everyone_present, submitted
+from programmes.models import Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -396,6 +397,29 @@ def test_schools_download_every_meeting_and_deadline_as_icalendar(client, cast, 
     assert f"Referral deadline: {meeting}" in summaries
     starts = {e.decoded("dtstart") for e in calendar.walk("VEVENT")}
     assert meeting.date in starts and meeting.referral_deadline in starts
+
+
+def test_calendars_leave_out_meetings_more_than_a_year_past(client, cast, panels):
+    today = timezone.localdate()
+    old = Meeting.objects.create(
+        panel=panels.rap.panel,
+        date=today - dt.timedelta(days=400),
+        referral_deadline=today - dt.timedelta(days=410),
+    )
+    recent = Meeting.objects.create(
+        panel=panels.rap.panel,
+        date=today - dt.timedelta(days=300),
+        referral_deadline=today - dt.timedelta(days=310),
+    )
+    for user, name in [
+        (cast.alice, "school_panels:calendar"),
+        (cast.manager, "casework_meetings:calendar"),
+    ]:
+        client.force_login(user)
+        calendar = Calendar.from_ical(client.get(reverse(name)).content)
+        uids = {str(e["uid"]) for e in calendar.walk("VEVENT")}
+        assert f"meeting-{recent.uuid}@cap" in uids
+        assert f"meeting-{old.uuid}@cap" not in uids
 
 
 def test_a_member_calendar_holds_only_their_panels(client, cast, panels):
