@@ -133,6 +133,26 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     )
 
 
+def agenda_order(meeting: Meeting) -> QuerySet:
+    """The ids of agenda_items in the agenda's order, to page: agenda_rows reads what the
+    page shows of one page of them, so that the sort does not join the student, school,
+    course and decision of every item on the agenda."""
+    items = with_priority(
+        meeting.items.filter(state__in=[ItemState.WAITING, ItemState.DECIDED]),
+        to_application="application",
+    )
+    return items.order_by(*priority_order(to_application="application"), "id").values_list(
+        "pk", flat=True
+    )
+
+
+def agenda_rows(meeting: Meeting, ids) -> list[AgendaItem]:
+    """The items of one page of agenda_order, in its order, as agenda_items gives them."""
+    ids = list(ids)
+    found = agenda_items(meeting).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 @dataclass(frozen=True)
 class AgendaPlace:
     """Where an item stands on its meeting's agenda, and why."""

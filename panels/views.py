@@ -122,11 +122,11 @@ def _meeting_page(request, meeting: Meeting, area: str, *, attendance_form=None)
     runs = can_run_panels(user)
     may_read = can_view_meeting_pack(user, meeting)
     page = (
-        Paginator(selectors.agenda_items(meeting), PAGE_SIZE).get_page(request.GET.get("page"))
+        Paginator(selectors.agenda_order(meeting), PAGE_SIZE).get_page(request.GET.get("page"))
         if may_read
         else None
     )
-    items = list(page.object_list) if page is not None else []
+    items = selectors.agenda_rows(meeting, page.object_list) if page is not None else []
     places = selectors.agenda_places(meeting, items, first=page.start_index() if page else 1)
     panel_members = selectors.members_with_memberships(meeting.panel)
     record = getattr(meeting, "record", None)
@@ -205,7 +205,7 @@ def _pack_page(request, meeting: Meeting, area: str):
     if not can_view_meeting_pack(request.user, meeting):
         raise Http404
     services.meeting_read(meeting=meeting, what="pack", by=request.user)
-    page = Paginator(selectors.agenda_items(meeting), PACK_PAGE_SIZE).get_page(
+    page = Paginator(selectors.agenda_order(meeting), PACK_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -213,7 +213,7 @@ def _pack_page(request, meeting: Meeting, area: str):
         "panels/pack.html",
         {
             "meeting": meeting,
-            "items": selectors.pack(meeting, list(page.object_list)),
+            "items": selectors.pack(meeting, selectors.agenda_rows(meeting, page.object_list)),
             "page": page,
             "area": area,
         },

@@ -455,6 +455,21 @@ def test_meeting_pages_make_the_same_queries_for_two_items_as_for_six(
     assert _queries(client, url) == few
 
 
+def test_a_page_of_the_agenda_reads_its_items_in_the_agendas_order(cast, panels, programmes):
+    from panels import selectors
+
+    meeting = panels.rap.meetings.today
+    for key in ("flourish", "refocus", "flourish", "refocus", "flourish"):
+        at_panel(cast, programmes[key])
+    everything = list(selectors.agenda_items(meeting))
+    assert len(everything) >= 5
+    order = selectors.agenda_order(meeting)
+    assert selectors.agenda_rows(meeting, order) == everything
+    page = selectors.agenda_rows(meeting, order[2:4])
+    assert page == everything[2:4]
+    assert all(hasattr(item, "sla_priority") for item in page)
+
+
 def test_only_the_cap_manager_keeps_panel_members_in_the_admin(client, cast, panels):
     url = reverse("admin:panels_panelmember_changelist")
     for who in ("officer", "chair", "alice"):
