@@ -258,6 +258,17 @@ class Application(models.Model):
                 condition=QUEUED,
             ),
             models.Index(fields=["status"], name="application_queue_status", condition=QUEUED),
+            # A school's list of its applications, newest submission first, a page at a time.
+            models.Index(
+                fields=["school", "-submitted_at", "-id"], name="application_school_submitted"
+            ),
+            # The waiting lists (panels.selectors.places_by_programme): a programme's few
+            # waiting applications, and how many, without reading its placed ones.
+            models.Index(
+                fields=["programme"],
+                name="application_waiting",
+                condition=models.Q(status="waiting_list"),
+            ),
         ]
 
     def __str__(self) -> str:
