@@ -455,6 +455,29 @@ def test_meeting_pages_make_the_same_queries_for_two_items_as_for_six(
     assert _queries(client, url) == few
 
 
+@pytest.mark.parametrize(
+    "who,name",
+    [
+        ("manager", "casework_meetings:calendar"),
+        ("alice", "school_panels:calendar"),
+        ("agency_member", "panels:calendar"),
+    ],
+)
+def test_calendar_feeds_make_the_same_queries_for_more_meetings(client, cast, panels, who, name):
+    user = panels.agency_member if who == "agency_member" else getattr(cast, who)
+    client.force_login(user)
+    url = reverse(name)
+    few = _queries(client, url)
+    today = timezone.localdate()
+    for weeks in (3, 5, 7):
+        Meeting.objects.create(
+            panel=panels.rap.panel,
+            date=today + dt.timedelta(weeks=weeks),
+            referral_deadline=today + dt.timedelta(weeks=weeks - 1),
+        )
+    assert _queries(client, url) == few
+
+
 def test_a_page_of_the_agenda_reads_its_items_in_the_agendas_order(cast, panels, programmes):
     from panels import selectors
 
