@@ -291,6 +291,17 @@ class Application(models.Model):
                 name="application_draft_changed",
                 condition=Q(status=Status.DRAFT, submitted_at__isnull=True),
             ),
+            # A school's list of its applications, newest submission first, a page at a time.
+            models.Index(
+                fields=["school", "-submitted_at", "-id"], name="application_school_submitted"
+            ),
+            # The waiting lists (panels.selectors.places_by_programme): a programme's few
+            # waiting applications, and how many, without reading its placed ones.
+            models.Index(
+                fields=["programme"],
+                name="application_waiting",
+                condition=models.Q(status="waiting_list"),
+            ),
         ]
 
     def __str__(self) -> str:
