@@ -302,6 +302,14 @@ class Application(models.Model):
                 name="application_waiting",
                 condition=models.Q(status="waiting_list"),
             ),
+            # The overdue ones (applications.selectors.overdue_filter: a status whose clock
+            # ran out), counted and the oldest listed on the CAP home page, found within
+            # each such status in the order its step began.
+            models.Index(
+                fields=["status", "status_changed_at", "id"],
+                name="application_status_clock",
+                condition=QUEUED,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1532,6 +1532,14 @@ class Generator:
             ["year_id", "school_id", "characteristic", "value", "count", "upload_id"],
             rows,
         )
+        # Each upload's year totals, as dashboards.services.population_load records them.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE dashboards_populationupload u SET year_schools = t.schools, "
+                "year_counts = t.counts FROM (SELECT year_id, COUNT(DISTINCT school_id) AS "
+                "schools, COUNT(*) AS counts FROM dashboards_populationcount GROUP BY year_id) t "
+                "WHERE t.year_id = u.year_id"
+            )
 
     # Safeguarding ------------------------------------------------------------------------
 

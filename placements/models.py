@@ -152,6 +152,17 @@ class Placement(models.Model):
                 condition=models.Q(ended_on__isnull=True),
                 name="placement_open_by_end",
             ),
+            # The ended placements list, by planned end, and its count.
+            models.Index(
+                fields=["planned_end_on", "id"],
+                condition=models.Q(ended_on__isnull=False),
+                name="placement_ended_by_end",
+            ),
+            # A home school's placements during a term (school_reviews: the schools with
+            # students in AP, counted and listed on the CAP team's pages).
+            models.Index(
+                fields=["home_school", "starts_on", "ended_on"], name="placement_school_dates"
+            ),
         ]
 
     def __str__(self) -> str:
