@@ -18,7 +18,6 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
-    FilteredRelation,
     Max,
     Min,
     OuterRef,
@@ -549,22 +548,22 @@ def register_save(
     for placement in placements.values():
         check_can_record_marks(by, placement)
     # Registers saved at the same moment for the same students wait for each other here,
-    # so each sees the other's marks, and counts them in their weeks' tallies: the
-    # placements are locked (in order) as their marks of these days are read, in one query.
-    # Every register locks its placements first, so their marks need no lock of their own.
-    locked = (
-        Placement.objects.select_for_update(of=("self",))
+    # so each sees the other's marks, and counts them in their weeks' tallies. Every
+    # register locks its placements (in order) first, so their marks need no lock of their
+    # own; they are read after the wait, in a statement of their own, because on PostgreSQL
+    # a locking query that waited sees only the rows it locked as they now are, and any
+    # other table as it was before the wait.
+    list(
+        Placement.objects.select_for_update()
         .filter(pk__in=list(placements))
-        .annotate(day=FilteredRelation("marks", condition=Q(marks__date__in=dates)))
         .order_by("pk")
-        .values_list("pk", "day__pk", "day__date", "day__session", "day__code_id")
+        .values_list("pk", flat=True)
     )
     existing = {
-        (placement_id, date, session): Mark(
-            pk=pk, placement_id=placement_id, date=date, session=session, code_id=code
+        (mark.placement_id, mark.date, mark.session): mark
+        for mark in Mark.objects.filter(placement_id__in=list(placements), date__in=dates).only(
+            "pk", "placement_id", "date", "session", "code_id"
         )
-        for placement_id, pk, date, session, code in locked
-        if pk is not None
     }
     # Where each student is expected, and whether each session has started, worked out
     # once a day rather than once a cell.

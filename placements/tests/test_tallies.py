@@ -4,6 +4,8 @@ against examples worked by hand."""
 
 import datetime as dt
 import importlib
+import threading
+import time
 from collections import Counter
 from decimal import Decimal
 from io import StringIO
@@ -11,11 +13,12 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.rules import provider_ids
 from placements import selectors, services
+from placements.attendance_codes import attendance_codes_ensure
 from placements.models import (
     Alert,
     Category,
@@ -100,6 +103,66 @@ def test_a_saved_register_is_tallied_the_dfe_way(cast, placement):
     assert tallies() == {(placement.pk, MONDAY): (4, 2, 1, 2, 1, 9)} == recount()
     figures = selectors.attendance_totals(Placement.objects.all(), *SPRING)
     assert (figures.attended, figures.possible, figures.rate) == (6, 9, 66.7)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's test database is one connection"
+)
+def test_a_register_saved_while_another_holds_its_students_sees_the_others_marks(cast, programme):
+    """Two course leaders save the same cell at once, each with its own connection: the
+    second waits for the first's lock on the placement, then reads the mark the first
+    saved, so it is refused as someone else's change rather than failing on the
+    duplicate or writing over it."""
+    attendance_codes_ensure()  # a database flushed by an earlier such test has none
+    placement = make_placement(
+        programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
+    )
+    calendar = selectors.calendar_for(MONDAY, MONDAY + dt.timedelta(days=4))
+    first_saved = threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                services.register_save(
+                    entries=entries(loaded(placement), {(MONDAY, "am"): "/"}),
+                    calendar=calendar,
+                    by=cast.provider_staff,
+                    now=at(MONDAY, 10),
+                )
+                first_saved.set()
+                time.sleep(0.5)  # the second is now waiting on the placement's lock
+            outcomes["first"] = "saved"
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            first_saved.wait(5)
+            services.register_save(
+                entries=entries(loaded(placement), {(MONDAY, "am"): "N"}),
+                calendar=calendar,
+                by=cast.provider_staff,
+                now=at(MONDAY, 10),
+            )
+            outcomes["second"] = "saved"
+        except services.RegisterRefused as refused:
+            outcomes["second"] = str(refused)
+        except Exception as error:  # the failure this test is for: say what it was
+            outcomes["second"] = type(error).__name__
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes["first"] == "saved"
+    assert "someone else recorded /" in outcomes["second"]
+    assert list(Mark.objects.values_list("code_id", flat=True)) == ["/"]
+    assert tallies() == recount()
 
 
 def test_a_correction_moves_one_session_between_categories(cast, placement):
