@@ -2,15 +2,20 @@
 
 from django.db import migrations, models
 
+from lib.migrations import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # Built concurrently on PostgreSQL: registers resolve alerts, so a locked table of
+    # millions of alerts would hold every register saved while it builds.
+    atomic = False
 
     dependencies = [
         ('placements', '0012_review_entries'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='alert',
             index=models.Index(fields=['-date', '-raised_at'], name='alert_newest'),
         ),
