@@ -3,20 +3,6 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
-
-
-def fill_years(apps, schema_editor):
-    """Each fee made so far takes its place's programme's year, in one UPDATE."""
-    Application = apps.get_model("applications", "Application")
-    Fee = apps.get_model("finance", "Fee")
-    Fee.objects.filter(year__isnull=True).update(
-        year_id=Subquery(
-            Application.objects.filter(pk=OuterRef("application_id")).values(
-                "programme__year_id"
-            )[:1]
-        )
-    )
 
 
 class Migration(migrations.Migration):
@@ -34,7 +20,6 @@ class Migration(migrations.Migration):
             name='year',
             field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programmes.academicyear'),
         ),
-        migrations.RunPython(fill_years, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='fee',
             index=models.Index(fields=['year', '-set_at', '-id'], name='fee_year_newest'),
