@@ -34,6 +34,7 @@ from dashboards.selectors import threshold as _threshold
 from lib import dates
 from placements import schedule, selectors
 from placements.selectors import Figures
+from programmes.calendar import monday_of
 
 DFE_WAY = (
     "Counted the DfE way: present and approved educational activity are attended; "
@@ -410,19 +411,15 @@ def counts_every_placement(scope: Scope) -> bool:
     ):
         return False
     starts_on, ends_on = scope.year.starts_on, scope.year.ends_on
-    first_week, last_week = _monday(starts_on), _monday(ends_on)
+    first_week, last_week = monday_of(starts_on), monday_of(ends_on)
     straddling = {first_week} if first_week < starts_on else set()
     if last_week + dt.timedelta(days=6) > ends_on:
         straddling.add(last_week)
-    weeks = {w for w in straddling if _monday(scope.first) <= w <= scope.last}
+    weeks = {w for w in straddling if monday_of(scope.first) <= w <= scope.last}
     if not weeks:
         return True
     outside = selectors.tallies_outside(scope.placements(), scope.first, scope.last)
     return not outside.filter(week__in=weeks).exists()
-
-
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 @page("attendance", "Attendance", areas=(Area.CASEWORK, Area.SCHOOLS, Area.PROVIDERS), order=60)

@@ -217,7 +217,7 @@ def test_past_the_most_it_counts_the_list_says_more_than(client, cast, db, monke
     page = shown(client.get(SEARCH, {"action": "student.changed"}))
     assert "More than 60 events" in page and "Page 1 of 2" in page
     assert "narrow the search to see older ones" in page
-    assert "at most the newest 100000 of them" in page
+    assert "at most the newest 100,000 events" in page
     last = shown(client.get(SEARCH, {"action": "student.changed", "page": 2}))
     assert last.count("Changed a student&#x27;s record") == 10
     few = shown(client.get(SEARCH, {"action": "student.changed", "person": "olive"}))
