@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.rules import Area
+from dashboards.figures import attendance
 from dashboards.figures.attendance import attendance_tables
 from dashboards.models import OversightSettings
 from dashboards.pages import PAGES
@@ -25,6 +26,7 @@ from placements.tests.factories import (
     record_marks,
     week_of_codes,
 )
+from programmes.models import AcademicYear
 
 
 @pytest.fixture
@@ -237,7 +239,6 @@ def test_the_cap_teams_figures_from_the_settings_weeks_equal_the_tallies(
 ):
     """The whole service counts the settings' weekly sums; the same tables counted from
     every placement's tallies are identical, for the year and for a term."""
-    from dashboards.figures import attendance
 
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 6, 9, 5, tzinfo=dt.UTC))
     for filters in ({}, spring(year)):
@@ -269,9 +270,6 @@ def test_a_placement_outside_the_year_with_a_mark_in_its_first_week_is_left_out(
     placement that ended the day before the year began, with a mark on that Monday, has a
     tally in that week but was never open in the year: the service's figures leave it out
     as they always did, so they are counted from the tallies, not the settings' sums."""
-    from dashboards.figures import attendance
-    from programmes.models import AcademicYear
-
     midweek = AcademicYear.objects.create(
         name="2026-27", starts_on=dt.date(2026, 9, 2), ends_on=dt.date(2027, 8, 31)
     )
