@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least, TruncWeek
 from django.utils import timezone
 
+from accounts.models import User
 from lib import dates
 from placements import schedule
 from placements.codes import HomeCode, home_code
@@ -198,19 +199,31 @@ def expected(queryset: QuerySet, *, day: dt.date, session: str, calendar: Calend
         placements = queryset.none()
     else:
         placements = open_between(queryset, day, day)
-    phase_week = (
-        Phase.objects.filter(placement=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
-        .order_by("-starts_on", "-pk")
-        .annotate(week_text=Cast("pattern", TextField()))
-        .values("week_text")[:1]
-    )
     # No key matches on a weekend, where nothing is expected anyway.
     key = schedule.session_key(day, session) if day.weekday() <= 4 else ""
+    quoted = f'"{key}"'
+    # Each a plain EXISTS on the placement's id, which PostgreSQL answers with one hashed
+    # pass over the day's phases for every placement at once rather than a lookup (and a
+    # sort) per placement: the covering phase that began last is the covering phase with
+    # no covering phase after it.
+    covering = Phase.objects.filter(starts_on__lte=day, ends_on__gte=day)
+    later = covering.filter(placement=OuterRef("placement")).filter(
+        Q(starts_on__gt=OuterRef("starts_on"))
+        | Q(starts_on=OuterRef("starts_on"), pk__gt=OuterRef("pk"))
+    )
+    last_phase_has_key = (
+        covering.annotate(week_text=Cast("pattern", TextField()))
+        .filter(week_text__contains=quoted)
+        .filter(~Exists(later))
+    )
     return placements.annotate(
-        week=Coalesce(Subquery(phase_week), Cast("pattern", TextField()), output_field=TextField())
+        phased=Exists(covering.filter(placement=OuterRef("pk"))),
+        phase_has_key=Exists(last_phase_has_key.filter(placement=OuterRef("pk"))),
+        own_text=Cast("pattern", TextField()),
     ).annotate(
         where=Case(
-            When(week__contains=f'"{key}"', then=Value(SETTING)),
+            When(phase_has_key=True, then=Value(SETTING)),
+            When(phased=False, own_text__contains=quoted, then=Value(SETTING)),
             default=Value(HOME),
             output_field=CharField(),
         )
@@ -234,6 +247,7 @@ def whereabouts(
     calendar = calendar or calendar_for(today, today)
     overdue = now >= schedule.register_closes(today, session)
     placements = expected(queryset, day=today, session=session, calendar=calendar)
+    alerted = Case(When(has_alert=True, then=Value(2)), default=Value(3))
     return (
         placements.annotate(
             session_mark=FilteredRelation(
@@ -257,11 +271,14 @@ def whereabouts(
             )
         )
         .annotate(
+            # As missing 0, absent 1, any other with an alert 2, the rest 3; said from the
+            # where, mark and alert directly, not from the status, which the database would
+            # work out (its where with it) again for each status compared.
             rank=Case(
-                When(status=MISSING, then=Value(0)),
-                When(status=ABSENT, then=Value(1)),
-                When(has_alert=True, then=Value(2)),
-                default=Value(3),
+                When(where=HOME, then=alerted),
+                When(mark__isnull=True, then=Value(0) if overdue else alerted),
+                When(category__in=sorted(Category.absent()), then=Value(1)),
+                default=alerted,
                 output_field=IntegerField(),
             )
         )
@@ -351,11 +368,12 @@ def whereabouts_options(placements: QuerySet) -> tuple[list[tuple[str, str]], li
     monitoring officers of `whereabouts`, for its filters, by name: as many as there are
     programmes and officers, whatever the number of students, each list in one query."""
     programmes = placements.order_by().values_list("programme__key", "programme__name").distinct()
+    # Each person asked whether they monitor one of them, through the index of placements by
+    # officer: quicker than going through every placement for a few hundred officers.
     officers = (
-        placements.filter(monitoring_officer__isnull=False)
+        User.objects.filter(Exists(placements.order_by().filter(monitoring_officer=OuterRef("pk"))))
         .order_by()
-        .values_list("monitoring_officer__uuid", "monitoring_officer__full_name")
-        .distinct()
+        .values_list("uuid", "full_name")
     )
     return (
         sorted(dict(programmes).items(), key=lambda p: (p[1], p[0])),
