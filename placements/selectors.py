@@ -23,15 +23,15 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least, TruncWeek
+from django.db.models.functions import Coalesce, ExtractYear, Greatest, Least, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
 from lib import dates
+from lib.sql import HoldsString
 from placements import schedule
 from placements.codes import HomeCode, home_code
 from placements.models import (
@@ -193,15 +193,13 @@ def expected(queryset: QuerySet, *, day: dt.date, session: str, calendar: Calend
     Python, as it is the same for every placement) or outside the placement's dates; at
     the setting when the session is in the pattern of the phase covering the day that
     began last (ties by id), or in the placement's own pattern when no phase covers it.
-    A pattern is a JSON list of keys; its text holds the key in quotes (`"tue_am"`) exactly
-    when the list holds the key, on SQLite and PostgreSQL alike."""
+    A pattern is a JSON list of keys, asked whether it holds the key (lib.sql.HoldsString)."""
     if day.weekday() > 4 or not calendar.is_school_day(day):
         placements = queryset.none()
     else:
         placements = open_between(queryset, day, day)
     # No key matches on a weekend, where nothing is expected anyway.
     key = schedule.session_key(day, session) if day.weekday() <= 4 else ""
-    quoted = f'"{key}"'
     # Each a plain EXISTS on the placement's id, which PostgreSQL answers with one hashed
     # pass over the day's phases for every placement at once rather than a lookup (and a
     # sort) per placement: the covering phase that began last is the covering phase with
@@ -211,19 +209,15 @@ def expected(queryset: QuerySet, *, day: dt.date, session: str, calendar: Calend
         Q(starts_on__gt=OuterRef("starts_on"))
         | Q(starts_on=OuterRef("starts_on"), pk__gt=OuterRef("pk"))
     )
-    last_phase_has_key = (
-        covering.annotate(week_text=Cast("pattern", TextField()))
-        .filter(week_text__contains=quoted)
-        .filter(~Exists(later))
-    )
+    last_phase_has_key = covering.filter(HoldsString("pattern", key)).filter(~Exists(later))
     return placements.annotate(
         phased=Exists(covering.filter(placement=OuterRef("pk"))),
         phase_has_key=Exists(last_phase_has_key.filter(placement=OuterRef("pk"))),
-        own_text=Cast("pattern", TextField()),
+        own_has_key=HoldsString("pattern", key),
     ).annotate(
         where=Case(
             When(phase_has_key=True, then=Value(SETTING)),
-            When(phased=False, own_text__contains=quoted, then=Value(SETTING)),
+            When(phased=False, own_has_key=True, then=Value(SETTING)),
             default=Value(HOME),
             output_field=CharField(),
         )
