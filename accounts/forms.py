@@ -32,7 +32,11 @@ class SignInForm(AuthenticationForm):
 
 class OrganisationChoiceForm(forms.Form):
     """The first step of giving a role: where. Only the organisations at which the actor may
-    give a role are offered."""
+    give a role are offered. An actor with more than SHOWN of them (the CAP manager has every
+    school and setting in the country) finds one by all or part of its name first: the list
+    offers at most SHOWN matches, so the page stays small however many there are."""
+
+    SHOWN = 50
 
     organisation = forms.ModelChoiceField(
         label="Organisation",
@@ -45,9 +49,21 @@ class OrganisationChoiceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, actor: User, **kwargs):
+    def __init__(self, *args, actor: User, query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = grant_organisations(actor).order_by("name")
+        choices = grant_organisations(actor).order_by("name", "pk")
+        # Every organisation the actor may choose is valid; only the offered ones are listed.
+        self.fields["organisation"].queryset = choices
+        self.query = query.strip()[:100]
+        offered = choices.filter(name__icontains=self.query) if self.query else choices
+        first = list(offered.only("uuid", "name")[: self.SHOWN + 1])
+        self.more = len(first) > self.SHOWN
+        # With no name typed and too many to list, only the name box is shown.
+        self.searching = bool(self.query) or self.more
+        self.offered = first[: self.SHOWN] if (self.query or not self.more) else []
+        self.fields["organisation"].widget.choices = [("", "Choose an organisation")] + [
+            (str(o.uuid), o.name) for o in self.offered
+        ]
 
 
 class RoleForm(forms.Form):

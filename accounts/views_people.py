@@ -80,15 +80,16 @@ def _organisation_step(request):
     actor's only organisation. Returns (organisation, form to choose one)."""
     choices = grant_organisations(request.user)
     chosen = request.POST.get("organisation") or request.GET.get("organisation")
+    query = request.GET.get("q", "")
     if chosen:
-        form = OrganisationChoiceForm({"organisation": chosen}, actor=request.user)
+        form = OrganisationChoiceForm({"organisation": chosen}, actor=request.user, query=query)
         if form.is_valid():
             return form.cleaned_data["organisation"], None
         return None, form
     only = list(choices[:2])
     if len(only) == 1:
         return only[0], None
-    return None, OrganisationChoiceForm(actor=request.user)
+    return None, OrganisationChoiceForm(actor=request.user, query=query)
 
 
 @people_required

@@ -11,8 +11,8 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -60,6 +60,16 @@ READS = (READ, PACK_READ)
 # The applications on the casework queue: submitted, and neither a draft nor discarded. Two
 # partial indexes hold these only; the queue's query implies the condition.
 QUEUED = Q(submitted_at__isnull=False) & ~Q(status__in=[Status.DRAFT, Status.DISCARDED])
+
+# The queue's sorts other than by age, as expressions its indexes hold too, so that a page of
+# the queue is read in order from an index rather than sorted from every open application.
+# A step sorts in the workflow's order of steps. References sort by year, then number:
+# padded to five digits, a longer one (past 99,999 in a year) is a later one.
+STEP_ORDER = Case(
+    *[When(status=status, then=Value(index)) for index, status in enumerate(Status.values)],
+    output_field=IntegerField(),
+)
+REFERENCE_ORDER = (Substr("reference", 5, 4), Length("reference"), F("reference"))
 
 
 def reference_text(year: int, number: int) -> str:
@@ -258,6 +268,48 @@ class Application(models.Model):
                 condition=QUEUED,
             ),
             models.Index(fields=["status"], name="application_queue_status", condition=QUEUED),
+            # ... and in the order of its other sorts (the step's age breaks a tie of steps).
+            models.Index(*REFERENCE_ORDER, name="application_queue_reference", condition=QUEUED),
+            models.Index(
+                STEP_ORDER,
+                Coalesce("status_changed_at", "submitted_at"),
+                F("id"),
+                name="application_queue_step",
+                condition=QUEUED,
+            ),
+            # The steps backwards, each still oldest first: not one index read backwards.
+            models.Index(
+                STEP_ORDER.desc(),
+                Coalesce("status_changed_at", "submitted_at"),
+                F("id"),
+                name="application_queue_step_desc",
+                condition=QUEUED,
+            ),
+            # Retention's never-submitted drafts, by their last change (privacy.retention).
+            models.Index(
+                fields=["updated_at"],
+                name="application_draft_changed",
+                condition=Q(status=Status.DRAFT, submitted_at__isnull=True),
+            ),
+            # A school's list of its applications, newest submission first, a page at a time.
+            models.Index(
+                fields=["school", "-submitted_at", "-id"], name="application_school_submitted"
+            ),
+            # The waiting lists (panels.selectors.places_by_programme): a programme's few
+            # waiting applications, and how many, without reading its placed ones.
+            models.Index(
+                fields=["programme"],
+                name="application_waiting",
+                condition=models.Q(status="waiting_list"),
+            ),
+            # The overdue ones (applications.selectors.overdue_filter: a status whose clock
+            # ran out), counted and the oldest listed on the CAP home page, found within
+            # each such status in the order its step began.
+            models.Index(
+                fields=["status", "status_changed_at", "id"],
+                name="application_status_clock",
+                condition=QUEUED,
+            ),
         ]
 
     def __str__(self) -> str:

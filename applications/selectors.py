@@ -2,13 +2,20 @@ import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts.models import OrganisationKind, Role, User
 from applications import journey, workflow
-from applications.models import READS, Agency, Application, ApplicationDocument
+from applications.models import (
+    READS,
+    REFERENCE_ORDER,
+    STEP_ORDER,
+    Agency,
+    Application,
+    ApplicationDocument,
+)
 from applications.rules import applications_visible_to
 from applications.workflow import EVENT_WORDS, Status
 from audit.models import Event
@@ -125,8 +132,10 @@ def waiting_counts(queryset: QuerySet[Application], area: str) -> list[tuple[str
     """(status, words, count) for what waits in an area, from one query: the words agree
     with the count ("1 question from the CAP team to answer")."""
     wanted = WAITING[area]
-    counts = queryset.aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status, _, _ in wanted}
+    # Only the rows of the statuses counted are read, and only their status: at national
+    # volume an index's entries (application_queue_status), not every application's row.
+    counts = queryset.filter(status__in=[status for status, _, _ in wanted]).aggregate(
+        **{status: Count("status", filter=Q(status=status)) for status, _, _ in wanted}
     )
     return [
         (status, (noun if counts[status] == 1 else plural(noun)) + rest, counts[status])
@@ -208,10 +217,6 @@ ANY_STEP = "any"
 # shows. The age column descending is oldest first, the default.
 SORT_COLUMNS = ("reference", "step", "age")
 DEFAULT_SORT = "-age"
-_STEP_ORDER = Case(
-    *[When(status=status, then=Value(index)) for index, status in enumerate(Status.values)],
-    output_field=IntegerField(),
-)
 
 
 def _since(application: Application) -> dt.date | None:
@@ -234,8 +239,8 @@ def queue(
     *,
     today: dt.date,
     programme: Programme | None = None,
-    school: Organisation | None = None,
-    provider: Organisation | None = None,
+    school: str = "",
+    provider: str = "",
     step: str = "",
     officer: str = "",
     overdue: bool = False,
@@ -245,9 +250,9 @@ def queue(
     """Submitted applications the user may see, filtered and sorted for the casework queue.
 
     `step` is a status, ANY_STEP, or empty for the open steps only; `officer` is a user's
-    UUID, UNASSIGNED, or empty for anyone; `reference` one application's reference, as
-    reference_parse writes it, at whatever step. An application is overdue when `today` is
-    after its due date (due_on)."""
+    UUID, UNASSIGNED, or empty for anyone; `school` and `provider` all or part of a name;
+    `reference` one application's reference, as reference_parse writes it, at whatever
+    step. An application is overdue when `today` is after its due date (due_on)."""
     applications = applications_visible_to(
         user, Application.objects.exclude(status__in=[Status.DRAFT, Status.DISCARDED])
     ).filter(submitted_at__isnull=False)
@@ -262,10 +267,10 @@ def queue(
         applications = applications.filter(reference=reference)
     if programme is not None:
         applications = applications.filter(programme=programme)
-    if school is not None:
-        applications = applications.filter(school=school)
-    if provider is not None:
-        applications = applications.filter(course__provider=provider)
+    if school:
+        applications = applications.filter(school__name__icontains=school)
+    if provider:
+        applications = applications.filter(course__provider__name__icontains=provider)
     if officer == UNASSIGNED:
         applications = applications.filter(assigned_to__isnull=True)
     elif officer:
@@ -286,12 +291,8 @@ def _ordering(sort: str) -> list:
     if column == "age":
         # An older step has an earlier date: age descending is date ascending.
         return ["since", "id"] if descending else ["-since", "-id"]
-    # References sort by year, then number: padded to five digits, a longer one (past
-    # 99,999 in a year) is a later one.
-    expressions = {
-        "reference": [Substr("reference", 5, 4), Length("reference"), F("reference")],
-        "step": [_STEP_ORDER],
-    }[column]
+    # The same expressions as the queue's indexes (applications.models), to be read from them.
+    expressions = {"reference": list(REFERENCE_ORDER), "step": [STEP_ORDER]}[column]
     return [e.desc() if descending else e.asc() for e in expressions] + ["since", "id"]
 
 

@@ -1,7 +1,8 @@
 """Synthetic volume for the benchmark: schools, settings, students, applications in every
 state, placements, panel items, quality records, population counts, and marks with their
-alerts and weekly tallies, at a scale of national volume (1.0 is 200,000 students,
-300,000 applications, 200,000 placements and 20 million marks).
+alerts, weekly tallies and each setting's weekly sums of them, at a scale of national
+volume (1.0 is 200,000 students, 300,000 applications, 200,000 placements and 20 million
+marks).
 
 Everything is written in bulk: the rows people make one at a time (students, applications,
 placements and the like) are worked out here and sent with COPY; the marks, alerts and
@@ -53,6 +54,7 @@ from placements.models import (
     MarkTally,
     Phase,
     Placement,
+    SettingTally,
 )
 from placements.services import tallies_rebuild
 from programmes.calendar import Calendar
@@ -1530,6 +1532,14 @@ class Generator:
             ["year_id", "school_id", "characteristic", "value", "count", "upload_id"],
             rows,
         )
+        # Each upload's year totals, as dashboards.services.population_load records them.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE dashboards_populationupload u SET year_schools = t.schools, "
+                "year_counts = t.counts FROM (SELECT year_id, COUNT(DISTINCT school_id) AS "
+                "schools, COUNT(*) AS counts FROM dashboards_populationcount GROUP BY year_id) t "
+                "WHERE t.year_id = u.year_id"
+            )
 
     # Safeguarding ------------------------------------------------------------------------
 
@@ -1988,10 +1998,12 @@ class Generator:
         )
         began = timed("events", began)
         tallies = self._tallies(kept, given)
+        setting_weeks = self._setting_tallies()
         timed("tallies", began)
         self.log(
             f"  {made:,} marks, {changes:,} entered late, {alerts:,} alerts, "
-            f"{events:,} registers saved, {tallies:,} weekly tallies"
+            f"{events:,} registers saved, {tallies:,} weekly tallies, "
+            f"{setting_weeks:,} settings' weeks"
         )
         _sql("DROP TABLE bench_slots, bench_pieces, bench_expected, bench_days, bench_placements")
         # Where the marks' time goes, for the results: the step to make faster.
@@ -2019,6 +2031,21 @@ class Generator:
             given,
         )
 
+    def _setting_tallies(self) -> int:
+        """Each setting's weeks in one statement: the tallies added up by setting and
+        week, as placements.services._setting_counted adds them."""
+        fields = [*(cat.value for cat in Category), "entered_late"]
+        return _sql(
+            f"""
+            INSERT INTO placements_settingtally (provider_id, week, {", ".join(fields)})
+            SELECT p.provider_id, t.week, {", ".join(f"SUM(t.{f})" for f in fields)}
+            FROM placements_marktally t
+            JOIN placements_placement p ON p.id = t.placement_id
+            GROUP BY p.provider_id, t.week
+            ORDER BY t.week, p.provider_id
+            """
+        )
+
     def tallies_check(self) -> None:
         """The tallies made here against those placements.services.tallies_rebuild makes
         from the same marks, on a week of each year: they must be the same rows."""
@@ -2027,14 +2054,19 @@ class Generator:
             return
         sample = sorted({weeks[len(weeks) // 4], weeks[(3 * len(weeks)) // 4]})
         fields = ["placement_id", "week", *[c.value for c in Category], "entered_late"]
+        summed = ["provider_id", *fields[1:]]
         for week in sample:
             ours = set(MarkTally.objects.filter(week=week).values_list(*fields))
+            ours_summed = set(SettingTally.objects.filter(week=week).values_list(*summed))
             written = tallies_rebuild(first=week, last=week)
             theirs = set(MarkTally.objects.filter(week=week).values_list(*fields))
-            if ours != theirs:
+            theirs_summed = set(SettingTally.objects.filter(week=week).values_list(*summed))
+            if ours != theirs or ours_summed != theirs_summed:
                 raise SystemExit(
                     f"The tallies of the week of {week} differ from tallies_rebuild's: "
-                    f"{len(ours - theirs)} rows only here, {len(theirs - ours)} only there."
+                    f"{len(ours - theirs)} rows only here, {len(theirs - ours)} only there; "
+                    f"settings' weeks {len(ours_summed - theirs_summed)} only here, "
+                    f"{len(theirs_summed - ours_summed)} only there."
                 )
             self.log(f"Tallies of the week of {week}: the same {written:,} rows as tallies_rebuild")
 

@@ -50,6 +50,10 @@ class PopulationUpload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The year's counts once this file was loaded (it replaces only the schools it names):
+    # the population page shows the latest upload's, not a count of the year's many rows.
+    year_schools = models.PositiveIntegerField(default=0)
+    year_counts = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

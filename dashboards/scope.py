@@ -10,7 +10,9 @@ placements. A school or provider named in the filters that is not the person's o
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django import forms
@@ -45,7 +47,14 @@ class Scope:
     provider_ids: set[int] | None = None
     caseload_of: User | None = None
     suppress: bool = False
-    form: forms.Form | None = field(default=None, repr=False)
+    # Makes the filter form when a page shows it: its choices name every school and
+    # setting the person may count (thousands for the CAP team), which the lists behind
+    # the figures and the downloads never show.
+    make_form: Callable[[], forms.Form] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def form(self) -> forms.Form | None:
+        return self.make_form() if self.make_form else None
 
     @property
     def first(self) -> dt.date:
@@ -289,13 +298,16 @@ def scope_for(request, area: str) -> Scope:
     show = AREA_FILTERS[area]
     school = _one_of(schools, data.get("school")) if "school" in show else None
     provider = _one_of(providers, data.get("provider")) if "provider" in show else None
-    form = FilterForm(
-        data or None,
-        year=year,
-        schools=schools.order_by("name"),
-        providers=providers.order_by("name"),
-        show=show,
-    )
+
+    def make_form() -> FilterForm:
+        return FilterForm(
+            data or None,
+            year=year,
+            schools=schools.order_by("name"),
+            providers=providers.order_by("name"),
+            show=show,
+        )
+
     term = tier = programme = None
     route = ""
     if "term" in show and data.get("term"):
@@ -316,6 +328,6 @@ def scope_for(request, area: str) -> Scope:
         school=school,
         provider=provider,
         route=route,
-        form=form,
+        make_form=make_form,
         **scope_kwargs,
     )

@@ -10,7 +10,7 @@ withheld: the panel's members include people from outside the CAP team."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -22,7 +22,6 @@ from dashboards.models import (
     DEFAULT_THRESHOLD,
     OversightSettings,
     PanelReport,
-    PopulationCount,
     PopulationUpload,
 )
 from dashboards.pages import Page, pages_for
@@ -30,7 +29,7 @@ from dashboards.rules import can_read_panel_report
 from dashboards.scope import Scope
 from lib import dates
 from panels.rules import panel_seats_of
-from programmes.models import Panel, Term
+from programmes.models import AcademicYear, Panel, Term
 
 
 def threshold() -> int:
@@ -48,11 +47,17 @@ def population_uploads(*, limit: int = 20) -> QuerySet[PopulationUpload]:
 
 
 def population_loaded() -> list[dict]:
-    """Each year's loaded population: how many schools and how many counts."""
+    """Each year's loaded population: how many schools and how many counts, newest year
+    first, as its latest upload recorded them (never a count of the year's many rows)."""
+    latest = PopulationUpload.objects.filter(year=OuterRef("pk")).order_by("-uploaded_at", "-id")
     return list(
-        PopulationCount.objects.values("year__name")
-        .annotate(schools=Count("school", distinct=True), counts=Count("id"))
-        .order_by("-year__starts_on", "year__name")
+        AcademicYear.objects.filter(Exists(latest))
+        .annotate(
+            schools=Subquery(latest.values("year_schools")[:1]),
+            counts=Subquery(latest.values("year_counts")[:1]),
+        )
+        .order_by("-starts_on", "name")
+        .values("name", "schools", "counts")
     )
 
 

@@ -11,6 +11,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -72,6 +73,12 @@ def population_load(*, year: AcademicYear, read: Read, filename: str, by: User) 
             )
             for row in read.rows
         )
+        # The year's totals, once, here: the population page reads them from the upload.
+        totals = PopulationCount.objects.filter(year=year).aggregate(
+            schools=Count("school", distinct=True), counts=Count("pk")
+        )
+        upload.year_schools, upload.year_counts = totals["schools"], totals["counts"]
+        upload.save(update_fields=["year_schools", "year_counts"])
         event_record(
             actor=by,
             action="oversight.population_loaded",

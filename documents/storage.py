@@ -9,6 +9,7 @@ bytes are encrypted before they leave the process and no store ever holds a plai
 """
 
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -145,6 +146,17 @@ def new_stored_name() -> str:
     """A random name, in one of 256 folders so no folder grows too large."""
     name = uuid.uuid4().hex
     return f"{name[:2]}/{name}"
+
+
+# What new_stored_name makes: 32 hex digits in the folder named by their first two.
+_STORED_NAME = re.compile(r"(?P<folder>[0-9a-f]{2})/(?P=folder)[0-9a-f]{30}")
+
+
+def is_stored_name(name: str) -> bool:
+    """Whether CAP could have named this file (new_stored_name). Anything else in the store
+    is not CAP's: a temporary file an interrupted write left behind, or another service's
+    object in a shared bucket."""
+    return _STORED_NAME.fullmatch(name) is not None
 
 
 def document_storage() -> EncryptedStorage:

@@ -9,9 +9,9 @@ import re
 from django import forms
 from django.core.validators import RegexValidator
 
-from accounts.models import SCHOOL_KINDS, Organisation
+from accounts.models import Organisation
 from finance.models import FinanceCodes, Party
-from lib.forms import ChoiceByUuid, DateField, PoundsField, VersionedForm
+from lib.forms import DateField, PoundsField, VersionedForm, name_filter
 from lib.money import pounds
 from programmes.models import AcademicYear, AgreementBand, Term
 
@@ -271,13 +271,9 @@ class FeesFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select an academic year from the list"},
     )
-    school = ChoiceByUuid(
-        required=False,
-        label="School",
-        queryset=Organisation.objects.filter(kind__in=SCHOOL_KINDS).order_by("name"),
-        empty_label="All schools",
-        error_messages={"invalid_choice": "Select a school from the list"},
-    )
+    # Schools are found by part of their name: there are thousands, too many for a list to
+    # choose from (and to render on every page of fees).
+    school = name_filter("School")
     changed = forms.BooleanField(label="Changed fees only", required=False)
 
     def __init__(self, *args, years: list[AcademicYear], **kwargs):
@@ -291,7 +287,7 @@ class FeesFilterForm(forms.Form):
         cleaned = self.cleaned_data
         return {
             "year": self.years.get(cleaned.get("year") or "") or default,
-            "school": cleaned.get("school"),
+            "school": cleaned.get("school") or "",
             "changed": bool(cleaned.get("changed")),
         }
 

@@ -44,12 +44,35 @@ class Fee(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
+    # The academic year of the place's programme, kept with the fee when it is made (save):
+    # the year's fees list (finance.selectors.fees_of_year) is read in order from one index,
+    # not from a join of every fee with its application at national volume.
+    year = models.ForeignKey(
+        AcademicYear,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["set_at"]
+        indexes = [models.Index(fields=["year", "-set_at", "-id"], name="fee_year_newest")]
 
     def __str__(self) -> str:
         return f"Fee {str(self.uuid)[:8]}"
+
+    def save(self, *args, **kwargs):
+        if self.year_id is None and self.application_id is not None:
+            self.year_id = (
+                Application.objects.filter(pk=self.application_id)
+                .values_list("programme__year_id", flat=True)
+                .first()
+            )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "year"}
+        super().save(*args, **kwargs)
 
     @property
     def agreed(self) -> bool:

@@ -487,21 +487,20 @@ def payment_terms(statement: Statement, authority: str) -> str:
 # --- The fees pages and the finance system's codes ------------------------------------------
 
 
-def fees_of_year(
-    year: AcademicYear, *, school: Organisation | None = None, changed: bool = False
-) -> QuerySet[Fee]:
+def fees_of_year(year: AcademicYear, *, school: str = "", changed: bool = False) -> QuerySet[Fee]:
     """The year's fees for the fees list, newest first, each knowing whether it was ever
-    changed (`was_changed`). Nothing about the student is loaded: the list names a place by
-    its application's reference."""
+    changed (`was_changed`); `school` narrows them to schools with all or part of a name.
+    Nothing about the student is loaded: the list names a place by its application's
+    reference."""
     fees = (
-        Fee.objects.filter(application__programme__year=year)
+        Fee.objects.filter(year=year)
         .select_related(
             "application__school", "application__course__provider", "application__programme"
         )
         .annotate(was_changed=Exists(FeeChange.objects.filter(fee=OuterRef("pk"))))
     )
-    if school is not None:
-        fees = fees.filter(application__school=school)
+    if school:
+        fees = fees.filter(application__school__name__icontains=school)
     if changed:
         fees = fees.filter(was_changed=True)
     return fees.order_by("-set_at", "-pk")

@@ -182,6 +182,19 @@ class LongSelect(forms.Select):
         return context
 
 
+def name_filter(label: str, hint: str = "All or part of its name") -> forms.CharField:
+    """A list's filter by part of a name, for things there can be thousands of (schools,
+    settings, providers): a select of them all is too long to choose from and to render."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=False,
+        max_length=100,
+        strip=True,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+    )
+
+
 class ChoiceByUuid(forms.ModelChoiceField):
     """A choice of object by UUID: a value that is not a UUID at all is an invalid choice
     like any other, not the database field's own message."""

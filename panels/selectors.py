@@ -60,7 +60,8 @@ def _items_in_state(state: str) -> Subquery:
     items = (
         AgendaItem.objects.filter(meeting=OuterRef("pk"), state=state)
         .order_by()
-        .annotate(n=Func("id", function="COUNT"))
+        # COUNT(*), not COUNT(id): counted from the index alone, without reading each row.
+        .annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
         .values("n")
     )
     return Subquery(items, output_field=IntegerField())
@@ -76,6 +77,22 @@ def meetings_for(user: User, *, upcoming_from: dt.date | None = None) -> QuerySe
             waiting=_items_in_state(ItemState.WAITING),
             decided=_items_in_state(ItemState.DECIDED),
         )
+        .order_by("date", "panel__name")
+    )
+
+
+# How far back a calendar feed goes: the meetings of the last year and every one to come,
+# so that the feed does not grow with every year CAP runs.
+CALENDAR_PAST_DAYS = 366
+
+
+def calendar_meetings(user: User, *, today: dt.date) -> QuerySet[Meeting]:
+    """The meetings the user may see, for their calendar feed: dated, from a year back,
+    with their panel; no counts of items, which the feed does not show."""
+    return (
+        meetings_visible_to(user, Meeting.objects.all())
+        .filter(date__gte=today - dt.timedelta(days=CALENDAR_PAST_DAYS))
+        .select_related("panel__year")
         .order_by("date", "panel__name")
     )
 
@@ -114,6 +131,26 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
         .prefetch_related("application__programme__questions")
         .order_by(*priority_order(to_application="application"), "id")
     )
+
+
+def agenda_order(meeting: Meeting) -> QuerySet:
+    """The ids of agenda_items in the agenda's order, to page: agenda_rows reads what the
+    page shows of one page of them, so that the sort does not join the student, school,
+    course and decision of every item on the agenda."""
+    items = with_priority(
+        meeting.items.filter(state__in=[ItemState.WAITING, ItemState.DECIDED]),
+        to_application="application",
+    )
+    return items.order_by(*priority_order(to_application="application"), "id").values_list(
+        "pk", flat=True
+    )
+
+
+def agenda_rows(meeting: Meeting, ids) -> list[AgendaItem]:
+    """The items of one page of agenda_order, in its order, as agenda_items gives them."""
+    ids = list(ids)
+    found = agenda_items(meeting).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 @dataclass(frozen=True)
@@ -321,14 +358,12 @@ def waiting_item(application: Application) -> AgendaItem | None:
     )
 
 
-def public_calendar(*, from_day: dt.date | None) -> QuerySet[Meeting]:
-    """Every panel's meetings and referral deadlines, for schools: dates only, no agenda."""
-    meetings = Meeting.objects.filter(date__isnull=False)
-    if from_day is not None:
-        meetings = meetings.filter(date__gte=from_day)
+def public_calendar(*, today: dt.date) -> QuerySet[Meeting]:
+    """Every panel's meetings and referral deadlines from a year back, for schools: dates
+    only, no agenda."""
     return (
-        meetings.select_related("panel__year")
-        .prefetch_related("programmes")
+        Meeting.objects.filter(date__gte=today - dt.timedelta(days=CALENDAR_PAST_DAYS))
+        .select_related("panel__year")
         .order_by("date", "panel__name")
     )
 

@@ -122,11 +122,11 @@ def _meeting_page(request, meeting: Meeting, area: str, *, attendance_form=None)
     runs = can_run_panels(user)
     may_read = can_view_meeting_pack(user, meeting)
     page = (
-        Paginator(selectors.agenda_items(meeting), PAGE_SIZE).get_page(request.GET.get("page"))
+        Paginator(selectors.agenda_order(meeting), PAGE_SIZE).get_page(request.GET.get("page"))
         if may_read
         else None
     )
-    items = list(page.object_list) if page is not None else []
+    items = selectors.agenda_rows(meeting, page.object_list) if page is not None else []
     places = selectors.agenda_places(meeting, items, first=page.start_index() if page else 1)
     panel_members = selectors.members_with_memberships(meeting.panel)
     record = getattr(meeting, "record", None)
@@ -205,7 +205,7 @@ def _pack_page(request, meeting: Meeting, area: str):
     if not can_view_meeting_pack(request.user, meeting):
         raise Http404
     services.meeting_read(meeting=meeting, what="pack", by=request.user)
-    page = Paginator(selectors.agenda_items(meeting), PACK_PAGE_SIZE).get_page(
+    page = Paginator(selectors.agenda_order(meeting), PACK_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -213,7 +213,7 @@ def _pack_page(request, meeting: Meeting, area: str):
         "panels/pack.html",
         {
             "meeting": meeting,
-            "items": selectors.pack(meeting, list(page.object_list)),
+            "items": selectors.pack(meeting, selectors.agenda_rows(meeting, page.object_list)),
             "page": page,
             "area": area,
         },
@@ -483,13 +483,15 @@ def _ics(meetings, name: str) -> HttpResponse:
 @require_GET
 def casework_calendar(request):
     _check_runs_panels(request.user)
-    return _ics(selectors.meetings_for(request.user), "cap-panels")
+    today = timezone.localdate()
+    return _ics(selectors.calendar_meetings(request.user, today=today), "cap-panels")
 
 
 @area_required(Area.PANELS)
 @require_GET
 def member_calendar(request):
-    return _ics(selectors.meetings_for(request.user), "my-cap-panels")
+    today = timezone.localdate()
+    return _ics(selectors.calendar_meetings(request.user, today=today), "my-cap-panels")
 
 
 @area_required(Area.SCHOOLS)
@@ -508,4 +510,5 @@ def panel_dates(request):
 @area_required(Area.SCHOOLS)
 @require_GET
 def school_calendar(request):
-    return _ics(selectors.public_calendar(from_day=None), "cap-referral-deadlines")
+    today = timezone.localdate()
+    return _ics(selectors.public_calendar(today=today), "cap-referral-deadlines")

@@ -4,7 +4,7 @@ the view into services.Entry rows, which register_save checks as a whole."""
 from django import forms
 
 from accounts.models import OrganisationKind, Role, User
-from lib.forms import DateField, VersionedForm, choice_field, line_field, text_field
+from lib.forms import DateField, VersionedForm, choice_field, line_field, name_filter, text_field
 from placements import models, schedule, selectors
 from placements.models import ExitOutcome
 
@@ -262,17 +262,6 @@ STATUS_CHOICES = [
 ]
 
 
-def _name_filter(label: str, hint: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=False,
-        max_length=100,
-        strip=True,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
-    )
-
-
 class WhereaboutsFilterForm(forms.Form):
     """The whereabouts page's filters, sent by GET so a filtered list can be bookmarked.
 
@@ -281,8 +270,8 @@ class WhereaboutsFilterForm(forms.Form):
     those of the placements open today that the person sees (a few dozen at most)."""
 
     status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
-    setting = _name_filter("Setting", "All or part of its name")
-    school = _name_filter("Home school", "All or part of its name")
+    setting = name_filter("Setting")
+    school = name_filter("Home school")
     officer = forms.ChoiceField(label="Monitoring officer", required=False)
     programme = forms.ChoiceField(label="Programme", required=False)
 

@@ -152,6 +152,17 @@ class Placement(models.Model):
                 condition=models.Q(ended_on__isnull=True),
                 name="placement_open_by_end",
             ),
+            # The ended placements list, by planned end, and its count.
+            models.Index(
+                fields=["planned_end_on", "id"],
+                condition=models.Q(ended_on__isnull=False),
+                name="placement_ended_by_end",
+            ),
+            # A home school's placements during a term (school_reviews: the schools with
+            # students in AP, counted and listed on the CAP team's pages).
+            models.Index(
+                fields=["home_school", "starts_on", "ended_on"], name="placement_school_dates"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -238,7 +249,7 @@ class MarkTally(models.Model):
     codes, with how many were first entered after the register closed.
 
     Oversight counts from here rather than from every mark (20 million at national
-    volume): services.register_save recounts the weeks it touches in the same transaction
+    volume): services.register_save keeps the weeks it touches in the same transaction
     as the marks, so the tallies are as current as the marks; services.tallies_rebuild
     recounts them for marks written any other way (the demo, a data migration)."""
 
@@ -259,6 +270,40 @@ class MarkTally(models.Model):
         ]
         # Every figure picks the weeks of a year or term first, then the placements.
         indexes = [models.Index(fields=["week", "placement"], name="mark_tally_week")]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week}"
+
+
+class SettingTally(models.Model):
+    """The tallies (MarkTally) of every placement at one setting in one week, added up.
+
+    The CAP team's attendance figures count the whole authority: a year is 2,300 settings'
+    forty weeks here rather than 1.5 million placements' weeks in MarkTally. Kept in the
+    same transaction as the tallies it adds up (services.register_save and
+    services.tallies_rebuild), so it always equals their sum; figures for fewer placements
+    (a caseload, a school's students) still count MarkTally. A placement never changes
+    setting, so its weeks always belong to the same row. Counts only: no student in it."""
+
+    # The unique constraint's index, (provider, week), serves the foreign key: a second
+    # index on provider alone would tempt the planner to read every year of a setting.
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    week = models.DateField(help_text="The Monday of the week.")
+    present = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    authorised = models.PositiveIntegerField(default=0)
+    unauthorised = models.PositiveIntegerField(default=0)
+    not_possible = models.PositiveIntegerField(default=0)
+    entered_late = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "week"], name="setting_tally_one_per_week")
+        ]
+        # Every figure picks the weeks of a year or term first.
+        indexes = [models.Index(fields=["week", "provider"], name="setting_tally_week")]
 
     def __str__(self) -> str:
         return f"Week of {self.week}"
@@ -290,7 +335,12 @@ class Alert(models.Model):
                 fields=["placement", "date", "session", "kind"], name="alert_one_per_session"
             )
         ]
-        indexes = [models.Index(fields=["date", "placement"], name="alert_date")]
+        indexes = [
+            models.Index(fields=["date", "placement"], name="alert_date"),
+            # The CAP team's alerts page (placements.selectors.open_alerts): the newest 200 of
+            # millions are read in order, not sorted from the whole week's.
+            models.Index(fields=["-date", "-raised_at"], name="alert_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date} {self.session}"

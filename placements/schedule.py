@@ -104,13 +104,20 @@ def expected_at(
     placement (outside its dates, or not a school day). Pass `phases` (already loaded)
     where the placement's phases were not prefetched. selectors.expected says the same in
     SQL for many placements at once; change the two together."""
+    return expected_on(placement, day, calendar, phases)[session]
+
+
+def expected_on(placement, day: dt.date, calendar: Calendar, phases=None) -> dict[str, str | None]:
+    """expected_at for every session of `day` at once, {session: HOME, SETTING or None},
+    working out the day's pattern once: what a register asks of each student's day."""
     if not (placement.starts_on <= day <= placement.last_day) or day.weekday() > 4:
-        return None
+        return dict.fromkeys(SESSIONS)
     if not calendar.is_school_day(day):
-        return None
+        return dict.fromkeys(SESSIONS)
     if phases is None:
         phases = placement.phases.all()  # prefetched by the selectors that pass none
-    return SETTING if session_key(day, session) in pattern_on(placement, day, phases) else HOME
+    pattern = pattern_on(placement, day, phases)
+    return {s: SETTING if session_key(day, s) in pattern else HOME for s in SESSIONS}
 
 
 def session_starts(day: dt.date, session: str) -> dt.datetime:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     CharField,
@@ -25,10 +26,12 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, ExtractYear, Greatest, Least, TruncWeek
 from django.utils import timezone
 
+from accounts.models import Organisation
 from lib import dates
 from lib.sql import HoldsString
 from placements import schedule
@@ -44,6 +47,7 @@ from placements.models import (
     MarkTally,
     Phase,
     Placement,
+    SettingTally,
 )
 from placements.rules import move_confirmer_school_ids
 from placements.schedule import HOME, SETTING
@@ -108,10 +112,15 @@ BY_NAME = ("student__legal_last_name", "student__legal_first_name", "pk")
 
 def register_placements(*, setting, first: dt.date, last: dt.date) -> QuerySet:
     """The placements at the setting open on any day from first to last, by student name:
-    a queryset, so that a page can count them before loading any."""
-    return with_related(
+    a queryset, so that a page can count them before loading any. Each with what the
+    register shows and register_save asks of it (the student, the home school, the setting
+    and the phases), and no more: a register is opened for every setting every day."""
+    return (
         open_between(Placement.objects.filter(provider=setting), first, last)
-    ).order_by(*BY_NAME)
+        .select_related("student", "home_school", "provider")
+        .prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("starts_on", "pk")))
+        .order_by(*BY_NAME)
+    )
 
 
 def markable_sessions(days: list[dt.date], calendar: Calendar, now: dt.datetime) -> int:
@@ -136,13 +145,20 @@ def register(
     """One row per placement (loaded with_related) expected at the setting on any of
     `days`, one cell per session: the marks of those days in one query."""
     now = now or timezone.now()
+    today = timezone.localdate(now)
+    started = {
+        (day, session): day < today or (day == today and schedule.has_started(day, session, now))
+        for day in days
+        for session in schedule.SESSIONS
+    }
     marks = _marks(placements, days[0], days[-1])
     rows = []
     for placement in placements:
         row = RegisterRow(placement)
         for day in days:
+            expected = schedule.expected_on(placement, day, calendar)
             for session in schedule.SESSIONS:
-                where = schedule.expected_at(placement, day, session, calendar)
+                where = expected[session]
                 mark = marks.get((placement.pk, day, session))
                 row.cells.append(
                     Cell(
@@ -152,14 +168,7 @@ def register(
                         code=mark.code_id if mark else "",
                         recorded=mark.code_id if mark else "",
                         recorded_at=mark.recorded_at if mark else None,
-                        can_mark=where == SETTING
-                        and (
-                            day < timezone.localdate(now)
-                            or (
-                                day == timezone.localdate(now)
-                                and schedule.has_started(day, session, now)
-                            )
-                        ),
+                        can_mark=where == SETTING and started[(day, session)],
                         name=f"m-{placement.uuid}-{day.isoformat()}-{session}",
                     )
                 )
@@ -385,8 +394,26 @@ def code_meanings(codes) -> dict[str, str]:
 def open_alerts(queryset: QuerySet, *, since: dt.date) -> QuerySet:
     """Alerts on the placements in `queryset` since a date, newest first: missing marks
     that have since arrived are shown as resolved."""
-    return Alert.objects.filter(placement__in=queryset, date__gte=since).select_related(
-        "placement__student", "placement__provider", "placement__home_school"
+    return (
+        Alert.objects.filter(placement__in=queryset, date__gte=since)
+        .select_related("placement__student", "placement__provider", "placement__home_school")
+        # What the page shows, no more: a page of 200 alerts would otherwise load 200
+        # students' whole records (and build them) to show two names each.
+        .only(
+            "uuid",
+            "date",
+            "session",
+            "kind",
+            "code",
+            "raised_at",
+            "resolved_at",
+            "placement__uuid",
+            "placement__student__preferred_name",  # known_as
+            "placement__student__legal_first_name",
+            "placement__student__legal_last_name",
+            "placement__provider__name",
+            "placement__home_school__name",
+        )
     )
 
 
@@ -639,7 +666,11 @@ def weekly_trend(marks: QuerySet, *, weeks: int = 8) -> list[tuple[dt.date, Figu
 # themselves, for the weeks of a window: from the week holding `first` to the week holding
 # `last`. A week is the unit, so a week that straddles the window's edge counts whole.
 # Each takes the placements to count as a queryset (a Scope's, or those a person may see)
-# and makes one or two queries whatever the number of marks.
+# and makes one or two queries whatever the number of marks. Those marked EVERY also take
+# `every`: the caller knows `placements` hold every placement with tallies in the window
+# (the CAP team's), so they count the settings' weekly sums (SettingTally, which
+# register_save keeps equal to the tallies' sums) rather than every placement's weeks:
+# 4,800 settings' forty weeks a year rather than 1.5 million tallies at national volume.
 
 _CATEGORY_SUMS = {c.value: Coalesce(Sum(c.value), 0) for c in Category}
 
@@ -656,13 +687,35 @@ def tallies(placements: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
     )
 
 
+def tallies_outside(placements: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
+    """The tallies of the same weeks as tallies() of every placement not among
+    `placements`: none when the settings' weekly sums count exactly `placements`."""
+    return MarkTally.objects.filter(week__gte=_monday(first), week__lte=last).exclude(
+        placement__in=placements
+    )
+
+
+def setting_tallies(first: dt.date, last: dt.date) -> QuerySet:
+    """Every setting's weekly sums for the same weeks as tallies()."""
+    return SettingTally.objects.filter(week__gte=_monday(first), week__lte=last)
+
+
+def _counted(placements: QuerySet, first: dt.date, last: dt.date, every: bool) -> QuerySet:
+    """The rows to add up: the placements' tallies, or for every placement the settings'
+    weekly sums."""
+    return setting_tallies(first, last) if every else tallies(placements, first, last)
+
+
 def _figures_of(row: dict) -> Figures:
     return Figures(Counter({c: row[c.value] or 0 for c in Category}))
 
 
-def attendance_totals(placements: QuerySet, first: dt.date, last: dt.date) -> Figures:
-    """The DfE figures of every session of `placements` in the window, in one query."""
-    return _figures_of(tallies(placements, first, last).aggregate(**_CATEGORY_SUMS))
+def attendance_totals(
+    placements: QuerySet, first: dt.date, last: dt.date, *, every: bool = False
+) -> Figures:
+    """The DfE figures of every session of `placements` in the window, in one query.
+    EVERY."""
+    return _figures_of(_counted(placements, first, last, every).aggregate(**_CATEGORY_SUMS))
 
 
 @dataclass
@@ -683,26 +736,82 @@ GROUPINGS = {
 }
 
 
-def attendance_by(placements: QuerySet, first: dt.date, last: dt.date, *, by: str) -> list[Group]:
+def attendance_by(
+    placements: QuerySet, first: dt.date, last: dt.date, *, by: str, every: bool = False
+) -> list[Group]:
     """The figures of each setting, programme or home school (`by` is one of GROUPINGS),
-    by name, in one query."""
+    by name, in one query. EVERY, by setting only."""
     key, name = GROUPINGS[by]
-    rows = (
-        tallies(placements, first, last)
-        .values(key, name)
-        .annotate(**_CATEGORY_SUMS)
-        .order_by(name, key)
-    )
+    if every and by == "setting":
+        rows = setting_tallies(first, last)
+        key, name = key.removeprefix("placement__"), name.removeprefix("placement__")
+    else:
+        rows = tallies(placements, first, last)
+    rows = rows.values(key, name).annotate(**_CATEGORY_SUMS).order_by(name, key)
     return [Group(str(row[key]), row[name], _figures_of(row)) for row in rows]
 
 
+def attendance_by_setting_page(
+    placements: QuerySet,
+    first: dt.date,
+    last: dt.date,
+    *,
+    number,
+    size: int,
+    every: bool = False,
+) -> Page:
+    """One page of attendance_by(by="setting"), `size` settings a page in the same order,
+    in two queries whatever the number of settings: the page's settings with how many
+    there are in all (a window count, so the settings are found once), and their sums.
+    Page `number` is as a query string gives it, read as Paginator.get_page reads it:
+    anything not a number is the first page, past the last is the last (which takes two
+    more queries). EVERY."""
+    counted = _counted(placements, first, last, every)
+    setting = "provider" if every else "placement__provider"
+    settings_counted = (
+        Organisation.objects.filter(Exists(counted.filter(**{setting: OuterRef("pk")})))
+        .annotate(settings=Window(Count("pk")))
+        .order_by("name", "uuid")
+        .only("uuid", "name")
+    )
+    paginator = Paginator(settings_counted, size)
+    try:
+        wanted = max(int(number), 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    chosen = list(settings_counted[(wanted - 1) * size : wanted * size])
+    paginator.count = chosen[0].settings if chosen else settings_counted.count()
+    if not chosen and paginator.count:
+        wanted = paginator.num_pages
+        chosen = list(settings_counted[(wanted - 1) * size : wanted * size])
+    page = paginator.page(min(wanted, paginator.num_pages))
+    sums = {
+        row[setting]: _figures_of(row)
+        for row in counted.filter(**{f"{setting}__in": chosen})
+        .values(setting)
+        .annotate(**_CATEGORY_SUMS)
+        .order_by()
+    }
+    page.object_list = [Group(str(s.uuid), s.name, sums[s.pk]) for s in chosen]
+    return page
+
+
 def attendance_by_week(
-    placements: QuerySet, first: dt.date, last: dt.date
+    placements: QuerySet, first: dt.date, last: dt.date, *, every: bool = False
 ) -> list[tuple[dt.date, Figures]]:
     """The figures week by week (each week's Monday), for the weeks with marks, in one
-    query."""
-    rows = tallies(placements, first, last).values("week").annotate(**_CATEGORY_SUMS)
+    query. EVERY."""
+    rows = _counted(placements, first, last, every).values("week").annotate(**_CATEGORY_SUMS)
     return [(row["week"], _figures_of(row)) for row in rows.order_by("week")]
+
+
+def figures_added(weeks: list[tuple[dt.date, Figures]]) -> Figures:
+    """The figures of attendance_by_week's weeks added up: every week of the window with
+    marks is among them, so these are attendance_totals' figures, with no query."""
+    counts = Counter(dict.fromkeys(Category, 0))
+    for _, figures in weeks:
+        counts.update(figures.counts)
+    return Figures(counts)
 
 
 @dataclass
@@ -752,21 +861,24 @@ class Timeliness:
     still_missing: int = 0
 
 
-def register_timeliness(placements: QuerySet, first: dt.date, last: dt.date) -> list[Timeliness]:
+def register_timeliness(
+    placements: QuerySet, first: dt.date, last: dt.date, *, every: bool = False
+) -> list[Timeliness]:
     """Each setting's late and missing marks in the window's weeks, by name, in two
-    queries: the tallies by setting, and the missing-mark alerts by setting."""
+    queries: the tallies by setting (EVERY), and the missing-mark alerts by setting."""
     by_key: dict[str, Timeliness] = {}
+    provider = "provider" if every else "placement__provider"
     late = (
-        tallies(placements, first, last)
-        .values("placement__provider__uuid", "placement__provider__name")
+        _counted(placements, first, last, every)
+        .values(f"{provider}__uuid", f"{provider}__name")
         .annotate(**_CATEGORY_SUMS, late=Coalesce(Sum("entered_late"), 0))
         .order_by()
     )
     for row in late:
-        key = str(row["placement__provider__uuid"])
+        key = str(row[f"{provider}__uuid"])
         by_key[key] = Timeliness(
             key,
-            row["placement__provider__name"],
+            row[f"{provider}__name"],
             marks=sum(row[c.value] for c in Category),
             entered_late=row["late"],
         )

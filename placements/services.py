@@ -18,15 +18,17 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    FilteredRelation,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
 
 from accounts.models import SCHOOL_KINDS, Organisation, User
@@ -36,7 +38,7 @@ from documents.storage import document_storage, stored_read, stored_save
 from lib.dates import long_date
 from lib.errors import Conflict, Refused
 from lib.pdf import render_pdf
-from lib.sql import RandomUUID, insert_select
+from lib.sql import RandomUUID, insert_or_add, insert_select
 from placements import schedule, selectors
 from placements.models import (
     Alert,
@@ -51,6 +53,7 @@ from placements.models import (
     Phase,
     Placement,
     ReportRun,
+    SettingTally,
     TermlyReport,
 )
 from placements.rules import (
@@ -513,6 +516,12 @@ class Entry:
     shown: str
 
 
+def _cell(e: Entry) -> str:
+    """A cell as a problem names it: the student, the day and the session."""
+    day = schedule.DAY_NAMES[schedule.DAYS[e.date.weekday()]]
+    return f"{e.placement.student}, {day} {e.session.upper()}"
+
+
 @transaction.atomic
 def register_save(
     *, entries: list[Entry], calendar: Calendar, by: User, now: dt.datetime | None = None
@@ -523,39 +532,58 @@ def register_save(
     expected at the setting, is in the future, has a code that does not exist or that a
     setting may not use, or was changed by someone else since the page was shown. A cell
     posted again with the code it already has changes nothing, so a register sent twice
-    saves once. The weeks it changes are recounted into their tallies (MarkTally) in the
-    same transaction, so oversight's figures are as current as the marks. Pass placements
-    loaded with selectors.with_related, as the register page does, or each cell reads the
-    placement's phases. Returns how many marks were entered or corrected."""
+    saves once. The tallies of the weeks it changes (MarkTally) are kept in the same
+    transaction (its new marks added to them, a week it corrects recounted), so
+    oversight's figures are as current as the marks. Pass placements loaded with their
+    student, setting and phases (selectors.register_placements, as the register page does,
+    or selectors.with_related), or each placement reads them. Returns how many marks were
+    entered or corrected."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     codes = {c.code: c for c in AttendanceCode.objects.all()}
     problems: list[str] = []
     wanted = [e for e in entries if e.code or e.shown]
+    placements = {e.placement.pk: e.placement for e in wanted}
+    dates = sorted({e.date for e in wanted})
+    # Who may record marks is a rule of the placement, so asked once of each.
+    for placement in placements.values():
+        check_can_record_marks(by, placement)
     # Registers saved at the same moment for the same students wait for each other here,
-    # so each sees the other's marks, and counts them when it recounts their weeks.
-    list(
-        Placement.objects.select_for_update()
-        .filter(pk__in={e.placement.pk for e in wanted})
+    # so each sees the other's marks, and counts them in their weeks' tallies: the
+    # placements are locked (in order) as their marks of these days are read, in one query.
+    # Every register locks its placements first, so their marks need no lock of their own.
+    locked = (
+        Placement.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(placements))
+        .annotate(day=FilteredRelation("marks", condition=Q(marks__date__in=dates)))
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "day__pk", "day__date", "day__session", "day__code_id")
     )
     existing = {
-        (m.placement_id, m.date, m.session): m
-        for m in Mark.objects.select_for_update().filter(
-            placement__in={e.placement.pk for e in wanted},
-            date__in={e.date for e in wanted},
+        (placement_id, date, session): Mark(
+            pk=pk, placement_id=placement_id, date=date, session=session, code_id=code
         )
+        for placement_id, pk, date, session, code in locked
+        if pk is not None
     }
+    # Where each student is expected, and whether each session has started, worked out
+    # once a day rather than once a cell.
+    expected: dict[tuple[int, dt.date], dict[str, str | None]] = {}
+    started: dict[tuple[dt.date, str], bool] = {}
     for e in wanted:
-        name = e.placement.student
-        when = f"{schedule.DAY_NAMES[schedule.DAYS[e.date.weekday()]]} {e.session.upper()}"
-        check_can_record_marks(by, e.placement)
-        if e.date > today or (e.date == today and not schedule.has_started(e.date, e.session, now)):
-            problems.append(f"{name}, {when}: the session has not started yet")
+        session = (e.date, e.session)
+        if session not in started:
+            started[session] = e.date < today or (
+                e.date == today and schedule.has_started(e.date, e.session, now)
+            )
+        if not started[session]:
+            problems.append(f"{_cell(e)}: the session has not started yet")
             continue
-        if schedule.expected_at(e.placement, e.date, e.session, calendar) != SETTING:
-            problems.append(f"{name}, {when}: the student is not expected at the setting")
+        day = (e.placement.pk, e.date)
+        if day not in expected:
+            expected[day] = schedule.expected_on(e.placement, e.date, calendar)
+        if expected[day][e.session] != SETTING:
+            problems.append(f"{_cell(e)}: the student is not expected at the setting")
             continue
         current = existing.get((e.placement.pk, e.date, e.session))
         current_code = current.code_id if current else ""
@@ -563,20 +591,20 @@ def register_save(
             continue
         if current_code != e.shown:
             problems.append(
-                f"{name}, {when}: someone else recorded {current_code or 'no mark'} "
+                f"{_cell(e)}: someone else recorded {current_code or 'no mark'} "
                 "since you opened the register"
             )
             continue
         if not e.code:
-            problems.append(f"{name}, {when}: a mark cannot be removed, only corrected")
+            problems.append(f"{_cell(e)}: a mark cannot be removed, only corrected")
             continue
         code = codes.get(e.code)
         if code is None or not code.setting_records:
-            problems.append(f"{name}, {when}: “{e.code}” is not a code a setting can record")
+            problems.append(f"{_cell(e)}: “{e.code}” is not a code a setting can record")
             continue
         if code.session and code.session != e.session:
             problems.append(
-                f"{name}, {when}: “{e.code}” is the {code.get_session_display().lower()} mark"
+                f"{_cell(e)}: “{e.code}” is the {code.get_session_display().lower()} mark"
             )
     if problems:
         raise RegisterRefused(problems)
@@ -594,10 +622,12 @@ def register_save(
         return 0
     # A fixed few queries whatever the register's size: the new marks in one insert, the
     # corrections in one update, their history in one insert, the alerts they resolve in
-    # one update and the weeks' tallies recounted in two. (Django splits an insert of more
-    # than 999 values on SQLite, so there a week of more than 16 full-time students takes
-    # one more insert per 166 marks; PostgreSQL takes them all at once.)
+    # one update, the weeks' tallies and their settings' weeks added to in two (the weeks it
+    # corrects recounted in a few more) and the audit event. (Django splits an insert of
+    # more than 999 values on SQLite, so there a week of more than 16 full-time students
+    # takes one more insert per 166 marks; PostgreSQL takes them all at once.)
     new, corrected, changes = [], [], []
+    late = {(e.date, e.session): now > schedule.register_closes(e.date, e.session) for e in changed}
     for e in changed:
         current = existing.get((e.placement.pk, e.date, e.session))
         if current is None:
@@ -622,7 +652,7 @@ def register_save(
                 code=e.code,
                 changed_by=by,
                 changed_at=now,
-                late=now > schedule.register_closes(e.date, e.session),
+                late=late[(e.date, e.session)],
             )
         )
     Mark.objects.bulk_create(new)  # PostgreSQL and SQLite 3.35+ give back the new ids.
@@ -641,7 +671,38 @@ def register_save(
         kind=AlertKind.MISSING,
         resolved_at__isnull=True,
     ).update(resolved_at=now)
-    _tallies_recount({(e.placement.pk, _monday(e.date)) for e in changed})
+    # The weeks' tallies, the placements' and their settings': a new mark adds one to its
+    # category (and to those entered late, when it was); a correction moves a mark between
+    # categories, so a week with one is recounted instead (a count never goes below 0).
+    recount = {
+        (e.placement.pk, _monday(e.date))
+        for e in changed
+        if (e.placement.pk, e.date, e.session) in existing
+    }
+    settings_recount = {
+        (e.placement.provider_id, _monday(e.date))
+        for e in changed
+        if (e.placement.pk, e.date, e.session) in existing
+    }
+    added: dict[tuple[int, dt.date], dict[str, int]] = {}
+    settings_added: dict[tuple[int, dt.date], dict[str, int]] = {}
+    for e, change in zip(changed, changes, strict=True):
+        monday = _monday(e.date)
+        for key, counts, skip in (
+            ((e.placement.pk, monday), added, recount),
+            ((e.placement.provider_id, monday), settings_added, settings_recount),
+        ):
+            if key in skip:
+                continue
+            counted = counts.setdefault(key, dict.fromkeys(TALLIED, 0))
+            counted[codes[e.code].category] += 1
+            counted["entered_late"] += change.late
+    _tallies_add(MarkTally, "placement_id", added)
+    if recount:
+        _tallies_recount(recount)
+    _tallies_add(SettingTally, "provider_id", settings_added)
+    if settings_recount:
+        _setting_tallies_recount(settings_recount)
     event_record(
         actor=by,
         action="register.saved",
@@ -663,32 +724,55 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _counted(marks: QuerySet) -> list[MarkTally]:
-    """The tallies of `marks`, counted in one query grouped by placement and week. A mark
-    was entered late when its first entry (the change from no code) was."""
+def _counts(marks: QuerySet) -> QuerySet:
+    """The tallies of `marks` as rows (placement_id, week and each of TALLIED), counted in
+    one query grouped by placement and week. A mark was entered late when its first entry
+    (the change from no code) was."""
     by_category = {
         category.value: Count("pk", filter=Q(code__category=category)) for category in Category
     }
     late_entry = MarkChange.objects.filter(mark=OuterRef("pk"), previous_code="", late=True)
-    rows = (
-        marks.annotate(week=TruncWeek("date"))
+    return (
+        marks.annotate(week=Cast(TruncWeek("date"), DateField()))
         .values("placement_id", "week")
         .annotate(**by_category, entered_late=Count("pk", filter=Q(Exists(late_entry))))
         .order_by()
     )
+
+
+def _counted(marks: QuerySet) -> list[MarkTally]:
+    """The tallies of `marks`, as MarkTally objects (unsaved)."""
     return [
         MarkTally(
             placement_id=row["placement_id"],
-            week=row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"],
+            week=row["week"],
             **{name: row[name] for name in TALLIED},
         )
-        for row in rows
+        for row in _counts(marks)
     ]
 
 
+def _tallies_add(
+    model: type[MarkTally | SettingTally], by: str, added: dict[tuple[int, dt.date], dict]
+) -> None:
+    """Add these counts to the tallies (MarkTally by "placement_id", SettingTally by
+    "provider_id") of their (id, Monday) pairs, making any not there yet, in one statement:
+    what a register of new marks changes, without reading the week's other marks. The
+    database adds to the row as it stands, so two registers saved at once each add their
+    own. Every mark's tally has been kept since it was written (by register_save, or by
+    tallies_rebuild for marks written any other way)."""
+    insert_or_add(
+        model,
+        unique=[by, "week"],
+        added=list(TALLIED),
+        rows=[{by: key, "week": week, **counts} for (key, week), counts in sorted(added.items())],
+    )
+
+
 def _tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
-    """Recount the tallies of these (placement id, Monday) pairs from their marks, in two
-    queries: one count and one upsert. Marks are never removed, so every pair has one."""
+    """Recount the tallies of these (placement id, Monday) pairs from their marks, in one
+    statement: the count inserted as it is selected, over the tally already there (INSERT …
+    SELECT … ON CONFLICT DO UPDATE). Marks are never removed, so every pair has one."""
     placements_by_week: dict[dt.date, set[int]] = defaultdict(set)
     for placement_id, monday in weeks:
         placements_by_week[monday].add(placement_id)
@@ -699,10 +783,72 @@ def _tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
             for monday, ids in placements_by_week.items()
         ),
     )
-    MarkTally.objects.bulk_create(
-        _counted(Mark.objects.filter(where)),
+    insert_select(
+        MarkTally,
+        {"placement_id": "placement_id", "week": "week", **{name: name for name in TALLIED}},
+        _counts(Mark.objects.filter(where)),
+        update_on=["placement_id", "week"],
+    )
+
+
+def _setting_counted(tallies: QuerySet) -> list[SettingTally]:
+    """The settings' weeks of `tallies`, added up in one query grouped by setting and
+    week."""
+    rows = (
+        tallies.values("placement__provider_id", "week")
+        .annotate(**{name: Coalesce(Sum(name), 0) for name in TALLIED})
+        .order_by()
+    )
+    return [
+        SettingTally(
+            provider_id=row["placement__provider_id"],
+            week=row["week"],
+            **{name: row[name] for name in TALLIED},
+        )
+        for row in rows
+    ]
+
+
+def _setting_tallies_recount(weeks: set[tuple[int, dt.date]]) -> None:
+    """Recount these (setting id, Monday) pairs from their placements' tallies, in four
+    queries. Two registers of one setting saved at once lock different placements, so each
+    first makes and locks the setting's week (in one order, so neither waits on the other
+    for ever) and only then counts: the second counts after the first has committed, and
+    sees its tallies, rather than writing over its sum with one counted without them."""
+    ordered = sorted(weeks)
+    SettingTally.objects.bulk_create(
+        [SettingTally(provider_id=provider_id, week=monday) for provider_id, monday in ordered],
+        ignore_conflicts=True,
+    )
+    providers_by_week: dict[dt.date, set[int]] = defaultdict(set)
+    for provider_id, monday in ordered:
+        providers_by_week[monday].add(provider_id)
+    list(
+        SettingTally.objects.select_for_update()
+        .filter(
+            reduce(
+                operator.or_,
+                (Q(week=monday, provider_id__in=ids) for monday, ids in providers_by_week.items()),
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    counted = _setting_counted(
+        MarkTally.objects.filter(
+            reduce(
+                operator.or_,
+                (
+                    Q(week=monday, placement__provider_id__in=ids)
+                    for monday, ids in providers_by_week.items()
+                ),
+            )
+        )
+    )
+    SettingTally.objects.bulk_create(
+        counted,
         update_conflicts=True,
-        unique_fields=["placement", "week"],
+        unique_fields=["provider", "week"],
         update_fields=list(TALLIED),
     )
 
@@ -713,7 +859,8 @@ def tallies_rebuild(*, first: dt.date | None = None, last: dt.date | None = None
     transaction so a big recount neither holds locks long nor loads more than a week.
     For marks written other than by register_save: the demo's loader, a data migration, a
     repair. A register saved in a week while it is being recounted keeps its own tallies
-    current; run it again if in doubt. Returns how many tallies were written."""
+    current; run it again if in doubt. Each week's settings' sums (SettingTally) are
+    recounted with it. Returns how many tallies were written."""
     if first is None or last is None:
         marks = Mark.objects.aggregate(first=Min("date"), last=Max("date"))
         tallies = MarkTally.objects.aggregate(first=Min("week"), last=Max("week"))
@@ -731,6 +878,10 @@ def tallies_rebuild(*, first: dt.date | None = None, last: dt.date | None = None
             MarkTally.objects.filter(week=week).delete()
             tallies = _counted(Mark.objects.filter(date__gte=week, date__lt=following))
             MarkTally.objects.bulk_create(tallies, batch_size=1000)
+            SettingTally.objects.filter(week=week).delete()
+            SettingTally.objects.bulk_create(
+                _setting_counted(MarkTally.objects.filter(week=week)), batch_size=1000
+            )
         written += len(tallies)
         week = following
     return written

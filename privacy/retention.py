@@ -38,7 +38,7 @@ from pathlib import Path
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -235,12 +235,16 @@ def _records_ending(on: dt.date, *, action: str) -> Q:
         ("student_record_sen", Q(looked_after=False) & ~Q(sen_provision=SenProvision.NONE)),
         ("student_record_looked_after", Q(looked_after=True)),
     )
-    found = Q(pk__in=[])
+    found, latest = Q(pk__in=[]), None
     for kind, who in groups:
         entry = schedule()[kind]
         if entry.action == action:
-            found |= who & Q(date_of_birth__lte=years_before(on, entry.years))
-    return found
+            born_by = years_before(on, entry.years)
+            found |= who & Q(date_of_birth__lte=born_by)
+            latest = max(latest or born_by, born_by)
+    # The latest birthday of them all as well, so the index on it finds the few students
+    # whose record ends instead of every student being read.
+    return found & Q(date_of_birth__lte=latest) if latest else found
 
 
 def _drafts_expired(on: dt.date) -> QuerySet[Application]:
@@ -559,16 +563,24 @@ def forecast_students(today: dt.date) -> QuerySet[Student]:
                 drafts.order_by().values("student").annotate(m=Min("updated_at")).values("m")[:1]
             ),
         )
-        .filter(
-            Q(
-                _records_ending(until, action="anonymise")
-                | _records_ending(until, action="review"),
-                anonymised=False,
-            )
-            | Q(drafts_due__gt=0)
-        )
+        .filter(pk__in=_records_or_drafts_ending(until))
         .order_by("legal_last_name", "legal_first_name", "id")
     )
+
+
+def _records_or_drafts_ending(until: dt.date) -> QuerySet:
+    """The ids of the students whose record (not yet anonymised) ends by `until`, and of
+    those with a draft expired by then: each found through its own index, then joined, so
+    that no student's row is read for the others."""
+    records = (
+        Student.objects.filter(
+            _records_ending(until, action="anonymise") | _records_ending(until, action="review")
+        )
+        .exclude(_anonymised_q())
+        .order_by()
+        .values("pk")
+    )
+    return records.union(_drafts_expired(until).order_by().values("student_id"))
 
 
 def forecast_rows(students) -> list[Due]:
@@ -598,20 +610,32 @@ def forecast_counts(today: dt.date) -> dict[str, int]:
     not_held = Student.objects.annotate(held=_standing_hold()).filter(held=False)
     records = not_held.filter(_records_ending(until, action="anonymise")).exclude(_anonymised_q())
     drafts = _drafts_expired(until).filter(student__in=not_held)
-    placement_records = sum(
-        model.objects.filter(**{path: records}).count() for model, path in _PLACEMENT_RECORDS
-    )
+    # What goes with the records, counted per student whose record ends (the index on the
+    # date of birth finds the few) and added up: one query, not one a kind.
+    per_student = {
+        "carers": _per_student(Carer, "student"),
+        "marks": _per_student(Mark, "placement__student"),
+        **{
+            f"placement_records_{n}": _per_student(model, path.removesuffix("__in"))
+            for n, (model, path) in enumerate(_PLACEMENT_RECORDS)
+        },
+    }
+    summed = records.annotate(
+        **{f"n_{name}": count for name, count in per_student.items()}
+    ).aggregate(student_record=Count("pk"), **{name: Sum(f"n_{name}") for name in per_student})
     return {
-        "student_record": records.count(),
-        "carers": Carer.objects.filter(student__in=records).count(),
+        "student_record": summed["student_record"],
+        "carers": summed["carers"] or 0,
         "documents": ApplicationDocument.objects.filter(
             Q(application__student__in=records) | Q(application__in=drafts)
         ).count(),
         "applications": Application.objects.filter(student__in=records)
         .exclude(pk__in=drafts)
         .count(),
-        "placement_records": placement_records,
-        "marks": Mark.objects.filter(placement__student__in=records).count(),
+        "placement_records": sum(
+            summed[f"placement_records_{n}"] or 0 for n in range(len(_PLACEMENT_RECORDS))
+        ),
+        "marks": summed["marks"] or 0,
         "draft_application": drafts.count(),
         "audit_events": _audit_events_expired(until).count(),
         "student_record_looked_after": not_held.filter(_records_ending(until, action="review"))
@@ -623,6 +647,17 @@ def forecast_counts(today: dt.date) -> dict[str, int]:
             )
         ).count(),
     }
+
+
+def _per_student(model, path: str) -> Subquery:
+    """How many of `model`'s rows are the student's (`path` leads from it to the student)."""
+    return Subquery(
+        model.objects.filter(**{path: OuterRef("pk")})
+        .order_by()
+        .values(path)
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
 
 
 # How the forecast names each count, and what happens to it.

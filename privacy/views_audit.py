@@ -2,8 +2,7 @@
 authority's safeguarding lead's for safeguarding's events. Every search and export is
 itself audited."""
 
-import csv
-import io
+import itertools
 from collections.abc import Iterator
 
 from django.core.paginator import Paginator
@@ -11,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from accounts.rules import Area, is_cap_manager
@@ -18,7 +18,7 @@ from accounts.views import area_required
 from audit.models import Event
 from audit.services import event_record
 from lib import dates
-from lib.spreadsheets import safe_cell
+from lib.spreadsheets import csv_chunks, safe_cell
 from privacy import audit_search
 from privacy.forms_audit import AuditSearchForm
 from privacy.rules import can_search_audit
@@ -27,6 +27,22 @@ PER_PAGE = 50
 # An export holds at most this many events, newest first: a narrower filter gets the rest.
 MOST_EXPORTED = 100_000
 CHUNK = 2000
+# The search counts at most this many events: past it, the heading says "More than", and a
+# narrower filter pages through the rest (no count over millions of events for a heading).
+MOST_COUNTED = 10_000
+
+
+class _CountedToMost(Paginator):
+    """A paginator whose count stops at MOST_COUNTED (`capped` says whether there were more
+    events than that)."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list[: MOST_COUNTED + 1].count()
+        self.capped = found > MOST_COUNTED
+        return min(found, MOST_COUNTED)
 
 
 def _search(request) -> tuple[AuditSearchForm, QuerySet[Event] | None]:
@@ -62,7 +78,7 @@ def audit_trail(request):
     form, events = _search(request)
     listing, rows = None, []
     if events is not None:
-        listing = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+        listing = _CountedToMost(events, PER_PAGE).get_page(request.GET.get("page"))
         rows = _rows(listing)  # read before the search's own event is recorded
         event_record(actor=request.user, action="audit.searched", detail=form.detail)
     return render(
@@ -74,42 +90,55 @@ def audit_trail(request):
             "rows": rows,
             "safeguarding_only": not is_cap_manager(request.user),
             "most_exported": MOST_EXPORTED,
+            "most_counted": MOST_COUNTED,
         },
     )
 
 
-def _lines(events: QuerySet[Event]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
+COLUMNS = [
+    "When",
+    "Who",
+    "Their e-mail address",
+    "What they did",
+    "Action",
+    "Record",
+    "Record's identifier",
+]
+
+
+def _rows_of(chunk) -> list[list]:
+    return [
         [
-            "When",
-            "Who",
-            "Their e-mail address",
-            "What they did",
-            "Action",
-            "Record",
-            "Record's identifier",
+            timezone.localtime(occurred_at).isoformat(timespec="seconds"),
+            safe_cell(full_name) if actor_id else "CAP itself",
+            safe_cell(email) if actor_id else "",
+            audit_search.action_words(action),
+            action,
+            audit_search.record_words(object_type) if object_type else "",
+            object_id,
         ]
-    )
-    for count, event in enumerate(events[:MOST_EXPORTED].iterator(chunk_size=CHUNK), 1):
-        local = timezone.localtime(event.occurred_at)
-        writer.writerow(
-            [
-                local.isoformat(timespec="seconds"),
-                safe_cell(event.actor.full_name) if event.actor_id else "CAP itself",
-                safe_cell(event.actor.email) if event.actor_id else "",
-                audit_search.action_words(event.action),
-                event.action,
-                audit_search.record_words(event.object_type) if event.object_type else "",
-                event.object_id,
-            ]
+        for occurred_at, actor_id, full_name, email, action, object_type, object_id in chunk
+    ]
+
+
+def _lines(events: QuerySet[Event]) -> Iterator[str]:
+    """The CSV, CHUNK events at a time from one cursor (a server-side one on PostgreSQL),
+    read as values rather than objects: memory holds one chunk, however many events."""
+    values = (
+        events[:MOST_EXPORTED]
+        .values_list(
+            "occurred_at",
+            "actor_id",
+            "actor__full_name",
+            "actor__email",
+            "action",
+            "object_type",
+            "object_id",
         )
-        if count % CHUNK == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+        .iterator(chunk_size=CHUNK)
+    )
+    chunks = iter(lambda: list(itertools.islice(values, CHUNK)), [])
+    return csv_chunks(COLUMNS, (_rows_of(chunk) for chunk in chunks))
 
 
 @area_required(Area.CASEWORK)

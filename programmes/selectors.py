@@ -16,6 +16,7 @@ from programmes.models import (
     Panel,
     Programme,
     ProgrammePanel,
+    Question,
     Subscription,
     Term,
     Tier,
@@ -107,7 +108,7 @@ def model_overview(*, year: AcademicYear) -> dict:
         queryset=Programme.objects.select_related("delivered_by")
         .prefetch_related(
             Prefetch("panel_steps", queryset=ProgrammePanel.objects.select_related("panel")),
-            "questions__considered_by",
+            Prefetch("questions", queryset=Question.objects.select_related("considered_by")),
         )
         .order_by("order"),
     )

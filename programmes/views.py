@@ -27,7 +27,7 @@ def model_of_support(request, year_name: str | None = None):
     year = _get_year_for_user(request.user, year_name)
     context = {
         "year": year,
-        "years": selectors.years_all(),
+        "years": list(selectors.years_all()),
         "can_edit": can_edit_model(request.user),
         **selectors.model_overview(year=year),
     }

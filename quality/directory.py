@@ -35,24 +35,31 @@ def directory_programmes() -> QuerySet[Programme]:
     return Programme.objects.filter(year=year, offers_courses=True).order_by("order", "name")
 
 
-def directory_courses(*, today: dt.date | None = None) -> QuerySet[Course]:
-    """Every course in the directory now: this year's, from approved providers."""
+def directory_courses(
+    *, today: dt.date | None = None, approved: list[int] | None = None
+) -> QuerySet[Course]:
+    """Every course in the directory now: this year's, from approved providers. A page
+    that has already asked which providers are approved passes their ids (`approved`:
+    a list a provider, no longer than the providers) rather than have every query of the
+    page work the approvals out again."""
     year = year_current(on=today)
     return (
         Course.objects.filter(
             programme__year=year,
             programme__offers_courses=True,
             provider__is_active=True,
-            provider_id__in=approved_providers(today=today),
+            provider_id__in=approved_providers(today=today) if approved is None else approved,
         )
         .select_related("programme__tier", "provider__provider_record")
         .order_by("programme__order", "title", "id")
     )
 
 
-def course_search(filters: Filters, *, today: dt.date | None = None) -> QuerySet[Course]:
+def course_search(
+    filters: Filters, *, today: dt.date | None = None, approved: list[int] | None = None
+) -> QuerySet[Course]:
     """The directory's courses that match every filter given, as a query to page."""
-    courses = directory_courses(today=today)
+    courses = directory_courses(today=today, approved=approved)
     for word in filters.query.split():
         courses = courses.filter(
             Q(title__icontains=word)

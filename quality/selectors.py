@@ -11,7 +11,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -317,7 +327,162 @@ STATUS_ORDER = {
     ProviderStatus.CONDITIONS: 2,
     ProviderStatus.APPROVED: 3,
 }
+STATUS_OF_ORDER = {order: status for status, order in STATUS_ORDER.items()}
 RATINGS = [Rating.GREEN, Rating.AMBER, Rating.RED]
+
+
+# Each provider's rating in each area and its status, worked out over every provider at
+# once: the latest approved evidence of each item (the newest issued, then the newest
+# entered), its items' ratings per area, the area's rating at the provider's latest review,
+# and then the status from the areas, the review's date and the site visits. The same
+# rules as _standing(); a test holds the two equal in every case the rules name.
+# `rated` has a row for every provider and area (code: 0 green, 1 amber, 2 red) and
+# `statuses` one for every provider (attention: its status's place in STATUS_ORDER).
+_STANDINGS_SQL = """
+WITH ranked AS (
+    SELECT e.provider_id, e.item_id, e.expires_on,
+        ROW_NUMBER() OVER (
+            PARTITION BY e.provider_id, e.item_id ORDER BY e.issued_on DESC, e.id DESC
+        ) AS nth
+    FROM {evidence} e
+    WHERE e.status = %(approved)s
+),
+sizes AS (
+    SELECT area_id, COUNT(*) AS n FROM {item} GROUP BY area_id
+),
+items AS (
+    SELECT ranked.provider_id, item.area_id,
+        CASE
+            WHEN COUNT(CASE WHEN ranked.expires_on IS NULL
+                OR ranked.expires_on >= %(today)s THEN 1 END) < sizes.n THEN 2
+            WHEN COUNT(CASE WHEN ranked.expires_on IS NULL
+                OR ranked.expires_on > %(notice_ends)s THEN 1 END) < sizes.n THEN 1
+            ELSE 0
+        END AS code
+    FROM ranked
+    JOIN {item} item ON item.id = ranked.item_id
+    JOIN sizes ON sizes.area_id = item.area_id
+    WHERE ranked.nth = 1
+    GROUP BY ranked.provider_id, item.area_id, sizes.n
+),
+latest_review AS (
+    SELECT id, provider_id, held_on FROM (
+        SELECT r.id, r.provider_id, r.held_on,
+            ROW_NUMBER() OVER (
+                PARTITION BY r.provider_id ORDER BY r.held_on DESC, r.id DESC
+            ) AS nth
+        FROM {review} r
+    ) reviews
+    WHERE nth = 1
+),
+rated AS (
+    SELECT p.id AS provider_id, area.id AS area_id,
+        CASE
+            -- An area with items and no approved evidence for any of them is red.
+            WHEN (sizes.n IS NOT NULL AND items.code IS NULL) OR items.code = 2
+                OR rating.rating = %(red)s THEN 2
+            WHEN items.code = 1 OR rating.rating = %(amber)s THEN 1
+            ELSE 0
+        END AS code
+    FROM {record} p
+    CROSS JOIN {area} area
+    LEFT JOIN sizes ON sizes.area_id = area.id
+    LEFT JOIN items ON items.provider_id = p.id AND items.area_id = area.id
+    LEFT JOIN latest_review ON latest_review.provider_id = p.id
+    LEFT JOIN {rating} rating
+        ON rating.review_id = latest_review.id AND rating.area_id = area.id
+),
+worst AS (
+    SELECT provider_id, MAX(code) AS code FROM rated GROUP BY provider_id
+),
+last_visit AS (
+    SELECT provider_id, rating FROM (
+        SELECT v.provider_id, v.rating,
+            ROW_NUMBER() OVER (
+                PARTITION BY v.provider_id ORDER BY v.visited_on DESC, v.id DESC
+            ) AS nth
+        FROM {visit} v
+        WHERE v.visited_on IS NOT NULL
+    ) visits
+    WHERE nth = 1
+),
+statuses AS (
+    SELECT p.id AS provider_id,
+        CASE
+            WHEN latest_review.id IS NULL THEN %(not_assessed)s
+            WHEN worst.code = 2 OR last_visit.rating = %(red)s THEN %(suspended)s
+            WHEN worst.code = 1
+                OR last_visit.rating = %(amber)s
+                OR latest_review.held_on < %(review_due)s
+                OR EXISTS (
+                    SELECT 1 FROM {visit} planned
+                    WHERE planned.provider_id = p.id
+                        AND planned.visited_on IS NULL
+                        AND planned.scheduled_on < %(today)s
+                )
+                THEN %(conditions)s
+            ELSE %(approved_order)s
+        END AS attention
+    FROM {record} p
+    LEFT JOIN worst ON worst.provider_id = p.id
+    LEFT JOIN latest_review ON latest_review.provider_id = p.id
+    LEFT JOIN last_visit ON last_visit.provider_id = p.id
+)
+"""
+_RATING_OF_CODE = {0: Rating.GREEN, 1: Rating.AMBER, 2: Rating.RED}
+_CODE_OF_RATING = {rating: code for code, rating in _RATING_OF_CODE.items()}
+
+
+def _standings_sql(select: str, *, today: dt.date, **more) -> tuple[str, dict]:
+    """`select` from `rated` and `statuses`, and its parameters."""
+    tables = {
+        "evidence": Evidence._meta.db_table,
+        "item": EvidenceItem._meta.db_table,
+        "review": Review._meta.db_table,
+        "rating": ReviewRating._meta.db_table,
+        "visit": Visit._meta.db_table,
+        "record": ProviderRecord._meta.db_table,
+        "area": ComplianceArea._meta.db_table,
+        "organisation": Organisation._meta.db_table,
+    }
+    config = settings_current()
+    params = {
+        "approved": EvidenceStatus.APPROVED,
+        "today": today,
+        "notice_ends": today + dt.timedelta(days=config.reminder_notice_days),
+        "review_due": today - dt.timedelta(days=config.review_due_days),
+        "red": Rating.RED,
+        "amber": Rating.AMBER,
+        "not_assessed": STATUS_ORDER[ProviderStatus.NOT_ASSESSED],
+        "suspended": STATUS_ORDER[ProviderStatus.SUSPENDED],
+        "conditions": STATUS_ORDER[ProviderStatus.CONDITIONS],
+        "approved_order": STATUS_ORDER[ProviderStatus.APPROVED],
+    } | more
+    # Only table names are put in the text; every value is a parameter.
+    return (_STANDINGS_SQL + select).format(**tables), params
+
+
+def _rows(select: str, *, today: dt.date, **params) -> list[tuple]:
+    sql, params = _standings_sql(select, today=today, **params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def statuses_in_sql(*, today: dt.date | None = None) -> dict[int, str]:
+    """Every provider's status as the overview works it out in SQL, keyed by record id:
+    reads a row a provider, so for tests and checks only."""
+    rows = _rows("SELECT provider_id, attention FROM statuses", today=today or timezone.localdate())
+    return {p: STATUS_OF_ORDER[order] for p, order in rows}
+
+
+def area_ratings_in_sql(*, today: dt.date | None = None) -> dict[tuple[int, int], str]:
+    """Every provider's rating in every area as the overview works it out in SQL, keyed by
+    (record id, area id): reads a row a provider and area, so for tests and checks only."""
+    rows = _rows(
+        "SELECT provider_id, area_id, code FROM rated", today=today or timezone.localdate()
+    )
+    return {(p, a): _RATING_OF_CODE[code] for p, a, code in rows}
 
 
 @dataclass
@@ -326,47 +491,109 @@ class AreaSummary:
     counts: dict[str, int]  # how many providers have each rating in this area
 
 
+_PAGE_SQL = """
+SELECT statuses.provider_id FROM statuses
+JOIN {record} p ON p.id = statuses.provider_id
+JOIN {organisation} o ON o.id = p.organisation_id
+%s
+ORDER BY statuses.attention, o.name, p.id
+LIMIT %%(limit)s OFFSET %%(offset)s
+"""
+# The overview's filters: every provider, by status, or by one area's rating.
+_PAGE_SQLS = {
+    "": _PAGE_SQL % "",
+    "status": _PAGE_SQL % "WHERE statuses.attention = %(attention)s",
+    "area": _PAGE_SQL
+    % (
+        "JOIN rated ON rated.provider_id = p.id"
+        " WHERE rated.area_id = %(area)s AND rated.code = %(code)s"
+    ),
+}
+
+
+class ProviderRows:
+    """The providers a filter of the overview picks, those that need attention first (then
+    by name), for a Paginator: how many is known from the counts, and a page is one query
+    for its records' ids in order and one for the records."""
+
+    def __init__(self, *, count: int, today: dt.date, by: str = "", **params):
+        self._count, self._today, self._sql, self._params = count, today, _PAGE_SQLS[by], params
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, shown: slice) -> list[ProviderRecord]:
+        start = shown.start or 0
+        stop = self._count if shown.stop is None else shown.stop
+        ids = [
+            row[0]
+            for row in _rows(
+                self._sql,
+                today=self._today,
+                limit=max(stop - start, 0),
+                offset=start,
+                **self._params,
+            )
+        ]
+        found = ProviderRecord.objects.select_related("organisation").in_bulk(ids)
+        return [found[pk] for pk in ids]
+
+
 @dataclass
 class Overview:
-    """Every provider's standing, summed up by overall status and by each area's rating,
-    with the providers a filter picks (those that need attention first)."""
+    """Every provider summed up by overall status and by each area's rating, with the
+    providers a filter picks (those that need attention first) to page: their standings
+    are worked out only for the page shown (see standings())."""
 
     total: int
     by_status: dict[str, int]
     by_area: list[AreaSummary]
-    rows: list[tuple[ProviderRecord, Standing]]
+    rows: ProviderRows
 
 
 def compliance_overview(
     *, status: str = "", area: str = "", rating: str = "", today: dt.date | None = None
 ) -> Overview:
-    """The numbers for the providers' compliance overview and the providers a filter
-    picks: by overall status, or by one area's rating. A fixed number of queries (the
-    standings are derived in memory), however many providers there are."""
-    records = list(ProviderRecord.objects.select_related("organisation"))
-    found = standings(records, today=today)
+    """The numbers for the providers' compliance overview, in one query over every
+    provider's evidence, reviews and visits in SQL, and the providers a filter picks (by
+    overall status, or by one area's rating) to page, sorted in the database: no
+    provider's evidence is read into Python, however many providers there are."""
+    today = today or timezone.localdate()
     areas = framework()
-    by_status = dict.fromkeys(STATUS_ORDER, 0)
-    by_area = {a.key: AreaSummary(a, dict.fromkeys(RATINGS, 0)) for a in areas}
-    for standing in found.values():
-        by_status[standing.status] += 1
-        for state in standing.areas:
-            by_area[state.area.key].counts[state.rating] += 1
-
-    def picked(standing: Standing) -> bool:
-        if status and standing.status != status:
-            return False
-        if area:
-            return any(s.area.key == area and s.rating == rating for s in standing.areas)
-        return True
-
-    rows = sorted(
-        ((r, found[r.pk]) for r in records if picked(found[r.pk])),
-        key=lambda row: (STATUS_ORDER[row[1].status], row[0].organisation.name),
-    )
-    return Overview(
-        total=len(records),
-        by_status=by_status,
-        by_area=list(by_area.values()),
-        rows=rows,
-    )
+    counts = {
+        (kind, key, code): n
+        for kind, key, code, n in _rows(
+            "SELECT 'area', area_id, code, COUNT(*) FROM rated GROUP BY area_id, code"
+            " UNION ALL"
+            " SELECT 'status', attention, 0, COUNT(*) FROM statuses GROUP BY attention",
+            today=today,
+        )
+    }
+    by_status = {s: counts.get(("status", order, 0), 0) for s, order in STATUS_ORDER.items()}
+    by_area = [
+        AreaSummary(a, {r: counts.get(("area", a.pk, _CODE_OF_RATING[r]), 0) for r in RATINGS})
+        for a in areas
+    ]
+    total = sum(by_status.values())
+    if status:
+        rows = ProviderRows(
+            count=by_status[status],
+            today=today,
+            by="status",
+            attention=STATUS_ORDER[status],
+        )
+    elif area:
+        chosen = next(s for s in by_area if s.area.key == area)
+        rows = ProviderRows(
+            count=chosen.counts[rating],
+            today=today,
+            by="area",
+            area=chosen.area.pk,
+            code=_CODE_OF_RATING[rating],
+        )
+    else:
+        rows = ProviderRows(count=total, today=today)
+    return Overview(total=total, by_status=by_status, by_area=by_area, rows=rows)

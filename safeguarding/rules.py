@@ -24,6 +24,7 @@ from accounts.rules import (
 )
 from lib import nav
 from placements.models import Placement
+from students.models import Student
 from students.rules import open_link
 
 # The local authority's people who work with every student: CAP staff and the CAP
@@ -53,8 +54,11 @@ def concerns_visible_to(user: User, queryset: QuerySet) -> QuerySet:
     dsl_of = dsl_organisation_ids(user)
     if not dsl_of:
         return queryset.none()
+    # As two lists of ids (the schools' students, the providers' placements), each read
+    # from its own index, rather than a join of every student that an OR filters.
     return queryset.filter(
-        Q(student__home_school_id__in=dsl_of) | Q(placement__provider_id__in=dsl_of)
+        Q(student_id__in=Student.objects.filter(home_school_id__in=dsl_of).values("pk"))
+        | Q(placement_id__in=Placement.objects.filter(provider_id__in=dsl_of).values("pk"))
     )
 
 

@@ -76,10 +76,21 @@ def get_student_for_chronology(user: User, student_uuid) -> Student:
 
 
 def queue_for(user: User) -> QuerySet:
-    """The DSL's concerns: open ones, those nobody has acknowledged first (urgent first)."""
-    return with_status(concerns_visible_to(user, _concerns())).order_by(
-        "is_closed", "is_acknowledged", "-urgent", "-raised_at", "-id"
+    """The DSL's concerns: open ones, those nobody has acknowledged first (urgent first).
+    Their ids only, to page: queue_rows reads what the page shows of one page of them, so
+    that the sort does not join the student, placement and people of every concern."""
+    return (
+        with_status(concerns_visible_to(user, Concern.objects.all()))
+        .order_by("is_closed", "is_acknowledged", "-urgent", "-raised_at", "-id")
+        .values_list("pk", flat=True)
     )
+
+
+def queue_rows(ids) -> list[Concern]:
+    """The concerns of one page of queue_for, in its order, with what the queue shows."""
+    ids = list(ids)
+    found = with_status(_concerns()).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def raised_by(user: User) -> QuerySet:

@@ -6,12 +6,15 @@ import re
 
 import pytest
 from django.contrib.auth import get_user
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.forms import OrganisationChoiceForm
 from accounts.models import Invitation, Membership, Role, User
 from accounts.services import token_hash
-from accounts.tests.factories import member
+from accounts.tests.factories import SchoolFactory, member
 from audit.models import Event
 
 NEW_PASSWORD = "violet-harbour-lantern-42"
@@ -215,3 +218,48 @@ def test_a_closed_account_is_not_reopened_by_an_invitation(client, cast):
     response = _invite(client, cast.school_b, email=cast.bob.email)
     assert "has been closed" in response.content.decode()
     assert cast.bob.memberships.count() == 1
+
+
+# --- Choosing among many organisations ----------------------------------------------------
+
+
+def test_with_more_organisations_than_listed_the_manager_finds_one_by_name(
+    client, cast, monkeypatch
+):
+    monkeypatch.setattr(OrganisationChoiceForm, "SHOWN", 2)
+    client.force_login(cast.manager)
+    html = client.get(reverse("accounts:person_invite")).content.decode()
+    assert 'name="q"' in html and "<option" not in html and "School A" not in html
+    html = client.get(reverse("accounts:person_invite"), {"q": "school"}).content.decode()
+    assert html.count("<option") == 3  # the empty choice and both schools
+    assert "School A" in html and "School B" in html and "Provider P" not in html
+    html = client.get(reverse("accounts:person_invite"), {"q": "SCHOOL b"}).content.decode()
+    assert "School B" in html and "School A" not in html and "More than" not in html
+    html = client.get(reverse("accounts:person_invite"), {"q": "o"}).content.decode()
+    assert html.count("<option") == 3 and "More than 2 organisations match" in html
+    html = client.get(reverse("accounts:person_invite"), {"q": "nowhere"}).content.decode()
+    assert "No organisation at which you can give a role matches" in html
+    # One not listed may still be chosen: the choice is checked against them all.
+    url = reverse("accounts:person_invite")
+    html = client.get(url, {"organisation": str(cast.school_b.uuid)}).content.decode()
+    assert 'name="full_name"' in html and "School B" in html
+    response = _invite(client, cast.school_b)
+    assert response.status_code == 302
+    assert User.objects.get(email="nia.newcomer@example.org").memberships.get().organisation == (
+        cast.school_b
+    )
+
+
+def test_the_organisation_step_takes_the_same_queries_for_few_or_many_organisations(client, cast):
+    client.force_login(cast.manager)
+
+    def queries(query: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as context:
+            html = client.get(reverse("accounts:person_invite"), {"q": query}).content.decode()
+        return len(context), html.count("<option")
+
+    few = queries(""), queries("school")
+    SchoolFactory.create_batch(OrganisationChoiceForm.SHOWN + 5)
+    many = queries(""), queries("school")
+    assert [n for n, _ in few] == [n for n, _ in many]
+    assert many[0][1] == 0 and many[1][1] == OrganisationChoiceForm.SHOWN + 1

@@ -173,8 +173,11 @@ def two_schools(cast, programmes, year, subscribed):
 @pytest.mark.parametrize(
     ("name", "value", "expect"),
     [
-        ("school", lambda a, b, cast: cast.school_b.uuid, "b"),
-        ("provider", lambda a, b, cast: a.course.provider.uuid, "a"),
+        ("school", lambda a, b, cast: cast.school_b.name, "b"),
+        # Part of a name, in any case, is enough.
+        ("school", lambda a, b, cast: cast.school_b.name[-3:].lower(), "b"),
+        ("provider", lambda a, b, cast: a.course.provider.name, "a"),
+        ("provider", lambda a, b, cast: a.course.provider.name[1:].upper(), "a"),
         ("step", lambda a, b, cast: Status.ACCEPTED, "b"),
         ("officer", lambda a, b, cast: cast.officer.uuid, "b"),
         ("officer", lambda a, b, cast: selectors.UNASSIGNED, "a"),
@@ -202,11 +205,25 @@ def test_the_programme_filter_lists_every_year_s_programmes(officer_client, cast
 
 def test_a_bad_filter_value_is_explained_and_the_others_still_apply(officer_client, two_schools):
     _, b = two_schools
-    response = officer_client.get(QUEUE, {"school": "not-a-school", "step": Status.ACCEPTED})
+    response = officer_client.get(QUEUE, {"programme": "not-a-programme", "step": Status.ACCEPTED})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Select a school from the list" in page
+    assert "Select a programme from the list" in page
     assert references(page) == [b.reference]
+
+
+@pytest.mark.usefixtures("two_schools")
+def test_schools_and_providers_are_typed_not_listed(officer_client):
+    """There are thousands of each: the filters are boxes for part of a name, and the page
+    does not list every school and provider."""
+    page = officer_client.get(QUEUE, {"school": "School"}).content.decode()
+    assert re.search(r'<input type="text" name="school"[^>]* value="School"', page)
+    assert '<input type="text" name="provider"' in page
+    assert "All schools" not in page and "Provider P</option>" not in page
+    assert len(references(page)) == 2
+    assert references(officer_client.get(QUEUE, {"school": "No such"}).content.decode()) == []
+    page = officer_client.get(QUEUE, {"provider": "No such"}).content.decode()
+    assert "No applications match these filters." in page
 
 
 def test_the_queue_sorts_by_each_column(officer_client, cast, two_schools):
@@ -392,9 +409,9 @@ def test_the_queue_costs_the_same_queries_however_many_applications(
 
     add(3)
     found = {"reference": Application.objects.order_by("id").first().reference}
-    before = queries(), queries({"overdue": "on", "school": cast.school_a.uuid}), queries(found)
+    before = queries(), queries({"overdue": "on", "school": cast.school_a.name}), queries(found)
     add(30)
-    after = queries(), queries({"overdue": "on", "school": cast.school_a.uuid}), queries(found)
+    after = queries(), queries({"overdue": "on", "school": cast.school_a.name}), queries(found)
     assert after == before
 
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import PROVIDER_KINDS, SCHOOL_KINDS, Organisation
 from accounts.rules import Area
 from accounts.views import area_required
 from applications import selectors, services
@@ -21,7 +20,7 @@ from applications.selectors import answers_by_page, documents_for
 from applications.views import acting
 from applications.views.schools import get_application_for_user
 from applications.workflow import Actor, Status
-from lib.forms import ChoiceByUuid, LongSelect
+from lib.forms import ChoiceByUuid, name_filter
 from lib.sections import sections_for
 from programmes.models import Programme
 
@@ -45,22 +44,11 @@ class QueueFilterForm(forms.Form):
         empty_label="All programmes",
         error_messages={"invalid_choice": "Select a programme from the list"},
     )
-    school = ChoiceByUuid(
-        required=False,
-        label="School",
-        queryset=Organisation.objects.filter(kind__in=SCHOOL_KINDS).order_by("name"),
-        empty_label="All schools",
-        widget=LongSelect,
-        error_messages={"invalid_choice": "Select a school from the list"},
-    )
-    provider = ChoiceByUuid(
-        required=False,
-        label="Provider",
-        queryset=Organisation.objects.filter(kind__in=PROVIDER_KINDS).order_by("name"),
-        empty_label="All providers",
-        widget=LongSelect,
-        error_messages={"invalid_choice": "Select a provider from the list"},
-    )
+    # Schools and providers are found by part of their name: there are thousands of each,
+    # too many for a list to choose from (and a list of them all was most of the page's time
+    # and size).
+    school = name_filter("School")
+    provider = name_filter("Provider")
     step = forms.ChoiceField(
         label="Step",
         required=False,
@@ -106,8 +94,8 @@ class QueueFilterForm(forms.Form):
         cleaned = self.cleaned_data
         return {
             "programme": cleaned.get("programme"),
-            "school": cleaned.get("school"),
-            "provider": cleaned.get("provider"),
+            "school": cleaned.get("school") or "",
+            "provider": cleaned.get("provider") or "",
             "step": cleaned.get("step") or "",
             "officer": cleaned.get("officer") or "",
             "overdue": bool(cleaned.get("overdue")),

@@ -227,3 +227,96 @@ def test_the_page_makes_the_same_queries_at_two_sizes(cast, year, scenario):
         )
     tallies_rebuild()
     assert few == count()
+
+
+# --- The CAP team's whole service, from the settings' weekly sums -----------------------
+
+
+def test_the_cap_teams_figures_from_the_settings_weeks_equal_the_tallies(
+    cast, year, scenario, monkeypatch
+):
+    """The whole service counts the settings' weekly sums; the same tables counted from
+    every placement's tallies are identical, for the year and for a term."""
+    from dashboards.figures import attendance
+
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 6, 9, 5, tzinfo=dt.UTC))
+    for filters in ({}, spring(year)):
+        request = RequestFactory().get("/", {"year": year.name, **filters})
+        request.user = cast.manager
+        scope = scope_for(request, Area.CASEWORK)
+        assert attendance.counts_every_placement(scope)
+        summed = {t.key: values(t) for t in attendance_tables(scope)}
+        monkeypatch.setattr(attendance, "counts_every_placement", lambda scope: False)
+        tallied = {t.key: values(t) for t in attendance_tables(scope)}
+        monkeypatch.undo()
+        monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 6, 9, 5, tzinfo=dt.UTC))
+        assert summed == tallied
+    # A filter, a caseload, a school: the tallies of their placements, as before.
+    for user, area, filters in (
+        (cast.manager, Area.CASEWORK, {"provider": str(cast.provider.uuid)}),
+        (cast.monitoring, Area.CASEWORK, {}),
+        (cast.alice, Area.SCHOOLS, {}),
+    ):
+        request = RequestFactory().get("/", {"year": year.name, **filters})
+        request.user = user
+        assert not attendance.counts_every_placement(scope_for(request, area))
+
+
+def test_a_placement_outside_the_year_with_a_mark_in_its_first_week_is_left_out(
+    cast, year, scenario
+):
+    """A year that starts on a Wednesday counts its first week whole, from the Monday. A
+    placement that ended the day before the year began, with a mark on that Monday, has a
+    tally in that week but was never open in the year: the service's figures leave it out
+    as they always did, so they are counted from the tallies, not the settings' sums."""
+    from dashboards.figures import attendance
+    from programmes.models import AcademicYear
+
+    midweek = AcademicYear.objects.create(
+        name="2026-27", starts_on=dt.date(2026, 9, 2), ends_on=dt.date(2027, 8, 31)
+    )
+    before = make_placement(
+        programme=make_programme(year),
+        provider=cast.provider,
+        school=cast.school_a,
+        by=cast.officer,
+        starts_on=dt.date(2026, 8, 24),
+        planned_end_on=dt.date(2026, 9, 1),
+    )
+    record_marks(before, {(dt.date(2026, 8, 31), "am"): "N"}, by=cast.provider_staff)
+    tallies_rebuild()
+    request = RequestFactory().get("/", {"year": midweek.name})
+    request.user = cast.manager
+    scope = scope_for(request, Area.CASEWORK)
+    assert not attendance.counts_every_placement(scope)
+    tables = {t.key: t for t in attendance_tables(scope)}
+    assert values(tables["overall"])[0][1] == 0  # no possible session in the year
+    assert values(tables["settings"]) == []
+
+
+def test_the_cap_teams_page_makes_the_same_queries_at_two_sizes(cast, year, scenario):
+    def count():
+        request = RequestFactory().get("/", {"year": year.name})
+        request.user = cast.manager
+        scope = scope_for(request, Area.CASEWORK)
+        with CaptureQueriesContext(connection) as context:
+            attendance_tables(scope)
+        return len(context.captured_queries)
+
+    few = count()
+    programme = make_programme(year)
+    for n in range(10):
+        placement = make_placement(
+            programme=programme,
+            provider=cast.academy if n % 2 else cast.provider,
+            school=cast.school_b,
+            by=cast.officer,
+            starts_on=MONDAY + dt.timedelta(days=7),
+        )
+        record_marks(
+            placement,
+            week_of_codes(MONDAY + dt.timedelta(days=7), ["/", "\\", "N", "I", "/"] * 2),
+            by=cast.provider_staff,
+        )
+    tallies_rebuild()
+    assert few == count()

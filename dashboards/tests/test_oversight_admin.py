@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import SchoolFactory
@@ -202,6 +204,32 @@ def test_a_good_file_replaces_the_year_s_counts_for_the_schools_it_names_only(cl
     )
     page = client.get(POPULATION).content.decode()
     assert re.search(r"2025-26</th>\s*<td[^>]*>2</td>\s*<td[^>]*>3</td>", page)
+    # Each year as its latest upload recorded it, the newest year first.
+    assert re.search(r"2024-25</th>\s*<td[^>]*>1</td>\s*<td[^>]*>1</td>", page)
+    assert page.index("2025-26</th>") < page.index("2024-25</th>")
+    assert [
+        (u.year.name, u.year_schools, u.year_counts) for u in PopulationUpload.objects.all()
+    ] == [("2025-26", 2, 3), ("2024-25", 1, 1), ("2025-26", 2, 3)]
+
+
+def test_the_population_page_takes_the_same_queries_for_few_or_many_counts(client, cast, years):
+    last, this = years
+    client.force_login(cast.manager)
+    a, b = cast.school_a.urn, cast.school_b.urn
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(POPULATION).status_code == 200
+        return len(context)
+
+    post(client, this, f"school_urn,characteristic,value,count\n{a},sex,F,1\n")
+    few = queries()
+    rows = "".join(f"{s},sex,{v},{n}\n" for s in (a, b) for n, v in enumerate("FMU", 1))
+    for year in (this, last, this):
+        post(client, year, "school_urn,characteristic,value,count\n" + rows)
+    assert queries() == few
+    page = client.get(POPULATION).content.decode()
+    assert re.search(r"2025-26</th>\s*<td[^>]*>2</td>\s*<td[^>]*>6</td>", page)
 
 
 def test_every_bad_row_is_reported_and_nothing_is_loaded(client, cast, years):

@@ -13,7 +13,13 @@ from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
 
 import lib.env
-from documents.storage import EncryptedStorage, document_storage, new_stored_name, stored_save
+from documents.storage import (
+    EncryptedStorage,
+    document_storage,
+    is_stored_name,
+    new_stored_name,
+    stored_save,
+)
 from documents.tests.factories import PDF, stored_document
 
 SETTINGS = Path(__file__).resolve().parents[2] / "config" / "settings.py"
@@ -125,6 +131,57 @@ def test_the_rotate_command_names_a_file_no_key_opens_and_fails(cast, settings, 
     with pytest.raises(CommandError, match="1 file could not be read"):
         call_command("rotate_document_keys", stdout=io.StringIO(), stderr=err)
     assert err.getvalue() == f"No key in CAP_DOCUMENT_KEYS opens {lost}.\n"
+
+
+def test_the_rotate_command_leaves_alone_and_counts_what_cap_did_not_name(
+    cast, settings, each_store
+):
+    """A temporary file a killed run left beside a document, and another service's objects
+    in a shared bucket: no key opens them, yet they must not stop the rotation, nor be
+    rewritten, nor be named in the output."""
+    (old,) = settings.CAP_DOCUMENT_KEYS
+    document = stored_document(by=cast.alice)
+    folder = document.stored_name.partition("/")[0]
+    inner = storages["documents"]
+    foreign = {
+        f"{folder}/.rotating-k2j4h1x9": b"half of a re-encrypted file",
+        "backups/2026-12-01/nightly.tar": b"someone else's backup",
+        "README.txt": b"not CAP's",
+        f"{folder}/{'0' * 32}": b"32 hex digits in the wrong folder",
+    }
+    for name, data in foreign.items():
+        assert inner.save(name, ContentFile(data)) == name
+    new = Fernet.generate_key().decode()
+    settings.CAP_DOCUMENT_KEYS = [new, old]
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("rotate_document_keys", stdout=out, stderr=err)
+
+    assert out.getvalue() == (
+        "Re-encrypted 1 file with the newest key; 0 files already had it.\n"
+        "Left 4 files alone whose names CAP does not make (such as a temporary file of an "
+        "interrupted run, or another service's objects in a shared bucket).\n"
+    )
+    assert err.getvalue() == ""
+    kept = each_store.objects()
+    assert {name: kept[name] for name in foreign} == foreign, "left exactly as they were"
+    assert Fernet(new).decrypt(kept[document.stored_name]) == PDF
+
+
+def test_only_the_names_cap_makes_are_taken_for_its_own():
+    assert all(is_stored_name(new_stored_name()) for _ in range(50))
+    name = new_stored_name()
+    folder, _, file = name.partition("/")
+    for other in (
+        file,
+        f"{folder}/.rotating-{file[:8]}",
+        f"{folder}/{file}.tmp",
+        f"{folder}/{file.upper()}",
+        f"ff/{'0' * 32}",
+        f"x/{name}",
+        f"{name}/",
+    ):
+        assert not is_stored_name(other), other
 
 
 def test_the_rotate_command_on_an_empty_local_store_has_nothing_to_do(settings, tmp_path):

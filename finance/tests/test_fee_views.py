@@ -19,6 +19,7 @@ from finance import services
 from finance.models import Fee, FeeChange
 from finance.tests.factories import make_course, make_tier1, make_year
 from finance.tests.test_fees import agree, course, held, offer  # noqa: F401 - fixtures
+from programmes.models import AcademicYear
 from students.tests.factories import StudentFactory
 
 TODAY = timezone.localdate
@@ -385,23 +386,37 @@ def test_the_fees_list_is_filtered_by_school_and_change(client, cast, year):
     services.fee_change(
         fee=changed, amount_pence=1000, reason="Cheaper", version=changed.version, by=cast.finance
     )
-    page = fees_page(client, cast.finance, school=str(cast.school_b.uuid))
+    page = fees_page(client, cast.finance, school="school b")  # all or part of its name
     assert b.application.reference in page and a.application.reference not in page
+    assert '<input type="text" name="school"' in page and "All schools" not in page
     page = fees_page(client, cast.finance, changed="1")
     assert "1 fee" in page and changed.application.reference in page
     assert a.application.reference not in page
-    page = fees_page(
-        client, cast.finance, year="2025-26", school=str(cast.school_b.uuid), changed=1
-    )
+    page = fees_page(client, cast.finance, year="2025-26", school=cast.school_b.name, changed=1)
     assert "No fees in 2025-26 match these filters." in page
 
 
 def test_a_bad_filter_is_shown_beside_it_and_the_others_still_apply(client, cast, year):
     offered_places(cast, year, 1)
-    page = fees_page(client, cast.finance, school="nonsense", year="1999-00")
-    assert error_beside(page, "school") == "Select a school from the list"
+    page = fees_page(client, cast.finance, school="School", year="1999-00")
     assert error_beside(page, "year") == "Select an academic year from the list"
-    assert "1 fee" in page  # the year falls back to the current one
+    assert "1 fee" in page  # the year falls back to the current one, the school still applies
+    page = fees_page(client, cast.finance, school="Nonsense", year="1999-00")
+    assert "No fees in 2025-26 match these filters." in page
+
+
+def test_a_fee_keeps_its_place_s_year_for_the_list(client, cast, year):
+    """The list reads the year kept on the fee (one index at national volume); it is the
+    year of the place's programme when the fee is made."""
+    fee = offered_places(cast, year, 1)[0]
+    fee.refresh_from_db()
+    assert fee.year == fee.application.programme.year
+    other = AcademicYear.objects.create(
+        name="2024-25", starts_on=dt.date(2024, 9, 1), ends_on=dt.date(2025, 8, 31)
+    )
+    assert "No places have been offered in 2024-25" in fees_page(
+        client, cast.finance, year=other.name
+    )
 
 
 def test_the_fees_list_is_paged(client, cast, year):

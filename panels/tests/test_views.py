@@ -19,6 +19,7 @@ from lib.pdf import pdf_text
 from panels import hooks, services
 from panels.models import OutcomeNotice
 from panels.tests.conftest import DAY, at_panel, decide, everyone_present, submitted
+from programmes.models import Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -398,6 +399,29 @@ def test_schools_download_every_meeting_and_deadline_as_icalendar(client, cast, 
     assert meeting.date in starts and meeting.referral_deadline in starts
 
 
+def test_calendars_leave_out_meetings_more_than_a_year_past(client, cast, panels):
+    today = timezone.localdate()
+    old = Meeting.objects.create(
+        panel=panels.rap.panel,
+        date=today - dt.timedelta(days=400),
+        referral_deadline=today - dt.timedelta(days=410),
+    )
+    recent = Meeting.objects.create(
+        panel=panels.rap.panel,
+        date=today - dt.timedelta(days=300),
+        referral_deadline=today - dt.timedelta(days=310),
+    )
+    for user, name in [
+        (cast.alice, "school_panels:calendar"),
+        (cast.manager, "casework_meetings:calendar"),
+    ]:
+        client.force_login(user)
+        calendar = Calendar.from_ical(client.get(reverse(name)).content)
+        uids = {str(e["uid"]) for e in calendar.walk("VEVENT")}
+        assert f"meeting-{recent.uuid}@cap" in uids
+        assert f"meeting-{old.uuid}@cap" not in uids
+
+
 def test_a_member_calendar_holds_only_their_panels(client, cast, panels):
     panels.agency_member.panel_seats.exclude(panel=panels.map.panel).delete()
     client.force_login(panels.agency_member)
@@ -429,6 +453,44 @@ def test_meeting_pages_make_the_same_queries_for_two_items_as_for_six(
     for _ in range(4):
         at_panel(cast, programmes["refocus"])
     assert _queries(client, url) == few
+
+
+@pytest.mark.parametrize(
+    "who,name",
+    [
+        ("manager", "casework_meetings:calendar"),
+        ("alice", "school_panels:calendar"),
+        ("agency_member", "panels:calendar"),
+    ],
+)
+def test_calendar_feeds_make_the_same_queries_for_more_meetings(client, cast, panels, who, name):
+    user = panels.agency_member if who == "agency_member" else getattr(cast, who)
+    client.force_login(user)
+    url = reverse(name)
+    few = _queries(client, url)
+    today = timezone.localdate()
+    for weeks in (3, 5, 7):
+        Meeting.objects.create(
+            panel=panels.rap.panel,
+            date=today + dt.timedelta(weeks=weeks),
+            referral_deadline=today + dt.timedelta(weeks=weeks - 1),
+        )
+    assert _queries(client, url) == few
+
+
+def test_a_page_of_the_agenda_reads_its_items_in_the_agendas_order(cast, panels, programmes):
+    from panels import selectors
+
+    meeting = panels.rap.meetings.today
+    for key in ("flourish", "refocus", "flourish", "refocus", "flourish"):
+        at_panel(cast, programmes[key])
+    everything = list(selectors.agenda_items(meeting))
+    assert len(everything) >= 5
+    order = selectors.agenda_order(meeting)
+    assert selectors.agenda_rows(meeting, order) == everything
+    page = selectors.agenda_rows(meeting, order[2:4])
+    assert page == everything[2:4]
+    assert all(hasattr(item, "sla_priority") for item in page)
 
 
 def test_only_the_cap_manager_keeps_panel_members_in_the_admin(client, cast, panels):

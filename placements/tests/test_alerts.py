@@ -149,6 +149,37 @@ def test_the_alert_is_on_the_queue(client, cast, placement, clock, who, area):
     assert "No mark" in page
 
 
+@pytest.mark.parametrize(("who", "area"), [("officer", "casework"), ("alice", "schools")])
+def test_the_alerts_page_makes_the_same_queries_for_2_alerts_as_for_24(
+    client, cast, programme, clock, who, area
+):
+    def add(n):
+        for _ in range(n):
+            make_placement(
+                programme=programme, provider=cast.provider, school=cast.school_a, by=cast.officer
+            )
+
+    def count():
+        client.force_login(getattr(cast, who))  # afresh: the clock moves past the idle limit
+        client.get(reverse(f"placements:{area}_alerts"))
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(reverse(f"placements:{area}_alerts"))
+        assert response.status_code == 200
+        return len(context.captured_queries), response.content.decode()
+
+    add(1)
+    clock(CLOSES)
+    services.alerts_raise()
+    few, page = count()
+    assert page.count("No mark") == 1
+    add(23)
+    clock(at(WEDNESDAY, 13, 30))  # every placement's morning missing
+    services.alerts_raise()
+    many, page = count()
+    assert page.count("No mark") >= 24
+    assert few == many
+
+
 def test_another_school_does_not_see_the_alert(client, cast, placement, clock):
     clock(CLOSES)
     services.alerts_raise()

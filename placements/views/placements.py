@@ -44,6 +44,7 @@ from placements.rules import (
     is_supported_transfer,
     placements_visible_to,
     registers_visible_to,
+    sees_every_placement,
 )
 from placements.tasks import managed_move_notify, report_run_enqueue
 from programmes.models import Term
@@ -267,22 +268,29 @@ TREND_WEEKS = 12
 @area_required(Area.CASEWORK)
 @require_GET
 def attendance(request):
-    """Attendance at each setting and week by week in one academic year (the current one
-    unless ?year= names another), counted from the weekly tallies rather than every mark
-    ever recorded."""
+    """Attendance at each setting (50 a page, by name) and week by week in one academic
+    year (the current one unless ?year= names another), counted from the weekly tallies
+    rather than every mark ever recorded: for the CAP team, who see every placement, from
+    the settings' weekly sums."""
     years = list(years_all())
     year = next((y for y in years if y.name == request.GET.get("year")), None) or year_current()
     placements = placements_visible_to(request.user, Placement.objects.all())
-    context = {"year": year, "years": years, "figures": None, "by_setting": [], "trend": []}
+    every = sees_every_placement(request.user)
+    context = {"year": year, "years": years, "figures": None, "page": None, "trend": []}
     if year is not None:
         first, last = year.starts_on, year.ends_on
+        weeks = selectors.attendance_by_week(placements, first, last, every=every)
         context.update(
-            figures=selectors.attendance_totals(placements, first, last),
-            by_setting=[
-                (group.name, group.figures)
-                for group in selectors.attendance_by(placements, first, last, by="setting")
-            ],
-            trend=selectors.attendance_by_week(placements, first, last)[-TREND_WEEKS:],
+            figures=selectors.figures_added(weeks),
+            page=selectors.attendance_by_setting_page(
+                placements,
+                first,
+                last,
+                number=request.GET.get("page"),
+                size=PAGE_SIZE,
+                every=every,
+            ),
+            trend=weeks[-TREND_WEEKS:],
         )
     return render(request, "placements/attendance.html", context)
 

@@ -4,9 +4,7 @@ the home school records, as a page and as CSV.
 Every page here reads through placements.selectors, whose query count does not grow with
 the number of students."""
 
-import csv
 import datetime as dt
-import io
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,7 +20,7 @@ from accounts.models import Organisation
 from accounts.rules import Area, organisations_in_area
 from accounts.views import area_required
 from lib import dates
-from lib.spreadsheets import safe_cell
+from lib.spreadsheets import csv_chunks, safe_cell
 from placements import forms, schedule, selectors, services
 from placements.models import Placement
 from placements.rules import placements_visible_to, registers_visible_to
@@ -406,30 +404,26 @@ CODES_COLUMNS = [
 
 def _codes_lines(queryset, first: dt.date, last: dt.date):
     """The CSV, a chunk of placements' rows at a time as the response is sent."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CODES_COLUMNS)
-    for rows in selectors.home_codes_chunks(queryset=queryset, first=first, last=last):
-        for row in rows:
-            if not row.home.code:
-                continue
-            student = row.placement.student
-            writer.writerow(
+    return csv_chunks(
+        CODES_COLUMNS,
+        (
+            [
                 [
-                    student.upn,
-                    safe_cell(student.legal_last_name),
-                    safe_cell(student.legal_first_name),
+                    row.placement.student.upn,
+                    safe_cell(row.placement.student.legal_last_name),
+                    safe_cell(row.placement.student.legal_first_name),
                     row.date.isoformat(),
                     row.session.upper(),
                     row.home.code,
                     safe_cell(row.placement.provider.name),
                     row.home.explanation,
                 ]
-            )
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()  # the heading alone when there are no placements
+                for row in rows
+                if row.home.code
+            ]
+            for rows in selectors.home_codes_chunks(queryset=queryset, first=first, last=last)
+        ),
+    )
 
 
 @area_required(Area.SCHOOLS)

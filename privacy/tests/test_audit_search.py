@@ -4,6 +4,7 @@ exports are themselves audited."""
 
 import csv
 import datetime as dt
+import importlib
 import io
 
 import pytest
@@ -15,8 +16,14 @@ from django.utils import timezone
 from applications.models import Application
 from audit.models import Event
 from audit.services import event_record
+from privacy import views_audit
 from privacy.audit_search import action_words, resolve_student
-from privacy.rules import safeguarding_events
+from privacy.rules import (
+    SAFEGUARDING_ACTION_PREFIX,
+    SAFEGUARDING_OBJECT_TYPES,
+    events_visible_to,
+    safeguarding_events,
+)
 from privacy.tests.sar_records import student_with_everything, year_and_programme
 
 SEARCH = reverse("privacy:audit_trail")
@@ -201,6 +208,22 @@ def test_the_list_is_paged_at_fifty(client, cast, db):
     assert "Page 1 of 2" in page
 
 
+def test_past_the_most_it_counts_the_list_says_more_than(client, cast, db, monkeypatch):
+    """The count stops at MOST_COUNTED, so a search over millions of events does not count
+    them all for its heading; the newest are paged, a narrower search finds the rest."""
+    monkeypatch.setattr(views_audit, "MOST_COUNTED", 60)
+    make_events(cast, 40)  # 80 events
+    client.force_login(cast.manager)
+    page = shown(client.get(SEARCH, {"action": "student.changed"}))
+    assert "More than 60 events" in page and "Page 1 of 2" in page
+    assert "narrow the search to see older ones" in page
+    assert "at most the newest 100000 of them" in page
+    last = shown(client.get(SEARCH, {"action": "student.changed", "page": 2}))
+    assert last.count("Changed a student&#x27;s record") == 10
+    few = shown(client.get(SEARCH, {"action": "student.changed", "person": "olive"}))
+    assert "40 events" in few and "More than" not in few and "at most the newest" not in few
+
+
 def test_searches_and_exports_are_audited_with_identifiers_only(client, cast, records):
     mine, _ = records
     client.force_login(cast.manager)
@@ -218,6 +241,76 @@ def test_searches_and_exports_are_audited_with_identifiers_only(client, cast, re
     assert {r[1] for r in rows[1:]} == {"Olive Officer"}
     assert not any(r[4].startswith("safeguarding.") for r in rows[1:])
     assert Event.objects.filter(action="audit.exported", actor=cast.manager).count() == 1
+
+
+def export_text(client, filters) -> str:
+    response = client.get(EXPORT, filters)
+    assert response.status_code == 200 and response.streaming
+    return b"".join(response.streaming_content).decode()
+
+
+def test_the_export_streams_in_chunks_what_it_would_write_whole(client, cast, db, monkeypatch):
+    """Chunks of three rows give the very file one chunk of all of them gives, newest first,
+    with a name that starts like a formula written so no spreadsheet runs it."""
+    cast.alice.full_name = '=HYPERLINK("http://example.invalid")'
+    cast.alice.save()
+    make_events(cast, 5)  # 10 events, rows of three then a last one
+    client.force_login(cast.manager)
+    filters = {"action": "student.changed"}
+    whole = export_text(client, filters)
+    monkeypatch.setattr(views_audit, "CHUNK", 3)
+    assert export_text(client, filters) == whole
+
+    rows = list(csv.reader(io.StringIO(whole)))
+    assert rows[0] == [
+        "When",
+        "Who",
+        "Their e-mail address",
+        "What they did",
+        "Action",
+        "Record",
+        "Record's identifier",
+    ]
+    newest_first = list(
+        Event.objects.filter(action="student.changed")
+        .order_by("-occurred_at", "-id")
+        .values_list("object_id", flat=True)
+    )
+    assert [r[6] for r in rows[1:]] == newest_first
+    assert {r[1] for r in rows[1:]} == {"Olive Officer", '\'=HYPERLINK("http://example.invalid")'}
+    assert {r[3] for r in rows[1:]} == {"Changed a student's record"}
+    assert {r[5] for r in rows[1:]} == {"Student"}
+
+
+def test_the_exports_queries_do_not_grow_with_its_rows(client, cast, db, monkeypatch):
+    monkeypatch.setattr(views_audit, "CHUNK", 4)
+    client.force_login(cast.manager)
+    filters = {"person": "o", "action": "changed"}
+    export_text(client, filters)  # the session and the kinds of record, read once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            export_text(client, filters)
+        return len(captured)
+
+    make_events(cast, 3)
+    few = queries()
+    make_events(cast, 40)  # 86 events, 22 chunks
+    assert queries() == few
+
+
+def test_the_export_holds_at_most_the_newest_it_may(client, cast, db, monkeypatch):
+    monkeypatch.setattr(views_audit, "MOST_EXPORTED", 7)
+    monkeypatch.setattr(views_audit, "CHUNK", 3)
+    make_events(cast, 10)
+    client.force_login(cast.manager)
+    rows = list(csv.reader(io.StringIO(export_text(client, {"action": "student.changed"}))))
+    newest = list(
+        Event.objects.filter(action="student.changed")
+        .order_by("-occurred_at", "-id")
+        .values_list("object_id", flat=True)[:7]
+    )
+    assert [r[6] for r in rows[1:]] == newest
 
 
 def test_an_export_with_a_wrong_filter_is_refused(client, cast, db):
@@ -283,3 +376,18 @@ def test_an_old_reference_of_digits_only_is_still_found(cast, records):
     uuid = "12345678" + str(mine.application.uuid)[8:]
     Application.objects.filter(pk=mine.application.pk).update(uuid=uuid)
     assert resolve_student("12345678") == mine.student
+
+
+def test_the_index_of_safeguardings_events_holds_those_the_rule_names(cast, db):
+    """The migration writes the rule out as SQL: the two stay equal, and PostgreSQL finds
+    the safeguarding lead's events through the index, not by reading every event."""
+    index = importlib.import_module("privacy.migrations.0004_safeguarding_events_index")
+    assert set(index.OBJECT_TYPES) == SAFEGUARDING_OBJECT_TYPES
+    assert index.ACTION_PREFIX == SAFEGUARDING_ACTION_PREFIX
+    if connection.vendor != "postgresql":
+        return
+    page = events_visible_to(cast.safeguarding).order_by("-occurred_at", "-id")[:50]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = page.explain()
+    assert "audit_event_safeguarding" in plan

@@ -35,6 +35,7 @@ from placements.tests.factories import make_placement, make_programme, make_term
 from privacy import retention
 from privacy.models import AnonymisedStudent, LegalHold, RetentionRemoval, RetentionRun
 from privacy.retention import legal_hold_lift, legal_hold_set, retention_run
+from privacy.tests.sar_records import student_with_everything
 from students.models import AgencyLink, Carer, SenProvision, Student
 from students.tests.factories import CarerFactory, StudentFactory
 
@@ -355,3 +356,53 @@ def test_an_anonymised_student_keeps_no_review_notes_nor_who_consented_to_an_age
     assert not ReviewEntry.objects.exists() and not Review.objects.exists()
     link.refresh_from_db()
     assert (link.consent_given_by, link.professional) == ("", cast.agency_worker)
+
+
+def test_the_forecast_counts_what_goes_in_one_query_as_one_count_a_kind_would(world, cast):
+    """The forecast adds up per student what goes with each ending record: the totals are
+    the ones a count of each kind over those students gives."""
+    programme = Placement.objects.get(student=world["ended"]).programme
+    year = programme.year
+    everything = student_with_everything(cast, year, programme, mark="Alpha")
+    sen = student_with_everything(cast, year, programme, mark="Bravo")
+    Student.objects.filter(pk=everything.student.pk).update(date_of_birth=dt.date(2000, 1, 10))
+    Student.objects.filter(pk=sen.student.pk).update(
+        date_of_birth=dt.date(2005, 5, 5), sen_provision=SenProvision.EHC_PLAN
+    )
+    legal_hold_set(student=world["held"], reason="Proceedings", by=cast.manager)
+    draft = Application.objects.create(
+        student=world["young"], school=cast.school_a, created_by=cast.alice
+    )
+    ApplicationDocument.objects.create(
+        application=draft, document=stored_document(by=cast.alice), checklist_item=checklist_item()
+    )
+    Application.objects.filter(pk=draft.pk).update(
+        updated_at=dt.datetime(2031, 1, 1, tzinfo=dt.UTC)
+    )
+    today = dt.date(2033, 5, 1)
+
+    counts = retention.forecast_counts(today)
+
+    until = today + dt.timedelta(days=retention.FORECAST_DAYS)
+    records = (
+        Student.objects.filter(retention._records_ending(until, action="anonymise"))
+        .exclude(pk__in=LegalHold.objects.values("student_id"))
+        .exclude(retention._anonymised_q())
+    )
+    assert set(records.values_list("pk", flat=True)) == {
+        world["ended"].pk,
+        everything.student.pk,
+    }, "the EHC plan keeps its record to 2036; the held one is left out"
+    one_a_kind = {
+        "student_record": records.count(),
+        "carers": Carer.objects.filter(student__in=records).count(),
+        "placement_records": sum(
+            model.objects.filter(**{path: records}).count()
+            for model, path in retention._PLACEMENT_RECORDS
+        ),
+        "marks": Mark.objects.filter(placement__student__in=records).count(),
+    }
+    assert {kind: counts[kind] for kind in one_a_kind} == one_a_kind
+    assert one_a_kind["marks"] > 0 and one_a_kind["placement_records"] > 4
+    assert counts["draft_application"] == 1 and counts["student_record_looked_after"] == 1
+    assert counts["documents"] == 3, "the two records' documents and the draft's"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import ProviderFactory
 from quality.models import (
+    ComplianceArea,
     Evidence,
     EvidenceStatus,
     ProviderRecord,
@@ -17,7 +18,14 @@ from quality.models import (
     Rating,
     Visit,
 )
-from quality.selectors import approved_providers, provider_standing, settings_current, standings
+from quality.selectors import (
+    approved_providers,
+    area_ratings_in_sql,
+    provider_standing,
+    settings_current,
+    standings,
+    statuses_in_sql,
+)
 from quality.tests.factories import approved_provider, evidence_for, review_for, set_expiry
 
 TODAY = dt.date(2026, 11, 27)
@@ -30,6 +38,13 @@ def status_of(record, today=TODAY):
     assert (record.organisation_id in set(approved_providers(today=today))) == (
         standing.is_approved
     )
+    # So does the overview, which counts, filters and sorts every provider by status and
+    # by each area's rating in SQL.
+    assert statuses_in_sql(today=today)[record.pk] == standing.status
+    in_sql = area_ratings_in_sql(today=today)
+    assert {a.area.key: in_sql[(record.pk, a.area.pk)] for a in standing.areas} == {
+        a.area.key: a.rating for a in standing.areas
+    }
     return standing
 
 
@@ -159,6 +174,35 @@ def test_the_last_site_visit_counts(provider, rating, status):
         provider=provider, scheduled_on=TODAY, visited_on=TODAY, rating=rating, findings="Seen."
     )
     assert status_of(provider).status == status
+
+
+def test_only_the_last_site_visit_counts(provider):
+    Visit.objects.create(
+        provider=provider,
+        scheduled_on=TODAY - dt.timedelta(days=60),
+        visited_on=TODAY - dt.timedelta(days=60),
+        rating=Rating.RED,
+        findings="Seen.",
+    )
+    Visit.objects.create(
+        provider=provider, scheduled_on=TODAY, visited_on=TODAY, rating=Rating.GREEN, findings="."
+    )
+    assert status_of(provider).status == ProviderStatus.APPROVED
+
+
+def test_of_two_approved_on_one_day_the_one_entered_last_is_in_force(provider):
+    old = set_expiry(provider, INSURANCE, TODAY + dt.timedelta(days=365))
+    evidence_for(
+        provider, old.item, issued_on=old.issued_on, expires_on=TODAY - dt.timedelta(days=1)
+    )
+    assert status_of(provider).status == ProviderStatus.SUSPENDED
+
+
+def test_an_area_with_no_evidence_items_yet_is_green(provider):
+    ComplianceArea.objects.create(key="new-area", name="A new area", short_name="New")
+    standing = status_of(provider)
+    assert next(a for a in standing.areas if a.area.key == "new-area").rating == Rating.GREEN
+    assert standing.status == ProviderStatus.APPROVED
 
 
 def test_a_planned_visit_not_recorded_after_its_date_puts_conditions(provider):

@@ -556,3 +556,21 @@ def test_the_nav_leads_each_audience_to_its_pages(client, cast, record):
     assert OVERVIEW in client.get("/casework/").content.decode()
     client.force_login(cast.provider_staff)
     assert reverse("quality:compliance_home") in client.get("/providers/").content.decode()
+
+
+def test_a_later_page_takes_the_same_queries_for_3_or_12_providers(
+    client, cast, areas, monkeypatch
+):
+    monkeypatch.setattr("quality.views.casework.PAGE_SIZE", 2)
+    client.force_login(cast.officer)
+
+    def queries(n: int) -> tuple[int, int]:
+        for _ in range(n - ProviderRecord.objects.count()):
+            approved_provider(ProviderFactory())
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(OVERVIEW, {"page": 2})
+            assert response.status_code == 200
+        return len(captured), len(response.context["rows"])
+
+    assert queries(3) == (queries(12)[0], 1)
+    assert queries(12)[1] == 2

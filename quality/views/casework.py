@@ -66,6 +66,9 @@ def overview(request):
         area_key = rating = ""
     found = selectors.compliance_overview(status=status, area=area_key, rating=rating)
     page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only the page's providers have their standings (and so their reasons) worked out.
+    records = list(page.object_list)
+    found_standings = selectors.standings(records)
     without_record = Organisation.objects.filter(
         kind__in=PROVIDER_KINDS, is_active=True, provider_record__isnull=True
     ).order_by("name")
@@ -77,8 +80,12 @@ def overview(request):
             "by_status": [(ProviderStatus(s), n) for s, n in found.by_status.items()],
             "page": page,
             "rows": [
-                (record, standing, _attention(standing, area_key))
-                for record, standing in page.object_list
+                (
+                    record,
+                    found_standings[record.pk],
+                    _attention(found_standings[record.pk], area_key),
+                )
+                for record in records
             ],
             "status": ProviderStatus(status) if status else None,
             "area": areas.get(area_key),

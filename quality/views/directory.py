@@ -52,15 +52,19 @@ def get_directory_course(course_uuid):
 @require_GET
 def search(request):
     programmes = list(directory.directory_programmes())
-    providers = Organisation.objects.filter(pk__in=directory.approved_providers()).order_by("name")
+    # Which providers are approved is worked out once, over every provider's evidence, and
+    # the courses' count and page ask for the ids found rather than work it out again.
+    providers = list(
+        Organisation.objects.filter(pk__in=directory.approved_providers()).order_by("name")
+    )
     form = DirectoryFilterForm(
         request.GET or None,
         programmes=programmes,
-        providers=list(providers),
+        providers=providers,
         levels=directory.levels(),
     )
     filters = form.filters() if request.GET else directory.Filters()
-    courses = directory.course_search(filters)
+    courses = directory.course_search(filters, approved=[p.pk for p in providers])
     page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

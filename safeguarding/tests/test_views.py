@@ -260,6 +260,24 @@ def test_a_dsl_records_an_action_and_closes_with_an_outcome(client, cast, concer
 # --- Query counts -------------------------------------------------------------------------
 
 
+def test_the_queue_pages_its_concerns_unacknowledged_and_urgent_first(client, cast, student):
+    from safeguarding import services, views
+
+    raised = [
+        raise_concern(student, by=cast.alice, account=f"Concern {i}", urgent=i % 3 == 0)
+        for i in range(views.PAGE_SIZE + 5)
+    ]
+    for concern in raised[::4]:
+        services.concern_acknowledge(concern=concern, by=cast.school_dsl)
+    client.force_login(cast.school_dsl)
+    shown = []
+    for number in (1, 2):
+        page = client.get(reverse("safeguarding:queue"), {"page": number}).context["page"]
+        shown += [(c.is_acknowledged, not c.urgent, -c.raised_at.timestamp(), -c.pk) for c in page]
+    assert len(shown) == len(raised)
+    assert shown == sorted(shown)
+
+
 def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
