@@ -1,9 +1,10 @@
 """SQL that the ORM does not write, the same on SQLite and PostgreSQL: a new UUID made by
-the database, and INSERT … SELECT, so that a write over many rows is one statement
-whatever their number."""
+the database, whether a JSON list holds a string, and INSERT … SELECT, so that a write
+over many rows is one statement whatever their number."""
 
 from django.db import connections, router
-from django.db.models import Func, Model, QuerySet, UUIDField
+from django.db.models import BooleanField, Func, Model, QuerySet, TextField, UUIDField, Value
+from django.db.models.functions import Cast
 
 
 class RandomUUID(Func):
@@ -23,6 +24,31 @@ class RandomUUID(Func):
             "hex(randomblob(6)))",
             [],
         )
+
+
+class HoldsString(Func):
+    """Whether the JSON list in `expression` (a JSONField) holds the string `text`: true or
+    false, never null for a list. PostgreSQL asks its jsonb directly (`?`, for a list: an
+    element equal to the string), without writing every row out as text; elsewhere the
+    list's JSON text holds the string in quotes, which for a list of plain keys (no quote
+    or backslash in them) is the same answer."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression, text: str):
+        if '"' in text or "\\" in text:
+            raise ValueError("HoldsString takes plain keys only")
+        self.text = text
+        super().__init__(expression)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"({column} ? %s)", [*params, self.text]
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(Cast(self.source_expressions[0], TextField()))
+        quoted, quoted_params = compiler.compile(Value(f'"{self.text}"'))
+        return f"(instr({column}, {quoted}) > 0)", [*params, *quoted_params]
 
 
 def insert_select(

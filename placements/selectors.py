@@ -24,16 +24,16 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    TextField,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least, TruncWeek
+from django.db.models.functions import Coalesce, ExtractYear, Greatest, Least, TruncWeek
 from django.utils import timezone
 
 from accounts.models import Organisation
 from lib import dates
+from lib.sql import HoldsString
 from placements import schedule
 from placements.codes import HomeCode, home_code
 from placements.models import (
@@ -201,25 +201,31 @@ def expected(queryset: QuerySet, *, day: dt.date, session: str, calendar: Calend
     Python, as it is the same for every placement) or outside the placement's dates; at
     the setting when the session is in the pattern of the phase covering the day that
     began last (ties by id), or in the placement's own pattern when no phase covers it.
-    A pattern is a JSON list of keys; its text holds the key in quotes (`"tue_am"`) exactly
-    when the list holds the key, on SQLite and PostgreSQL alike."""
+    A pattern is a JSON list of keys, asked whether it holds the key (lib.sql.HoldsString)."""
     if day.weekday() > 4 or not calendar.is_school_day(day):
         placements = queryset.none()
     else:
         placements = open_between(queryset, day, day)
-    phase_week = (
-        Phase.objects.filter(placement=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
-        .order_by("-starts_on", "-pk")
-        .annotate(week_text=Cast("pattern", TextField()))
-        .values("week_text")[:1]
-    )
     # No key matches on a weekend, where nothing is expected anyway.
     key = schedule.session_key(day, session) if day.weekday() <= 4 else ""
+    # Each a plain EXISTS on the placement's id, which PostgreSQL answers with one hashed
+    # pass over the day's phases for every placement at once rather than a lookup (and a
+    # sort) per placement: the covering phase that began last is the covering phase with
+    # no covering phase after it.
+    covering = Phase.objects.filter(starts_on__lte=day, ends_on__gte=day)
+    later = covering.filter(placement=OuterRef("placement")).filter(
+        Q(starts_on__gt=OuterRef("starts_on"))
+        | Q(starts_on=OuterRef("starts_on"), pk__gt=OuterRef("pk"))
+    )
+    last_phase_has_key = covering.filter(HoldsString("pattern", key)).filter(~Exists(later))
     return placements.annotate(
-        week=Coalesce(Subquery(phase_week), Cast("pattern", TextField()), output_field=TextField())
+        phased=Exists(covering.filter(placement=OuterRef("pk"))),
+        phase_has_key=Exists(last_phase_has_key.filter(placement=OuterRef("pk"))),
+        own_has_key=HoldsString("pattern", key),
     ).annotate(
         where=Case(
-            When(week__contains=f'"{key}"', then=Value(SETTING)),
+            When(phase_has_key=True, then=Value(SETTING)),
+            When(phased=False, own_has_key=True, then=Value(SETTING)),
             default=Value(HOME),
             output_field=CharField(),
         )
@@ -243,6 +249,7 @@ def whereabouts(
     calendar = calendar or calendar_for(today, today)
     overdue = now >= schedule.register_closes(today, session)
     placements = expected(queryset, day=today, session=session, calendar=calendar)
+    alerted = Case(When(has_alert=True, then=Value(2)), default=Value(3))
     return (
         placements.annotate(
             session_mark=FilteredRelation(
@@ -266,11 +273,14 @@ def whereabouts(
             )
         )
         .annotate(
+            # As missing 0, absent 1, any other with an alert 2, the rest 3; said from the
+            # where, mark and alert directly, not from the status, which the database would
+            # work out (its where with it) again for each status compared.
             rank=Case(
-                When(status=MISSING, then=Value(0)),
-                When(status=ABSENT, then=Value(1)),
-                When(has_alert=True, then=Value(2)),
-                default=Value(3),
+                When(where=HOME, then=alerted),
+                When(mark__isnull=True, then=Value(0) if overdue else alerted),
+                When(category__in=sorted(Category.absent()), then=Value(1)),
+                default=alerted,
                 output_field=IntegerField(),
             )
         )

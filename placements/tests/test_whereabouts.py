@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from lib.sql import HoldsString
 from placements import schedule, selectors
 from placements.models import Alert, Category, Mark, Phase, Placement
 from placements.schedule import HOME, SETTING
@@ -177,3 +178,26 @@ def test_nobody_is_expected_on_a_day_that_is_not_a_school_day(cast, placement):
     placements = selectors.whereabouts(Placement.objects.all(), now=now, session="am")
     assert list(placements) == []
     assert selectors.whereabouts_counts(placements).total == 0
+
+
+def test_a_pattern_holds_a_key_only_as_a_whole_element(cast, programme):
+    # lib.sql.HoldsString: jsonb's `?` on PostgreSQL, the quoted key in the text elsewhere.
+    patterns = [["mon_am", "tue_pm"], ["tue_pm"], [], ["mon_pm"], list(schedule.SESSION_KEYS)]
+    made = []
+    for pattern in patterns:
+        placement = make_placement(
+            programme=programme,
+            provider=cast.provider,
+            school=cast.school_a,
+            by=cast.officer,
+            starts_on=MONDAY,
+        )
+        placement.pattern = pattern
+        placement.save()
+        made.append(placement.pk)
+    holding = set(
+        Placement.objects.filter(HoldsString("pattern", "mon_am")).values_list("pk", flat=True)
+    )
+    assert holding == {made[0], made[4]}
+    with pytest.raises(ValueError):
+        HoldsString("pattern", 'mon_am"')

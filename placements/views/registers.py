@@ -272,15 +272,15 @@ def _whereabouts(request, area: str):
     )
     counts = selectors.whereabouts_counts(filtered)
     status = chosen["status"]
-    paginator = Paginator(
-        selectors.with_status(filtered, status).select_related(
-            "student", "provider", "home_school"
-        ),
-        PAGE_SIZE,
-    )
+    listed = selectors.with_status(filtered, status)
+    # The page's ids first, ordered over narrow rows, then those rows in full: not every
+    # expected student's row, school and setting sorted to show fifty.
+    paginator = Paginator(listed.values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = counts.of(status)  # counted already, with the statuses
     page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    place = {pk: n for n, pk in enumerate(page.object_list)}
+    shown = listed.filter(pk__in=place).select_related("student", "provider", "home_school")
+    rows = sorted(shown, key=lambda row: place[row.pk])
     selectors.whereabouts_rows(rows, now=now, session=session)
     closes = schedule.register_closes(today, session)
     return render(
