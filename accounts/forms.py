@@ -58,9 +58,11 @@ class OrganisationChoiceForm(forms.Form):
         offered = choices.filter(name__icontains=self.query) if self.query else choices
         first = list(offered.only("uuid", "name")[: self.SHOWN + 1])
         self.more = len(first) > self.SHOWN
-        # With no name typed and too many to list, only the name box is shown.
+        # With no name typed and too many to list, only the name box is shown, unless a
+        # choice came back refused: then the list is shown too, for its error to sit beside.
         self.searching = bool(self.query) or self.more
-        self.offered = first[: self.SHOWN] if (self.query or not self.more) else []
+        shown = self.query or not self.more or self.is_bound
+        self.offered = first[: self.SHOWN] if shown else []
         self.fields["organisation"].widget.choices = [("", "Choose an organisation")] + [
             (str(o.uuid), o.name) for o in self.offered
         ]

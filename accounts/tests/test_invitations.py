@@ -250,6 +250,22 @@ def test_with_more_organisations_than_listed_the_manager_finds_one_by_name(
     )
 
 
+def test_a_refused_choice_among_many_shows_the_list_with_its_error_beside_it(
+    client, cast, monkeypatch
+):
+    """A stale or edited link names an organisation the manager may not choose (here one
+    that no longer gives roles): with no name typed, the list is shown anyway, so that the
+    error summary's link lands on the field the error sits beside."""
+    monkeypatch.setattr(OrganisationChoiceForm, "SHOWN", 2)
+    client.force_login(cast.manager)
+    url = reverse("accounts:person_invite")
+    html = client.get(url, {"organisation": "00000000-0000-0000-0000-000000000000"}).content
+    html = html.decode()
+    assert 'href="#id_organisation"' in html and 'id="id_organisation"' in html
+    assert "Choose an organisation from the list" in html
+    assert html.count("<option") == 3  # the empty choice and the first two
+
+
 def test_the_organisation_step_takes_the_same_queries_for_few_or_many_organisations(client, cast):
     client.force_login(cast.manager)
 
