@@ -189,8 +189,9 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # No JIT compilation: a page's query is over in milliseconds, and PostgreSQL compiles
     # any query it guesses is costly (at national volume, today's whereabouts of 50,000
     # placements) for seconds longer than it runs (issue 15).
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+    # Added to any options DATABASE_URL gives (?options=-c statement_timeout=5000).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
