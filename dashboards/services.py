@@ -53,6 +53,9 @@ def population_load(*, year: AcademicYear, read: Read, filename: str, by: User) 
     if not read.ok:
         raise Refused("The file has problems: fix them and upload it again.", field="file")
     with transaction.atomic():
+        # Two uploads for one year at once: the second waits here, so the year's totals it
+        # records count the first's rows.
+        list(AcademicYear.objects.select_for_update().filter(pk=year.pk).values_list("pk"))
         schools = read.schools
         upload = PopulationUpload.objects.create(
             year=year,
