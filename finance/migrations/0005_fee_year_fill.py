@@ -18,11 +18,8 @@ def fill_years(apps, schema_editor):
     )
 
 
-def forget_years(apps, schema_editor):
-    apps.get_model("finance", "Fee").objects.update(year=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("finance", "0004_fee_year")]
 
-    operations = [migrations.RunPython(fill_years, forget_years)]
+    # Going back needs nothing: 0004's reverse drops the column.
+    operations = [migrations.RunPython(fill_years, migrations.RunPython.noop)]
