@@ -67,12 +67,12 @@ def _items_in_state(state: str) -> Subquery:
     return Subquery(items, output_field=IntegerField())
 
 
-def meetings_for(user: User, *, upcoming_from: dt.date | None = None) -> QuerySet[Meeting]:
-    meetings = meetings_visible_to(user, Meeting.objects.all()).filter(date__isnull=False)
-    if upcoming_from is not None:
-        meetings = meetings.filter(date__gte=upcoming_from)
+def meetings_for(user: User, *, upcoming_from: dt.date) -> QuerySet[Meeting]:
+    """The meetings the user may see from a day on, with their waiting and decided items
+    counted."""
     return (
-        meetings.select_related("panel__year", "record")
+        meetings_visible_to(user, Meeting.objects.filter(date__gte=upcoming_from))
+        .select_related("panel__year", "record")
         .annotate(
             waiting=_items_in_state(ItemState.WAITING),
             decided=_items_in_state(ItemState.DECIDED),
@@ -112,12 +112,9 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     (applications.priority: subscribing schools first on a programme that gives them
     priority, then the earliest referred), with what the page shows about each; pages of
     it for the meeting page and the pack."""
-    items = with_priority(
-        meeting.items.filter(state__in=[ItemState.WAITING, ItemState.DECIDED]),
-        to_application="application",
-    )
     return (
-        items.select_related(
+        _heard_in_order(meeting)
+        .select_related(
             "application__student",
             "application__school",
             "application__programme__tier",
@@ -129,7 +126,6 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
             "decision__deferred_to",
         )
         .prefetch_related("application__programme__questions")
-        .order_by(*priority_order(to_application="application"), "id")
     )
 
 
@@ -137,13 +133,15 @@ def agenda_order(meeting: Meeting) -> QuerySet:
     """The ids of agenda_items in the agenda's order, to page: agenda_rows reads what the
     page shows of one page of them, so that the sort does not join the student, school,
     course and decision of every item on the agenda."""
-    items = with_priority(
+    return _heard_in_order(meeting).values_list("pk", flat=True)
+
+
+def _heard_in_order(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The items heard at a meeting (waiting or decided), in the agenda's order."""
+    return with_priority(
         meeting.items.filter(state__in=[ItemState.WAITING, ItemState.DECIDED]),
         to_application="application",
-    )
-    return items.order_by(*priority_order(to_application="application"), "id").values_list(
-        "pk", flat=True
-    )
+    ).order_by(*priority_order(to_application="application"), "id")
 
 
 def agenda_rows(meeting: Meeting, ids) -> list[AgendaItem]:

@@ -86,10 +86,11 @@ def queue_for(user: User) -> QuerySet:
     )
 
 
-def queue_rows(ids) -> list[Concern]:
-    """The concerns of one page of queue_for, in its order, with what the queue shows."""
+def queue_rows(user: User, ids) -> list[Concern]:
+    """The concerns of one page of queue_for, in its order, with what the queue shows: only
+    those the user may see, whatever ids it is given."""
     ids = list(ids)
-    found = with_status(_concerns()).in_bulk(ids)
+    found = with_status(concerns_visible_to(user, _concerns())).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 

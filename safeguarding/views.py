@@ -33,7 +33,7 @@ def queue(request):
     if not is_dsl(request.user):
         return redirect("safeguarding:raised")
     page = Paginator(selectors.queue_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.queue_rows(page.object_list)
+    page.object_list = selectors.queue_rows(request.user, page.object_list)
     return render(request, "safeguarding/queue.html", {"page": page})
 
 

@@ -16,7 +16,7 @@ from applications.models import Application
 from applications.workflow import Status
 from audit.models import Event
 from lib.pdf import pdf_text
-from panels import hooks, services
+from panels import hooks, selectors, services
 from panels.models import OutcomeNotice
 from panels.tests.conftest import DAY, at_panel, decide, everyone_present, submitted
 from programmes.models import Meeting
@@ -479,8 +479,6 @@ def test_calendar_feeds_make_the_same_queries_for_more_meetings(client, cast, pa
 
 
 def test_a_page_of_the_agenda_reads_its_items_in_the_agendas_order(cast, panels, programmes):
-    from panels import selectors
-
     meeting = panels.rap.meetings.today
     for key in ("flourish", "refocus", "flourish", "refocus", "flourish"):
         at_panel(cast, programmes[key])

@@ -10,6 +10,7 @@ from accounts.models import Role
 from accounts.tests.factories import member
 from audit.models import Event
 from lib.admin import admin_site
+from safeguarding import services, views
 from safeguarding.models import ACCOUNT_MAX_LENGTH, VIEWED, Concern, Entry, EntryKind
 from safeguarding.tests.conftest import ACCOUNT, raise_concern
 from students.tests.factories import StudentFactory
@@ -261,8 +262,6 @@ def test_a_dsl_records_an_action_and_closes_with_an_outcome(client, cast, concer
 
 
 def test_the_queue_pages_its_concerns_unacknowledged_and_urgent_first(client, cast, student):
-    from safeguarding import services, views
-
     raised = [
         raise_concern(student, by=cast.alice, account=f"Concern {i}", urgent=i % 3 == 0)
         for i in range(views.PAGE_SIZE + 5)
