@@ -211,7 +211,7 @@ def test_the_settings_are_paged_fifty_at_a_time_by_name(client, cast, year):
     assert names == sorted(SettingTally.objects.values_list("provider__name", flat=True))
     assert first.context["figures"].possible == sum(i + 2 for i in range(53))
     body = first.content.decode()
-    assert "Page 1 of 2" in body and "page=2" in body and "1 to 50 of 53 by name" in body
+    assert "Page 1 of 2" in body and "page=2" in body and "1 to 50 of 53 settings by name" in body
     # A page past the last shows the last; anything not a page number, the first.
     assert client.get(url + "&page=9").context["page"].number == 2
     assert [g.name for g in client.get(url + "&page=9").context["page"]] == names[50:]

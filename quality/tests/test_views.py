@@ -110,7 +110,7 @@ def test_the_providers_are_listed_a_page_at_a_time_those_needing_attention_first
     _missing(ProviderRecord.objects.get(organisation__name="Provider R"), "first-aid")
     client.force_login(cast.officer)
     first = client.get(OVERVIEW).content.decode()
-    assert "Providers 1 to 2 of 3" in first
+    assert "1 to 2 of 3 providers" in first
     assert first.index("Provider R") < first.index("Provider P")
     assert "Provider Q" not in first and 'rel="next"' in first
     second = client.get(OVERVIEW, {"page": 2}).content.decode()
