@@ -27,7 +27,7 @@ from placements.tests.factories import (
 )
 
 SPRING = (dt.date(2026, 1, 5), dt.date(2026, 3, 27))
-TALLIED = ["present", "approved", "authorised", "unauthorised", "not_possible", "entered_late"]
+TALLIED = list(services.TALLIED)
 
 
 def setting_tallies() -> dict:
